@@ -1,0 +1,43 @@
+//! The JSON error body every failing API call returns (PRODUCT.md §6).
+
+use serde::{Deserialize, Serialize};
+
+/// `{"error":{"code","message"}}`: what the server sends with every 4xx/5xx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// A machine-readable code and a sentence a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, snake_case, for programs (`not_found`, `database_unavailable`).
+    pub code: String,
+    /// For people: what went wrong and, where possible, what to do.
+    pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            error: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_has_the_documented_shape() {
+        let body = ErrorBody::new("not_found", "No such user.");
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            serde_json::json!({"error": {"code": "not_found", "message": "No such user."}})
+        );
+    }
+}

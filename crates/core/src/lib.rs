@@ -1,0 +1,14 @@
+//! Handover's shared domain, used by both the server and the web app.
+//!
+//! Everything here is plain data and pure functions: no IO, no clocks, no
+//! async. It compiles to `wasm32-unknown-unknown` as well as natively, so the
+//! browser and the server agree on names, statuses and JSON shapes by
+//! construction rather than by convention.
+
+pub mod error;
+pub mod sections;
+pub mod status;
+
+pub use error::{ErrorBody, ErrorDetail};
+pub use sections::SectionCounts;
+pub use status::{ParseStatusError, Status};

@@ -1,0 +1,104 @@
+//! Configuration from the environment, with a command-line flag for each
+//! setting (PRODUCT.md §6). Flags win over environment variables.
+
+use std::net::SocketAddr;
+
+use clap::Parser;
+
+/// Everything the server needs to know at start.
+///
+/// Not `Debug` on purpose: it holds secrets that must not end up in logs.
+#[derive(Clone, Parser)]
+#[command(
+    name = "handover-server",
+    version,
+    about = "Handover: a shared WhatsApp inbox where a chatbot hands chats over to human agents."
+)]
+pub struct Config {
+    /// Address and port to listen on. Port 0 lets the system choose one.
+    #[arg(long, env = "HANDOVER_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// SQLite database; the file and its folder are created if missing.
+    #[arg(
+        long,
+        env = "HANDOVER_DATABASE_URL",
+        default_value = "sqlite://data/handover.db"
+    )]
+    pub database_url: String,
+
+    /// E-mail of the manager account ensured at start.
+    #[arg(long, env = "HANDOVER_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+
+    /// Password of the manager account ensured at start.
+    #[arg(long, env = "HANDOVER_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// WhatsApp app secret: the key of the webhook signatures.
+    #[arg(long, env = "HANDOVER_APP_SECRET", hide_env_values = true)]
+    pub app_secret: Option<String>,
+
+    /// The token WhatsApp echoes when it verifies the webhook.
+    #[arg(long, env = "HANDOVER_VERIFY_TOKEN", hide_env_values = true)]
+    pub verify_token: Option<String>,
+
+    /// Base URL of the WhatsApp Cloud API (outbound messages).
+    #[arg(long, env = "HANDOVER_WA_BASE_URL")]
+    pub wa_base_url: Option<String>,
+
+    /// Bearer token for the Cloud API; without it messages go to the sandbox.
+    #[arg(long, env = "HANDOVER_WA_TOKEN", hide_env_values = true)]
+    pub wa_token: Option<String>,
+
+    /// The business phone number's id in the Cloud API.
+    #[arg(long, env = "HANDOVER_WA_PHONE_NUMBER_ID")]
+    pub wa_phone_number_id: Option<String>,
+}
+
+impl Config {
+    /// The defaults with another bind address and database, for tests.
+    pub fn for_tests(database_url: impl Into<String>) -> Self {
+        let mut config = Config::parse_from(["handover-server"]);
+        config.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+        config.database_url = database_url.into();
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_contract() {
+        let config = Config::try_parse_from(["handover-server"]).unwrap();
+        assert_eq!(config.bind, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(config.database_url, "sqlite://data/handover.db");
+    }
+
+    #[test]
+    fn flags_set_every_setting() {
+        let config = Config::try_parse_from([
+            "handover-server",
+            "--bind",
+            "0.0.0.0:9000",
+            "--database-url",
+            "sqlite::memory:",
+            "--wa-phone-number-id",
+            "123",
+        ])
+        .unwrap();
+        assert_eq!(config.bind, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(config.database_url, "sqlite::memory:");
+        assert_eq!(config.wa_phone_number_id.as_deref(), Some("123"));
+    }
+
+    #[test]
+    fn a_malformed_bind_address_is_refused_with_the_value_named() {
+        let error = Config::try_parse_from(["handover-server", "--bind", "localhost"])
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("localhost"), "{error}");
+    }
+}

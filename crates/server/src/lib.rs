@@ -1,0 +1,11 @@
+//! Handover's server as a library, so that integration tests can start the
+//! real application on a free port (see [`startup::Application`]).
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod time;
+pub mod web_assets;

@@ -1,0 +1,64 @@
+//! `handover-server`: reads its configuration, starts the application and
+//! serves until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use handover_server::{config::Config, startup::Application};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+
+    let app = match Application::build(&config).await {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("handover-server could not start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Scripts (the xtask and the end-to-end tests) read this line to learn
+    // the address, which matters when the port was chosen by the system.
+    println!("Handover is running at {}", app.url());
+
+    match app.run_until(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("handover-server stopped with an error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed we simply never stop on Ctrl-C.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

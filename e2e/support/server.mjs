@@ -1,0 +1,49 @@
+// Starts the real release `handover-server` on a free port with a fresh
+// database, from a temporary working directory (which also proves that the
+// release binary works from any directory).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const STARTUP_TIMEOUT_MS = 20_000;
+
+export async function startServer() {
+  const binary = process.env.HANDOVER_SERVER_BIN;
+  if (!binary) throw new Error('HANDOVER_SERVER_BIN is not set; run these tests with `cargo xtask test`');
+  const folder = mkdtempSync(join(tmpdir(), 'handover-e2e-'));
+  const databasePath = join(folder, 'data', 'handover.db');
+  const child = spawn(binary, [], {
+    cwd: folder,
+    env: {
+      ...process.env,
+      HANDOVER_BIND: '127.0.0.1:0',
+      HANDOVER_DATABASE_URL: `sqlite://${databasePath}`,
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), STARTUP_TIMEOUT_MS);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /Handover is running at (\S+)/.exec(line);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
+  });
+
+  return {
+    url,
+    databasePath,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}

@@ -1,0 +1,8 @@
+//! Handover's dashboard, a Leptos client-side app. The binary (`main.rs`)
+//! only mounts [`app::App`]; everything else lives here so that browser
+//! tests can mount single components.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod format;

@@ -1,0 +1,57 @@
+//! `cargo xtask <command>`: the project's set-up, run and test commands.
+//!
+//! - `setup [--for-tests]`: installs the tools the build needs, skipping any
+//!   already present at the right version; with `--for-tests` also Chromium
+//!   and ChromeDriver.
+//! - `run [-- SERVER ARGS]`: set-up, builds the web app and the server in
+//!   release mode, then starts the server (which prints the URL to open).
+//! - `test`: set-up for tests, then every check and test suite in order,
+//!   ending with one line `N passed, N failed`.
+
+mod process;
+mod suites;
+mod tally;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "setup" => tools::setup(rest.iter().any(|arg| arg == "--for-tests")),
+        "build" => tools::setup(false).and_then(|()| suites::build_release()),
+        "run" => run(rest),
+        "test" => return suites::run_all(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test>"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds everything, then hands the terminal to the server until it stops.
+fn run(server_args: &[String]) -> Result<(), String> {
+    tools::setup(false)?;
+    suites::build_release()?;
+    let server = tools::root().join("target/release/handover-server");
+    let args: Vec<&str> = server_args
+        .iter()
+        .map(String::as_str)
+        .filter(|arg| *arg != "--")
+        .collect();
+    println!("\nStarting handover-server (Ctrl-C stops it)…");
+    process::run(&server, &args, &[])
+}
