@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { launchBrowser, screenshot, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { launchBrowser, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
 import { insertUsers } from './support/seed.mjs';
-import { startServer } from './support/server.mjs';
+import { MANAGER, startServer } from './support/server.mjs';
 
 const SECTIONS = ['Active', 'Requesting', 'Intervened', 'Closed'];
 
@@ -28,11 +28,38 @@ describe('dashboard shell', () => {
     await server?.stop();
   });
 
+  test('sign-in refuses a wrong password plainly and opens the dashboard with the right one', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await page.goto(server.url);
+    await page.getByLabel('E-mail').fill(MANAGER.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const error = page.getByRole('alert');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'Wrong e-mail or password.');
+    await screenshot(page, 'login-error');
+
+    await page.getByLabel('Password').fill(MANAGER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.me-name').waitFor();
+    assert.equal(await page.locator('.me-role').textContent(), 'Manager');
+
+    await page.reload();
+    await page.locator('.me-name').waitFor();
+    assert.equal(await page.getByLabel('Password').count(), 0, 'the session survives a reload');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Password').waitFor();
+    await page.reload();
+    await page.getByLabel('Password').waitFor();
+    await page.close();
+  });
+
   test('a fresh server shows the four section tabs with zero counts and no console errors', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
+    // Before sign-in, /api/me answers 401 by design; watch from then on.
+    await signIn(page, server.url, MANAGER);
     const errors = watchConsole(page);
-
-    await page.goto(server.url);
     await page.locator('.tab-count', { hasText: '0' }).first().waitFor();
     await page.waitForFunction(() =>
       [...document.querySelectorAll('.tab-count')].every((el) => el.textContent === '0'));
@@ -57,9 +84,9 @@ describe('dashboard shell', () => {
       { wa_id: '919800000008', status: 'active', window: 'never' },
     ]);
     const page = await browser.newPage({ viewport: VIEWPORT });
+    // Before sign-in, /api/me answers 401 by design; watch from then on.
+    await signIn(page, server.url, MANAGER);
     const errors = watchConsole(page);
-
-    await page.goto(server.url);
     await page.locator('[data-status=active] .tab-count', { hasText: '2' }).waitFor();
 
     assert.deepEqual(await tabsOf(page), [['Active', '2'], ['Requesting', '1'], ['Intervened', '0'], ['Closed', '3']]);
@@ -77,13 +104,14 @@ describe('dashboard shell', () => {
 
   test('when the API fails the page says so plainly and Retry recovers', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, server.url, MANAGER);
     await page.route('**/api/sections', (route) => route.fulfill({
       status: 503,
       contentType: 'application/json',
       body: JSON.stringify({ error: { code: 'database_unavailable', message: 'The database did not answer.' } }),
     }));
 
-    await page.goto(server.url);
+    await page.reload();
     const banner = page.getByRole('alert');
     await banner.waitFor();
     assert.match(await banner.textContent(), /The database did not answer\. \(HTTP 503\)/);

@@ -3,7 +3,8 @@
 
 use std::fmt;
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use handover_core::api::{Agent, LoginRequest};
 use handover_core::{ErrorBody, SectionCounts};
 use serde::de::DeserializeOwned;
 
@@ -34,26 +35,73 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl ApiError {
+    /// True when the server says the session is missing or over.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, ApiError::Server { status: 401, .. })
+    }
+
+    /// The server's own message, without the status, for forms.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Server { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// `GET /api/sections`.
 pub async fn fetch_sections() -> Result<SectionCounts, ApiError> {
     get_json("/api/sections").await
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::get(path)
+/// `GET /api/me`: who is signed in (401 when nobody).
+pub async fn fetch_me() -> Result<Agent, ApiError> {
+    get_json("/api/me").await
+}
+
+/// `POST /api/auth/login`; the server sets the session cookie.
+pub async fn login(email: String, password: String) -> Result<Agent, ApiError> {
+    let request = Request::post("/api/auth/login")
+        .json(&LoginRequest { email, password })
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `POST /api/auth/logout`.
+pub async fn logout() -> Result<(), ApiError> {
+    let response = Request::post("/api/auth/logout")
         .send()
         .await
         .map_err(|error| ApiError::Unreachable(error.to_string()))?;
+    match response.ok() {
+        true => Ok(()),
+        false => Err(error_from(response).await),
+    }
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::get(path).send().await).await
+}
+
+async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    let response = sent.map_err(|error| ApiError::Unreachable(error.to_string()))?;
     if !response.ok() {
-        let status = response.status();
-        let message = match response.json::<ErrorBody>().await {
-            Ok(body) => body.error.message,
-            Err(_) => format!("The server answered {} {}.", status, response.status_text()),
-        };
-        return Err(ApiError::Server { status, message });
+        return Err(error_from(response).await);
     }
     response
         .json()
         .await
         .map_err(|error| ApiError::Unreadable(error.to_string()))
+}
+
+async fn error_from(response: Response) -> ApiError {
+    {
+        let status = response.status();
+        let message = match response.json::<ErrorBody>().await {
+            Ok(body) => body.error.message,
+            Err(_) => format!("The server answered {} {}.", status, response.status_text()),
+        };
+        ApiError::Server { status, message }
+    }
 }

@@ -6,3 +6,4 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod pages;

@@ -37,3 +37,12 @@ export async function screenshot(page, name) {
   await page.screenshot({ path });
   return path;
 }
+
+/** Signs in through the login form and waits for the dashboard. */
+export async function signIn(page, url, { email, password }) {
+  await page.goto(url);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.top-bar').waitFor();
+}

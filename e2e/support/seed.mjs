@@ -7,7 +7,7 @@ const SCRIPT = `
 import json, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], timeout=5)
 now = int(time.time() * 1000)
-windows = {"open": now + 12 * 3600 * 1000, "expired": now - 3600 * 1000, "never": None}
+windows = {"open": now + 12 * 3600 * 1000, "expired": now - 3600 * 1000, "never": 0}
 with db:
     for user in json.loads(sys.argv[2]):
         db.execute(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const STARTUP_TIMEOUT_MS = 20_000;
+export const MANAGER = { email: 'meera@example.com', password: 'manager-password' };
 
 export async function startServer() {
   const binary = process.env.HANDOVER_SERVER_BIN;
@@ -21,6 +22,8 @@ export async function startServer() {
       ...process.env,
       HANDOVER_BIND: '127.0.0.1:0',
       HANDOVER_DATABASE_URL: `sqlite://${databasePath}`,
+      HANDOVER_ADMIN_EMAIL: MANAGER.email,
+      HANDOVER_ADMIN_PASSWORD: MANAGER.password,
       RUST_LOG: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

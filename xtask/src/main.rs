@@ -42,6 +42,10 @@ fn main() -> ExitCode {
     }
 }
 
+/// The first manager account of `cargo xtask run`, unless the environment
+/// names another (see README).
+const FIRST_LOGIN: (&str, &str) = ("admin@handover.local", "handover-admin");
+
 /// Builds everything, then hands the terminal to the server until it stops.
 fn run(server_args: &[String]) -> Result<(), String> {
     tools::setup(false)?;
@@ -52,6 +56,16 @@ fn run(server_args: &[String]) -> Result<(), String> {
         .map(String::as_str)
         .filter(|arg| *arg != "--")
         .collect();
-    println!("\nStarting handover-server (Ctrl-C stops it)…");
-    process::run(&server, &args, &[])
+    let configured = std::env::var_os("HANDOVER_ADMIN_EMAIL").is_some();
+    let mut envs = Vec::new();
+    if configured {
+        println!("\nSign in with HANDOVER_ADMIN_EMAIL and HANDOVER_ADMIN_PASSWORD.");
+    } else {
+        let (email, password) = FIRST_LOGIN;
+        envs.push(("HANDOVER_ADMIN_EMAIL", email));
+        envs.push(("HANDOVER_ADMIN_PASSWORD", password));
+        println!("\nSign in as {email} with password {password} (set HANDOVER_ADMIN_EMAIL/PASSWORD to choose your own).");
+    }
+    println!("Starting handover-server (Ctrl-C stops it)…");
+    process::run(&server, &args, &envs)
 }

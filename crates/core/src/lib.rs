@@ -2,13 +2,18 @@
 //!
 //! Everything here is plain data and pure functions: no IO, no clocks, no
 //! async. It compiles to `wasm32-unknown-unknown` as well as natively, so the
-//! browser and the server agree on names, statuses and JSON shapes by
-//! construction rather than by convention.
+//! browser and the server agree on names, statuses, legal transitions and
+//! JSON shapes by construction rather than by convention.
 
+pub mod api;
 pub mod error;
+pub mod ids;
+pub mod lifecycle;
 pub mod sections;
 pub mod status;
 
 pub use error::{ErrorBody, ErrorDetail};
+pub use ids::{AgentId, InvalidTemplateName, InvalidWaId, TemplateName, WaId};
+pub use lifecycle::{decide, Actor, ChatState, Command, Decision, Role, TransitionError};
 pub use sections::SectionCounts;
 pub use status::{ParseStatusError, Status};

@@ -6,7 +6,51 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::sync::{Mutex, MutexGuard};
+
+/// The pool, plus the one lock every writing transaction takes first.
+///
+/// SQLite has one writer at a time anyway. Writing transactions begin
+/// IMMEDIATE, taking SQLite's write lock before their first read, so a
+/// read-decide-write sequence (intervene, webhook processing) can never find
+/// its snapshot overtaken by another writer ("database is locked") and races
+/// have exactly one winner. Taking turns in the process first keeps those
+/// waits in async code rather than in SQLite's busy handler.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: SqlitePool,
+    write_lock: std::sync::Arc<Mutex<()>>,
+}
+
+/// A writing transaction holding the write lock until commit or drop.
+pub struct WriteTx<'a> {
+    pub tx: Transaction<'static, Sqlite>,
+    _turn: MutexGuard<'a, ()>,
+}
+
+impl WriteTx<'_> {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl Db {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self {
+            pool,
+            write_lock: std::sync::Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Waits for this process' turn to write, then begins an IMMEDIATE
+    /// transaction. Every write goes through here.
+    pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        let turn = self.write_lock.lock().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
+    }
+}
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]

@@ -1,11 +1,18 @@
 //! Handover's server as a library, so that integration tests can start the
 //! real application on a free port (see [`startup::Application`]).
 
+pub mod auth;
+pub mod bot;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod lifecycle;
+pub mod outbound;
+pub mod realtime;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod time;
 pub mod web_assets;
+pub mod webhook;

@@ -1,4 +1,5 @@
-//! Building and running the application: database, router and listener.
+//! Building and running the application: database, manager account,
+//! outbound transport and sender, router and listener.
 //!
 //! `Application::build` binds the socket before returning, so a caller that
 //! asked for port 0 can read the real address (integration and end-to-end
@@ -6,12 +7,21 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::db::{self, DbError};
-use crate::routes::{self, AppState};
+use crate::db::{self, Db, DbError};
+use crate::error::ApiError;
+use crate::outbound::cloud_api::CloudApi;
+use crate::outbound::sandbox::Sandbox;
+use crate::outbound::{worker, Outbox, Transport};
+use crate::realtime::EventHub;
+use crate::routes;
+use crate::state::{AppState, WebhookSecrets};
+use crate::store;
+use crate::time::Clock;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +33,12 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("could not set up the manager account from HANDOVER_ADMIN_EMAIL/HANDOVER_ADMIN_PASSWORD: {0}")]
+    Manager(ApiError),
+    #[error(
+        "HANDOVER_WA_TOKEN is set but {0} is not; set both to send through the WhatsApp Cloud API"
+    )]
+    IncompleteCloudApi(&'static str),
 }
 
 /// A migrated database and a bound listener, ready to serve.
@@ -30,21 +46,65 @@ pub struct Application {
     listener: TcpListener,
     local_addr: SocketAddr,
     state: AppState,
+    transport: Arc<dyn Transport>,
+    /// Which transport sends messages, for the start-up line.
+    pub transport_name: &'static str,
 }
 
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
-        let db = db::connect(&config.database_url).await?;
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    /// Like [`Application::build`] with a clock that tests control.
+    pub async fn build_with_clock(config: &Config, clock: Clock) -> Result<Self, StartupError> {
+        let pool = db::connect(&config.database_url).await?;
+        let db = Db::new(pool);
+        if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
+            store::agents::ensure_manager(&db, email, password, clock.now_ms())
+                .await
+                .map_err(StartupError::Manager)?;
+        }
+        let (transport, transport_name): (Arc<dyn Transport>, _) = match &config.wa_token {
+            Some(token) => {
+                let phone = config.wa_phone_number_id.as_deref().ok_or(
+                    StartupError::IncompleteCloudApi("HANDOVER_WA_PHONE_NUMBER_ID"),
+                )?;
+                let base = config.wa_base_url.as_deref().unwrap_or(DEFAULT_CLOUD_API);
+                (
+                    Arc::new(CloudApi::new(base, phone, token)),
+                    "WhatsApp Cloud API",
+                )
+            }
+            None => (
+                Arc::new(Sandbox::new(db.clone())),
+                "sandbox (messages are recorded, not sent)",
+            ),
+        };
+
         let bind_error = |source| StartupError::Bind {
             addr: config.bind,
             source,
         };
         let listener = TcpListener::bind(config.bind).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
+        let state = AppState {
+            db,
+            clock,
+            webhook: WebhookSecrets {
+                app_secret: config.app_secret.clone(),
+                verify_token: config.verify_token.clone(),
+            },
+            events: EventHub::default(),
+            outbox: Outbox::default(),
+            throttle: Arc::default(),
+        };
         Ok(Self {
             listener,
             local_addr,
-            state: AppState { db },
+            state,
+            transport,
+            transport_name,
         })
     }
 
@@ -64,12 +124,26 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    /// The sender of queued messages runs alongside.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, routes::router(self.state))
+        let state = self.state;
+        let sender = tokio::spawn(worker::run(
+            state.db.clone(),
+            self.transport,
+            state.outbox.clone(),
+            state.events.clone(),
+            state.clock.clone(),
+        ));
+        let served = axum::serve(self.listener, routes::router(state))
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        sender.abort();
+        served
     }
 }
+
+/// The Cloud API's public address, used when HANDOVER_WA_BASE_URL is unset.
+const DEFAULT_CLOUD_API: &str = "https://graph.facebook.com/v21.0";

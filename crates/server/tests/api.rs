@@ -6,8 +6,8 @@ mod support;
 use handover_core::{ErrorBody, SectionCounts};
 use handover_server::config::Config;
 use handover_server::startup::Application;
-use handover_server::time::{now_ms, WINDOW_MS};
-use support::TestApp;
+use handover_server::time::WINDOW_MS;
+use support::{TestApp, START_MS};
 
 #[tokio::test]
 async fn healthz_answers_200_when_the_database_answers() {
@@ -19,7 +19,8 @@ async fn healthz_answers_200_when_the_database_answers() {
 #[tokio::test]
 async fn sections_of_a_fresh_database_are_all_zero() {
     let app = TestApp::start().await;
-    let response = app.http.get(app.url("/api/sections")).send().await.unwrap();
+    let manager = app.manager().await;
+    let response = app.get(&manager, "/api/sections").await;
     assert_eq!(response.status(), 200);
     assert_eq!(
         response.json::<SectionCounts>().await.unwrap(),
@@ -30,8 +31,8 @@ async fn sections_of_a_fresh_database_are_all_zero() {
 #[tokio::test]
 async fn sections_count_open_windows_per_status_and_everyone_else_as_history() {
     let app = TestApp::start().await;
-    let open = Some(now_ms() + WINDOW_MS / 2);
-    let expired = Some(now_ms() - 1_000);
+    let open = START_MS + WINDOW_MS / 2;
+    let expired = START_MS - 1_000;
     app.insert_user("911111111101", "active", open).await;
     app.insert_user("911111111102", "active", open).await;
     app.insert_user("911111111103", "requesting", open).await;
@@ -43,14 +44,12 @@ async fn sections_count_open_windows_per_status_and_everyone_else_as_history() {
     app.insert_user("911111111108", "requesting", expired).await;
     app.insert_user("911111111109", "active", expired).await;
     // Imported, never wrote: History.
-    app.insert_user("911111111110", "active", None).await;
+    app.insert_user("911111111110", "active", 0).await;
 
+    let manager = app.manager().await;
     let counts: SectionCounts = app
-        .http
-        .get(app.url("/api/sections"))
-        .send()
+        .get(&manager, "/api/sections")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -68,6 +67,67 @@ async fn sections_count_open_windows_per_status_and_everyone_else_as_history() {
 }
 
 #[tokio::test]
+async fn lists_page_through_a_section_with_the_cursor_without_repeats_or_gaps() {
+    let app = TestApp::start().await;
+    for n in 0..7 {
+        app.insert_user(&format!("91222222220{n}"), "active", START_MS + 1_000 + n)
+            .await;
+    }
+    app.insert_user("912222222299", "active", START_MS - 1)
+        .await;
+    app.insert_user("912222222298", "closed", START_MS + 5_000)
+        .await;
+    let manager = app.manager().await;
+
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = app
+            .get_json(
+                &manager,
+                &format!("/api/users?status=active&limit=3&cursor={cursor}"),
+            )
+            .await;
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["wa_id"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..7).rev().map(|n| format!("91222222220{n}")).collect();
+    assert_eq!(seen, expected);
+
+    let history = app.get_json(&manager, "/api/users?status=history").await;
+    assert_eq!(history["items"][0]["wa_id"], "912222222299");
+    let search = app.get_json(&manager, "/api/users?q=9122222222").await;
+    assert_eq!(search["items"].as_array().unwrap().len(), 9);
+}
+
+#[tokio::test]
+async fn bad_list_parameters_are_refused_with_400_and_a_reason() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    for path in [
+        "/api/users?status=open",
+        "/api/users?cursor=garbage",
+        "/api/users/12-34",
+    ] {
+        let (status, _, message) = support::error_code(app.get(&manager, path).await).await;
+        assert_eq!(status, 400, "{path}");
+        assert!(!message.is_empty(), "{path}");
+    }
+    let (status, code, _) =
+        support::error_code(app.get(&manager, "/api/users/919999999999").await).await;
+    assert_eq!((status.as_u16(), code.as_str()), (404, "not_found"));
+}
+
+#[tokio::test]
 async fn unknown_api_paths_get_a_json_404_not_the_web_app() {
     let app = TestApp::start().await;
     let response = app
@@ -80,6 +140,14 @@ async fn unknown_api_paths_get_a_json_404_not_the_web_app() {
     let body: ErrorBody = response.json().await.unwrap();
     assert_eq!(body.error.code, "not_found");
     assert!(body.error.message.contains("/api/no-such-thing"));
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_to_signed_in_users() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let document = app.get_json(&manager, "/api/openapi.json").await;
+    assert!(document["paths"]["/api/users/{wa_id}/intervene"]["post"].is_object());
 }
 
 #[tokio::test]

@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::AppState;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db).await?;
+    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
     Ok(StatusCode::OK)
 }

@@ -1,28 +1,65 @@
 //! The HTTP surface: which path goes to which handler. One file per resource.
 
+mod agents;
+mod auth;
+mod events;
+mod extract;
 mod health;
+mod openapi;
+mod sandbox;
 mod sections;
+mod templates;
+mod users;
+pub mod webhook;
 
-use axum::extract::OriginalUri;
-use axum::routing::get;
+use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::routing::{get, patch, post};
 use axum::Router;
-use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
+pub use crate::state::AppState;
 use crate::web_assets;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: SqlitePool,
-}
+/// Every API route as (method, path), in the OpenAPI document's notation.
+/// A test checks that the document describes each one.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/logout"),
+    ("get", "/api/me"),
+    ("get", "/api/sections"),
+    ("get", "/api/users"),
+    ("get", "/api/users/{wa_id}"),
+    ("get", "/api/users/{wa_id}/messages"),
+    ("post", "/api/users/{wa_id}/messages"),
+    ("post", "/api/users/{wa_id}/intervene"),
+    ("post", "/api/users/{wa_id}/resolve"),
+    ("post", "/api/users/{wa_id}/release"),
+    ("post", "/api/users/{wa_id}/transfer"),
+    ("get", "/api/agents"),
+    ("post", "/api/agents"),
+    ("patch", "/api/agents/{id}"),
+    ("get", "/api/templates"),
+    ("post", "/api/templates"),
+    ("get", "/api/events"),
+    ("get", "/api/sandbox/outbox"),
+    ("get", "/api/openapi.json"),
+    ("get", "/webhook"),
+    ("post", "/webhook"),
+    ("get", "/healthz"),
+];
 
-/// The whole application: API, health check and the web app.
+/// The whole application: API, webhook, health check and the web app.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(
+            "/webhook",
+            get(webhook::verify)
+                .post(webhook::receive)
+                .layer(DefaultBodyLimit::max(webhook::MAX_BODY_BYTES)),
+        )
         .nest("/api", api_router())
         .fallback(web_assets::serve)
         .layer(CompressionLayer::new())
@@ -32,7 +69,27 @@ pub fn router(state: AppState) -> Router {
 
 fn api_router() -> Router<AppState> {
     Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
         .route("/sections", get(sections::counts))
+        .route("/users", get(users::list))
+        .route("/users/{wa_id}", get(users::profile))
+        .route(
+            "/users/{wa_id}/messages",
+            get(users::thread).post(users::send),
+        )
+        .route("/users/{wa_id}/intervene", post(users::intervene))
+        .route("/users/{wa_id}/resolve", post(users::resolve))
+        .route("/users/{wa_id}/release", post(users::release))
+        .route("/users/{wa_id}/transfer", post(users::transfer))
+        .route("/agents", get(agents::list).post(agents::create))
+        .route("/agents/{id}", patch(agents::update))
+        .route("/templates", get(templates::list).post(templates::create))
+        .route("/events", get(events::stream))
+        .route("/sandbox/outbox", get(sandbox::outbox))
+        .route("/openapi.json", get(openapi::document))
+        .layer(DefaultBodyLimit::max(256 * 1024))
         .fallback(api_not_found)
 }
 

@@ -4,12 +4,17 @@ use axum::extract::State;
 use axum::Json;
 use handover_core::SectionCounts;
 
-use super::AppState;
+use crate::auth::CurrentAgent;
 use crate::error::ApiError;
-use crate::{store, time};
+use crate::state::AppState;
+use crate::store;
 
-pub async fn counts(State(state): State<AppState>) -> Result<Json<SectionCounts>, ApiError> {
+pub async fn counts(
+    _agent: CurrentAgent,
+    State(state): State<AppState>,
+) -> Result<Json<SectionCounts>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
     Ok(Json(
-        store::sections::counts(&state.db, time::now_ms()).await?,
+        store::sections::counts(&mut conn, state.clock.now_ms()).await?,
     ))
 }

@@ -1,4 +1,9 @@
-//! Reads and writes of the database, as plain async functions over a pool.
-//! Routes call these; no SQL lives anywhere else.
+//! Reads and writes of the database, as plain async functions over a pool
+//! or a connection (inside a transaction). No SQL lives anywhere else.
 
+pub mod agents;
+pub mod events;
+pub mod messages;
 pub mod sections;
+pub mod templates;
+pub mod users;

@@ -1,7 +1,7 @@
 //! Section counts: how many users each of the four sections and History hold.
 
 use handover_core::SectionCounts;
-use sqlx::SqlitePool;
+use sqlx::SqliteConnection;
 
 /// Counts users per section at `now_ms`.
 ///
@@ -9,7 +9,10 @@ use sqlx::SqlitePool;
 /// Each status count is a range scan of `users_by_section` over open windows
 /// only; the total comes from the trigger-kept `user_totals` row, so no part
 /// of this scans the whole table.
-pub async fn counts(pool: &SqlitePool, now_ms: i64) -> Result<SectionCounts, sqlx::Error> {
+pub async fn counts(
+    conn: &mut SqliteConnection,
+    now_ms: i64,
+) -> Result<SectionCounts, sqlx::Error> {
     let (active, requesting, intervened, closed, total): (i64, i64, i64, i64, i64) =
         sqlx::query_as(
             "SELECT
@@ -20,7 +23,7 @@ pub async fn counts(pool: &SqlitePool, now_ms: i64) -> Result<SectionCounts, sql
                 (SELECT users FROM user_totals WHERE id = 1)",
         )
         .bind(now_ms)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?;
 
     let as_count = |n: i64| u64::try_from(n).unwrap_or(0);

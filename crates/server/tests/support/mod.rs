@@ -1,35 +1,83 @@
-//! Starts the real application on a free port with a fresh database.
+//! Starts the real application on a free port with a fresh database, and
+//! speaks to it over HTTP as the dashboard and WhatsApp do.
+#![allow(dead_code)]
+
+pub mod cloud_api;
+pub mod payloads;
 
 use std::net::SocketAddr;
 
+use handover_core::api::{Agent, NewAgent};
+use handover_core::Role;
 use handover_server::config::Config;
 use handover_server::startup::Application;
+use handover_server::time::Clock;
+use handover_server::webhook::signature;
+use reqwest::header::COOKIE;
+use reqwest::{Response, StatusCode};
+use serde_json::{json, Value};
 use sqlx::SqlitePool;
 use tempfile::TempDir;
+
+pub const APP_SECRET: &str = "test-app-secret";
+pub const VERIFY_TOKEN: &str = "test-verify-token";
+pub const ADMIN_EMAIL: &str = "meera@example.com";
+pub const ADMIN_PASSWORD: &str = "manager-password";
+/// 2026-11-25T10:00:00Z: the tests' "now" unless they move the clock.
+pub const START_MS: i64 = 1_795_600_800_000;
 
 pub struct TestApp {
     pub addr: SocketAddr,
     /// A second pool on the same database, for arranging and checking state.
     pub db: SqlitePool,
     pub http: reqwest::Client,
-    _folder: TempDir,
+    pub clock: Clock,
+    pub database_url: String,
+    folder: TempDir,
+}
+
+/// A signed-in browser: the session cookie to send with each request.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub agent: Agent,
 }
 
 impl TestApp {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with a configuration the caller may adjust (e.g. a Cloud API).
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let folder = tempfile::tempdir().expect("temporary folder");
-        let url = format!("sqlite://{}/handover.db", folder.path().display());
-        let app = Application::build(&Config::for_tests(&url))
+        let database_url = format!("sqlite://{}/handover.db", folder.path().display());
+        let mut config = Config::for_tests(&database_url);
+        config.app_secret = Some(APP_SECRET.into());
+        config.verify_token = Some(VERIFY_TOKEN.into());
+        config.admin_email = Some(ADMIN_EMAIL.into());
+        config.admin_password = Some(ADMIN_PASSWORD.into());
+        adjust(&mut config);
+        let clock = Clock::fixed(START_MS);
+        Self::launch(&config, clock, database_url, folder).await
+    }
+
+    async fn launch(config: &Config, clock: Clock, database_url: String, folder: TempDir) -> Self {
+        let app = Application::build_with_clock(config, clock.clone())
             .await
             .expect("application starts");
         let addr = app.local_addr();
         tokio::spawn(app.run_until(std::future::pending()));
-        let db = handover_server::db::connect(&url).await.expect("test pool");
+        let db = handover_server::db::connect(&database_url)
+            .await
+            .expect("test pool");
         Self {
             addr,
             db,
             http: reqwest::Client::new(),
-            _folder: folder,
+            clock,
+            database_url,
+            folder,
         }
     }
 
@@ -37,17 +85,174 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// Inserts a user as the webhook will once it exists: `window_expires_at`
-    /// is None for users who never wrote.
-    pub async fn insert_user(&self, wa_id: &str, status: &str, window_expires_at: Option<i64>) {
-        sqlx::query(
-            "INSERT INTO users (wa_id, status, window_expires_at, created_at) VALUES (?1, ?2, ?3, 0)",
-        )
-        .bind(wa_id)
-        .bind(status)
-        .bind(window_expires_at)
-        .execute(&self.db)
-        .await
-        .expect("insert user");
+    pub fn now_s(&self) -> i64 {
+        self.clock.now_ms() / 1000
     }
+
+    /// Moves the application's clock forward.
+    pub fn advance_hours(&self, hours: i64) {
+        self.clock.set(self.clock.now_ms() + hours * 3_600_000);
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Result<Session, Response> {
+        let response = self
+            .http
+            .post(self.url("/api/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        if response.status() != StatusCode::OK {
+            return Err(response);
+        }
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with("handover_session="))
+            .and_then(|value| value.split(';').next())
+            .expect("session cookie")
+            .to_owned();
+        let agent = response.json().await.unwrap();
+        Ok(Session { cookie, agent })
+    }
+
+    pub async fn manager(&self) -> Session {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .expect("manager signs in")
+    }
+
+    /// Creates an agent through the API and signs them in.
+    pub async fn agent(&self, name: &str) -> Session {
+        let manager = self.manager().await;
+        let email = format!("{}@example.com", name.to_lowercase());
+        let created = self
+            .post(
+                &manager,
+                "/api/agents",
+                json!(NewAgent {
+                    email: email.clone(),
+                    name: name.into(),
+                    password: "agent-password".into(),
+                    role: Role::Agent,
+                }),
+            )
+            .await;
+        assert_eq!(
+            created.status(),
+            StatusCode::CREATED,
+            "agent {name} created"
+        );
+        self.login(&email, "agent-password")
+            .await
+            .expect("agent signs in")
+    }
+
+    pub async fn get(&self, session: &Session, path: &str) -> Response {
+        self.http
+            .get(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_json(&self, session: &Session, path: &str) -> Value {
+        let response = self.get(session, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
+    pub async fn post(&self, session: &Session, path: &str, body: Value) -> Response {
+        self.http
+            .post(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Delivers a webhook body signed as WhatsApp signs it.
+    pub async fn webhook(&self, body: &Value) -> Response {
+        let raw = body.to_string();
+        self.http
+            .post(self.url("/webhook"))
+            .header(
+                "x-hub-signature-256",
+                signature::sign(APP_SECRET, raw.as_bytes()),
+            )
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn webhook_ok(&self, body: &Value) {
+        let response = self.webhook(body).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+    }
+
+    pub async fn profile(&self, session: &Session, wa_id: &str) -> Value {
+        self.get_json(session, &format!("/api/users/{wa_id}")).await
+    }
+
+    pub async fn thread(&self, session: &Session, wa_id: &str) -> Vec<Value> {
+        let page = self
+            .get_json(session, &format!("/api/users/{wa_id}/messages?limit=200"))
+            .await;
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Waits until no message is pending (the sender has handled them all).
+    pub async fn settle_outbound(&self) {
+        for _ in 0..200 {
+            let (pending,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM messages WHERE delivery = 'pending'")
+                    .fetch_one(&self.db)
+                    .await
+                    .unwrap();
+            if pending == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("outbound messages were still pending after 5 s");
+    }
+
+    /// Inserts a user directly, as an import will.
+    pub async fn insert_user(&self, wa_id: &str, status: &str, window_expires_at: i64) {
+        sqlx::query("INSERT INTO users (wa_id, status, window_expires_at, created_at) VALUES (?1, ?2, ?3, 0)")
+            .bind(wa_id)
+            .bind(status)
+            .bind(window_expires_at)
+            .execute(&self.db)
+            .await
+            .expect("insert user");
+    }
+}
+
+/// The `status` field of a JSON error body.
+pub async fn error_code(response: Response) -> (StatusCode, String, String) {
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or_default();
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
 }

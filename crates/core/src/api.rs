@@ -1,0 +1,279 @@
+//! The JSON shapes of the HTTP API (PRODUCT.md §6), shared by server and app.
+//! Times are RFC 3339 strings in UTC.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{AgentId, Role, Status, WaId};
+
+/// An agent as others see them: enough to show a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRef {
+    pub id: AgentId,
+    pub name: String,
+}
+
+/// `GET /api/users/{wa_id}`: the profile card with the seven parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub wa_id: WaId,
+    pub name: String,
+    pub status: Status,
+    /// Time of the last message the customer sent (never one of ours).
+    pub last_active_at: Option<String>,
+    pub template_messages: u64,
+    pub session_messages: u64,
+    pub unresolved_queries: u64,
+    pub source: String,
+    pub first_message_tag: Option<String>,
+    pub assigned_agent: Option<AgentRef>,
+    /// End of the customer-service window; `None` if it never opened.
+    pub window_expires_at: Option<String>,
+    /// Whether the window is open now, as the server judged it.
+    pub window_open: bool,
+}
+
+/// One row of a section or History list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub wa_id: WaId,
+    pub name: String,
+    pub status: Status,
+    pub last_active_at: Option<String>,
+    pub window_expires_at: Option<String>,
+    pub assigned_agent: Option<AgentRef>,
+    pub last_message_preview: Option<String>,
+}
+
+/// A page of a keyset-paginated list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass back as `cursor` (or `before` for threads) for the next page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Author {
+    User,
+    Bot,
+    Agent,
+    /// A status line in the thread ("Intervened by Asha").
+    System,
+}
+
+/// What a message counts as (PRODUCT.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    Session,
+    Template,
+    System,
+}
+
+/// How far an outbound message got, from WhatsApp's status callbacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    /// Stored, not yet accepted by WhatsApp.
+    Pending,
+    Sent,
+    Delivered,
+    Read,
+    Failed,
+}
+
+impl Delivery {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Delivery::Pending => "pending",
+            Delivery::Sent => "sent",
+            Delivery::Delivered => "delivered",
+            Delivery::Read => "read",
+            Delivery::Failed => "failed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Delivery::Pending,
+            Delivery::Sent,
+            Delivery::Delivered,
+            Delivery::Read,
+            Delivery::Failed,
+        ]
+        .into_iter()
+        .find(|delivery| delivery.as_str() == text)
+    }
+
+    /// Whether a callback saying `next` may replace `self`. Callbacks arrive
+    /// out of order; a later stage is never replaced by an earlier one.
+    pub fn may_become(self, next: Delivery) -> bool {
+        next > self
+    }
+}
+
+/// A template as sent: name, language and the positional parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSend {
+    pub name: String,
+    pub language: String,
+    #[serde(default)]
+    pub params: Vec<String>,
+}
+
+/// One line of a chat thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: i64,
+    pub wa_id: WaId,
+    pub direction: Direction,
+    pub author: Author,
+    /// The agent who wrote it, for agent messages.
+    pub agent: Option<AgentRef>,
+    pub kind: MessageKind,
+    /// WhatsApp's message type (`text`, `image`, `interactive`, …), or
+    /// `unsupported` for types we do not know, or `system`.
+    pub content_type: String,
+    /// The text, caption or a readable summary of the content.
+    pub text: Option<String>,
+    pub template: Option<TemplateSend>,
+    /// Outbound messages only.
+    pub delivery: Option<Delivery>,
+    pub failure_reason: Option<String>,
+    pub sent_at: String,
+}
+
+/// `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `GET /api/me` and the agents list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: AgentId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// `POST /api/agents` (managers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAgent {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// `PATCH /api/agents/{id}` (managers): each field changes only if given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// `POST /api/users/{wa_id}/messages`: a session text or a template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SendMessage {
+    Text { text: String },
+    Template { template: TemplateSend },
+}
+
+/// `POST /api/users/{wa_id}/transfer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferRequest {
+    pub agent_id: AgentId,
+}
+
+/// What `GET /api/events` streams. The SSE event name is the `type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// New section counts.
+    Sections { counts: crate::SectionCounts },
+    /// A profile changed (status, counters, holder, window…).
+    User { profile: UserProfile },
+    /// A message was added or changed (delivery); replace by `id`.
+    Message { message: Message },
+}
+
+impl Event {
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Event::Sections { .. } => "sections",
+            Event::User { .. } => "user",
+            Event::Message { .. } => "message",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_message_accepts_text_or_template_bodies() {
+        let text: SendMessage = serde_json::from_str(r#"{"text":"Hello"}"#).unwrap();
+        assert_eq!(
+            text,
+            SendMessage::Text {
+                text: "Hello".into()
+            }
+        );
+        let template: SendMessage = serde_json::from_str(
+            r#"{"template":{"name":"order_update","language":"en","params":["A1","Monday"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            template,
+            SendMessage::Template {
+                template: TemplateSend {
+                    name: "order_update".into(),
+                    language: "en".into(),
+                    params: vec!["A1".into(), "Monday".into()],
+                }
+            }
+        );
+        assert!(serde_json::from_str::<SendMessage>(r#"{"txt":"Hello"}"#).is_err());
+    }
+
+    #[test]
+    fn delivery_only_moves_forward() {
+        use Delivery::*;
+        assert!(Sent.may_become(Delivered));
+        assert!(Delivered.may_become(Read));
+        assert!(!Read.may_become(Delivered));
+        assert!(!Read.may_become(Sent));
+        assert!(Pending.may_become(Failed));
+        assert!(!Delivered.may_become(Delivered));
+        for delivery in [Pending, Sent, Delivered, Read, Failed] {
+            assert_eq!(Delivery::parse(delivery.as_str()), Some(delivery));
+        }
+    }
+
+    #[test]
+    fn events_are_tagged_with_their_type() {
+        let event = Event::Sections {
+            counts: crate::SectionCounts::default(),
+        };
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["type"], "sections");
+        assert_eq!(event.name(), "sections");
+    }
+}

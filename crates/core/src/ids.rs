@@ -1,0 +1,172 @@
+//! Identifiers parsed at the boundary: once a value has one of these types,
+//! it is known to be well formed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// An agent's (or manager's) id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AgentId(pub i64);
+
+impl fmt::Display for AgentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A customer's WhatsApp id: their phone number in E.164 without the `+`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct WaId(String);
+
+/// Why a text is not a WhatsApp id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a WhatsApp number: expected 7 to 15 digits with the country code, like 919876543210")]
+pub struct InvalidWaId(pub String);
+
+impl WaId {
+    /// Accepts digits with an optional leading `+` (which is dropped).
+    pub fn parse(text: &str) -> Result<Self, InvalidWaId> {
+        let digits = text.strip_prefix('+').unwrap_or(text);
+        let well_formed = (7..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0');
+        if well_formed {
+            Ok(Self(digits.to_owned()))
+        } else {
+            Err(InvalidWaId(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for WaId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for WaId {
+    type Error = InvalidWaId;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<WaId> for String {
+    fn from(id: WaId) -> Self {
+        id.0
+    }
+}
+
+/// A WhatsApp template's name: lowercase letters, digits and underscores.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TemplateName(String);
+
+/// Why a text is not a template name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a template name: use 1 to 512 lowercase letters, digits and underscores, like order_update")]
+pub struct InvalidTemplateName(pub String);
+
+impl TemplateName {
+    pub fn parse(text: &str) -> Result<Self, InvalidTemplateName> {
+        let well_formed = (1..=512).contains(&text.len())
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if well_formed {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(InvalidTemplateName(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TemplateName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for TemplateName {
+    type Error = InvalidTemplateName;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<TemplateName> for String {
+    fn from(name: TemplateName) -> Self {
+        name.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whatsapp_ids_are_digits_with_country_code() {
+        let cases = [
+            ("919876543210", Some("919876543210")),
+            ("+14155550123", Some("14155550123")),
+            ("4915112345678", Some("4915112345678")),
+            ("1234567", Some("1234567")),
+            ("123456", None),
+            ("1234567890123456", None),
+            ("09876543210", None),
+            ("91 98765 43210", None),
+            ("91-9876543210", None),
+            ("", None),
+            ("+", None),
+            ("abcdefghij", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                WaId::parse(text).ok().as_ref().map(WaId::as_str),
+                expected,
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_whatsapp_id_in_json_is_refused_with_an_example_of_a_good_one() {
+        let error = serde_json::from_str::<WaId>("\"12-34\"").unwrap_err();
+        assert!(error.to_string().contains("like 919876543210"), "{error}");
+        assert_eq!(
+            serde_json::from_str::<WaId>("\"919876543210\"")
+                .unwrap()
+                .as_str(),
+            "919876543210"
+        );
+    }
+
+    #[test]
+    fn template_names_are_lowercase_digits_and_underscores() {
+        for good in ["order_update", "otp2", "a"] {
+            assert!(TemplateName::parse(good).is_ok(), "{good}");
+        }
+        let too_long = "a".repeat(513);
+        for bad in [
+            "",
+            "Order_update",
+            "order-update",
+            "order update",
+            "ordér",
+            too_long.as_str(),
+        ] {
+            assert!(TemplateName::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

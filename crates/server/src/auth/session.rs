@@ -1,0 +1,75 @@
+//! Session cookies: a random token in an HttpOnly, SameSite=Strict cookie;
+//! only its SHA-256 is stored, so a leaked database opens no sessions.
+
+use axum::http::{header, HeaderMap};
+use rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+
+pub const COOKIE: &str = "handover_session";
+/// Sessions last a week from sign-in.
+pub const LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// A fresh random token (256 bits, hex).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// The session token from the request's cookies, if any.
+pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+pub fn set_cookie(token: &str) -> String {
+    format!(
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
+        LIFETIME_MS / 1000
+    )
+}
+
+pub fn clear_cookie() -> String {
+    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn the_token_is_found_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; handover_session=abc123; lang=en"),
+        );
+        assert_eq!(token_from(&headers).as_deref(), Some("abc123"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("handover_session="),
+        );
+        assert_eq!(token_from(&headers), None);
+    }
+
+    #[test]
+    fn the_cookie_cannot_be_read_by_scripts_or_sent_cross_site() {
+        let cookie = set_cookie("t");
+        assert!(cookie.contains("HttpOnly"));
+        assert!(cookie.contains("SameSite=Strict"));
+        assert_eq!(new_token().len(), 64);
+        assert_ne!(new_token(), new_token());
+    }
+}

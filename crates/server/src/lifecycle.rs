@@ -1,0 +1,122 @@
+//! Applying status changes: asks `handover_core::decide`, then writes the
+//! new status, the counters, the audit trail and the system line of the
+//! thread, all inside the caller's transaction.
+
+use handover_core::api::Agent;
+use handover_core::{decide, AgentId, Command, Status, WaId};
+use sqlx::SqliteConnection;
+
+use crate::error::ApiError;
+use crate::store::events::EventBatch;
+use crate::store::{messages, users};
+
+/// Who caused a change, for the audit trail and the system line.
+pub enum ChangedBy<'a> {
+    Customer,
+    Bot,
+    Agent(&'a Agent),
+    System,
+}
+
+impl ChangedBy<'_> {
+    fn actor(&self) -> (&'static str, Option<AgentId>) {
+        match self {
+            ChangedBy::Customer => ("customer", None),
+            ChangedBy::Bot => ("bot", None),
+            ChangedBy::Agent(agent) => ("agent", Some(agent.id)),
+            ChangedBy::System => ("system", None),
+        }
+    }
+}
+
+/// Decides and applies `command`; returns the new status when it changed.
+///
+/// Callers hold the write lock, so the state read here is the state written
+/// over: two agents intervening at once are decided one after the other,
+/// and the second is refused by `decide` itself.
+pub async fn apply(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    wa_id: &WaId,
+    command: Command,
+    by: ChangedBy<'_>,
+    reason: &str,
+    now: i64,
+) -> Result<Option<Status>, ApiError> {
+    let state = users::chat_state(conn, wa_id, now).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "There is no customer with WhatsApp number {wa_id}."
+        ))
+    })?;
+    let decision = decide(&state, command)?;
+    if !decision.changes(&state) {
+        return Ok(None);
+    }
+    sqlx::query(
+        "UPDATE users SET status = ?2, assigned_agent_id = ?3, status_changed_at = ?4,
+                unresolved_queries = unresolved_queries + ?5
+         WHERE wa_id = ?1",
+    )
+    .bind(wa_id.as_str())
+    .bind(decision.status.as_str())
+    .bind(decision.holder.map(|agent| agent.0))
+    .bind(now)
+    .bind(i64::from(decision.enters_requesting(&state)))
+    .execute(&mut *conn)
+    .await?;
+
+    let (actor, agent_id) = by.actor();
+    sqlx::query(
+        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(wa_id.as_str())
+    .bind(state.status.as_str())
+    .bind(decision.status.as_str())
+    .bind(actor)
+    .bind(agent_id.map(|id| id.0))
+    .bind(reason)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+
+    let line = system_line(conn, command, &by).await?;
+    let message = messages::insert_system(conn, wa_id, &line, now).await?;
+    batch.message(message);
+    batch.user(wa_id);
+    Ok(Some(decision.status))
+}
+
+/// The sentence shown in the thread for a change.
+async fn system_line(
+    conn: &mut SqliteConnection,
+    command: Command,
+    by: &ChangedBy<'_>,
+) -> Result<String, sqlx::Error> {
+    let who = match by {
+        ChangedBy::Agent(agent) => agent.name.clone(),
+        ChangedBy::Customer => "the customer".to_owned(),
+        ChangedBy::Bot => "the bot".to_owned(),
+        ChangedBy::System => "Handover".to_owned(),
+    };
+    Ok(match command {
+        Command::Escalate => "Requested an agent".to_owned(),
+        Command::Intervene(_) => format!("Intervened by {who}"),
+        Command::Resolve(_) => format!("Resolved by {who}"),
+        Command::Release(_) => format!("Released to the queue by {who}"),
+        Command::Transfer { to, .. } => {
+            let target: Option<(String,)> = sqlx::query_as("SELECT name FROM agents WHERE id = ?1")
+                .bind(to.0)
+                .fetch_optional(conn)
+                .await?;
+            let target = target
+                .map(|(name,)| name)
+                .unwrap_or_else(|| format!("agent {to}"));
+            format!("Transferred to {target} by {who}")
+        }
+        Command::CustomerWrote => "Reopened: the customer wrote again".to_owned(),
+        Command::WindowExpired => {
+            "Missed request: the window closed before an agent joined".to_owned()
+        }
+    })
+}

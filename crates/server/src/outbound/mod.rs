@@ -1,0 +1,118 @@
+//! Sending messages to WhatsApp.
+//!
+//! Messages are queued in the database (delivery `pending`) inside the
+//! transaction that decided to send them; the [`worker`] sends them through
+//! a [`Transport`] afterwards and records `sent` with the wamid, or `failed`
+//! with the reason. So nothing is sent for a change that did not commit, and
+//! nothing queued is forgotten across a restart.
+
+pub mod cloud_api;
+pub mod sandbox;
+pub mod worker;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use handover_core::api::TemplateSend;
+use handover_core::WaId;
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+/// Why a send failed, in words for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct SendError {
+    pub reason: String,
+}
+
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<String, SendError>> + Send + 'a>>;
+
+/// Where outbound messages go: the Cloud API, or the sandbox.
+pub trait Transport: Send + Sync {
+    /// Sends one Cloud API `/messages` request body; returns the wamid.
+    fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a>;
+}
+
+/// Wakes the worker when messages are queued.
+#[derive(Clone, Default)]
+pub struct Outbox {
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub async fn woken(&self) {
+        self.wake.notified().await;
+    }
+}
+
+/// The Cloud API body of a session text message.
+pub fn text_payload(to: &WaId, text: &str) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to.as_str(),
+        "type": "text",
+        "text": { "preview_url": false, "body": text },
+    })
+}
+
+/// The Cloud API body of a template message with body parameters.
+pub fn template_payload(to: &WaId, template: &TemplateSend) -> Value {
+    let mut body = json!({
+        "name": template.name,
+        "language": { "code": template.language },
+    });
+    if !template.params.is_empty() {
+        let parameters: Vec<Value> = template
+            .params
+            .iter()
+            .map(|text| json!({ "type": "text", "text": text }))
+            .collect();
+        body["components"] = json!([{ "type": "body", "parameters": parameters }]);
+    }
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to.as_str(),
+        "type": "template",
+        "template": body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_follow_the_cloud_api_format() {
+        let to = WaId::parse("919876543210").unwrap();
+        assert_eq!(
+            text_payload(&to, "Hello"),
+            json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "919876543210",
+                   "type": "text", "text": {"preview_url": false, "body": "Hello"}})
+        );
+        let template = TemplateSend {
+            name: "order_update".into(),
+            language: "en_US".into(),
+            params: vec!["A1".into()],
+        };
+        assert_eq!(
+            template_payload(&to, &template)["template"],
+            json!({"name": "order_update", "language": {"code": "en_US"},
+                   "components": [{"type": "body", "parameters": [{"type": "text", "text": "A1"}]}]})
+        );
+        let bare = TemplateSend {
+            name: "hello_world".into(),
+            language: "en_US".into(),
+            params: vec![],
+        };
+        assert!(template_payload(&to, &bare)["template"]
+            .get("components")
+            .is_none());
+    }
+}

@@ -1,0 +1,52 @@
+//! Agents: everyone can list them (to transfer a chat); managers create,
+//! disable, enable and reset them.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use handover_core::api::{Agent, AgentChanges, NewAgent};
+use handover_core::AgentId;
+
+use super::extract::JsonBody;
+use crate::auth::{CurrentAgent, Manager};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+
+pub async fn list(
+    _agent: CurrentAgent,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Agent>>, ApiError> {
+    Ok(Json(store::agents::list(&state.db.pool).await?))
+}
+
+pub async fn create(
+    _manager: Manager,
+    State(state): State<AppState>,
+    JsonBody(agent): JsonBody<NewAgent>,
+) -> Result<(StatusCode, Json<Agent>), ApiError> {
+    let created = store::agents::create(&state.db, &agent, state.clock.now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub async fn update(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(changes): JsonBody<AgentChanges>,
+) -> Result<Json<Agent>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError::bad_request("invalid_agent_id", format!("{id:?} is not an agent id."))
+    })?;
+    if AgentId(id) == manager.id
+        && (changes.disabled == Some(true) || changes.role.is_some_and(|r| r != manager.role))
+    {
+        return Err(ApiError::conflict(
+            "cannot_demote_self",
+            "You cannot disable your own account or change your own role; ask another manager.",
+        ));
+    }
+    Ok(Json(
+        store::agents::update(&state.db, AgentId(id), &changes).await?,
+    ))
+}

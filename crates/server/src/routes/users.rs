@@ -1,0 +1,314 @@
+//! Customers: lists per section and History, profiles, threads, the
+//! lifecycle actions (intervene, resolve, release, transfer) and sending.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use handover_core::api::{
+    Agent, Author, Message, Page, SendMessage, TransferRequest, UserProfile, UserSummary,
+};
+use handover_core::{Command, Status, TransitionError, WaId};
+use serde::Deserialize;
+
+use super::extract::{JsonBody, QueryParams};
+use crate::auth::CurrentAgent;
+use crate::error::ApiError;
+use crate::lifecycle::{self, ChangedBy};
+use crate::outbound;
+use crate::state::AppState;
+use crate::store::events::EventBatch;
+use crate::store::messages::{self, Outbound};
+use crate::store::users::{self, ListFilter, Listing};
+use crate::store::{agents, templates};
+
+/// The longest text WhatsApp accepts in one message.
+const MAX_TEXT: usize = 4096;
+
+fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
+    WaId::parse(path).map_err(|error| ApiError::bad_request("invalid_wa_id", error.to_string()))
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    q: Option<String>,
+    source: Option<String>,
+    tag: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn list(
+    _agent: CurrentAgent,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<Json<Page<UserSummary>>, ApiError> {
+    let listing = Listing::parse(query.status.as_deref())?;
+    let filter = ListFilter {
+        query: query.q,
+        source: query.source.filter(|s| !s.is_empty()),
+        tag: query.tag.filter(|s| !s.is_empty()),
+    };
+    let page = users::list(
+        &state.db.pool,
+        listing,
+        &filter,
+        query.cursor.as_deref(),
+        query.limit.unwrap_or(50),
+        state.clock.now_ms(),
+    )
+    .await?;
+    Ok(Json(page))
+}
+
+pub async fn profile(
+    _agent: CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+) -> Result<Json<UserProfile>, ApiError> {
+    let wa_id = wa_id_from(&wa_id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(Json(
+        users::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ThreadQuery {
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+pub async fn thread(
+    _agent: CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+    QueryParams(query): QueryParams<ThreadQuery>,
+) -> Result<Json<Page<Message>>, ApiError> {
+    let wa_id = wa_id_from(&wa_id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    users::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?;
+    drop(conn);
+    Ok(Json(
+        messages::thread(
+            &state.db.pool,
+            &wa_id,
+            query.before,
+            query.limit.unwrap_or(50),
+        )
+        .await?,
+    ))
+}
+
+pub async fn intervene(
+    agent: CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+) -> Result<Json<UserProfile>, ApiError> {
+    let command = Command::Intervene(agent.actor());
+    act(&state, &agent.0, &wa_id, command, "An agent took the chat").await
+}
+
+pub async fn resolve(
+    agent: CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+) -> Result<Json<UserProfile>, ApiError> {
+    let command = Command::Resolve(agent.actor());
+    act(
+        &state,
+        &agent.0,
+        &wa_id,
+        command,
+        "Resolved; handed back to the bot",
+    )
+    .await
+}
+
+pub async fn release(
+    agent: CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+) -> Result<Json<UserProfile>, ApiError> {
+    let command = Command::Release(agent.actor());
+    act(
+        &state,
+        &agent.0,
+        &wa_id,
+        command,
+        "Released back to the queue",
+    )
+    .await
+}
+
+pub async fn transfer(
+    agent: CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+    JsonBody(request): JsonBody<TransferRequest>,
+) -> Result<Json<UserProfile>, ApiError> {
+    let target = agents::by_id(&state.db.pool, request.agent_id).await?;
+    if target.as_ref().is_none_or(|target| target.disabled) {
+        return Err(ApiError::unprocessable(
+            "unknown_agent",
+            format!(
+                "agent_id: there is no enabled agent with id {}.",
+                request.agent_id
+            ),
+        ));
+    }
+    let command = Command::Transfer {
+        by: agent.actor(),
+        to: request.agent_id,
+    };
+    act(
+        &state,
+        &agent.0,
+        &wa_id,
+        command,
+        "Transferred to another agent",
+    )
+    .await
+}
+
+/// Applies a lifecycle command for an agent and answers with the profile.
+async fn act(
+    state: &AppState,
+    agent: &Agent,
+    wa_id: &str,
+    command: Command,
+    reason: &str,
+) -> Result<Json<UserProfile>, ApiError> {
+    let wa_id = wa_id_from(wa_id)?;
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let mut batch = EventBatch::default();
+    lifecycle::apply(
+        &mut write.tx,
+        &mut batch,
+        &wa_id,
+        command,
+        ChangedBy::Agent(agent),
+        reason,
+        now,
+    )
+    .await?;
+    let profile = users::require_profile(&mut write.tx, &wa_id, now).await?;
+    let recorded = batch.record(&mut write.tx, now).await?;
+    write.commit().await?;
+    if recorded {
+        state.events.notify();
+    }
+    Ok(Json(profile))
+}
+
+/// A message that passed validation.
+enum Draft<'a> {
+    Text(&'a str),
+    Template(&'a handover_core::api::TemplateSend),
+}
+
+/// Sends a session text (holder only, window open) or a template (any time).
+pub async fn send(
+    CurrentAgent(agent): CurrentAgent,
+    State(state): State<AppState>,
+    Path(wa_id): Path<String>,
+    JsonBody(request): JsonBody<SendMessage>,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
+    let wa_id = wa_id_from(&wa_id)?;
+    let now = state.clock.now_ms();
+    let draft = match &request {
+        SendMessage::Template { template } => {
+            let found = templates::find(&state.db.pool, &template.name, &template.language)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "unknown_template",
+                        format!(
+                            "template: there is no template {} in language {}.",
+                            template.name, template.language
+                        ),
+                    )
+                })?;
+            if found.status != "approved" {
+                return Err(ApiError::unprocessable(
+                    "template_not_approved",
+                    format!(
+                        "template: {} is {}; only approved templates can be sent.",
+                        found.name, found.status
+                    ),
+                ));
+            }
+            if found.params as usize != template.params.len() {
+                return Err(ApiError::unprocessable(
+                    "wrong_parameter_count",
+                    format!(
+                        "template: {} takes {} parameter(s); {} given.",
+                        found.name,
+                        found.params,
+                        template.params.len()
+                    ),
+                ));
+            }
+            Draft::Template(template)
+        }
+        SendMessage::Text { text } => {
+            let text = text.trim();
+            if text.is_empty() || text.chars().count() > MAX_TEXT {
+                return Err(ApiError::unprocessable(
+                    "invalid_text",
+                    format!("text: write 1 to {MAX_TEXT} characters."),
+                ));
+            }
+            Draft::Text(text)
+        }
+    };
+
+    let mut write = state.db.begin_write().await?;
+    let chat = users::chat_state(&mut write.tx, &wa_id, now)
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "There is no customer with WhatsApp number {wa_id}."
+            ))
+        })?;
+    let (text, template, payload) = match draft {
+        Draft::Text(text) => {
+            if chat.status != Status::Intervened || chat.holder != Some(agent.id) {
+                return Err(ApiError::conflict(
+                    TransitionError::NotHolder.code(),
+                    "Only the agent handling this chat can send messages. Intervene first, or send a template.",
+                ));
+            }
+            if !chat.window_open {
+                return Err(TransitionError::WindowClosed.into());
+            }
+            (Some(text), None, outbound::text_payload(&wa_id, text))
+        }
+        Draft::Template(template) => (
+            None,
+            Some(template),
+            outbound::template_payload(&wa_id, template),
+        ),
+    };
+    let outbound = Outbound {
+        wa_id: &wa_id,
+        author: Author::Agent,
+        agent: Some(agent.id),
+        text,
+        template,
+        payload: &payload,
+    };
+    let id = messages::queue_outbound(&mut write.tx, &outbound, now).await?;
+    let mut batch = EventBatch::default();
+    batch.message(id);
+    batch.user(&wa_id);
+    batch.record(&mut write.tx, now).await?;
+    let message = messages::by_id(&mut write.tx, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("The message vanished.".into()))?;
+    write.commit().await?;
+    state.events.notify();
+    state.outbox.wake();
+    Ok((StatusCode::CREATED, Json(message)))
+}

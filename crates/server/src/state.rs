@@ -1,0 +1,26 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::db::Db;
+use crate::outbound::Outbox;
+use crate::realtime::EventHub;
+use crate::time::Clock;
+
+/// Webhook secrets; `None` when not configured.
+#[derive(Clone, Default)]
+pub struct WebhookSecrets {
+    pub app_secret: Option<String>,
+    pub verify_token: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub clock: Clock,
+    pub webhook: WebhookSecrets,
+    pub events: EventHub,
+    pub outbox: Outbox,
+    pub throttle: Arc<LoginThrottle>,
+}

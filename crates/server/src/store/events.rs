@@ -1,0 +1,85 @@
+//! The event log behind `GET /api/events`.
+//!
+//! A writing transaction collects what it touched in an [`EventBatch`] and
+//! records it just before commit, so events exist exactly when their change
+//! does; the hub is told only after the commit.
+
+use std::collections::BTreeSet;
+
+use handover_core::api::Event;
+use handover_core::WaId;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::{messages, sections, users};
+
+/// What one transaction changed.
+#[derive(Default)]
+pub struct EventBatch {
+    users: BTreeSet<WaId>,
+    messages: BTreeSet<i64>,
+}
+
+impl EventBatch {
+    pub fn user(&mut self, wa_id: &WaId) {
+        self.users.insert(wa_id.clone());
+    }
+
+    pub fn message(&mut self, id: i64) {
+        self.messages.insert(id);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.messages.is_empty()
+    }
+
+    /// Writes one event per changed message and user, then the section
+    /// counts, all as of this transaction.
+    pub async fn record(self, conn: &mut SqliteConnection, now: i64) -> Result<bool, sqlx::Error> {
+        if self.is_empty() {
+            return Ok(false);
+        }
+        let mut events = Vec::new();
+        for id in self.messages {
+            if let Some(message) = messages::by_id(conn, id).await? {
+                events.push(Event::Message { message });
+            }
+        }
+        for wa_id in &self.users {
+            if let Some(profile) = users::profile(conn, wa_id, now).await? {
+                events.push(Event::User { profile });
+            }
+        }
+        events.push(Event::Sections {
+            counts: sections::counts(&mut *conn, now).await?,
+        });
+        for event in events {
+            sqlx::query("INSERT INTO events (payload, at) VALUES (?1, ?2)")
+                .bind(serde_json::to_string(&event).unwrap_or_default())
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(true)
+    }
+}
+
+/// Events after `after`, oldest first.
+pub async fn after(
+    pool: &SqlitePool,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+}
+
+/// The id of the newest event (0 when there is none).
+pub async fn latest(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    let (id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM events")
+        .fetch_one(pool)
+        .await?;
+    Ok(id.unwrap_or(0))
+}

@@ -1,0 +1,347 @@
+//! Threads: inbound messages (idempotent on the wamid), outbound messages
+//! queued for sending, system lines, and delivery updates.
+
+use handover_core::api::{
+    AgentRef, Author, Delivery, Direction, Message, MessageKind, Page, TemplateSend,
+};
+use handover_core::{AgentId, WaId};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::error::ApiError;
+use crate::time::rfc3339;
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: i64,
+    wa_id: String,
+    direction: String,
+    author: String,
+    agent_id: Option<i64>,
+    agent_name: Option<String>,
+    kind: String,
+    content_type: String,
+    text: Option<String>,
+    template_name: Option<String>,
+    template_language: Option<String>,
+    template_params: Option<String>,
+    delivery: Option<String>,
+    failure_reason: Option<String>,
+    sent_at: i64,
+}
+
+const SELECT: &str =
+    "SELECT m.id, m.wa_id, m.direction, m.author, m.agent_id, a.name AS agent_name,
+        m.kind, m.content_type, m.text, m.template_name, m.template_language, m.template_params,
+        m.delivery, m.failure_reason, m.sent_at
+    FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
+
+impl From<MessageRow> for Message {
+    fn from(row: MessageRow) -> Self {
+        let author = match row.author.as_str() {
+            "user" => Author::User,
+            "bot" => Author::Bot,
+            "agent" => Author::Agent,
+            _ => Author::System,
+        };
+        let kind = match row.kind.as_str() {
+            "template" => MessageKind::Template,
+            "system" => MessageKind::System,
+            _ => MessageKind::Session,
+        };
+        let template = row.template_name.map(|name| TemplateSend {
+            name,
+            language: row.template_language.unwrap_or_default(),
+            params: row
+                .template_params
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
+        });
+        Message {
+            id: row.id,
+            wa_id: WaId::parse(&row.wa_id)
+                .unwrap_or_else(|_| WaId::parse("1000000").expect("valid")),
+            direction: if row.direction == "in" {
+                Direction::In
+            } else {
+                Direction::Out
+            },
+            author,
+            agent: row.agent_id.map(|id| AgentRef {
+                id: AgentId(id),
+                name: row.agent_name.unwrap_or_default(),
+            }),
+            kind,
+            content_type: row.content_type,
+            text: row.text,
+            template,
+            delivery: row.delivery.as_deref().and_then(Delivery::parse),
+            failure_reason: row.failure_reason,
+            sent_at: rfc3339(row.sent_at),
+        }
+    }
+}
+
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
+    sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = ?1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map(|row| row.map(Message::from))
+}
+
+/// A page of a thread, oldest first within the page; `before` is the id of
+/// the oldest message already shown.
+pub async fn thread(
+    pool: &SqlitePool,
+    wa_id: &WaId,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Page<Message>, ApiError> {
+    let limit = limit.clamp(1, 200);
+    let mut rows: Vec<MessageRow> = sqlx::query_as(&format!(
+        "{SELECT} WHERE m.wa_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3"
+    ))
+    .bind(wa_id.as_str())
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(i64::from(limit) + 1)
+    .fetch_all(pool)
+    .await?;
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    rows.reverse();
+    let next_cursor = rows
+        .first()
+        .filter(|_| has_more)
+        .map(|row| row.id.to_string());
+    Ok(Page {
+        items: rows.into_iter().map(Message::from).collect(),
+        next_cursor,
+    })
+}
+
+/// An inbound message as parsed from the webhook.
+pub struct Inbound<'a> {
+    pub wa_id: &'a WaId,
+    pub wamid: &'a str,
+    pub content_type: &'a str,
+    pub text: Option<&'a str>,
+    pub payload: &'a str,
+    pub sent_at: i64,
+}
+
+/// Stores an inbound message; `None` when this wamid was stored before
+/// (a retried delivery), in which case nothing else may happen either.
+pub async fn insert_inbound(
+    conn: &mut SqliteConnection,
+    message: &Inbound<'_>,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_as::<_, (i64,)>(
+        "INSERT INTO messages (wa_id, wamid, direction, author, kind, content_type, text, payload, sent_at, created_at)
+         VALUES (?1, ?2, 'in', 'user', 'session', ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (wamid) DO NOTHING RETURNING id",
+    )
+    .bind(message.wa_id.as_str())
+    .bind(message.wamid)
+    .bind(message.content_type)
+    .bind(message.text)
+    .bind(message.payload)
+    .bind(message.sent_at)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+    .map(|row| row.map(|(id,)| id))
+}
+
+/// An outbound message to queue: its Cloud API request body is `payload`.
+pub struct Outbound<'a> {
+    pub wa_id: &'a WaId,
+    pub author: Author,
+    pub agent: Option<AgentId>,
+    pub text: Option<&'a str>,
+    pub template: Option<&'a TemplateSend>,
+    pub payload: &'a serde_json::Value,
+}
+
+/// Queues an outbound message (delivery `pending`) and counts it on the
+/// user's profile in the same transaction.
+pub async fn queue_outbound(
+    conn: &mut SqliteConnection,
+    message: &Outbound<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let (kind, content_type) = match message.template {
+        Some(_) => ("template", "template"),
+        None => ("session", "text"),
+    };
+    let author = match message.author {
+        Author::Bot => "bot",
+        Author::Agent => "agent",
+        Author::User | Author::System => "system",
+    };
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
+                               template_name, template_language, template_params, delivery, sent_at, created_at)
+         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11) RETURNING id",
+    )
+    .bind(message.wa_id.as_str())
+    .bind(author)
+    .bind(message.agent.map(|agent| agent.0))
+    .bind(kind)
+    .bind(content_type)
+    .bind(message.text)
+    .bind(message.payload.to_string())
+    .bind(message.template.map(|t| t.name.as_str()))
+    .bind(message.template.map(|t| t.language.as_str()))
+    .bind(message.template.map(|t| serde_json::to_string(&t.params).unwrap_or_default()))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let counter = if message.template.is_some() {
+        "template_messages"
+    } else {
+        "session_messages"
+    };
+    sqlx::query(&format!(
+        "UPDATE users SET {counter} = {counter} + 1, last_message_preview = COALESCE(?2, last_message_preview)
+         WHERE wa_id = ?1"
+    ))
+    .bind(message.wa_id.as_str())
+    .bind(message.text)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A status line in the thread ("Intervened by Asha").
+pub async fn insert_system(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    text: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
+         VALUES (?1, 'out', 'system', 'system', 'system', ?2, ?3, ?3) RETURNING id",
+    )
+    .bind(wa_id.as_str())
+    .bind(text)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Messages waiting to be sent, oldest first.
+pub async fn pending(
+    pool: &SqlitePool,
+    limit: u32,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, wa_id, payload FROM messages WHERE delivery = 'pending' ORDER BY id LIMIT ?1",
+    )
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+}
+
+/// WhatsApp accepted the message: record its wamid, then apply any status
+/// callbacks that arrived before we knew it.
+pub async fn mark_sent(
+    conn: &mut SqliteConnection,
+    id: i64,
+    wamid: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE messages SET wamid = ?2, delivery = 'sent' WHERE id = ?1 AND delivery = 'pending'",
+    )
+    .bind(id)
+    .bind(wamid)
+    .execute(&mut *conn)
+    .await?;
+    let early: Vec<(String, Option<String>)> =
+        sqlx::query_as("DELETE FROM early_statuses WHERE wamid = ?1 RETURNING status, error")
+            .bind(wamid)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (status, error) in early {
+        if let Some(delivery) = Delivery::parse(&status) {
+            apply_delivery(conn, id, delivery, error.as_deref()).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn mark_failed(
+    conn: &mut SqliteConnection,
+    id: i64,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE messages SET delivery = 'failed', failure_reason = ?2 WHERE id = ?1")
+        .bind(id)
+        .bind(reason)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Applies a status callback. Returns the message id when it changed
+/// something; a callback for an unknown wamid is kept for later.
+pub async fn apply_status(
+    conn: &mut SqliteConnection,
+    wamid: &str,
+    delivery: Delivery,
+    error: Option<&str>,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM messages WHERE wamid = ?1 AND direction = 'out'")
+            .bind(wamid)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match found {
+        Some((id,)) => apply_delivery(conn, id, delivery, error)
+            .await
+            .map(|changed| changed.then_some(id)),
+        None => {
+            sqlx::query(
+                "INSERT INTO early_statuses (wamid, status, error, at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (wamid, status) DO NOTHING",
+            )
+            .bind(wamid)
+            .bind(delivery.as_str())
+            .bind(error)
+            .bind(at)
+            .execute(conn)
+            .await?;
+            Ok(None)
+        }
+    }
+}
+
+async fn apply_delivery(
+    conn: &mut SqliteConnection,
+    id: i64,
+    next: Delivery,
+    error: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let current: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT delivery FROM messages WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let current = current
+        .and_then(|(delivery,)| delivery)
+        .and_then(|delivery| Delivery::parse(&delivery))
+        .unwrap_or(Delivery::Pending);
+    if !current.may_become(next) {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE messages SET delivery = ?2, failure_reason = COALESCE(?3, failure_reason) WHERE id = ?1")
+        .bind(id)
+        .bind(next.as_str())
+        .bind(error)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}

@@ -1,0 +1,336 @@
+//! Customers: profiles, section and History lists, creation on first contact.
+
+use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
+use handover_core::{AgentId, ChatState, Status, WaId};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::error::ApiError;
+use crate::time::rfc3339;
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    wa_id: String,
+    name: String,
+    status: String,
+    last_active_at: Option<i64>,
+    window_expires_at: Option<i64>,
+    template_messages: i64,
+    session_messages: i64,
+    unresolved_queries: i64,
+    source: String,
+    first_message_tag: Option<String>,
+    assigned_agent_id: Option<i64>,
+    assigned_agent_name: Option<String>,
+    last_message_preview: Option<String>,
+}
+
+const SELECT: &str = "SELECT u.wa_id, u.name, u.status, u.last_active_at, u.window_expires_at,
+        u.template_messages, u.session_messages, u.unresolved_queries, u.source,
+        u.first_message_tag, u.assigned_agent_id, a.name AS assigned_agent_name,
+        u.last_message_preview
+    FROM users u LEFT JOIN agents a ON a.id = u.assigned_agent_id";
+
+fn status_of(text: &str) -> Status {
+    // The CHECK constraint admits only the four names.
+    text.parse().unwrap_or(Status::Active)
+}
+
+fn time_of(ms: Option<i64>) -> Option<String> {
+    ms.filter(|ms| *ms > 0).map(rfc3339)
+}
+
+impl UserRow {
+    fn wa_id(&self) -> WaId {
+        // Stored ids were parsed on the way in.
+        WaId::parse(&self.wa_id).unwrap_or_else(|_| WaId::parse("1000000").expect("valid"))
+    }
+
+    fn agent(&self) -> Option<AgentRef> {
+        Some(AgentRef {
+            id: AgentId(self.assigned_agent_id?),
+            name: self.assigned_agent_name.clone().unwrap_or_default(),
+        })
+    }
+
+    fn into_profile(self, now: i64) -> UserProfile {
+        UserProfile {
+            wa_id: self.wa_id(),
+            assigned_agent: self.agent(),
+            status: status_of(&self.status),
+            last_active_at: time_of(self.last_active_at),
+            window_open: self.window_expires_at.unwrap_or(0) > now,
+            window_expires_at: time_of(self.window_expires_at),
+            template_messages: self.template_messages.max(0) as u64,
+            session_messages: self.session_messages.max(0) as u64,
+            unresolved_queries: self.unresolved_queries.max(0) as u64,
+            source: self.source,
+            first_message_tag: self.first_message_tag,
+            name: self.name,
+        }
+    }
+
+    fn into_summary(self) -> UserSummary {
+        UserSummary {
+            wa_id: self.wa_id(),
+            assigned_agent: self.agent(),
+            status: status_of(&self.status),
+            last_active_at: time_of(self.last_active_at),
+            window_expires_at: time_of(self.window_expires_at),
+            last_message_preview: self.last_message_preview,
+            name: self.name,
+        }
+    }
+}
+
+pub async fn profile(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    now: i64,
+) -> Result<Option<UserProfile>, sqlx::Error> {
+    sqlx::query_as::<_, UserRow>(&format!("{SELECT} WHERE u.wa_id = ?1"))
+        .bind(wa_id.as_str())
+        .fetch_optional(conn)
+        .await
+        .map(|row| row.map(|row| row.into_profile(now)))
+}
+
+pub async fn require_profile(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    now: i64,
+) -> Result<UserProfile, ApiError> {
+    profile(conn, wa_id, now).await?.ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "There is no customer with WhatsApp number {wa_id}."
+        ))
+    })
+}
+
+/// What the state machine needs to know about a chat.
+pub async fn chat_state(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    now: i64,
+) -> Result<Option<ChatState>, sqlx::Error> {
+    let row: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT status, assigned_agent_id, window_expires_at FROM users WHERE wa_id = ?1",
+    )
+    .bind(wa_id.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(status, holder, window)| ChatState {
+        status: status_of(&status),
+        holder: holder.map(AgentId),
+        window_open: window.unwrap_or(0) > now,
+    }))
+}
+
+/// Creates the user if new; returns whether they were created.
+pub async fn create_if_missing(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    name: &str,
+    source: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at)
+         VALUES (?1, ?2, 'active', ?3, 0, ?4, ?4) ON CONFLICT (wa_id) DO NOTHING",
+    )
+    .bind(wa_id.as_str())
+    .bind(name)
+    .bind(source)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// Which users a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// One status' section: window open.
+    Section(Status),
+    /// Window closed or never opened, any status.
+    History,
+    /// Everyone.
+    All,
+}
+
+impl Listing {
+    pub fn parse(text: Option<&str>) -> Result<Self, ApiError> {
+        match text {
+            None | Some("") | Some("all") => Ok(Listing::All),
+            Some("history") => Ok(Listing::History),
+            Some(other) => other.parse().map(Listing::Section).map_err(|_| {
+                ApiError::bad_request(
+                    "invalid_status",
+                    format!("status: {other:?} is not one of active, requesting, intervened, closed, history, all."),
+                )
+            }),
+        }
+    }
+}
+
+/// Filters of `GET /api/users`.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub query: Option<String>,
+    pub source: Option<String>,
+    pub tag: Option<String>,
+}
+
+/// Newest window first; pages continue strictly after the cursor
+/// `"<window_expires_at>:<wa_id>"`, so no page is skipped or repeated.
+pub async fn list(
+    pool: &SqlitePool,
+    listing: Listing,
+    filter: &ListFilter,
+    cursor: Option<&str>,
+    limit: u32,
+    now: i64,
+) -> Result<Page<UserSummary>, ApiError> {
+    let after = match cursor {
+        None | Some("") => None,
+        Some(text) => Some(parse_cursor(text)?),
+    };
+    let query = filter
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty());
+    let sql = list_sql(listing, after.is_some(), query.is_some(), filter);
+    let status = match listing {
+        Listing::Section(status) => Some(status.as_str()),
+        Listing::History | Listing::All => None,
+    };
+    let (after_window, after_wa_id) = after.unwrap_or_default();
+    let limit = limit.clamp(1, 200);
+    let rows: Vec<UserRow> = sqlx::query_as(&sql)
+        .bind(status)
+        .bind(now)
+        .bind(after_window)
+        .bind(after_wa_id)
+        .bind(query.map(escape_like))
+        .bind(query.map(|q| escape_like(q.trim_start_matches('+'))))
+        .bind(filter.source.as_deref())
+        .bind(filter.tag.as_deref())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(pool)
+        .await?;
+    // One row more than the page was fetched, to know whether another exists.
+    let has_more = rows.len() > limit as usize;
+    let mut next_cursor = None;
+    let mut items = Vec::with_capacity(limit as usize);
+    for row in rows.into_iter().take(limit as usize) {
+        next_cursor = Some(format!(
+            "{}:{}",
+            row.window_expires_at.unwrap_or(0),
+            row.wa_id
+        ));
+        items.push(row.into_summary());
+    }
+    Ok(Page {
+        items,
+        next_cursor: next_cursor.filter(|_| has_more),
+    })
+}
+
+/// The list query. Each clause is present only when used, so SQLite can walk
+/// the index (status, window_expires_at, wa_id) or (window_expires_at, wa_id)
+/// backwards from the cursor instead of scanning.
+fn list_sql(listing: Listing, after: bool, query: bool, filter: &ListFilter) -> String {
+    let mut clauses = vec![match listing {
+        Listing::Section(_) => "u.status = ?1 AND u.window_expires_at > ?2",
+        Listing::History => "u.window_expires_at <= ?2",
+        Listing::All => "1 = 1",
+    }];
+    if after {
+        clauses.push("(u.window_expires_at, u.wa_id) < (?3, ?4)");
+    }
+    if query {
+        clauses.push(
+            "(u.name LIKE '%' || ?5 || '%' ESCAPE '\\' OR u.wa_id LIKE ?6 || '%' ESCAPE '\\')",
+        );
+    }
+    if filter.source.is_some() {
+        clauses.push("u.source = ?7");
+    }
+    if filter.tag.is_some() {
+        clauses.push("u.first_message_tag = ?8");
+    }
+    format!(
+        "{SELECT} WHERE {} ORDER BY u.window_expires_at DESC, u.wa_id DESC LIMIT ?9",
+        clauses.join(" AND ")
+    )
+}
+
+fn parse_cursor(text: &str) -> Result<(i64, String), ApiError> {
+    let bad = || {
+        ApiError::bad_request(
+            "invalid_cursor",
+            "cursor: pass back the next_cursor of the previous page unchanged.",
+        )
+    };
+    let (window, wa_id) = text.split_once(':').ok_or_else(bad)?;
+    let window = window.parse().map_err(|_| bad())?;
+    let wa_id = WaId::parse(wa_id).map_err(|_| bad())?;
+    Ok((window, wa_id.as_str().to_owned()))
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan's detail lines for `sql`.
+    async fn plan(pool: &SqlitePool, sql: &str) -> Vec<String> {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+    }
+
+    #[tokio::test]
+    async fn section_and_history_pages_walk_an_index_and_never_scan_or_sort() {
+        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let none = ListFilter::default();
+        for listing in [Listing::Section(Status::Requesting), Listing::History] {
+            for after in [false, true] {
+                let steps = plan(&pool, &list_sql(listing, after, false, &none)).await;
+                let users = steps
+                    .iter()
+                    .find(|step| step.contains(" u "))
+                    .expect("a step over users");
+                assert!(
+                    users.starts_with("SEARCH u USING"),
+                    "{listing:?} after={after}: {steps:?}"
+                );
+                assert!(
+                    !steps.iter().any(|step| step.contains("TEMP B-TREE")),
+                    "{listing:?}: sorted: {steps:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn section_counts_search_the_index() {
+        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let sql = "SELECT COUNT(*) FROM users WHERE status = 'active' AND window_expires_at > 1";
+        let steps = plan(&pool, sql).await;
+        assert!(
+            steps
+                .iter()
+                .all(|step| step.starts_with("SEARCH users USING COVERING INDEX")),
+            "{steps:?}"
+        );
+    }
+}

@@ -1,0 +1,439 @@
+//! Reading the Cloud API envelope: `entry[].changes[].value` with
+//! `contacts[]`, `messages[]` and `statuses[]`.
+//!
+//! Parsing is strict about the envelope (so a wrong body is a clear 400) and
+//! lenient inside it: a message of a type we do not know is kept as
+//! "unsupported", and an item missing its id is skipped and logged, never
+//! allowed to fail the whole delivery.
+
+use std::collections::HashMap;
+
+use handover_core::api::Delivery;
+use handover_core::WaId;
+use serde_json::Value;
+
+/// Everything one webhook POST carries.
+#[derive(Debug, Default)]
+pub struct WebhookDelivery {
+    /// wa_id → profile name.
+    pub contacts: HashMap<String, String>,
+    pub messages: Vec<InboundMessage>,
+    pub statuses: Vec<StatusUpdate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundMessage {
+    pub from: WaId,
+    pub wamid: String,
+    pub sent_at_ms: i64,
+    /// WhatsApp's type, or `unsupported`.
+    pub content_type: String,
+    /// Text, caption, button title or a readable summary.
+    pub text: Option<String>,
+    /// The id of a button or list reply (or a template button's payload).
+    pub reply_id: Option<String>,
+    /// `referral.source_id` of a click-to-WhatsApp ad.
+    pub referral_source_id: Option<String>,
+    /// The message object as received.
+    pub raw: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusUpdate {
+    pub wamid: String,
+    pub delivery: Delivery,
+    pub at_ms: i64,
+    /// Error titles and details, for failed sends.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PayloadError {
+    #[error("The body is not valid JSON: {0}")]
+    NotJson(String),
+    #[error("The body is not a WhatsApp Cloud API webhook: expected an object with \"object\" and an \"entry\" array.")]
+    NotAnEnvelope,
+}
+
+pub fn parse(body: &[u8]) -> Result<WebhookDelivery, PayloadError> {
+    let root: Value =
+        serde_json::from_slice(body).map_err(|error| PayloadError::NotJson(error.to_string()))?;
+    let entries = match (root.get("object"), root.get("entry")) {
+        (Some(Value::String(_)), Some(Value::Array(entries))) => entries,
+        _ => return Err(PayloadError::NotAnEnvelope),
+    };
+    let mut delivery = WebhookDelivery::default();
+    let values = entries
+        .iter()
+        .filter_map(|entry| entry.get("changes")?.as_array())
+        .flatten()
+        .filter_map(|change| change.get("value"));
+    for value in values {
+        for contact in array(value, "contacts") {
+            if let (Some(wa_id), Some(name)) = (
+                str_at(contact, &["wa_id"]),
+                str_at(contact, &["profile", "name"]),
+            ) {
+                delivery.contacts.insert(wa_id.to_owned(), name.to_owned());
+            }
+        }
+        for message in array(value, "messages") {
+            match inbound(message) {
+                Some(parsed) => delivery.messages.push(parsed),
+                None => {
+                    tracing::warn!(%message, "skipped a webhook message without a valid sender or id")
+                }
+            }
+        }
+        for status in array(value, "statuses") {
+            match status_update(status) {
+                Some(parsed) => delivery.statuses.push(parsed),
+                None => {
+                    tracing::warn!(%status, "skipped a webhook status without an id or a known status")
+                }
+            }
+        }
+    }
+    Ok(delivery)
+}
+
+fn array<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter()
+        .try_fold(value, |value, key| value.get(key))?
+        .as_str()
+}
+
+/// WhatsApp sends Unix seconds as a string; numbers are accepted too.
+fn timestamp_ms(value: &Value) -> Option<i64> {
+    let seconds = match value.get("timestamp")? {
+        Value::String(text) => text.parse::<i64>().ok()?,
+        Value::Number(number) => number.as_i64()?,
+        _ => return None,
+    };
+    seconds.checked_mul(1000)
+}
+
+fn inbound(message: &Value) -> Option<InboundMessage> {
+    let from = WaId::parse(str_at(message, &["from"])?).ok()?;
+    let wamid = str_at(message, &["id"])?.to_owned();
+    let kind = str_at(message, &["type"]).unwrap_or("unknown");
+    let (content_type, text, reply_id) = content(message, kind);
+    Some(InboundMessage {
+        from,
+        wamid,
+        sent_at_ms: timestamp_ms(message)?,
+        content_type,
+        text,
+        reply_id,
+        referral_source_id: str_at(message, &["referral", "source_id"]).map(str::to_owned),
+        raw: message.to_string(),
+    })
+}
+
+/// (content type, text to show, reply id) for each message type.
+fn content(message: &Value, kind: &str) -> (String, Option<String>, Option<String>) {
+    let at = |path: &[&str]| str_at(message, path).map(str::to_owned);
+    let media = |label: &str| {
+        let caption = at(&[kind, "caption"]).or_else(|| at(&[kind, "filename"]));
+        Some(caption.map_or_else(
+            || format!("[{label}]"),
+            |caption| format!("[{label}] {caption}"),
+        ))
+    };
+    let (text, reply_id) = match kind {
+        "text" => (at(&["text", "body"]), None),
+        "interactive" => match str_at(message, &["interactive", "type"]) {
+            Some("button_reply") => (
+                at(&["interactive", "button_reply", "title"]),
+                at(&["interactive", "button_reply", "id"]),
+            ),
+            Some("list_reply") => (
+                at(&["interactive", "list_reply", "title"]),
+                at(&["interactive", "list_reply", "id"]),
+            ),
+            Some("nfm_reply") => (Some("[Form reply]".to_owned()), None),
+            _ => (Some("[Interactive reply]".to_owned()), None),
+        },
+        "button" => (at(&["button", "text"]), at(&["button", "payload"])),
+        "image" => (media("Image"), None),
+        "video" => (media("Video"), None),
+        "audio" => (
+            Some(
+                if message["audio"]["voice"].as_bool() == Some(true) {
+                    "[Voice message]"
+                } else {
+                    "[Audio]"
+                }
+                .to_owned(),
+            ),
+            None,
+        ),
+        "document" => (media("Document"), None),
+        "sticker" => (Some("[Sticker]".to_owned()), None),
+        "location" => (Some(location(&message["location"])), None),
+        "contacts" => {
+            let names: Vec<&str> = array(message, "contacts")
+                .filter_map(|contact| str_at(contact, &["name", "formatted_name"]))
+                .collect();
+            (
+                Some(
+                    format!("[Contact] {}", names.join(", "))
+                        .trim_end()
+                        .to_owned(),
+                ),
+                None,
+            )
+        }
+        "reaction" => {
+            let emoji = at(&["reaction", "emoji"]).unwrap_or_default();
+            (
+                Some(if emoji.is_empty() {
+                    "Removed a reaction".to_owned()
+                } else {
+                    format!("Reacted {emoji}")
+                }),
+                None,
+            )
+        }
+        other => {
+            return (
+                "unsupported".to_owned(),
+                Some(format!("Unsupported message type: {other}")),
+                None,
+            );
+        }
+    };
+    (kind.to_owned(), text, reply_id)
+}
+
+fn location(location: &Value) -> String {
+    let field = |key: &str| {
+        location
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|text| !text.is_empty())
+    };
+    let coordinates = match (
+        location["latitude"].as_f64(),
+        location["longitude"].as_f64(),
+    ) {
+        (Some(lat), Some(long)) => format!("({lat:.5}, {long:.5})"),
+        _ => String::new(),
+    };
+    let parts: Vec<&str> = [field("name"), field("address"), Some(coordinates.as_str())]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect();
+    format!("[Location] {}", parts.join(" "))
+}
+
+fn status_update(status: &Value) -> Option<StatusUpdate> {
+    let delivery = match str_at(status, &["status"])? {
+        "sent" => Delivery::Sent,
+        "delivered" => Delivery::Delivered,
+        "read" => Delivery::Read,
+        "failed" => Delivery::Failed,
+        _ => return None,
+    };
+    let errors: Vec<String> = array(status, "errors")
+        .map(|error| {
+            let title = str_at(error, &["title"])
+                .or_else(|| str_at(error, &["message"]))
+                .unwrap_or("Unknown error");
+            let code = error
+                .get("code")
+                .map(|code| format!(" ({code})"))
+                .unwrap_or_default();
+            match str_at(error, &["error_data", "details"]) {
+                Some(details) => format!("{title}{code}: {details}"),
+                None => format!("{title}{code}"),
+            }
+        })
+        .collect();
+    Some(StatusUpdate {
+        wamid: str_at(status, &["id"])?.to_owned(),
+        delivery,
+        at_ms: timestamp_ms(status).unwrap_or(0),
+        error: (!errors.is_empty()).then(|| errors.join("; ")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn envelope(value: Value) -> Vec<u8> {
+        json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}]})
+            .to_string()
+            .into_bytes()
+    }
+
+    fn one_message(message: Value) -> InboundMessage {
+        let mut base = json!({"from": "919876543210", "id": "wamid.1", "timestamp": "1700000000"});
+        base.as_object_mut()
+            .unwrap()
+            .extend(message.as_object().unwrap().clone());
+        let delivery = parse(&envelope(json!({"messages": [base]}))).unwrap();
+        delivery.messages.into_iter().next().expect("one message")
+    }
+
+    #[test]
+    fn every_message_type_gets_a_content_type_and_readable_text() {
+        let cases = [
+            (
+                json!({"type": "text", "text": {"body": "Where is my order?"}}),
+                "text",
+                "Where is my order?",
+                None,
+            ),
+            (
+                json!({"type": "interactive", "interactive": {"type": "button_reply", "button_reply": {"id": "talk_to_agent", "title": "Talk to an agent"}}}),
+                "interactive",
+                "Talk to an agent",
+                Some("talk_to_agent"),
+            ),
+            (
+                json!({"type": "interactive", "interactive": {"type": "list_reply", "list_reply": {"id": "sizes", "title": "Size chart", "description": "S to XL"}}}),
+                "interactive",
+                "Size chart",
+                Some("sizes"),
+            ),
+            (
+                json!({"type": "button", "button": {"text": "Track order", "payload": "TRACK"}}),
+                "button",
+                "Track order",
+                Some("TRACK"),
+            ),
+            (
+                json!({"type": "image", "image": {"id": "m1", "mime_type": "image/jpeg", "caption": "Broken seal"}}),
+                "image",
+                "[Image] Broken seal",
+                None,
+            ),
+            (
+                json!({"type": "image", "image": {"id": "m1"}}),
+                "image",
+                "[Image]",
+                None,
+            ),
+            (
+                json!({"type": "audio", "audio": {"id": "a1", "voice": true}}),
+                "audio",
+                "[Voice message]",
+                None,
+            ),
+            (
+                json!({"type": "video", "video": {"id": "v1"}}),
+                "video",
+                "[Video]",
+                None,
+            ),
+            (
+                json!({"type": "document", "document": {"id": "d1", "filename": "invoice.pdf"}}),
+                "document",
+                "[Document] invoice.pdf",
+                None,
+            ),
+            (
+                json!({"type": "sticker", "sticker": {"id": "s1"}}),
+                "sticker",
+                "[Sticker]",
+                None,
+            ),
+            (
+                json!({"type": "location", "location": {"latitude": 19.076, "longitude": 72.8777, "name": "Office", "address": "Mumbai"}}),
+                "location",
+                "[Location] Office Mumbai (19.07600, 72.87770)",
+                None,
+            ),
+            (
+                json!({"type": "contacts", "contacts": [{"name": {"formatted_name": "Asha Rao"}}]}),
+                "contacts",
+                "[Contact] Asha Rao",
+                None,
+            ),
+            (
+                json!({"type": "reaction", "reaction": {"message_id": "wamid.0", "emoji": "👍"}}),
+                "reaction",
+                "Reacted 👍",
+                None,
+            ),
+            (
+                json!({"type": "order", "order": {}}),
+                "unsupported",
+                "Unsupported message type: order",
+                None,
+            ),
+            (
+                json!({"type": "unsupported", "errors": [{"code": 131051}]}),
+                "unsupported",
+                "Unsupported message type: unsupported",
+                None,
+            ),
+        ];
+        for (message, content_type, text, reply_id) in cases {
+            let parsed = one_message(message.clone());
+            assert_eq!(parsed.content_type, content_type, "{message}");
+            assert_eq!(parsed.text.as_deref(), Some(text), "{message}");
+            assert_eq!(parsed.reply_id.as_deref(), reply_id, "{message}");
+            assert_eq!(parsed.sent_at_ms, 1_700_000_000_000);
+        }
+    }
+
+    #[test]
+    fn click_to_whatsapp_referrals_and_contact_names_are_read() {
+        let body = envelope(json!({
+            "contacts": [{"profile": {"name": "Priya"}, "wa_id": "919876543210"}],
+            "messages": [{"from": "919876543210", "id": "wamid.ad", "timestamp": 1700000000, "type": "text",
+                          "text": {"body": "Hi"}, "referral": {"source_id": "ad_42", "source_type": "ad"}}]
+        }));
+        let delivery = parse(&body).unwrap();
+        assert_eq!(delivery.contacts["919876543210"], "Priya");
+        assert_eq!(
+            delivery.messages[0].referral_source_id.as_deref(),
+            Some("ad_42")
+        );
+    }
+
+    #[test]
+    fn statuses_carry_their_error_details() {
+        let body = envelope(json!({"statuses": [
+            {"id": "wamid.out", "status": "read", "timestamp": "1700000100", "recipient_id": "919876543210"},
+            {"id": "wamid.bad", "status": "failed", "timestamp": "1700000100", "recipient_id": "919876543210",
+             "errors": [{"code": 131047, "title": "Re-engagement message", "error_data": {"details": "More than 24 hours have passed"}}]},
+            {"id": "wamid.odd", "status": "deleted"}
+        ]}));
+        let statuses = parse(&body).unwrap().statuses;
+        assert_eq!(statuses.len(), 2);
+        assert_eq!(statuses[0].delivery, Delivery::Read);
+        assert_eq!(
+            statuses[1].error.as_deref(),
+            Some("Re-engagement message (131047): More than 24 hours have passed")
+        );
+    }
+
+    #[test]
+    fn bad_bodies_are_refused_with_a_reason_and_bad_items_are_skipped() {
+        assert!(matches!(parse(b"{not json"), Err(PayloadError::NotJson(_))));
+        assert_eq!(parse(b"[]").unwrap_err(), PayloadError::NotAnEnvelope);
+        assert_eq!(
+            parse(br#"{"object":"x","entry":{}}"#).unwrap_err(),
+            PayloadError::NotAnEnvelope
+        );
+        let body = envelope(json!({"messages": [
+            {"from": "not-a-number", "id": "wamid.1", "timestamp": "1", "type": "text"},
+            {"from": "919876543210", "timestamp": "1", "type": "text"}
+        ]}));
+        assert!(parse(&body).unwrap().messages.is_empty());
+    }
+}

@@ -1,0 +1,132 @@
+//! Live events over Server-Sent Events, received by a real client and
+//! resumed after a disconnect with Last-Event-ID.
+
+mod support;
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use reqwest::header::COOKIE;
+use serde_json::json;
+use support::payloads::text;
+use support::{Session, TestApp};
+
+/// Reads SSE frames until `count` events (not comments) have arrived.
+async fn read_events(
+    response: reqwest::Response,
+    count: usize,
+) -> Vec<(i64, String, serde_json::Value)> {
+    let mut stream = response.bytes_stream();
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while events.len() < count {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("events arrive in time")
+            .expect("stream open")
+            .expect("chunk");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let frame: String = buffer.drain(..end + 2).collect();
+            let field = |name: &str| {
+                frame.lines().find_map(|line| {
+                    line.strip_prefix(&format!("{name}:"))
+                        .map(|v| v.trim().to_owned())
+                })
+            };
+            if let (Some(id), Some(name), Some(data)) = (field("id"), field("event"), field("data"))
+            {
+                events.push((
+                    id.parse().unwrap(),
+                    name,
+                    serde_json::from_str(&data).unwrap(),
+                ));
+            }
+        }
+    }
+    events
+}
+
+async fn subscribe(
+    app: &TestApp,
+    session: &Session,
+    last_event_id: Option<i64>,
+) -> reqwest::Response {
+    let mut request = app
+        .http
+        .get(app.url("/api/events"))
+        .header(COOKIE, &session.cookie);
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id.to_string());
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    response
+}
+
+#[tokio::test]
+async fn a_client_sees_a_new_customer_arrive_and_the_counts_change() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let stream = subscribe(&app, &manager, None).await;
+
+    app.webhook_ok(&text("919876543210", "wamid.1", app.now_s(), "hello"))
+        .await;
+
+    let events = read_events(stream, 4).await;
+    let names: Vec<&str> = events.iter().map(|(_, name, _)| name.as_str()).collect();
+    assert_eq!(names, ["message", "message", "user", "sections"]);
+    assert_eq!(events[0].2["message"]["text"], "hello");
+    assert_eq!(events[2].2["profile"]["wa_id"], "919876543210");
+    assert_eq!(events[3].2["counts"]["active"], 1);
+    assert!(
+        events.windows(2).all(|pair| pair[0].0 < pair[1].0),
+        "ids increase"
+    );
+}
+
+#[tokio::test]
+async fn a_reconnecting_client_resumes_after_its_last_event_and_misses_nothing() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let first = subscribe(&app, &manager, None).await;
+    app.webhook_ok(&text("919876543210", "wamid.1", app.now_s(), "one"))
+        .await;
+    let seen = read_events(first, 4).await;
+    let last_seen = seen.last().unwrap().0;
+    // The client is gone (dropped) while more happens.
+    app.webhook_ok(&text("919876543211", "wamid.2", app.now_s(), "two"))
+        .await;
+    let intervened = app
+        .post(&manager, "/api/users/919876543210/intervene", json!({}))
+        .await;
+    assert_eq!(intervened.status(), 200);
+
+    let resumed = subscribe(&app, &manager, Some(last_seen)).await;
+    // Since then: two delivery updates from the sender (message + counts
+    // each), the second customer (two messages, profile, counts) and the
+    // intervention (system line, profile, counts).
+    let missed = read_events(resumed, 11).await;
+    assert_eq!(
+        missed[0].0,
+        last_seen + 1,
+        "resumes right after the last event seen"
+    );
+    assert!(missed
+        .iter()
+        .any(|(_, _, data)| data["message"]["text"] == "two"));
+    assert!(missed
+        .iter()
+        .any(|(_, _, data)| data["message"]["text"] == "Intervened by Meera"));
+    let profile_updates: Vec<&str> = missed
+        .iter()
+        .filter(|(_, name, _)| name == "user")
+        .map(|(_, _, data)| data["profile"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(profile_updates, ["active", "intervened"]);
+}

@@ -1,0 +1,81 @@
+//! A fake WhatsApp Cloud API on loopback: records each request and answers
+//! from a script (a status code per call; 200 once the script runs out).
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub path: String,
+    pub authorization: String,
+    pub body: Value,
+}
+
+#[derive(Clone, Default)]
+pub struct FakeCloudApi {
+    pub requests: Arc<Mutex<Vec<Recorded>>>,
+    script: Arc<Mutex<Vec<u16>>>,
+}
+
+impl FakeCloudApi {
+    /// Starts the server; `script` lists the status of the first answers.
+    pub async fn start(script: Vec<u16>) -> (Self, String) {
+        let fake = FakeCloudApi {
+            requests: Arc::default(),
+            script: Arc::new(Mutex::new(script.into_iter().rev().collect())),
+        };
+        let app = Router::new()
+            .route("/{version}/{phone}/messages", post(answer))
+            .with_state(fake.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/v21.0", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (fake, url)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+async fn answer(
+    State(fake): State<FakeCloudApi>,
+    Path((version, phone)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    let count = {
+        let mut requests = fake.requests.lock().unwrap();
+        requests.push(Recorded {
+            path: format!("/{version}/{phone}/messages"),
+            authorization: headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+            body: body.clone(),
+        });
+        requests.len()
+    };
+    let status = fake.script.lock().unwrap().pop().unwrap_or(200);
+    match status {
+        200 => (
+            StatusCode::OK,
+            Json(
+                json!({"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                        "messages": [{"id": format!("wamid.fake.{count}")}]}),
+            ),
+        ),
+        code => (
+            StatusCode::from_u16(code).unwrap(),
+            Json(
+                json!({"error": {"message": format!("Scripted failure {code}"), "type": "OAuthException", "code": 131000}}),
+            ),
+        ),
+    }
+}
