@@ -6,6 +6,7 @@ pub mod bot;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
 pub mod lifecycle;
 pub mod outbound;
 pub mod realtime;

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::db::{self, Db, DbError};
 use crate::error::ApiError;
+use crate::housekeeping;
 use crate::outbound::cloud_api::CloudApi;
 use crate::outbound::sandbox::Sandbox;
 use crate::outbound::{worker, Outbox, Transport};
@@ -124,7 +125,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    /// The sender of queued messages runs alongside.
+    /// The sender of queued messages and the housekeeping run alongside.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -137,10 +138,12 @@ impl Application {
             state.events.clone(),
             state.clock.clone(),
         ));
+        let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
         let served = axum::serve(self.listener, routes::router(state))
             .with_graceful_shutdown(shutdown)
             .await;
         sender.abort();
+        housekeeping.abort();
         served
     }
 }

@@ -130,3 +130,51 @@ async fn a_reconnecting_client_resumes_after_its_last_event_and_misses_nothing()
         .collect();
     assert_eq!(profile_updates, ["active", "intervened"]);
 }
+
+#[tokio::test]
+async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    app.webhook_ok(&text("919876543210", "wamid.1", app.now_s(), "hello"))
+        .await;
+    app.settle_outbound().await;
+    let now = app.clock.now_ms();
+    sqlx::query("INSERT INTO events (payload, at) VALUES ('{}', ?1)")
+        .bind(now - 25 * 3_600_000)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let count = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_as::<_, (i64,)>(sql)
+                .fetch_one(&db)
+                .await
+                .unwrap()
+                .0
+        }
+    };
+    let recent = count("SELECT COUNT(*) FROM events").await - 1;
+
+    let db = handover_server::db::Db::new(app.db.clone());
+    handover_server::housekeeping::tidy(&db, now).await.unwrap();
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events").await,
+        recent,
+        "only the old event went"
+    );
+    assert_eq!(
+        app.get(&manager, "/api/me").await.status(),
+        200,
+        "a live session stays"
+    );
+
+    handover_server::housekeeping::tidy(&db, now + 8 * 24 * 3_600_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        count("SELECT COUNT(*) FROM sessions").await,
+        0,
+        "week-old sessions expire"
+    );
+}

@@ -115,12 +115,7 @@ async fn a_refused_send_is_stored_as_failed_with_the_reason_for_the_dashboard() 
     app.settle_outbound().await;
     assert_eq!(fake.requests().len(), 1, "a 400 is not retried");
     let manager = app.manager().await;
-    let bot = app
-        .thread(&manager, PRIYA)
-        .await
-        .into_iter()
-        .find(|m| m["author"] == "bot")
-        .unwrap();
+    let bot = app.first_by(&manager, PRIYA, "bot").await;
     assert_eq!(bot["delivery"], "failed");
     assert_eq!(
         bot["failure_reason"],

@@ -248,12 +248,7 @@ async fn status_callbacks_apply_out_of_order_and_read_is_never_downgraded() {
     app.webhook_ok(&payloads::status(&wamid, "sent", t + 1, PRIYA))
         .await;
     let manager = app.manager().await;
-    let bot = app
-        .thread(&manager, PRIYA)
-        .await
-        .into_iter()
-        .find(|m| m["author"] == "bot")
-        .unwrap();
+    let bot = app.first_by(&manager, PRIYA, "bot").await;
     assert_eq!(bot["delivery"], "read");
 
     let failed = envelope(

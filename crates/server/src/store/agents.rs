@@ -90,10 +90,6 @@ pub async fn by_session(
 pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, sqlx::Error> {
     let token = session::new_token();
     let mut write = db.begin_write().await?;
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1")
-        .bind(now)
-        .execute(&mut *write.tx)
-        .await?;
     sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
         .bind(session::token_hash(&token))
         .bind(agent.0)
@@ -103,6 +99,15 @@ pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, 
         .await?;
     write.commit().await?;
     Ok(token)
+}
+
+/// Drops sessions that have expired.
+pub async fn prune_sessions(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1")
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {

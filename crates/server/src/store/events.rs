@@ -83,3 +83,16 @@ pub async fn latest(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .await?;
     Ok(id.unwrap_or(0))
 }
+
+/// How long events are kept for clients that reconnect.
+pub const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Drops events older than [`KEEP_MS`]; a client that was away longer
+/// reloads its views instead of resuming.
+pub async fn prune(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM events WHERE at < ?1")
+        .bind(now - KEEP_MS)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}

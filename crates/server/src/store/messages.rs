@@ -58,8 +58,7 @@ impl From<MessageRow> for Message {
         });
         Message {
             id: row.id,
-            wa_id: WaId::parse(&row.wa_id)
-                .unwrap_or_else(|_| WaId::parse("1000000").expect("valid")),
+            wa_id: super::stored_wa_id(&row.wa_id),
             direction: if row.direction == "in" {
                 Direction::In
             } else {

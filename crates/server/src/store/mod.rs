@@ -7,3 +7,12 @@ pub mod messages;
 pub mod sections;
 pub mod templates;
 pub mod users;
+
+use handover_core::WaId;
+
+/// A WhatsApp id read back from the database. Ids were parsed on the way in,
+/// so this cannot fail in practice; should a row ever hold a malformed one,
+/// it is shown as a placeholder number rather than failing the request.
+pub(crate) fn stored_wa_id(text: &str) -> WaId {
+    WaId::parse(text).unwrap_or_else(|_| WaId::parse("1000000").expect("a well-formed placeholder"))
+}

@@ -41,8 +41,7 @@ fn time_of(ms: Option<i64>) -> Option<String> {
 
 impl UserRow {
     fn wa_id(&self) -> WaId {
-        // Stored ids were parsed on the way in.
-        WaId::parse(&self.wa_id).unwrap_or_else(|_| WaId::parse("1000000").expect("valid"))
+        super::stored_wa_id(&self.wa_id)
     }
 
     fn agent(&self) -> Option<AgentRef> {

@@ -82,14 +82,14 @@ async fn inbound(
 
     // Last Active and the window only move forward, whatever the order in
     // which deliveries arrive; the preview follows the newest message.
-    let (status_changed_at,): (i64,) = sqlx::query_as(
+    let (status_changed_at, current_name): (i64, String) = sqlx::query_as(
         "UPDATE users SET
             name = CASE WHEN ?5 <> '' THEN ?5 ELSE name END,
             last_message_preview = CASE WHEN ?2 >= COALESCE(last_active_at, 0) THEN ?4 ELSE last_message_preview END,
             last_active_at = MAX(COALESCE(last_active_at, 0), ?2),
             window_expires_at = MAX(COALESCE(window_expires_at, 0), ?2 + ?3),
             session_messages = session_messages + 1
-         WHERE wa_id = ?1 RETURNING status_changed_at",
+         WHERE wa_id = ?1 RETURNING status_changed_at, name",
     )
     .bind(wa_id.as_str())
     .bind(message.sent_at_ms)
@@ -120,10 +120,6 @@ async fn inbound(
     let Some(state) = users::chat_state(conn, wa_id, now).await? else {
         return Ok(false);
     };
-    let (current_name,): (String,) = sqlx::query_as("SELECT name FROM users WHERE wa_id = ?1")
-        .bind(wa_id.as_str())
-        .fetch_one(&mut *conn)
-        .await?;
     let reply = bot::respond(&BotInput {
         status: state.status,
         is_new_user,

@@ -212,6 +212,15 @@ impl TestApp {
         page["items"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The first message in the thread written by `author` (user, bot, agent, system).
+    pub async fn first_by(&self, session: &Session, wa_id: &str, author: &str) -> Value {
+        self.thread(session, wa_id)
+            .await
+            .into_iter()
+            .find(|message| message["author"] == author)
+            .unwrap_or_else(|| panic!("no {author} message in the thread of {wa_id}"))
+    }
+
     /// Waits until no message is pending (the sender has handled them all).
     pub async fn settle_outbound(&self) {
         for _ in 0..200 {

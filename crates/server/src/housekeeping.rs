@@ -1,0 +1,31 @@
+//! Periodic clean-up: old events and expired sessions.
+
+use std::time::Duration;
+
+use crate::db::Db;
+use crate::store;
+use crate::time::Clock;
+
+const EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Runs forever; started once by the application.
+pub async fn run(db: Db, clock: Clock) {
+    loop {
+        if let Err(error) = tidy(&db, clock.now_ms()).await {
+            tracing::warn!(%error, "housekeeping failed; will try again");
+        }
+        tokio::time::sleep(EVERY).await;
+    }
+}
+
+/// One round of clean-up.
+pub async fn tidy(db: &Db, now: i64) -> Result<(), sqlx::Error> {
+    let mut write = db.begin_write().await?;
+    let events = store::events::prune(&mut write.tx, now).await?;
+    let sessions = store::agents::prune_sessions(&mut write.tx, now).await?;
+    write.commit().await?;
+    if events + sessions > 0 {
+        tracing::info!(events, sessions, "pruned old events and expired sessions");
+    }
+    Ok(())
+}
