@@ -7,6 +7,8 @@
 //!   release mode, then starts the server (which prints the URL to open).
 //! - `test`: set-up for tests, then every check and test suite in order,
 //!   ending with one line `N passed, N failed`.
+//! - `bench [USERS] [MESSAGES_PER_USER]`: times the dashboard's queries on a
+//!   seeded database (default 1,000,000 users, 10 messages each).
 
 mod process;
 mod suites;
@@ -25,10 +27,11 @@ fn main() -> ExitCode {
         "setup" => tools::setup(rest.iter().any(|arg| arg == "--for-tests")),
         "build" => tools::setup(false).and_then(|()| suites::build_release()),
         "run" => run(rest),
+        "bench" => bench(rest),
         "test" => return suites::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test>"
+                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [USERS] [MESSAGES_PER_USER]>"
             );
             return ExitCode::from(2);
         }
@@ -40,6 +43,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Seeds a throw-away database at scale and prints query timings.
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut cargo_args = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "--package",
+        "handover-server",
+        "--bin",
+        "handover-bench",
+        "--",
+    ];
+    cargo_args.extend(args.iter().map(String::as_str));
+    process::run_named("cargo", &cargo_args, &[])
 }
 
 /// The first manager account of `cargo xtask run`, unless the environment
