@@ -1,14 +1,15 @@
-// The dashboard shell against the real server and the real built app.
+// The dashboard shell against the real server and the real built app:
+// sign-in, live counts, the error state, and how the app is served.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
-import { insertUsers } from './support/seed.mjs';
 import { MANAGER, startServer } from './support/server.mjs';
+import { customerWrites } from './support/whatsapp.mjs';
 
-const SECTIONS = ['Active', 'Requesting', 'Intervened', 'Closed'];
+const TABS = ['Active', 'Requesting', 'Intervened', 'Closed', 'History'];
 
-/** [[label, count], …] of the four tabs as shown. */
+/** [[label, count], …] of the five tabs as shown. */
 async function tabsOf(page) {
   return page.locator('[role=tab]').evaluateAll((tabs) =>
     tabs.map((tab) => [tab.querySelector('.tab-label').textContent, tab.querySelector('.tab-count').textContent]));
@@ -55,74 +56,57 @@ describe('dashboard shell', () => {
     await page.close();
   });
 
-  test('a fresh server shows the four section tabs with zero counts and no console errors', async () => {
+  test('a fresh server shows the five tabs with zero counts and no console errors', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     // Before sign-in, /api/me answers 401 by design; watch from then on.
     await signIn(page, server.url, MANAGER);
     const errors = watchConsole(page);
-    await page.locator('.tab-count', { hasText: '0' }).first().waitFor();
     await page.waitForFunction(() =>
       [...document.querySelectorAll('.tab-count')].every((el) => el.textContent === '0'));
 
-    assert.deepEqual(await tabsOf(page), SECTIONS.map((label) => [label, '0']));
+    assert.deepEqual(await tabsOf(page), TABS.map((label) => [label, '0']));
     assert.equal(await page.locator('.brand-name').textContent(), 'Handover');
-    assert.equal(await page.locator('.overview-headline').textContent(), 'No chats in Active right now');
-    await screenshot(page, 'shell-empty');
+    assert.match(await page.locator('.sidebar .empty').textContent(), /No chats in Requesting right now/);
+    await page.locator('.live-indicator:not(.down)').waitFor();
+    await screenshot(page, 'dashboard-empty');
     assert.deepEqual(errors, []);
     await page.close();
   });
 
-  test('counts come from the database and a tab opens its section', async () => {
-    insertUsers(server.databasePath, [
-      { wa_id: '919800000001', status: 'active', window: 'open' },
-      { wa_id: '919800000002', status: 'active', window: 'open' },
-      { wa_id: '919800000003', status: 'requesting', window: 'open' },
-      { wa_id: '919800000004', status: 'closed', window: 'open' },
-      { wa_id: '919800000005', status: 'closed', window: 'open' },
-      { wa_id: '919800000006', status: 'closed', window: 'open' },
-      { wa_id: '919800000007', status: 'requesting', window: 'expired' },
-      { wa_id: '919800000008', status: 'active', window: 'never' },
-    ]);
+  test('counts follow customers live, section by section', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
-    // Before sign-in, /api/me answers 401 by design; watch from then on.
     await signIn(page, server.url, MANAGER);
     const errors = watchConsole(page);
+    await page.locator('.live-indicator:not(.down)').waitFor();
+
+    await customerWrites(server.url, '919800000001', 'Anil', 'Hello');
+    await customerWrites(server.url, '919800000002', 'Bala', 'Hi there');
+    await customerWrites(server.url, '919800000003', 'Chitra', 'I need a human');
+    await customerWrites(server.url, '919800000004', 'Dev', 'Old question', 25 * 3600);
+
     await page.locator('[data-status=active] .tab-count', { hasText: '2' }).waitFor();
+    assert.deepEqual(await tabsOf(page), [['Active', '2'], ['Requesting', '1'], ['Intervened', '0'], ['Closed', '0'], ['History', '1']]);
+    assert.equal(await page.locator('.chat-row .chat-name').allTextContents().then((names) => names.join()), 'Chitra');
 
-    assert.deepEqual(await tabsOf(page), [['Active', '2'], ['Requesting', '1'], ['Intervened', '0'], ['Closed', '3']]);
-    assert.equal(await page.locator('.overview-headline').textContent(), '2 chats');
-    assert.equal(await page.locator('.history-count').textContent(), '2');
-
-    await page.getByRole('tab', { name: /Requesting/ }).click();
-    assert.equal(await page.locator('.overview-title').textContent(), 'Requesting');
-    assert.equal(await page.locator('.overview-headline').textContent(), '1 chat');
-    assert.equal(await page.getByRole('tab', { name: /Requesting/ }).getAttribute('aria-selected'), 'true');
-    await screenshot(page, 'shell-requesting');
+    await page.getByRole('tab', { name: /History/ }).click();
+    await page.locator('.chat-row', { hasText: 'Dev' }).waitFor();
+    assert.equal(await page.locator('.chat-row .window-left').first().textContent(), 'Window closed');
     assert.deepEqual(errors, []);
     await page.close();
   });
 
-  test('when the API fails the page says so plainly and Retry recovers', async () => {
+  test('when the API fails the page says so plainly', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
-    await signIn(page, server.url, MANAGER);
     await page.route('**/api/sections', (route) => route.fulfill({
       status: 503,
       contentType: 'application/json',
       body: JSON.stringify({ error: { code: 'database_unavailable', message: 'The database did not answer.' } }),
     }));
-
-    await page.reload();
+    await signIn(page, server.url, MANAGER);
     const banner = page.getByRole('alert');
     await banner.waitFor();
     assert.match(await banner.textContent(), /The database did not answer\. \(HTTP 503\)/);
-    assert.equal(await page.locator('[data-status=active] .tab-count').textContent(), '–');
-    assert.equal(await page.locator('.overview-headline').textContent(), 'Counts unavailable');
-    await screenshot(page, 'shell-error');
-
-    await page.unroute('**/api/sections');
-    await page.getByRole('button', { name: 'Retry' }).click();
-    await page.locator('[data-status=closed] .tab-count', { hasText: '3' }).waitFor();
-    assert.equal(await banner.count(), 0);
+    await screenshot(page, 'dashboard-error');
     await page.close();
   });
 

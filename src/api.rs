@@ -4,7 +4,11 @@
 use std::fmt;
 
 use gloo_net::http::{Request, Response};
-use handover_core::api::{Agent, LoginRequest};
+use handover_core::api::{
+    Agent, LoginRequest, Message, Page, SendMessage, TemplateSend, TransferRequest, UserProfile,
+    UserSummary,
+};
+use handover_core::AgentId;
 use handover_core::{ErrorBody, SectionCounts};
 use serde::de::DeserializeOwned;
 
@@ -53,6 +57,111 @@ impl ApiError {
 /// `GET /api/sections`.
 pub async fn fetch_sections() -> Result<SectionCounts, ApiError> {
     get_json("/api/sections").await
+}
+
+/// `GET /api/users?status=…&q=…&cursor=…`: one page of a section or History.
+pub async fn fetch_users(
+    section: &str,
+    query: &str,
+    cursor: Option<&str>,
+) -> Result<Page<UserSummary>, ApiError> {
+    let mut path = format!("/api/users?status={section}&limit=50&q={}", encode(query));
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={}", encode(cursor)));
+    }
+    get_json(&path).await
+}
+
+/// `GET /api/users/{wa_id}`: the profile card.
+pub async fn fetch_profile(wa_id: &str) -> Result<UserProfile, ApiError> {
+    get_json(&format!("/api/users/{wa_id}")).await
+}
+
+/// `GET /api/users/{wa_id}/messages`: a page of the thread, oldest first.
+pub async fn fetch_thread(wa_id: &str, before: Option<i64>) -> Result<Page<Message>, ApiError> {
+    let mut path = format!("/api/users/{wa_id}/messages?limit=50");
+    if let Some(before) = before {
+        path.push_str(&format!("&before={before}"));
+    }
+    get_json(&path).await
+}
+
+/// `GET /api/agents`: everyone a chat can be transferred to.
+pub async fn fetch_agents() -> Result<Vec<Agent>, ApiError> {
+    get_json("/api/agents").await
+}
+
+/// A template as the composer offers it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Template {
+    pub name: String,
+    pub language: String,
+    pub body: String,
+    pub params: usize,
+    pub status: String,
+}
+
+/// `GET /api/templates`.
+pub async fn fetch_templates() -> Result<Vec<Template>, ApiError> {
+    get_json("/api/templates").await
+}
+
+/// The lifecycle actions of the chat header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatAction {
+    Intervene,
+    Resolve,
+    Release,
+    Transfer(AgentId),
+}
+
+/// `POST /api/users/{wa_id}/intervene|resolve|release|transfer`.
+pub async fn act(wa_id: String, action: ChatAction) -> Result<UserProfile, ApiError> {
+    let (verb, body) = match action {
+        ChatAction::Intervene => ("intervene", None),
+        ChatAction::Resolve => ("resolve", None),
+        ChatAction::Release => ("release", None),
+        ChatAction::Transfer(agent_id) => ("transfer", Some(TransferRequest { agent_id })),
+    };
+    let request = Request::post(&format!("/api/users/{wa_id}/{verb}"));
+    let request = match body {
+        Some(body) => request.json(&body),
+        None => request.build(),
+    }
+    .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `POST /api/users/{wa_id}/messages`: a session text.
+pub async fn send_text(wa_id: String, text: String) -> Result<Message, ApiError> {
+    post_json(
+        &format!("/api/users/{wa_id}/messages"),
+        &SendMessage::Text { text },
+    )
+    .await
+}
+
+/// `POST /api/users/{wa_id}/messages`: a template with its parameters.
+pub async fn send_template(wa_id: String, template: TemplateSend) -> Result<Message, ApiError> {
+    post_json(
+        &format!("/api/users/{wa_id}/messages"),
+        &SendMessage::Template { template },
+    )
+    .await
+}
+
+async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let request = Request::post(path)
+        .json(body)
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
 }
 
 /// `GET /api/me`: who is signed in (401 when nobody).

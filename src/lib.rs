@@ -4,6 +4,9 @@
 
 pub mod api;
 pub mod app;
+pub mod clock;
 pub mod components;
 pub mod format;
+pub mod inbox;
+pub mod live;
 pub mod pages;

@@ -2,8 +2,11 @@
 //! wasm-bindgen-test (`cargo xtask test` runs them).
 #![cfg(target_arch = "wasm32")]
 
-use handover_core::{SectionCounts, Status};
-use handover_web::components::SectionTabs;
+use handover_core::api::{AgentRef, Event, UserProfile};
+use handover_core::{Actor, AgentId, Role, SectionCounts, Status, WaId};
+use handover_web::components::{ChatActions, ProfileCard, SectionTabs};
+use handover_web::inbox::{Inbox, View};
+use handover_web::{clock, format};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
@@ -21,6 +24,19 @@ const COUNTS: SectionCounts = SectionCounts {
     history: 9,
 };
 
+const ASHA: Actor = Actor {
+    agent: AgentId(1),
+    role: Role::Agent,
+};
+const RAVI: Actor = Actor {
+    agent: AgentId(2),
+    role: Role::Agent,
+};
+const MEERA: Actor = Actor {
+    agent: AgentId(3),
+    role: Role::Manager,
+};
+
 /// A fresh element in the page to mount one component into.
 fn container() -> HtmlElement {
     let document = document();
@@ -29,92 +45,262 @@ fn container() -> HtmlElement {
     element.unchecked_into()
 }
 
-fn tabs(root: &HtmlElement) -> Vec<HtmlElement> {
-    let list = root.query_selector_all("[role=tab]").unwrap();
+fn all(root: &HtmlElement, selector: &str) -> Vec<HtmlElement> {
+    let list = root.query_selector_all(selector).unwrap();
     (0..list.length())
         .map(|i| list.item(i).unwrap().unchecked_into())
         .collect()
 }
 
-fn text_of(tab: &HtmlElement, class: &str) -> String {
-    tab.query_selector(&format!(".{class}"))
+fn text(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
         .unwrap()
-        .unwrap()
+        .unwrap_or_else(|| panic!("{selector}"))
         .text_content()
         .unwrap()
 }
 
+fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserProfile {
+    UserProfile {
+        wa_id: WaId::parse("919876543210").unwrap(),
+        name: "Priya Sharma".into(),
+        status,
+        last_active_at: Some("2021-03-28T14:07:00Z".into()),
+        template_messages: 2,
+        session_messages: 1234,
+        unresolved_queries: 3,
+        source: "Diwali fair".into(),
+        first_message_tag: None,
+        assigned_agent: holder.map(|actor| AgentRef {
+            id: actor.agent,
+            name: format!("Agent {}", actor.agent),
+        }),
+        window_expires_at: Some("2021-03-29T14:07:00Z".into()),
+        window_open,
+    }
+}
+
 #[wasm_bindgen_test]
-async fn tabs_show_the_four_sections_in_order_with_their_counts() {
+async fn tabs_show_the_four_sections_and_history_in_order_with_their_counts() {
     let root = container();
     let _mounted = mount_to(root.clone(), || {
-        view! { <SectionTabs counts=Signal::stored(Some(COUNTS)) selected=RwSignal::new(Status::Active) /> }
+        view! { <SectionTabs counts=Signal::stored(Some(COUNTS)) selected=RwSignal::new(View::History) /> }
     });
     tick().await;
 
-    let tabs = tabs(&root);
-    let seen: Vec<(String, String)> = tabs
+    let seen: Vec<(String, String)> = all(&root, "[role=tab]")
         .iter()
-        .map(|tab| (text_of(tab, "tab-label"), text_of(tab, "tab-count")))
+        .map(|tab| (text(tab, ".tab-label"), text(tab, ".tab-count")))
         .collect();
-    assert_eq!(
-        seen,
-        [
-            ("Active".to_owned(), "12".to_owned()),
-            ("Requesting".to_owned(), "3".to_owned()),
-            ("Intervened".to_owned(), "0".to_owned()),
-            ("Closed".to_owned(), "1,234".to_owned()),
-        ]
-    );
+    let expected = [
+        ("Active", "12"),
+        ("Requesting", "3"),
+        ("Intervened", "0"),
+        ("Closed", "1,234"),
+        ("History", "9"),
+    ];
+    assert_eq!(seen, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
 }
 
 #[wasm_bindgen_test]
 async fn clicking_a_tab_selects_it_and_only_it() {
     let root = container();
-    let selected = RwSignal::new(Status::Active);
+    let selected = RwSignal::new(View::Section(Status::Active));
     let _mounted = mount_to(root.clone(), move || {
         view! { <SectionTabs counts=Signal::stored(Some(COUNTS)) selected /> }
     });
     tick().await;
 
-    tabs(&root)[1].click();
+    all(&root, "[role=tab]")[1].click();
     tick().await;
 
-    assert_eq!(selected.get_untracked(), Status::Requesting);
-    let states: Vec<_> = tabs(&root)
+    assert_eq!(selected.get_untracked(), View::Section(Status::Requesting));
+    let states: Vec<_> = all(&root, "[role=tab]")
         .iter()
         .map(|tab| tab.get_attribute("aria-selected").unwrap())
         .collect();
-    assert_eq!(states, ["false", "true", "false", "false"]);
+    assert_eq!(states, ["false", "true", "false", "false", "false"]);
 }
 
 #[wasm_bindgen_test]
-async fn counts_update_in_place_when_new_numbers_arrive() {
+async fn the_requesting_badge_goes_up_when_an_event_arrives() {
     let root = container();
-    let counts = RwSignal::new(Some(COUNTS));
+    let mut start = Inbox::default();
+    start.counts = Some(SectionCounts::default());
+    let inbox = RwSignal::new(start);
+    let counts = Signal::derive(move || inbox.with(|inbox| inbox.counts));
     let _mounted = mount_to(root.clone(), move || {
-        view! { <SectionTabs counts selected=RwSignal::new(Status::Active) /> }
+        view! { <SectionTabs counts selected=RwSignal::new(View::Section(Status::Active)) /> }
     });
     tick().await;
+    let requesting = || {
+        root.query_selector("[data-status=requesting] .tab-count")
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(requesting().text_content().unwrap(), "0");
+    assert!(!requesting().class_list().contains("badge"));
 
-    counts.set(Some(SectionCounts {
-        requesting: 4,
-        ..COUNTS
-    }));
+    let event = Event::Sections {
+        counts: SectionCounts {
+            requesting: 1,
+            active: 2,
+            ..SectionCounts::default()
+        },
+    };
+    inbox.update(|inbox| inbox.apply(&event, clock::parse_ms));
     tick().await;
 
-    assert_eq!(text_of(&tabs(&root)[1], "tab-count"), "4");
+    assert_eq!(requesting().text_content().unwrap(), "1");
+    assert!(
+        requesting().class_list().contains("badge"),
+        "a waiting chat shows as a badge"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn unknown_counts_show_a_dash_rather_than_zero() {
     let root = container();
     let _mounted = mount_to(root.clone(), || {
-        view! { <SectionTabs counts=Signal::stored(None) selected=RwSignal::new(Status::Active) /> }
+        view! { <SectionTabs counts=Signal::stored(None) selected=RwSignal::new(View::History) /> }
+    });
+    tick().await;
+    for tab in all(&root, "[role=tab]") {
+        assert_eq!(text(&tab, ".tab-count"), "–");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_profile_card_shows_all_seven_parameters_formatted() {
+    let root = container();
+    let shown = profile(Status::Intervened, Some(&ASHA), true);
+    let now = clock::parse_ms("2021-03-29T13:30:00Z").unwrap();
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <ProfileCard profile=Signal::stored(shown.clone()) now_ms=Signal::stored(now) /> }
     });
     tick().await;
 
-    for tab in tabs(&root) {
-        assert_eq!(text_of(&tab, "tab-count"), "–");
-    }
+    let value = |parameter: &str| text(&root, &format!("[data-parameter={parameter}] dd"));
+    assert_eq!(value("status"), "Intervened");
+    assert_eq!(
+        root.query_selector(".status-badge")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-status")
+            .as_deref(),
+        Some("intervened")
+    );
+    // MM-DD-YYYY, hh:mm AM/PM in the browser's time zone.
+    let last_active = value("last_active");
+    let expected = {
+        let date = js_sys::Date::new(&"2021-03-28T14:07:00Z".into());
+        format::clock(
+            date.get_full_year() as i32,
+            date.get_month() + 1,
+            date.get_date(),
+            date.get_hours(),
+            date.get_minutes(),
+        )
+    };
+    assert_eq!(last_active, expected);
+    let shape = last_active.as_bytes();
+    assert!(
+        shape.len() == 20
+            && shape[2] == b'-'
+            && shape[5] == b'-'
+            && shape[10] == b','
+            && shape[14] == b':'
+            && shape[17] == b' ',
+        "{last_active}"
+    );
+    assert_eq!(value("template_messages"), "2");
+    assert_eq!(value("session_messages"), "1,234");
+    assert_eq!(value("unresolved_queries"), "3");
+    assert_eq!(value("source"), "Diwali fair");
+    assert_eq!(value("first_message"), "—");
+    assert_eq!(value("holder"), "Agent 1");
+    assert_eq!(value("window"), "37m left");
+    assert!(
+        root.query_selector("[data-parameter=window] dd.urgent")
+            .unwrap()
+            .is_some(),
+        "under an hour is highlighted"
+    );
+    assert_eq!(text(&root, ".profile-number"), "+919876543210");
+}
+
+/// Which of the four buttons are enabled for `me` on `shown`.
+async fn enabled_actions(shown: UserProfile, me: Actor) -> Vec<(String, bool, String)> {
+    let root = container();
+    let _mounted = mount_to(root.clone(), move || {
+        view! {
+            <ChatActions
+                profile=Signal::stored(shown.clone())
+                me
+                agents=Signal::stored(Vec::new())
+                on_action=Callback::new(|_| {})
+                busy=Signal::stored(false)
+            />
+        }
+    });
+    tick().await;
+    let buttons = all(&root, "button[data-action]");
+    let result = buttons
+        .iter()
+        .map(|button| {
+            let element: &web_sys::Element = button.as_ref();
+            (
+                button.get_attribute("data-action").unwrap(),
+                !element.has_attribute("disabled"),
+                button.get_attribute("title").unwrap_or_default(),
+            )
+        })
+        .collect();
+    root.remove();
+    result
+}
+
+fn enabled(actions: &[(String, bool, String)]) -> Vec<&str> {
+    actions
+        .iter()
+        .filter(|(_, on, _)| *on)
+        .map(|(name, _, _)| name.as_str())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn buttons_follow_the_state_machine_for_each_status_and_holder() {
+    let waiting = enabled_actions(profile(Status::Requesting, None, true), ASHA).await;
+    assert_eq!(enabled(&waiting), ["intervene"]);
+    let resolve = waiting
+        .iter()
+        .find(|(name, _, _)| name == "resolve")
+        .unwrap();
+    assert_eq!(
+        resolve.2,
+        "The chat is Requesting; it cannot be resolved from there."
+    );
+
+    let mine = enabled_actions(profile(Status::Intervened, Some(&ASHA), true), ASHA).await;
+    assert_eq!(enabled(&mine), ["resolve", "release"]);
+    let intervene = mine
+        .iter()
+        .find(|(name, _, _)| name == "intervene")
+        .unwrap();
+    assert_eq!(intervene.2, "You are already handling this chat.");
+
+    let theirs = enabled_actions(profile(Status::Intervened, Some(&RAVI), true), ASHA).await;
+    assert!(enabled(&theirs).is_empty());
+    assert_eq!(theirs[0].2, "Another agent is already handling this chat.");
+
+    let manager = enabled_actions(profile(Status::Intervened, Some(&RAVI), true), MEERA).await;
+    assert_eq!(enabled(&manager), ["resolve"]);
+
+    let expired = enabled_actions(profile(Status::Requesting, None, false), ASHA).await;
+    assert!(enabled(&expired).is_empty());
+    assert!(
+        expired[0].2.contains("24-hour window is closed"),
+        "{}",
+        expired[0].2
+    );
 }

@@ -24,6 +24,8 @@ export async function startServer() {
       HANDOVER_DATABASE_URL: `sqlite://${databasePath}`,
       HANDOVER_ADMIN_EMAIL: MANAGER.email,
       HANDOVER_ADMIN_PASSWORD: MANAGER.password,
+      HANDOVER_APP_SECRET: 'e2e-app-secret',
+      HANDOVER_VERIFY_TOKEN: 'e2e-verify-token',
       RUST_LOG: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,17 @@
 //! Reusable pieces of the dashboard.
 
-pub mod section_overview;
+pub mod chat_actions;
+pub mod chat_list;
+pub mod composer;
+pub mod profile_card;
 pub mod section_tabs;
+pub mod status_badge;
+pub mod thread;
 
-pub use section_overview::SectionOverview;
+pub use chat_actions::ChatActions;
+pub use chat_list::ChatList;
+pub use composer::Composer;
+pub use profile_card::ProfileCard;
 pub use section_tabs::SectionTabs;
+pub use status_badge::StatusBadge;
+pub use thread::Thread;

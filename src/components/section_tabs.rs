@@ -1,45 +1,52 @@
-//! The four section tabs (Active, Requesting, Intervened, Closed) with counts.
+//! The section tabs of the top bar: Active, Requesting, Intervened, Closed
+//! and History, with live counts. Requesting and Intervened counts are
+//! badges, so a waiting customer stands out from anywhere in the app.
 
 use handover_core::{SectionCounts, Status};
 use leptos::prelude::*;
 
 use crate::format;
+use crate::inbox::View;
 
 /// Shown instead of a number while counts are loading or unavailable, so a
 /// missing number is never mistaken for zero.
 pub const UNKNOWN_COUNT: &str = "–";
 
-/// One tab per status, in the order of [`Status::ALL`].
 #[component]
 pub fn SectionTabs(
     /// Chats per section; `None` while loading or when the server is unreachable.
     #[prop(into)]
     counts: Signal<Option<SectionCounts>>,
-    /// The section whose tab is selected; clicking a tab sets it.
-    selected: RwSignal<Status>,
+    /// The list on screen; clicking a tab sets it.
+    selected: RwSignal<View>,
 ) -> impl IntoView {
-    let tabs = Status::ALL.map(|status| {
-        let is_selected = move || selected.get() == status;
+    let tabs = View::ALL.map(|view| {
+        let is_selected = move || selected.get() == view;
         let count = move || {
             counts
                 .get()
-                .map(|counts| format::count(counts.for_status(status)))
+                .map(|counts| format::count(view.count(&counts)))
                 .unwrap_or_else(|| UNKNOWN_COUNT.to_owned())
         };
+        let badge = matches!(view, View::Section(Status::Requesting | Status::Intervened));
+        let waiting = move || badge && counts.get().is_some_and(|counts| view.count(&counts) > 0);
         view! {
             <button
                 type="button"
                 role="tab"
                 class="section-tab"
                 class:selected=is_selected
-                data-status=status.as_str()
+                data-status=view.param()
                 aria-selected=move || is_selected().to_string()
-                title=status.description()
-                on:click=move |_| selected.set(status)
+                title=match view {
+                    View::Section(status) => status.description(),
+                    View::History => "Customers outside the 24-hour window (read-only).",
+                }
+                on:click=move |_| selected.set(view)
             >
                 <span class="tab-dot" aria-hidden="true"></span>
-                <span class="tab-label">{status.label()}</span>
-                <span class="tab-count">{count}</span>
+                <span class="tab-label">{view.label()}</span>
+                <span class="tab-count" class:badge=waiting>{count}</span>
             </button>
         }
     });

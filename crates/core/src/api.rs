@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::{AgentId, Role, Status, WaId};
 
 /// An agent as others see them: enough to show a name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AgentRef {
     pub id: AgentId,
     pub name: String,
@@ -80,7 +80,7 @@ pub enum MessageKind {
 }
 
 /// How far an outbound message got, from WhatsApp's status callbacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Delivery {
     /// Stored, not yet accepted by WhatsApp.

@@ -343,3 +343,37 @@ async fn templates_are_checked_before_anything_is_sent() {
     assert_eq!(status, 422);
     assert_eq!(app.profile(&asha, PRIYA).await["template_messages"], 0);
 }
+
+#[tokio::test]
+async fn a_message_from_the_same_second_as_resolve_reopens_the_chat_but_an_older_one_does_not() {
+    let app = TestApp::start().await;
+    let asha = app.agent("Asha").await;
+    app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s() - 5, "agent"))
+        .await;
+    assert_eq!(
+        app.post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
+            .await
+            .status(),
+        200
+    );
+    // Resolved half-way through a second.
+    app.clock.set(app.clock.now_ms() + 500);
+    assert_eq!(
+        app.post(&asha, &format!("/api/users/{PRIYA}/resolve"), json!({}))
+            .await
+            .status(),
+        200
+    );
+
+    app.webhook_ok(&text(
+        PRIYA,
+        "wamid.late",
+        app.now_s() - 3,
+        "sent before the resolve",
+    ))
+    .await;
+    assert_eq!(app.profile(&asha, PRIYA).await["status"], "closed");
+    app.webhook_ok(&text(PRIYA, "wamid.same", app.now_s(), "thanks"))
+        .await;
+    assert_eq!(app.profile(&asha, PRIYA).await["status"], "active");
+}

@@ -273,3 +273,22 @@ async fn without_an_app_secret_the_webhook_says_it_is_not_configured() {
     assert_eq!(status, 503);
     assert!(message.contains("HANDOVER_APP_SECRET"));
 }
+
+#[tokio::test]
+async fn a_message_delivered_after_its_window_closed_is_stored_but_gets_no_bot_reply() {
+    let app = TestApp::start().await;
+    let day_old = app.now_s() - 25 * 3600;
+    app.webhook_ok(&text(PRIYA, "wamid.late", day_old, "I need an agent"))
+        .await;
+    let manager = app.manager().await;
+    let thread = app.thread(&manager, PRIYA).await;
+    assert_eq!(thread.len(), 1, "only the customer's message: {thread:?}");
+    let profile = app.profile(&manager, PRIYA).await;
+    assert_eq!(
+        (profile["status"].as_str(), profile["window_open"].as_bool()),
+        (Some("active"), Some(false))
+    );
+    assert_eq!(profile["unresolved_queries"], 0);
+    let sections = app.get_json(&manager, "/api/sections").await;
+    assert_eq!(sections["history"], 1);
+}

@@ -100,8 +100,9 @@ async fn inbound(
     .await?;
 
     // A late delivery of a message written before the chat was resolved
-    // does not reopen it.
-    if message.sent_at_ms >= status_changed_at {
+    // does not reopen it. WhatsApp's timestamps are whole seconds, so a
+    // message from the same second as the change counts as after it.
+    if message.sent_at_ms / 1000 >= status_changed_at / 1000 {
         lifecycle::apply(
             conn,
             batch,
@@ -120,6 +121,12 @@ async fn inbound(
     let Some(state) = users::chat_state(conn, wa_id, now).await? else {
         return Ok(false);
     };
+    // A message that arrives after its own window has closed gets no bot
+    // reply (WhatsApp would refuse it) and no escalation (nobody could
+    // intervene).
+    if !state.window_open {
+        return Ok(false);
+    }
     let reply = bot::respond(&BotInput {
         status: state.status,
         is_new_user,

@@ -1,0 +1,46 @@
+// Sends WhatsApp Cloud API webhooks to the server, signed with the app
+// secret exactly as Meta signs them.
+import { createHmac } from 'node:crypto';
+
+export const APP_SECRET = 'e2e-app-secret';
+
+function envelope(value) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{
+      id: '102290129340398',
+      changes: [{
+        field: 'messages',
+        value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' }, ...value },
+      }],
+    }],
+  };
+}
+
+let sequence = 0;
+
+/** A customer's text message, `secondsAgo` before now. */
+export function textMessage(waId, name, body, secondsAgo = 0) {
+  sequence += 1;
+  const timestamp = String(Math.floor(Date.now() / 1000) - secondsAgo);
+  return envelope({
+    contacts: [{ profile: { name }, wa_id: waId }],
+    messages: [{ from: waId, id: `wamid.e2e.${Date.now()}.${sequence}`, timestamp, type: 'text', text: { body } }],
+  });
+}
+
+export async function deliver(serverUrl, body) {
+  const raw = JSON.stringify(body);
+  const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;
+  const response = await fetch(`${serverUrl}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body: raw,
+  });
+  if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+}
+
+/** A customer writes; the webhook is acknowledged once committed. */
+export function customerWrites(serverUrl, waId, name, body, secondsAgo = 0) {
+  return deliver(serverUrl, textMessage(waId, name, body, secondsAgo));
+}

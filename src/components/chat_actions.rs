@@ -1,0 +1,107 @@
+//! Intervene, Resolve, Release and Transfer: each enabled or disabled by the
+//! same `handover_core::decide` the server uses, with the reason on hover.
+
+use handover_core::api::{Agent, UserProfile};
+use handover_core::{decide, Actor, ChatState, Command};
+use leptos::prelude::*;
+
+use crate::api::ChatAction;
+
+/// Why `command` is not possible for `me` on this chat, or `None` if it is.
+pub fn refusal(profile: &UserProfile, command: Command) -> Option<String> {
+    let state = ChatState {
+        status: profile.status,
+        holder: profile.assigned_agent.as_ref().map(|agent| agent.id),
+        window_open: profile.window_open,
+    };
+    decide(&state, command).err().map(|error| error.to_string())
+}
+
+#[component]
+pub fn ChatActions(
+    /// The open chat.
+    #[prop(into)]
+    profile: Signal<UserProfile>,
+    /// The signed-in agent.
+    me: Actor,
+    /// Colleagues to transfer to.
+    #[prop(into)]
+    agents: Signal<Vec<Agent>>,
+    /// Runs an action on the open chat.
+    on_action: Callback<ChatAction>,
+    /// True while an action is on its way.
+    #[prop(into)]
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let transfer_to = RwSignal::new(None::<handover_core::AgentId>);
+    let button =
+        move |label: &'static str, key: &'static str, command: Command, action: ChatAction| {
+            let reason = move || profile.with(|p| refusal(p, command));
+            view! {
+                <button
+                    type="button"
+                    class="button action"
+                    data-action=key
+                    disabled=move || busy.get() || reason().is_some()
+                    title=move || reason().unwrap_or_default()
+                    on:click=move |_| on_action.run(action)
+                >
+                    {label}
+                </button>
+            }
+        };
+    let transfer_reason = move || {
+        let target = transfer_to.get()?;
+        profile.with(|p| refusal(p, Command::Transfer { by: me, to: target }))
+    };
+    let can_transfer = move || transfer_to.get().is_some() && transfer_reason().is_none();
+    let hold_reason = move || {
+        profile.with(|p| {
+            refusal(
+                p,
+                Command::Transfer {
+                    by: me,
+                    to: handover_core::AgentId(i64::MIN),
+                },
+            )
+        })
+    };
+    view! {
+        <div class="chat-actions" role="group" aria-label="Chat actions">
+            {button("Intervene", "intervene", Command::Intervene(me), ChatAction::Intervene)}
+            {button("Resolve", "resolve", Command::Resolve(me), ChatAction::Resolve)}
+            {button("Release", "release", Command::Release(me), ChatAction::Release)}
+            <select
+                class="transfer-select"
+                aria-label="Transfer to"
+                disabled=move || busy.get() || hold_reason().is_some()
+                title=move || hold_reason().unwrap_or_default()
+                on:change=move |event| transfer_to.set(event_target_value(&event).parse().ok().map(handover_core::AgentId))
+            >
+                <option value="">"Transfer to…"</option>
+                {move || {
+                    agents
+                        .get()
+                        .into_iter()
+                        .filter(|agent| !agent.disabled && agent.id != me.agent)
+                        .map(|agent| view! { <option value=agent.id.0.to_string()>{agent.name}</option> })
+                        .collect_view()
+                }}
+            </select>
+            <button
+                type="button"
+                class="button action"
+                data-action="transfer"
+                disabled=move || busy.get() || !can_transfer()
+                title=move || transfer_reason().unwrap_or_default()
+                on:click=move |_| {
+                    if let Some(target) = transfer_to.get() {
+                        on_action.run(ChatAction::Transfer(target));
+                    }
+                }
+            >
+                "Transfer"
+            </button>
+        </div>
+    }
+}
