@@ -75,6 +75,16 @@ pub struct Inbox {
     /// Chats that left the list since it was switched, so that a page
     /// fetched before they left does not bring them back.
     departed: HashSet<WaId>,
+    /// The last customer seen entering or staying in Requesting, to name
+    /// them when the Requesting count goes up.
+    last_waiting: Option<(WaId, String)>,
+}
+
+/// A customer has just started waiting for an agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub wa_id: WaId,
+    pub name: String,
 }
 
 impl Default for Inbox {
@@ -91,18 +101,49 @@ impl Default for Inbox {
             older_cursor: None,
             unread: HashSet::new(),
             departed: HashSet::new(),
+            last_waiting: None,
         }
     }
 }
 
 impl Inbox {
     /// Applies one live event. `parse_ms` reads RFC 3339 times (the
-    /// browser's clock in the app, a fixed parser in tests).
-    pub fn apply(&mut self, event: &Event, parse_ms: impl Fn(&str) -> Option<i64>) {
+    /// browser's clock in the app, a fixed parser in tests). Returns who
+    /// started waiting when the event shows the Requesting count going up,
+    /// for the alerts.
+    pub fn apply(
+        &mut self,
+        event: &Event,
+        parse_ms: impl Fn(&str) -> Option<i64>,
+    ) -> Option<Waiting> {
         match event {
-            Event::Sections { counts } => self.counts = Some(*counts),
-            Event::User { profile } => self.apply_profile(profile, parse_ms),
-            Event::Message { message } => self.apply_message(message),
+            Event::Sections { counts } => {
+                let before = self.counts.map(|counts| counts.requesting);
+                self.counts = Some(*counts);
+                match before {
+                    Some(before) if counts.requesting > before => self
+                        .last_waiting
+                        .clone()
+                        .map(|(wa_id, name)| Waiting { wa_id, name }),
+                    _ => None,
+                }
+            }
+            Event::User { profile } => {
+                if profile.status == Status::Requesting {
+                    let name = if profile.name.is_empty() {
+                        format!("+{}", profile.wa_id)
+                    } else {
+                        profile.name.clone()
+                    };
+                    self.last_waiting = Some((profile.wa_id.clone(), name));
+                }
+                self.apply_profile(profile, parse_ms);
+                None
+            }
+            Event::Message { message } => {
+                self.apply_message(message);
+                None
+            }
         }
     }
 
@@ -118,7 +159,9 @@ impl Inbox {
         if let Some(at) = position {
             self.items.remove(at);
         }
-        if !self.view.shows(profile.status, profile.window_open) || !self.matches_query(profile) {
+        if !self.view.shows(profile.status, profile.window_open)
+            || !self.matches_query(&profile.name, &profile.wa_id)
+        {
             self.departed.insert(profile.wa_id.clone());
             return;
         }
@@ -182,13 +225,22 @@ impl Inbox {
 
     /// Shows another list at once; its first page follows with [`Inbox::show_page`].
     /// Live events apply to the new list from now on.
+    /// A new search in the same list narrows the rows on screen at once.
     pub fn switch(&mut self, view: View, query: String) {
-        if (view, &query) != (self.view, &self.query) {
-            self.view = view;
-            self.query = query;
+        if (view, &query) == (self.view, &self.query) {
+            return;
+        }
+        let same_list = view == self.view;
+        self.view = view;
+        self.query = query;
+        self.next_cursor = None;
+        self.departed.clear();
+        if same_list {
+            let mut items = std::mem::take(&mut self.items);
+            items.retain(|item| self.matches_query(&item.name, &item.wa_id));
+            self.items = items;
+        } else {
             self.items.clear();
-            self.next_cursor = None;
-            self.departed.clear();
         }
     }
 
@@ -226,14 +278,12 @@ impl Inbox {
         self.next_cursor = page.next_cursor;
     }
 
-    fn matches_query(&self, profile: &UserProfile) -> bool {
+    /// The server's search rule: name contains, or number starts with.
+    fn matches_query(&self, name: &str, wa_id: &WaId) -> bool {
         let query = self.query.trim().to_lowercase();
         query.is_empty()
-            || profile.name.to_lowercase().contains(&query)
-            || profile
-                .wa_id
-                .as_str()
-                .starts_with(query.trim_start_matches('+'))
+            || name.to_lowercase().contains(&query)
+            || wa_id.as_str().starts_with(query.trim_start_matches('+'))
     }
 
     /// Opens a chat: its thread and profile are loaded separately.
@@ -482,6 +532,43 @@ mod tests {
         let active = page(vec![profile("9100000001", Status::Active, 100)]);
         inbox.show_page(View::Section(Status::Active), "", active, parse);
         assert!(inbox.items.is_empty());
+    }
+
+    #[test]
+    fn a_rising_requesting_count_names_the_customer_who_started_waiting() {
+        let mut inbox = Inbox::default();
+        let counts = |requesting| Event::Sections {
+            counts: SectionCounts {
+                requesting,
+                ..SectionCounts::default()
+            },
+        };
+        assert_eq!(
+            inbox.apply(&counts(1), parse),
+            None,
+            "the first counts are a baseline"
+        );
+        inbox.apply(&user(profile("9100000002", Status::Requesting, 100)), parse);
+        let waiting = inbox.apply(&counts(2), parse).expect("an alert");
+        assert_eq!(waiting.name, "Customer 9100000002");
+        // A message from a waiting customer, or someone taking a chat, is no new arrival.
+        inbox.apply(&user(profile("9100000002", Status::Requesting, 200)), parse);
+        assert_eq!(inbox.apply(&counts(2), parse), None);
+        assert_eq!(inbox.apply(&counts(1), parse), None);
+    }
+
+    #[test]
+    fn typing_a_search_narrows_the_rows_at_once() {
+        let mut inbox = Inbox::default();
+        inbox.apply(&user(profile("9100000001", Status::Requesting, 100)), parse);
+        inbox.apply(&user(profile("9100000002", Status::Requesting, 200)), parse);
+        inbox.switch(View::Section(Status::Requesting), "9100000001".into());
+        assert_eq!(ids(&inbox), ["9100000001"]);
+        inbox.switch(View::History, String::new());
+        assert!(
+            inbox.items.is_empty(),
+            "another list starts empty until its page arrives"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! only mounts [`app::App`]; everything else lives here so that browser
 //! tests can mount single components.
 
+pub mod alerts;
 pub mod api;
 pub mod app;
 pub mod clock;
@@ -10,3 +11,4 @@ pub mod format;
 pub mod inbox;
 pub mod live;
 pub mod pages;
+pub mod shortcuts;

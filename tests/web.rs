@@ -148,7 +148,9 @@ async fn the_requesting_badge_goes_up_when_an_event_arrives() {
             ..SectionCounts::default()
         },
     };
-    inbox.update(|inbox| inbox.apply(&event, clock::parse_ms));
+    inbox.update(|inbox| {
+        inbox.apply(&event, clock::parse_ms);
+    });
     tick().await;
 
     assert_eq!(requesting().text_content().unwrap(), "1");

@@ -5,6 +5,7 @@ pub mod chat_list;
 pub mod composer;
 pub mod profile_card;
 pub mod section_tabs;
+pub mod shortcuts_help;
 pub mod status_badge;
 pub mod thread;
 
@@ -13,5 +14,6 @@ pub use chat_list::ChatList;
 pub use composer::Composer;
 pub use profile_card::ProfileCard;
 pub use section_tabs::SectionTabs;
+pub use shortcuts_help::ShortcutsHelp;
 pub use status_badge::StatusBadge;
 pub use thread::Thread;

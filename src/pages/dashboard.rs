@@ -9,12 +9,15 @@ use handover_core::{Actor, Status, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::alerts::AlertSettings;
 use crate::api::{self, ChatAction};
 use crate::components::{
-    ChatActions, ChatList, Composer, ProfileCard, SectionTabs, StatusBadge, Thread,
+    ChatActions, ChatList, Composer, ProfileCard, SectionTabs, ShortcutsHelp, StatusBadge, Thread,
 };
 use crate::inbox::{Inbox, View};
+use crate::shortcuts::{self, Shortcut};
 use crate::{clock, live};
+use wasm_bindgen::JsCast;
 
 /// How often relative times ("5m", "3h 10m left") are refreshed.
 const TICK: Duration = Duration::from_secs(30);
@@ -48,7 +51,17 @@ pub fn Dashboard(
         Some(Err(error)) => notice.set(Some(error.to_string())),
         None => {}
     });
-    let on_event = move |event: Event| inbox.update(|inbox| inbox.apply(&event, clock::parse_ms));
+    let alerts = AlertSettings::load();
+    let announcement = RwSignal::new(String::new());
+    let on_event = move |event: Event| {
+        if let Some(waiting) = inbox
+            .try_update(|inbox| inbox.apply(&event, clock::parse_ms))
+            .flatten()
+        {
+            announcement.set(format!("{} is waiting for an agent.", waiting.name));
+            alerts.announce(&waiting);
+        }
+    };
     let stream = StoredValue::new_local(live::connect(on_event, connected));
     on_cleanup(move || stream.dispose());
 
@@ -119,20 +132,33 @@ pub fn Dashboard(
         inbox.update(|inbox| inbox.select(wa_id.clone()));
         load_chat(wa_id);
     });
-    let load_older = move |_| {
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let load_older = move || {
         let Some((wa_id, before)) = inbox.with_untracked(|inbox| {
             let before = inbox.older_cursor.as_deref()?.parse().ok()?;
             Some((inbox.selected.clone()?, before))
         }) else {
             return;
         };
+        inbox.update(|inbox| inbox.older_cursor = None);
         spawn_local(async move {
             if let Ok(page) = api::fetch_thread(wa_id.as_str(), Some(before)).await {
+                // Keep the messages on screen where they are as older ones
+                // are added above them.
+                let height_before = scroller
+                    .get_untracked()
+                    .map(|element| element.scroll_height());
                 inbox.update(|inbox| {
                     if inbox.selected.as_ref() == Some(&wa_id) {
                         let newer = std::mem::take(&mut inbox.thread);
                         inbox.thread = page.items.into_iter().chain(newer).collect();
                         inbox.older_cursor = page.next_cursor;
+                    }
+                });
+                request_animation_frame(move || {
+                    if let (Some(element), Some(before)) = (scroller.get_untracked(), height_before)
+                    {
+                        element.set_scroll_top(element.scroll_height() - before);
                     }
                 });
             }
@@ -178,7 +204,9 @@ pub fn Dashboard(
     );
     Effect::new(move |_| match send.value().get() {
         Some(Ok(message)) => {
-            inbox.update(|inbox| inbox.apply(&Event::Message { message }, clock::parse_ms))
+            inbox.update(|inbox| {
+                inbox.apply(&Event::Message { message }, clock::parse_ms);
+            });
         }
         Some(Err(error)) => notice.set(Some(error.message())),
         None => {}
@@ -217,9 +245,59 @@ pub fn Dashboard(
     let has_older = move || inbox.with(|inbox| inbox.older_cursor.is_some());
     let busy = Signal::derive(move || action.pending().get() || send.pending().get());
 
+    // Keyboard shortcuts, except while typing.
+    let help = RwSignal::new(false);
+    let search = NodeRef::<leptos::html::Input>::new();
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        let typing = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|element| {
+                matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            });
+        let modifier = event.ctrl_key() || event.meta_key() || event.alt_key();
+        let Some(shortcut) = shortcuts::shortcut(&event.key(), typing, modifier) else {
+            return;
+        };
+        event.prevent_default();
+        match shortcut {
+            Shortcut::Next | Shortcut::Previous => {
+                let offset = if shortcut == Shortcut::Next { 1 } else { -1 };
+                if let Some(wa_id) = inbox.with_untracked(|inbox| inbox.neighbour(offset)) {
+                    open.run(wa_id);
+                }
+            }
+            Shortcut::Intervene | Shortcut::Resolve => {
+                if inbox.with_untracked(|inbox| inbox.profile.is_some()) {
+                    let chosen = if shortcut == Shortcut::Intervene {
+                        ChatAction::Intervene
+                    } else {
+                        ChatAction::Resolve
+                    };
+                    on_action.run(chosen);
+                }
+            }
+            Shortcut::Search => {
+                if let Some(input) = search.get_untracked() {
+                    let _ = input.focus();
+                }
+            }
+            Shortcut::Help => help.update(|shown| *shown = !*shown),
+            Shortcut::Close => {
+                help.set(false);
+                let focused = document()
+                    .active_element()
+                    .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+                if let Some(element) = focused {
+                    let _ = element.blur();
+                }
+            }
+        }
+    });
+    on_cleanup(move || keys.remove());
+
     // Keep the newest message in sight: on opening a chat and whenever a
     // message is added at the end (not when older ones are loaded above).
-    let scroller = NodeRef::<leptos::html::Div>::new();
     let newest = Memo::new(move |_| {
         inbox.with(|inbox| (inbox.selected.clone(), inbox.thread.last().map(|m| m.id)))
     });
@@ -247,15 +325,50 @@ pub fn Dashboard(
                         role="status"
                         title=move || if connected.get() { "Live updates are on" } else { "Live updates are reconnecting…" }
                     >
-                        {move || if connected.get() { "Live" } else { "Reconnecting…" }}
+                        <span class="live-text">{move || if connected.get() { "Live" } else { "Reconnecting…" }}</span>
                     </span>
-                    <span class="me-name">{agent.name.clone()}</span>
-                    <span class="me-role">{agent.role.label()}</span>
+                    <button
+                        type="button"
+                        class="button-quiet toggle"
+                        aria-pressed=move || alerts.notify.get().to_string()
+                        title="Browser notifications when a customer starts waiting"
+                        on:click=move |_| alerts.toggle_notifications()
+                    >
+                        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path d="M6 16V10a6 6 0 1 1 12 0v6l2 2H4z" />
+                            <path d="M10 20a2 2 0 0 0 4 0" />
+                            <line class="off-slash" x1="3" y1="3" x2="21" y2="21" />
+                        </svg>
+                        <span class="sr-only">{move || if alerts.notify.get() { "Notifications on" } else { "Notifications off" }}</span>
+                    </button>
+                    <button
+                        type="button"
+                        class="button-quiet toggle"
+                        aria-pressed=move || alerts.sound.get().to_string()
+                        title="A short sound when a customer starts waiting"
+                        on:click=move |_| alerts.sound.update(|on| *on = !*on)
+                    >
+                        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path d="M4 9h4l5-4v14l-5-4H4z" />
+                            <path d="M16.5 8.5a5 5 0 0 1 0 7" />
+                            <line class="off-slash" x1="3" y1="3" x2="21" y2="21" />
+                        </svg>
+                        <span class="sr-only">{move || if alerts.sound.get() { "Sound on" } else { "Sound off" }}</span>
+                    </button>
+                    <button type="button" class="button-quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" on:click=move |_| help.set(true)>"?"</button>
+                    <span class="me-who">
+                        <span class="me-name">{agent.name.clone()}</span>
+                        <span class="me-role">{agent.role.label()}</span>
+                    </span>
                     <button type="button" class="button-quiet" on:click=move |_| { sign_out.dispatch(()); }>
                         "Sign out"
                     </button>
                 </div>
             </header>
+            <div class="sr-only" role="status" aria-live="assertive">{announcement}</div>
+            <Show when=move || help.get()>
+                <ShortcutsHelp on_close=Callback::new(move |_| help.set(false)) />
+            </Show>
             <div class="workspace">
                 <aside class="sidebar" aria-label="Chat list">
                     <div class="sidebar-head">
@@ -263,6 +376,7 @@ pub fn Dashboard(
                         <input
                             type="search"
                             class="search"
+                            node_ref=search
                             aria-label="Search by name or number"
                             placeholder="Search name or number"
                             prop:value=query
@@ -273,7 +387,11 @@ pub fn Dashboard(
                         when=move || !items.with(Vec::is_empty)
                         fallback=move || view! {
                             <p class="empty">
-                                {move || if list.get().is_none() { "Loading chats…".to_owned() } else { format!("No chats in {} right now.", view.get().label()) }}
+                                {move || match (list.get().is_none(), query.get()) {
+                                    (true, _) => "Loading chats…".to_owned(),
+                                    (false, searched) if !searched.trim().is_empty() => format!("No chats match “{}”.", searched.trim()),
+                                    (false, _) => format!("No chats in {} right now.", view.get().label()),
+                                }}
                             </p>
                         }
                     >
@@ -308,9 +426,18 @@ pub fn Dashboard(
                                     </div>
                                     <ChatActions profile me agents on_action busy />
                                 </header>
-                                <div class="thread-scroll" node_ref=scroller>
+                                <div
+                                    class="thread-scroll"
+                                    node_ref=scroller
+                                    on:scroll=move |_| {
+                                        let near_top = scroller.get_untracked().is_some_and(|element| element.scroll_top() < 40);
+                                        if near_top && has_older() {
+                                            load_older();
+                                        }
+                                    }
+                                >
                                     <Show when=has_older>
-                                        <button type="button" class="button load-older" on:click=load_older>"Load older messages"</button>
+                                        <button type="button" class="button load-older" on:click=move |_| load_older()>"Load older messages"</button>
                                     </Show>
                                     <Thread messages />
                                 </div>
