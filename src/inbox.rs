@@ -175,14 +175,7 @@ impl Inbox {
             assigned_agent: profile.assigned_agent.clone(),
             last_message_preview: preview,
         };
-        let key = |item: &UserSummary| {
-            let window = item
-                .window_expires_at
-                .as_deref()
-                .and_then(&parse_ms)
-                .unwrap_or(0);
-            (window, item.wa_id.clone())
-        };
+        let key = |item: &UserSummary| order_key(item, &parse_ms);
         let new_key = key(&summary);
         let at = self
             .items
@@ -265,14 +258,7 @@ impl Inbox {
             .filter(|item| !arrived.iter().any(|newer| newer.wa_id == item.wa_id))
             .collect();
         items.extend(arrived);
-        let key = |item: &UserSummary| {
-            let window = item
-                .window_expires_at
-                .as_deref()
-                .and_then(&parse_ms)
-                .unwrap_or(0);
-            (window, item.wa_id.clone())
-        };
+        let key = |item: &UserSummary| order_key(item, &parse_ms);
         items.sort_by_key(|item| std::cmp::Reverse(key(item)));
         self.items = items;
         self.next_cursor = page.next_cursor;
@@ -312,6 +298,17 @@ impl Inbox {
             .and_then(|at| self.items.get(at))
             .map(|item| item.wa_id.clone())
     }
+}
+
+/// Lists are ordered newest window first, then by number, as the server
+/// pages them.
+fn order_key(item: &UserSummary, parse_ms: impl Fn(&str) -> Option<i64>) -> (i64, WaId) {
+    let window = item
+        .window_expires_at
+        .as_deref()
+        .and_then(parse_ms)
+        .unwrap_or(0);
+    (window, item.wa_id.clone())
 }
 
 #[cfg(test)]
