@@ -67,6 +67,24 @@ pub enum Command {
     CustomerWrote,
     /// The window of a waiting chat closed without an agent (a missed request).
     WindowExpired,
+    /// A live chat had no customer message for the configured time.
+    IdleTimeout,
+}
+
+impl Command {
+    /// A stable name, stored in the audit trail (reports count by it).
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Command::Escalate => "escalate",
+            Command::Intervene(_) => "intervene",
+            Command::Resolve(_) => "resolve",
+            Command::Release(_) => "release",
+            Command::Transfer { .. } => "transfer",
+            Command::CustomerWrote => "customer_wrote",
+            Command::WindowExpired => "window_expired",
+            Command::IdleTimeout => "idle_timeout",
+        }
+    }
 }
 
 /// The result of a legal command.
@@ -182,6 +200,10 @@ pub fn decide(state: &ChatState, command: Command) -> Result<Decision, Transitio
         Command::WindowExpired => match state.status {
             Requesting => to(Closed, None),
             Active | Intervened | Closed => stay,
+        },
+        Command::IdleTimeout => match state.status {
+            Intervened => to(Closed, None),
+            Active | Requesting | Closed => stay,
         },
     }
 }
@@ -369,6 +391,10 @@ mod tests {
                 ok(Intervened, Some(&ASHA)),
             ),
             (Closed, Command::WindowExpired, ok(Closed, None)),
+            (Active, Command::IdleTimeout, ok(Active, None)),
+            (Requesting, Command::IdleTimeout, ok(Requesting, None)),
+            (Intervened, Command::IdleTimeout, ok(Closed, None)),
+            (Closed, Command::IdleTimeout, ok(Closed, None)),
         ];
         for (status, command, expected) in cases {
             assert_eq!(
@@ -377,6 +403,25 @@ mod tests {
                 "{status:?} + {command:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_command_has_its_own_stored_name() {
+        let commands = [
+            Command::Escalate,
+            Command::Intervene(ASHA),
+            Command::Resolve(ASHA),
+            Command::Release(ASHA),
+            Command::Transfer {
+                by: ASHA,
+                to: RAVI.agent,
+            },
+            Command::CustomerWrote,
+            Command::WindowExpired,
+            Command::IdleTimeout,
+        ];
+        let names: std::collections::HashSet<_> = commands.iter().map(Command::name).collect();
+        assert_eq!(names.len(), commands.len());
     }
 
     #[test]

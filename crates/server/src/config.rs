@@ -54,6 +54,11 @@ pub struct Config {
     /// The business phone number's id in the Cloud API.
     #[arg(long, env = "HANDOVER_WA_PHONE_NUMBER_ID")]
     pub wa_phone_number_id: Option<String>,
+
+    /// Hours without a customer message after which a live chat is
+    /// resolved automatically.
+    #[arg(long, env = "HANDOVER_IDLE_RESOLVE_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub idle_resolve_hours: u32,
 }
 
 impl Config {
@@ -75,6 +80,15 @@ mod tests {
         let config = Config::try_parse_from(["handover-server"]).unwrap();
         assert_eq!(config.bind, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(config.database_url, "sqlite://data/handover.db");
+        assert_eq!(config.idle_resolve_hours, 24);
+    }
+
+    #[test]
+    fn an_idle_time_of_zero_hours_is_refused() {
+        let error = Config::try_parse_from(["handover-server", "--idle-resolve-hours", "0"])
+            .err()
+            .unwrap();
+        assert!(error.to_string().contains("idle-resolve-hours"), "{error}");
     }
 
     #[test]

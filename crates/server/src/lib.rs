@@ -15,5 +15,6 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod time;
+pub mod timeouts;
 pub mod web_assets;
 pub mod webhook;

@@ -67,8 +67,8 @@ pub async fn apply(
 
     let (actor, agent_id) = by.actor();
     sqlx::query(
-        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .bind(wa_id.as_str())
     .bind(state.status.as_str())
@@ -77,10 +77,11 @@ pub async fn apply(
     .bind(agent_id.map(|id| id.0))
     .bind(reason)
     .bind(now)
+    .bind(command.name())
     .execute(&mut *conn)
     .await?;
 
-    let line = system_line(conn, command, &by).await?;
+    let line = system_line(conn, command, &by, reason).await?;
     let message = messages::insert_system(conn, wa_id, &line, now).await?;
     batch.message(message);
     batch.user(wa_id);
@@ -92,6 +93,7 @@ async fn system_line(
     conn: &mut SqliteConnection,
     command: Command,
     by: &ChangedBy<'_>,
+    reason: &str,
 ) -> Result<String, sqlx::Error> {
     let who = match by {
         ChangedBy::Agent(agent) => agent.name.clone(),
@@ -118,5 +120,6 @@ async fn system_line(
         Command::WindowExpired => {
             "Missed request: the window closed before an agent joined".to_owned()
         }
+        Command::IdleTimeout => format!("Resolved automatically: {reason}"),
     })
 }

@@ -14,7 +14,6 @@ use tokio::net::TcpListener;
 use crate::config::Config;
 use crate::db::{self, Db, DbError};
 use crate::error::ApiError;
-use crate::housekeeping;
 use crate::outbound::cloud_api::CloudApi;
 use crate::outbound::sandbox::Sandbox;
 use crate::outbound::{worker, Outbox, Transport};
@@ -23,6 +22,7 @@ use crate::routes;
 use crate::state::{AppState, WebhookSecrets};
 use crate::store;
 use crate::time::Clock;
+use crate::{housekeeping, timeouts};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,7 @@ pub struct Application {
     transport: Arc<dyn Transport>,
     /// Which transport sends messages, for the start-up line.
     pub transport_name: &'static str,
+    idle_ms: i64,
 }
 
 impl Application {
@@ -106,6 +107,7 @@ impl Application {
             state,
             transport,
             transport_name,
+            idle_ms: i64::from(config.idle_resolve_hours) * 3_600_000,
         })
     }
 
@@ -139,11 +141,18 @@ impl Application {
             state.clock.clone(),
         ));
         let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
+        let timers = tokio::spawn(timeouts::run(
+            state.db.clone(),
+            state.events.clone(),
+            state.clock.clone(),
+            self.idle_ms,
+        ));
         let served = axum::serve(self.listener, routes::router(state))
             .with_graceful_shutdown(shutdown)
             .await;
         sender.abort();
         housekeeping.abort();
+        timers.abort();
         served
     }
 }
