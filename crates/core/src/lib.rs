@@ -6,6 +6,7 @@
 //! JSON shapes by construction rather than by convention.
 
 pub mod api;
+pub mod bot;
 pub mod error;
 pub mod ids;
 pub mod lifecycle;
