@@ -1,162 +1,117 @@
-//! The chatbot's seam: given a customer's message and the chat's state, what
-//! does the bot say, and does it hand the chat to an agent?
-//!
-//! This is the minimal bot: it greets new customers and escalates when they
-//! ask for a person. A configurable bot replaces `respond` later; the
-//! webhook pipeline only knows [`BotInput`] and [`BotReply`].
+//! The chatbot's seam in the webhook pipeline: reads the chat's state and
+//! the configuration in force, asks `handover_core::bot::respond`, and turns
+//! its replies into Cloud API messages.
 
-use handover_core::Status;
+use handover_core::bot::{self, BotTurn, ChatContext, CustomerMessage, Reply};
+use handover_core::WaId;
+use serde_json::{json, Value};
+use sqlx::SqliteConnection;
 
-/// What the bot sees of one inbound message.
-pub struct BotInput<'a> {
-    pub status: Status,
-    pub is_new_user: bool,
-    pub name: &'a str,
-    /// The text, caption or button title.
-    pub text: Option<&'a str>,
-    /// The id of a button or list reply.
-    pub reply_id: Option<&'a str>,
-}
+use crate::outbound;
+use crate::store;
 
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct BotReply {
-    pub messages: Vec<String>,
-    pub escalate: bool,
-}
-
-/// The id of the "Talk to an agent" button.
-pub const TALK_TO_AGENT: &str = "talk_to_agent";
-
-const ASK_FOR_PERSON: [&str; 6] = [
-    "agent",
-    "human",
-    "person",
-    "representative",
-    "operator",
-    "someone",
-];
-
-pub fn respond(input: &BotInput<'_>) -> BotReply {
-    let wants_person =
-        input.reply_id == Some(TALK_TO_AGENT) || input.text.is_some_and(asks_for_person);
-    match input.status {
-        // A person is handling the chat: the bot stays out of it.
-        Status::Intervened => BotReply::default(),
-        Status::Requesting if wants_person => {
-            say("An agent will join this chat shortly. Thank you for waiting.")
-        }
-        Status::Requesting => BotReply::default(),
-        Status::Active | Status::Closed if wants_person => BotReply {
-            messages: vec![
-                "Thanks! I'm connecting you with an agent; someone will join this chat shortly."
-                    .into(),
-            ],
-            escalate: true,
-        },
-        Status::Active | Status::Closed if input.is_new_user => say(&greeting(input.name)),
-        Status::Active | Status::Closed => {
-            say("I'm not sure I can help with that yet. Reply \"agent\" to talk to a person.")
-        }
-    }
-}
-
-fn say(text: &str) -> BotReply {
-    BotReply {
-        messages: vec![text.to_owned()],
-        escalate: false,
-    }
-}
-
-fn greeting(name: &str) -> String {
-    let name = name.split_whitespace().next().unwrap_or("");
-    let hello = if name.is_empty() {
-        "Hi!".to_owned()
-    } else {
-        format!("Hi {name}!")
+/// The bot's turn for one customer message, and the fallback count saved
+/// for the next one.
+pub async fn turn(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    status: handover_core::Status,
+    greet: bool,
+    message: CustomerMessage<'_>,
+    now: i64,
+) -> Result<BotTurn, sqlx::Error> {
+    let (_, config) = store::bot::current(&mut *conn).await?;
+    let (fallbacks,): (i64,) = sqlx::query_as("SELECT bot_fallbacks FROM users WHERE wa_id = ?1")
+        .bind(wa_id.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    let chat = ChatContext {
+        status,
+        greet,
+        fallbacks_in_row: u32::try_from(fallbacks).unwrap_or(0),
+        now_ms: now,
     };
-    format!("{hello} I'm the Handover assistant. Ask me anything, or reply \"agent\" to talk to a person.")
+    let turn = bot::respond(&config, chat, message);
+    sqlx::query("UPDATE users SET bot_fallbacks = ?2 WHERE wa_id = ?1")
+        .bind(wa_id.as_str())
+        .bind(i64::from(turn.fallbacks_in_row))
+        .execute(conn)
+        .await?;
+    Ok(turn)
 }
 
-fn asks_for_person(text: &str) -> bool {
-    text.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| ASK_FOR_PERSON.contains(&word))
+/// The Cloud API body of one bot reply: text, quick reply buttons or a list.
+pub fn payload(to: &WaId, reply: &Reply) -> Value {
+    let interactive = match reply {
+        Reply::Text { text } => return outbound::text_payload(to, text),
+        Reply::Buttons { text, buttons } => json!({
+            "type": "button",
+            "body": { "text": text },
+            "action": { "buttons": buttons.iter().map(|b| json!({
+                "type": "reply", "reply": { "id": b.id, "title": b.title }
+            })).collect::<Vec<_>>() },
+        }),
+        Reply::List { text, button, rows } => json!({
+            "type": "list",
+            "body": { "text": text },
+            "action": {
+                "button": button,
+                "sections": [{ "rows": rows.iter().map(|row| {
+                    let mut item = json!({ "id": row.id, "title": row.title });
+                    if let Some(description) = &row.description {
+                        item["description"] = json!(description);
+                    }
+                    item
+                }).collect::<Vec<_>>() }],
+            },
+        }),
+    };
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to.as_str(),
+        "type": "interactive",
+        "interactive": interactive,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(status: Status, is_new_user: bool, text: &str) -> BotInput<'_> {
-        BotInput {
-            status,
-            is_new_user,
-            name: "Priya Sharma",
-            text: Some(text),
-            reply_id: None,
-        }
-    }
+    use handover_core::bot::Choice;
 
     #[test]
-    fn new_customers_are_greeted_by_first_name() {
-        let reply = respond(&input(Status::Active, true, "hello"));
-        assert!(!reply.escalate);
-        assert!(
-            reply.messages[0].starts_with("Hi Priya!"),
-            "{:?}",
-            reply.messages
-        );
-    }
-
-    #[test]
-    fn asking_for_a_person_escalates_an_active_chat() {
-        for text in [
-            "agent",
-            "I want to talk to a HUMAN please",
-            "Agent?",
-            "can a person help",
-        ] {
-            let reply = respond(&input(Status::Active, false, text));
-            assert!(reply.escalate, "{text}");
-        }
-        for text in ["agents of shield trivia", "management", "hello"] {
-            assert!(
-                !respond(&input(Status::Active, false, text)).escalate,
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_talk_to_an_agent_button_escalates_by_its_id() {
-        let reply = respond(&BotInput {
-            reply_id: Some(TALK_TO_AGENT),
-            text: Some("Talk to an agent"),
-            ..input(Status::Active, false, "")
-        });
-        assert!(reply.escalate);
-    }
-
-    #[test]
-    fn the_bot_is_silent_while_an_agent_holds_the_chat() {
+    fn buttons_and_lists_go_out_as_cloud_api_interactive_messages() {
+        let to = WaId::parse("919876543210").unwrap();
+        let buttons = Reply::Buttons {
+            text: "Pick one".into(),
+            buttons: vec![Choice {
+                id: "track_order".into(),
+                title: "Track order".into(),
+                description: None,
+            }],
+        };
         assert_eq!(
-            respond(&input(Status::Intervened, false, "agent")),
-            BotReply::default()
+            payload(&to, &buttons)["interactive"],
+            json!({"type": "button", "body": {"text": "Pick one"},
+                   "action": {"buttons": [{"type": "reply", "reply": {"id": "track_order", "title": "Track order"}}]}})
+        );
+        let list = Reply::List {
+            text: "Sizes".into(),
+            button: "Choose".into(),
+            rows: vec![Choice {
+                id: "men".into(),
+                title: "Men".into(),
+                description: Some("S to XXL".into()),
+            }],
+        };
+        assert_eq!(
+            payload(&to, &list)["interactive"]["action"],
+            json!({"button": "Choose", "sections": [{"rows": [{"id": "men", "title": "Men", "description": "S to XXL"}]}]})
         );
         assert_eq!(
-            respond(&input(Status::Intervened, false, "hello")),
-            BotReply::default()
-        );
-    }
-
-    #[test]
-    fn a_waiting_customer_is_reassured_but_not_escalated_twice() {
-        let reply = respond(&input(Status::Requesting, false, "agent please"));
-        assert!(!reply.escalate);
-        assert_eq!(reply.messages.len(), 1);
-        assert_eq!(
-            respond(&input(Status::Requesting, false, "hello?")),
-            BotReply::default()
+            payload(&to, &Reply::Text { text: "Hi".into() })["type"],
+            "text"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! or a connection (inside a transaction). No SQL lives anywhere else.
 
 pub mod agents;
+pub mod bot;
 pub mod events;
 pub mod messages;
 pub mod sections;

@@ -7,15 +7,15 @@ use handover_core::Command;
 use sqlx::SqliteConnection;
 
 use super::payload::{InboundMessage, WebhookDelivery};
-use crate::bot::{self, BotInput};
+use crate::bot;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
-use crate::outbound;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
 use crate::store::users;
 use crate::time::WINDOW_MS;
+use handover_core::bot::CustomerMessage;
 
 /// What a committed delivery needs from the caller afterwards.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -82,14 +82,14 @@ async fn inbound(
 
     // Last Active and the window only move forward, whatever the order in
     // which deliveries arrive; the preview follows the newest message.
-    let (status_changed_at, current_name): (i64, String) = sqlx::query_as(
+    let (status_changed_at,): (i64,) = sqlx::query_as(
         "UPDATE users SET
             name = CASE WHEN ?5 <> '' THEN ?5 ELSE name END,
             last_message_preview = CASE WHEN ?2 >= COALESCE(last_active_at, 0) THEN ?4 ELSE last_message_preview END,
             last_active_at = MAX(COALESCE(last_active_at, 0), ?2),
             window_expires_at = MAX(COALESCE(window_expires_at, 0), ?2 + ?3),
             session_messages = session_messages + 1
-         WHERE wa_id = ?1 RETURNING status_changed_at, name",
+         WHERE wa_id = ?1 RETURNING status_changed_at",
     )
     .bind(wa_id.as_str())
     .bind(message.sent_at_ms)
@@ -102,7 +102,7 @@ async fn inbound(
     // A late delivery of a message written before the chat was resolved
     // does not reopen it. WhatsApp's timestamps are whole seconds, so a
     // message from the same second as the change counts as after it.
-    if message.sent_at_ms / 1000 >= status_changed_at / 1000 {
+    let reopened = if message.sent_at_ms / 1000 >= status_changed_at / 1000 {
         lifecycle::apply(
             conn,
             batch,
@@ -112,8 +112,11 @@ async fn inbound(
             "The customer wrote again",
             now,
         )
-        .await?;
-    }
+        .await?
+        .is_some()
+    } else {
+        false
+    };
 
     if message.content_type == "reaction" {
         return Ok(false);
@@ -127,36 +130,43 @@ async fn inbound(
     if !state.window_open {
         return Ok(false);
     }
-    let reply = bot::respond(&BotInput {
-        status: state.status,
-        is_new_user,
-        name: &current_name,
+    let said = CustomerMessage {
         text: message.text.as_deref(),
         reply_id: message.reply_id.as_deref(),
-    });
-    for text in &reply.messages {
-        let payload = outbound::text_payload(wa_id, text);
+    };
+    // New customers are greeted, and so are those coming back after a Resolve.
+    let turn = bot::turn(
+        conn,
+        wa_id,
+        state.status,
+        is_new_user || reopened,
+        said,
+        now,
+    )
+    .await?;
+    for reply in &turn.replies {
+        let payload = bot::payload(wa_id, reply);
         let outbound = Outbound {
             wa_id,
             author: Author::Bot,
             agent: None,
-            text: Some(text),
+            text: Some(reply.text()),
             template: None,
             payload: &payload,
         };
         batch.message(messages::queue_outbound(conn, &outbound, now).await?);
     }
-    if reply.escalate {
+    if let Some(reason) = &turn.escalate {
         lifecycle::apply(
             conn,
             batch,
             wa_id,
             Command::Escalate,
             ChangedBy::Bot,
-            "The customer asked for an agent",
+            &reason.describe(),
             now,
         )
         .await?;
     }
-    Ok(!reply.messages.is_empty())
+    Ok(!turn.replies.is_empty())
 }
