@@ -15,6 +15,17 @@ pub struct ErrorDetail {
     pub code: String,
     /// For people: what went wrong and, where possible, what to do.
     pub message: String,
+    /// For documents with several problems: each, with its field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// One problem with one field of a submitted document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// A path like `intents[2].reply.buttons[0].title`.
+    pub field: String,
+    pub message: String,
 }
 
 impl ErrorBody {
@@ -23,6 +34,7 @@ impl ErrorBody {
             error: ErrorDetail {
                 code: code.into(),
                 message: message.into(),
+                fields: Vec::new(),
             },
         }
     }

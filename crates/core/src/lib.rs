@@ -13,7 +13,7 @@ pub mod lifecycle;
 pub mod sections;
 pub mod status;
 
-pub use error::{ErrorBody, ErrorDetail};
+pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use ids::{AgentId, InvalidTemplateName, InvalidWaId, TemplateName, WaId};
 pub use lifecycle::{decide, Actor, ChatState, Command, Decision, Role, TransitionError};
 pub use sections::SectionCounts;

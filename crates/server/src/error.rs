@@ -27,6 +27,13 @@ pub enum ApiError {
     Unprocessable { code: &'static str, message: String },
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_s: i64 },
+    /// A submitted document has problems, each with its field (422).
+    #[error("{message}")]
+    Invalid {
+        code: &'static str,
+        message: String,
+        fields: Vec<handover_core::FieldError>,
+    },
     #[error("{0}")]
     Unavailable(String),
     /// The database failed; nothing was committed.
@@ -69,6 +76,11 @@ impl ApiError {
             }
             ApiError::Unprocessable { code, .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorBody::new(*code, message))
+            }
+            ApiError::Invalid { code, fields, .. } => {
+                let mut body = ErrorBody::new(*code, message);
+                body.error.fields = fields.clone();
+                (StatusCode::UNPROCESSABLE_ENTITY, body)
             }
             ApiError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorBody::new("too_many_requests", message))

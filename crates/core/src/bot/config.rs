@@ -109,13 +109,7 @@ pub struct BusinessHours {
     pub closes: String,
 }
 
-/// One problem with a configuration, naming the field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// A path like `intents[2].reply.buttons[0].title`.
-    pub field: String,
-    pub message: String,
-}
+pub use crate::error::FieldError;
 
 /// WhatsApp's limits for interactive messages.
 pub mod limits {

@@ -2,6 +2,7 @@
 
 mod agents;
 mod auth;
+mod bot;
 mod events;
 mod extract;
 mod health;
@@ -42,6 +43,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/agents/{id}"),
     ("get", "/api/templates"),
     ("post", "/api/templates"),
+    ("get", "/api/bot"),
+    ("put", "/api/bot"),
+    ("get", "/api/bot/versions"),
+    ("post", "/api/bot/versions/{id}/rollback"),
+    ("get", "/api/bot/export"),
+    ("post", "/api/bot/import"),
+    ("post", "/api/bot/simulate"),
     ("get", "/api/events"),
     ("get", "/api/sandbox/outbox"),
     ("get", "/api/openapi.json"),
@@ -86,6 +94,12 @@ fn api_router() -> Router<AppState> {
         .route("/agents", get(agents::list).post(agents::create))
         .route("/agents/{id}", patch(agents::update))
         .route("/templates", get(templates::list).post(templates::create))
+        .route("/bot", get(bot::current).put(bot::save))
+        .route("/bot/versions", get(bot::versions))
+        .route("/bot/versions/{id}/rollback", post(bot::rollback))
+        .route("/bot/export", get(bot::export))
+        .route("/bot/import", post(bot::import))
+        .route("/bot/simulate", post(bot::simulate))
         .route("/events", get(events::stream))
         .route("/sandbox/outbox", get(sandbox::outbox))
         .route("/openapi.json", get(openapi::document))

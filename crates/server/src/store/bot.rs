@@ -17,3 +17,62 @@ pub async fn current(conn: &mut SqliteConnection) -> Result<(i64, BotConfig), sq
         None => (0, BotConfig::default()),
     })
 }
+
+/// A saved version, as the Bot page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Version {
+    pub id: i64,
+    pub saved_by: Option<String>,
+    pub saved_at: String,
+    pub note: String,
+}
+
+/// Saves `config` as the newest version; returns its id.
+pub async fn save(
+    db: &crate::db::Db,
+    config: &BotConfig,
+    by: handover_core::AgentId,
+    note: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut write = db.begin_write().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO bot_configs (config, saved_by, saved_at, note) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+    )
+    .bind(serde_json::to_string(config).unwrap_or_default())
+    .bind(by.0)
+    .bind(now)
+    .bind(note)
+    .fetch_one(&mut *write.tx)
+    .await?;
+    write.commit().await?;
+    Ok(id)
+}
+
+/// Every saved version, newest first.
+pub async fn versions(pool: &sqlx::SqlitePool) -> Result<Vec<Version>, sqlx::Error> {
+    let rows: Vec<(i64, Option<String>, i64, String)> = sqlx::query_as(
+        "SELECT b.id, a.name, b.saved_at, b.note FROM bot_configs b LEFT JOIN agents a ON a.id = b.saved_by
+         ORDER BY b.id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, saved_by, saved_at, note)| Version {
+            id,
+            saved_by,
+            saved_at: crate::time::rfc3339(saved_at),
+            note,
+        })
+        .collect())
+}
+
+/// One saved version's configuration.
+pub async fn version(pool: &sqlx::SqlitePool, id: i64) -> Result<Option<BotConfig>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT config FROM bot_configs WHERE id = ?1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.and_then(|(json,)| serde_json::from_str(&json).ok()))
+}

@@ -1,0 +1,207 @@
+//! The bot's configuration (managers): the one in force, saving, versions
+//! and rollback, export and import as a JSON document, and a simulator that
+//! runs a draft over a conversation without touching any customer.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::Json;
+use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage, Reply};
+use handover_core::{FieldError, Status};
+use serde::{Deserialize, Serialize};
+
+use super::extract::JsonBody;
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+use crate::store::bot::Version;
+
+/// The configuration in force and its version (0 = the built-in default).
+#[derive(Serialize, Deserialize)]
+pub struct CurrentBot {
+    pub version: i64,
+    pub config: BotConfig,
+}
+
+pub async fn current(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<CurrentBot>, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (version, config) = store::bot::current(&mut conn).await?;
+    Ok(Json(CurrentBot { version, config }))
+}
+
+pub async fn save(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    JsonBody(config): JsonBody<BotConfig>,
+) -> Result<Json<CurrentBot>, ApiError> {
+    checked(&config)?;
+    let version =
+        store::bot::save(&state.db, &config, manager.id, "", state.clock.now_ms()).await?;
+    Ok(Json(CurrentBot { version, config }))
+}
+
+pub async fn versions(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Version>>, ApiError> {
+    Ok(Json(store::bot::versions(&state.db.pool).await?))
+}
+
+/// Makes an earlier version the one in force (as a new version, so the
+/// history keeps every step).
+pub async fn rollback(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<CurrentBot>, ApiError> {
+    let config = store::bot::version(&state.db.pool, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("There is no bot version {id}.")))?;
+    let note = format!("Rolled back to version {id}");
+    let version =
+        store::bot::save(&state.db, &config, manager.id, &note, state.clock.now_ms()).await?;
+    Ok(Json(CurrentBot { version, config }))
+}
+
+/// The configuration in force as a downloadable JSON document.
+pub async fn export(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let (_, config) = store::bot::current(&mut conn).await?;
+    let document = serde_json::to_string_pretty(&config).unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"handover-bot.json\"",
+            ),
+        ],
+        document,
+    ))
+}
+
+/// Imports a document as exported; every problem is named by its field.
+pub async fn import(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<CurrentBot>, ApiError> {
+    let mut reader = serde_json::Deserializer::from_slice(&body);
+    let config: BotConfig = serde_path_to_error::deserialize(&mut reader).map_err(|error| {
+        let field = error.path().to_string();
+        let field = if field == "." {
+            "document".to_owned()
+        } else {
+            field
+        };
+        ApiError::Invalid {
+            code: "invalid_bot_config",
+            message: "The document is not a bot configuration.".into(),
+            fields: vec![FieldError {
+                field,
+                message: error.inner().to_string(),
+            }],
+        }
+    })?;
+    checked(&config)?;
+    let version = store::bot::save(
+        &state.db,
+        &config,
+        manager.id,
+        "Imported",
+        state.clock.now_ms(),
+    )
+    .await?;
+    Ok(Json(CurrentBot { version, config }))
+}
+
+fn checked(config: &BotConfig) -> Result<(), ApiError> {
+    config.validate().map_err(|fields| ApiError::Invalid {
+        code: "invalid_bot_config",
+        message: format!(
+            "The configuration has {} problem(s); each is listed with its field.",
+            fields.len()
+        ),
+        fields,
+    })
+}
+
+/// `POST /api/bot/simulate`: a draft (or the configuration in force) and
+/// what a customer types, message by message.
+#[derive(Deserialize)]
+pub struct Simulation {
+    pub config: Option<BotConfig>,
+    pub messages: Vec<SimulatedMessage>,
+}
+
+#[derive(Deserialize)]
+pub struct SimulatedMessage {
+    pub text: Option<String>,
+    pub reply_id: Option<String>,
+}
+
+/// What the bot did with one simulated message.
+#[derive(Serialize, Deserialize)]
+pub struct SimulatedTurn {
+    pub replies: Vec<Reply>,
+    pub intent: Option<String>,
+    pub confidence: Option<f64>,
+    pub escalation: Option<String>,
+    pub status: Status,
+}
+
+pub async fn simulate(
+    _manager: Manager,
+    State(state): State<AppState>,
+    JsonBody(simulation): JsonBody<Simulation>,
+) -> Result<Json<Vec<SimulatedTurn>>, ApiError> {
+    let config = match simulation.config {
+        Some(draft) => {
+            checked(&draft)?;
+            draft
+        }
+        None => {
+            store::bot::current(&mut *state.db.pool.acquire().await?)
+                .await?
+                .1
+        }
+    };
+    let mut chat = ChatContext {
+        status: Status::Active,
+        greet: true,
+        fallbacks_in_row: 0,
+        now_ms: state.clock.now_ms(),
+    };
+    let turns = simulation
+        .messages
+        .iter()
+        .map(|message| {
+            let said = CustomerMessage {
+                text: message.text.as_deref(),
+                reply_id: message.reply_id.as_deref(),
+            };
+            let turn = bot::respond(&config, chat, said);
+            if turn.escalate.is_some() {
+                chat.status = Status::Requesting;
+            }
+            chat.greet = false;
+            chat.fallbacks_in_row = turn.fallbacks_in_row;
+            SimulatedTurn {
+                intent: turn.matched.as_ref().map(|(intent, _)| intent.clone()),
+                confidence: turn.matched.as_ref().map(|(_, confidence)| *confidence),
+                escalation: turn.escalate.as_ref().map(|reason| reason.describe()),
+                replies: turn.replies,
+                status: chat.status,
+            }
+        })
+        .collect();
+    Ok(Json(turns))
+}
