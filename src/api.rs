@@ -17,8 +17,13 @@ use serde::de::DeserializeOwned;
 pub enum ApiError {
     /// No answer at all: the server is down or the network is gone.
     Unreachable(String),
-    /// The server answered with an error status and (usually) a message.
-    Server { status: u16, message: String },
+    /// The server answered with an error status and (usually) a message,
+    /// with each field's problem for submitted documents.
+    Server {
+        status: u16,
+        message: String,
+        fields: Vec<handover_core::FieldError>,
+    },
     /// The server answered 2xx with a body we could not read.
     Unreadable(String),
 }
@@ -30,7 +35,7 @@ impl fmt::Display for ApiError {
                 f,
                 "The server could not be reached ({detail}). Check that Handover is running, then retry."
             ),
-            ApiError::Server { status, message } => write!(f, "{message} (HTTP {status})"),
+            ApiError::Server { status, message, .. } => write!(f, "{message} (HTTP {status})"),
             ApiError::Unreadable(detail) => write!(
                 f,
                 "The server's answer could not be read ({detail}). Reload the page to get the latest app."
@@ -164,6 +169,52 @@ fn encode(text: &str) -> String {
     js_sys::encode_uri_component(text).into()
 }
 
+/// `GET /api/bot`.
+pub async fn fetch_bot() -> Result<handover_core::api::BotDocument, ApiError> {
+    get_json("/api/bot").await
+}
+
+/// `GET /api/bot/versions`.
+pub async fn fetch_bot_versions() -> Result<Vec<handover_core::api::BotVersion>, ApiError> {
+    get_json("/api/bot/versions").await
+}
+
+/// `PUT /api/bot`.
+pub async fn save_bot(
+    config: handover_core::bot::BotConfig,
+) -> Result<handover_core::api::BotDocument, ApiError> {
+    let request = Request::put("/api/bot")
+        .json(&config)
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `POST /api/bot/import` with a document as exported.
+pub async fn import_bot(document: String) -> Result<handover_core::api::BotDocument, ApiError> {
+    let request = Request::post("/api/bot/import")
+        .header("content-type", "application/json")
+        .body(document)
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `POST /api/bot/versions/{id}/rollback`.
+pub async fn rollback_bot(id: i64) -> Result<handover_core::api::BotDocument, ApiError> {
+    read(
+        Request::post(&format!("/api/bot/versions/{id}/rollback"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// `POST /api/bot/simulate`.
+pub async fn simulate(
+    simulation: handover_core::api::Simulation,
+) -> Result<Vec<handover_core::api::SimulatedTurn>, ApiError> {
+    post_json("/api/bot/simulate", &simulation).await
+}
+
 /// `GET /api/me`: who is signed in (401 when nobody).
 pub async fn fetch_me() -> Result<Agent, ApiError> {
     get_json("/api/me").await
@@ -207,10 +258,17 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
 async fn error_from(response: Response) -> ApiError {
     {
         let status = response.status();
-        let message = match response.json::<ErrorBody>().await {
-            Ok(body) => body.error.message,
-            Err(_) => format!("The server answered {} {}.", status, response.status_text()),
-        };
-        ApiError::Server { status, message }
+        match response.json::<ErrorBody>().await {
+            Ok(body) => ApiError::Server {
+                status,
+                message: body.error.message,
+                fields: body.error.fields,
+            },
+            Err(_) => ApiError::Server {
+                status,
+                message: format!("The server answered {} {}.", status, response.status_text()),
+                fields: Vec::new(),
+            },
+        }
     }
 }

@@ -15,6 +15,7 @@ use crate::components::{
     ChatActions, ChatList, Composer, ProfileCard, SectionTabs, ShortcutsHelp, StatusBadge, Thread,
 };
 use crate::inbox::{Inbox, View};
+use crate::pages::BotPage;
 use crate::shortcuts::{self, Shortcut};
 use crate::{clock, live};
 use wasm_bindgen::JsCast;
@@ -29,6 +30,8 @@ pub fn Dashboard(
     /// Called after signing out, or when the session has ended.
     on_signed_out: Callback<()>,
 ) -> impl IntoView {
+    let is_manager = agent.role == handover_core::Role::Manager;
+    let bot_open = RwSignal::new(false);
     let me = Actor {
         agent: agent.id,
         role: agent.role,
@@ -317,7 +320,19 @@ pub fn Dashboard(
                     <span class="brand-mark" aria-hidden="true">"H"</span>
                     <span class="brand-name">"Handover"</span>
                 </div>
-                <SectionTabs counts selected=view />
+                <div class="tabs-wrap" on:click=move |_| bot_open.set(false)>
+                    <SectionTabs counts selected=view />
+                </div>
+                <Show when=move || is_manager>
+                    <button
+                        type="button"
+                        class="button-quiet bot-link"
+                        aria-pressed=move || bot_open.get().to_string()
+                        on:click=move |_| bot_open.update(|open| *open = !*open)
+                    >
+                        "Bot"
+                    </button>
+                </Show>
                 <div class="me">
                     <span
                         class="live-indicator"
@@ -369,7 +384,10 @@ pub fn Dashboard(
             <Show when=move || help.get()>
                 <ShortcutsHelp on_close=Callback::new(move |_| help.set(false)) />
             </Show>
-            <div class="workspace">
+            <Show when=move || bot_open.get()>
+                <BotPage />
+            </Show>
+            <div class="workspace" hidden=move || bot_open.get()>
                 <aside class="sidebar" aria-label="Chat list">
                     <div class="sidebar-head">
                         <h1 class="sidebar-title">{move || view.get().label()}</h1>

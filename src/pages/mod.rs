@@ -1,7 +1,9 @@
 //! One routed screen per file.
 
+pub mod bot;
 pub mod dashboard;
 pub mod login;
 
+pub use bot::BotPage;
 pub use dashboard::Dashboard;
 pub use login::Login;

@@ -277,3 +277,44 @@ mod tests {
         assert_eq!(event.name(), "sections");
     }
 }
+
+/// `GET|PUT /api/bot`: the configuration in force and its version
+/// (0 = the built-in default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BotDocument {
+    pub version: i64,
+    pub config: crate::bot::BotConfig,
+}
+
+/// One saved version of the bot's configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotVersion {
+    pub id: i64,
+    pub saved_by: Option<String>,
+    pub saved_at: String,
+    pub note: String,
+}
+
+/// `POST /api/bot/simulate`: a draft (or the configuration in force) and
+/// what a customer types, message by message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Simulation {
+    pub config: Option<crate::bot::BotConfig>,
+    pub messages: Vec<SimulatedMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimulatedMessage {
+    pub text: Option<String>,
+    pub reply_id: Option<String>,
+}
+
+/// What the bot did with one simulated message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulatedTurn {
+    pub replies: Vec<crate::bot::Reply>,
+    pub intent: Option<String>,
+    pub confidence: Option<f64>,
+    pub escalation: Option<String>,
+    pub status: Status,
+}

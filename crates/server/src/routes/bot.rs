@@ -7,48 +7,40 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage, Reply};
+use handover_core::api::{BotDocument, BotVersion, SimulatedTurn, Simulation};
+use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage};
 use handover_core::{FieldError, Status};
-use serde::{Deserialize, Serialize};
 
 use super::extract::JsonBody;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
-use crate::store::bot::Version;
-
-/// The configuration in force and its version (0 = the built-in default).
-#[derive(Serialize, Deserialize)]
-pub struct CurrentBot {
-    pub version: i64,
-    pub config: BotConfig,
-}
 
 pub async fn current(
     _manager: Manager,
     State(state): State<AppState>,
-) -> Result<Json<CurrentBot>, ApiError> {
+) -> Result<Json<BotDocument>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
     let (version, config) = store::bot::current(&mut conn).await?;
-    Ok(Json(CurrentBot { version, config }))
+    Ok(Json(BotDocument { version, config }))
 }
 
 pub async fn save(
     Manager(manager): Manager,
     State(state): State<AppState>,
     JsonBody(config): JsonBody<BotConfig>,
-) -> Result<Json<CurrentBot>, ApiError> {
+) -> Result<Json<BotDocument>, ApiError> {
     checked(&config)?;
     let version =
         store::bot::save(&state.db, &config, manager.id, "", state.clock.now_ms()).await?;
-    Ok(Json(CurrentBot { version, config }))
+    Ok(Json(BotDocument { version, config }))
 }
 
 pub async fn versions(
     _manager: Manager,
     State(state): State<AppState>,
-) -> Result<Json<Vec<Version>>, ApiError> {
+) -> Result<Json<Vec<BotVersion>>, ApiError> {
     Ok(Json(store::bot::versions(&state.db.pool).await?))
 }
 
@@ -58,14 +50,14 @@ pub async fn rollback(
     Manager(manager): Manager,
     State(state): State<AppState>,
     Path(id): Path<i64>,
-) -> Result<Json<CurrentBot>, ApiError> {
+) -> Result<Json<BotDocument>, ApiError> {
     let config = store::bot::version(&state.db.pool, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("There is no bot version {id}.")))?;
     let note = format!("Rolled back to version {id}");
     let version =
         store::bot::save(&state.db, &config, manager.id, &note, state.clock.now_ms()).await?;
-    Ok(Json(CurrentBot { version, config }))
+    Ok(Json(BotDocument { version, config }))
 }
 
 /// The configuration in force as a downloadable JSON document.
@@ -93,7 +85,7 @@ pub async fn import(
     Manager(manager): Manager,
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<Json<CurrentBot>, ApiError> {
+) -> Result<Json<BotDocument>, ApiError> {
     let mut reader = serde_json::Deserializer::from_slice(&body);
     let config: BotConfig = serde_path_to_error::deserialize(&mut reader).map_err(|error| {
         let field = error.path().to_string();
@@ -120,7 +112,7 @@ pub async fn import(
         state.clock.now_ms(),
     )
     .await?;
-    Ok(Json(CurrentBot { version, config }))
+    Ok(Json(BotDocument { version, config }))
 }
 
 fn checked(config: &BotConfig) -> Result<(), ApiError> {
@@ -132,30 +124,6 @@ fn checked(config: &BotConfig) -> Result<(), ApiError> {
         ),
         fields,
     })
-}
-
-/// `POST /api/bot/simulate`: a draft (or the configuration in force) and
-/// what a customer types, message by message.
-#[derive(Deserialize)]
-pub struct Simulation {
-    pub config: Option<BotConfig>,
-    pub messages: Vec<SimulatedMessage>,
-}
-
-#[derive(Deserialize)]
-pub struct SimulatedMessage {
-    pub text: Option<String>,
-    pub reply_id: Option<String>,
-}
-
-/// What the bot did with one simulated message.
-#[derive(Serialize, Deserialize)]
-pub struct SimulatedTurn {
-    pub replies: Vec<Reply>,
-    pub intent: Option<String>,
-    pub confidence: Option<f64>,
-    pub escalation: Option<String>,
-    pub status: Status,
 }
 
 pub async fn simulate(

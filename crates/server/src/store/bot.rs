@@ -18,15 +18,6 @@ pub async fn current(conn: &mut SqliteConnection) -> Result<(i64, BotConfig), sq
     })
 }
 
-/// A saved version, as the Bot page lists them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Version {
-    pub id: i64,
-    pub saved_by: Option<String>,
-    pub saved_at: String,
-    pub note: String,
-}
-
 /// Saves `config` as the newest version; returns its id.
 pub async fn save(
     db: &crate::db::Db,
@@ -50,7 +41,9 @@ pub async fn save(
 }
 
 /// Every saved version, newest first.
-pub async fn versions(pool: &sqlx::SqlitePool) -> Result<Vec<Version>, sqlx::Error> {
+pub async fn versions(
+    pool: &sqlx::SqlitePool,
+) -> Result<Vec<handover_core::api::BotVersion>, sqlx::Error> {
     let rows: Vec<(i64, Option<String>, i64, String)> = sqlx::query_as(
         "SELECT b.id, a.name, b.saved_at, b.note FROM bot_configs b LEFT JOIN agents a ON a.id = b.saved_by
          ORDER BY b.id DESC",
@@ -59,12 +52,14 @@ pub async fn versions(pool: &sqlx::SqlitePool) -> Result<Vec<Version>, sqlx::Err
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, saved_by, saved_at, note)| Version {
-            id,
-            saved_by,
-            saved_at: crate::time::rfc3339(saved_at),
-            note,
-        })
+        .map(
+            |(id, saved_by, saved_at, note)| handover_core::api::BotVersion {
+                id,
+                saved_by,
+                saved_at: crate::time::rfc3339(saved_at),
+                note,
+            },
+        )
         .collect())
 }
 

@@ -1,0 +1,83 @@
+// The Bot page in a real browser: edit the configuration, try the unsaved
+// draft as a customer, see problems listed by field, save and roll back.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { call, login } from './support/api.mjs';
+import { launchBrowser, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { MANAGER, startServer } from './support/server.mjs';
+
+describe('bot page', () => {
+  let server;
+  let browser;
+  let defaults;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    defaults = (await call(server.url, await login(server.url, MANAGER), 'GET', '/api/bot')).body.config;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a manager tries an unsaved draft, fixes what it lists by field, saves and rolls back', async () => {
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, server.url, MANAGER);
+    const errors = watchConsole(page);
+    await page.getByRole('button', { name: 'Bot' }).click();
+    await page.locator('.bot-version', { hasText: 'Built-in default' }).waitFor();
+
+    const draft = {
+      ...defaults,
+      intents: [
+        { id: 'refund', keywords: ['refund'], always_escalate: true, reply: { type: 'text', text: 'Sorry to hear that.' } },
+        { id: 'hours', examples: ['What are your opening hours?'], reply: { type: 'text', text: 'We are open 9 to 6.' } },
+      ],
+    };
+    const editor = page.getByLabel('Bot configuration (JSON)');
+    await editor.fill(JSON.stringify(draft, null, 2));
+
+    // Try the draft before saving it.
+    const say = async (text) => {
+      await page.getByLabel('Message as a customer').fill(text);
+      await page.getByLabel('Message as a customer').press('Enter');
+    };
+    await say('hello');
+    await page.locator('.simulation .bubble[data-author=bot]', { hasText: defaults.welcome }).waitFor();
+    await say('what are your openin hours');
+    await page.locator('.simulation-facts', { hasText: /Intent hours · confidence \d+%/ }).waitFor();
+    await say('I want a refund');
+    await page.locator('.simulation-facts', { hasText: 'Intent refund · confidence 100% · Escalates: Intent refund always goes to an agent' }).waitFor();
+    await screenshot(page, 'bot-simulator');
+    assert.equal((await call(server.url, await login(server.url, MANAGER), 'GET', '/api/bot')).body.version, 0, 'nothing saved yet');
+
+    // An invalid draft: the problems are listed by field and nothing is saved.
+    const invalid = structuredClone(draft);
+    invalid.intents[1].reply = { type: 'buttons', text: 'Pick', buttons: ['a', 'b', 'c', 'd'].map((id) => ({ id, title: id })) };
+    await editor.fill(JSON.stringify(invalid, null, 2));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert', { name: 'Problems' }).locator('code', { hasText: 'intents[1].reply.buttons' }).waitFor();
+    assert.ok(await page.locator('.bot-notice.error').isVisible(), 'a refused save looks like one');
+    await screenshot(page, 'bot-problems');
+
+    await editor.fill(JSON.stringify(draft, null, 2));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.bot-notice', { hasText: 'Saved as version 1.' }).waitFor();
+    await page.locator('.versions li', { hasText: 'Version 1 by Meera' }).waitFor();
+    assert.equal(await page.getByRole('alert', { name: 'Problems' }).count(), 0);
+
+    await page.locator('.versions li', { hasText: 'Version 1 by Meera' }).getByRole('button', { name: 'Roll back' }).click();
+    await page.locator('.bot-notice', { hasText: 'Saved as version 2.' }).waitFor();
+    await page.locator('.versions li', { hasText: 'Rolled back to version 1' }).waitFor();
+
+    // Back to the inbox with a tab.
+    await page.getByRole('tab', { name: /Requesting/ }).click();
+    await page.locator('.sidebar').waitFor();
+    // The browser logs the deliberate 422 of the invalid save; nothing else.
+    assert.deepEqual(errors.filter((error) => !error.includes('status of 422')), []);
+    await page.close();
+  });
+});
