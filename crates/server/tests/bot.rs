@@ -59,18 +59,8 @@ async fn after_a_resolve_the_bot_greets_the_customer_again() {
     let asha = app.agent("Asha").await;
     let t = app.now_s();
     app.webhook_ok(&text(PRIYA, "wamid.1", t, "agent")).await;
-    assert_eq!(
-        app.post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        app.post(&asha, &format!("/api/users/{PRIYA}/resolve"), json!({}))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.act(&asha, PRIYA, "intervene").await.status(), 200);
+    assert_eq!(app.act(&asha, PRIYA, "resolve").await.status(), 200);
     app.webhook_ok(&text(PRIYA, "wamid.2", t + 5, "hello again"))
         .await;
     let welcome = handover_core::bot::BotConfig::default().welcome;
@@ -147,25 +137,11 @@ async fn managers_save_versions_and_roll_back_in_one_call() {
     let first = app.get_json(&manager, "/api/bot").await;
     assert_eq!(first["version"], 0, "the built-in default until a save");
 
-    let saved = app
-        .http
-        .put(app.url("/api/bot"))
-        .header("cookie", &manager.cookie)
-        .json(&track_order_config())
-        .send()
-        .await
-        .unwrap();
+    let saved = app.put(&manager, "/api/bot", track_order_config()).await;
     assert_eq!(saved.status(), 200);
     let mut second = track_order_config();
     second["fallback"] = json!("Sorry, I did not get that.");
-    let saved_again = app
-        .http
-        .put(app.url("/api/bot"))
-        .header("cookie", &manager.cookie)
-        .json(&second)
-        .send()
-        .await
-        .unwrap();
+    let saved_again = app.put(&manager, "/api/bot", second).await;
     assert_eq!(
         saved_again.json::<serde_json::Value>().await.unwrap()["version"],
         2
@@ -218,14 +194,7 @@ async fn an_invalid_configuration_is_refused_with_each_field_named_and_nothing_s
     config["intents"][0]["reply"] = json!({"type": "buttons", "text": "Pick", "buttons": [
         {"id": "a", "title": "A"}, {"id": "b", "title": "B"}, {"id": "c", "title": "C"}, {"id": "d", "title": "D"}]});
     config["threshold"] = json!(2);
-    let response = app
-        .http
-        .put(app.url("/api/bot"))
-        .header("cookie", &manager.cookie)
-        .json(&config)
-        .send()
-        .await
-        .unwrap();
+    let response = app.put(&manager, "/api/bot", config).await;
     assert_eq!(response.status(), 422);
     let body: serde_json::Value = response.json().await.unwrap();
     let fields: Vec<&str> = body["error"]["fields"]
@@ -253,13 +222,7 @@ async fn an_invalid_configuration_is_refused_with_each_field_named_and_nothing_s
 async fn export_and_import_round_trip_the_configuration() {
     let app = TestApp::start().await;
     let manager = app.manager().await;
-    app.http
-        .put(app.url("/api/bot"))
-        .header("cookie", &manager.cookie)
-        .json(&track_order_config())
-        .send()
-        .await
-        .unwrap();
+    app.put(&manager, "/api/bot", track_order_config()).await;
     let exported = app.get(&manager, "/api/bot/export").await;
     assert!(exported.headers()["content-disposition"]
         .to_str()

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::header::COOKIE;
-use serde_json::json;
 use support::payloads::text;
 use support::{Session, TestApp};
 
@@ -102,9 +101,7 @@ async fn a_reconnecting_client_resumes_after_its_last_event_and_misses_nothing()
     // The client is gone (dropped) while more happens.
     app.webhook_ok(&text("919876543211", "wamid.2", app.now_s(), "two"))
         .await;
-    let intervened = app
-        .post(&manager, "/api/users/919876543210/intervene", json!({}))
-        .await;
+    let intervened = app.act(&manager, "919876543210", "intervene").await;
     assert_eq!(intervened.status(), 200);
 
     let resumed = subscribe(&app, &manager, Some(last_seen)).await;

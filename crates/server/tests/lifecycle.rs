@@ -58,9 +58,7 @@ async fn a_whole_conversation_keeps_every_counter_exact() {
     assert_eq!(profile["session_messages"], 4);
 
     // 3. Asha intervenes and writes.
-    let taken = app
-        .post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-        .await;
+    let taken = app.act(&asha, PRIYA, "intervene").await;
     assert_eq!(taken.status(), 200);
     let taken: serde_json::Value = taken.json().await.unwrap();
     assert_eq!(taken["status"], "intervened");
@@ -89,9 +87,7 @@ async fn a_whole_conversation_keeps_every_counter_exact() {
               json!({"template": {"name": "order_update", "language": "en", "params": ["Priya", "123"]}}))
         .await;
     assert_eq!(template.status(), 201);
-    let resolved = app
-        .post(&asha, &format!("/api/users/{PRIYA}/resolve"), json!({}))
-        .await;
+    let resolved = app.act(&asha, PRIYA, "resolve").await;
     assert_eq!(resolved.status(), 200);
 
     // 6. The customer writes again: back to Active, and the bot answers.
@@ -196,25 +192,16 @@ async fn the_window_allows_intervening_at_23_hours_and_refuses_at_25() {
         .await;
 
     app.advance_hours(23);
-    let taken = app
-        .post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-        .await;
+    let taken = app.act(&asha, PRIYA, "intervene").await;
     assert_eq!(taken.status(), 200);
-    let released = app
-        .post(&asha, &format!("/api/users/{PRIYA}/release"), json!({}))
-        .await;
+    let released = app.act(&asha, PRIYA, "release").await;
     assert_eq!(released.status(), 200);
     assert_eq!(
         app.profile(&asha, PRIYA).await["unresolved_queries"],
         2,
         "release re-enters Requesting"
     );
-    assert_eq!(
-        app.post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.act(&asha, PRIYA, "intervene").await.status(), 200);
 
     app.advance_hours(2);
     let text_refused = app
@@ -232,13 +219,9 @@ async fn the_window_allows_intervening_at_23_hours_and_refuses_at_25() {
         .await;
     assert_eq!(template.status(), 201, "templates go out any time");
 
-    let resolved = app
-        .post(&asha, &format!("/api/users/{PRIYA}/resolve"), json!({}))
-        .await;
+    let resolved = app.act(&asha, PRIYA, "resolve").await;
     assert_eq!(resolved.status(), 200);
-    let again = app
-        .post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-        .await;
+    let again = app.act(&asha, PRIYA, "intervene").await;
     let (status, code, message) = error_code(again).await;
     assert_eq!((status.as_u16(), code.as_str()), (409, "window_closed"));
     assert!(message.contains("24-hour window"));
@@ -350,20 +333,10 @@ async fn a_message_from_the_same_second_as_resolve_reopens_the_chat_but_an_older
     let asha = app.agent("Asha").await;
     app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s() - 5, "agent"))
         .await;
-    assert_eq!(
-        app.post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.act(&asha, PRIYA, "intervene").await.status(), 200);
     // Resolved half-way through a second.
     app.clock.set(app.clock.now_ms() + 500);
-    assert_eq!(
-        app.post(&asha, &format!("/api/users/{PRIYA}/resolve"), json!({}))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.act(&asha, PRIYA, "resolve").await.status(), 200);
 
     app.webhook_ok(&text(
         PRIYA,

@@ -34,16 +34,7 @@ async fn texts_and_templates_go_out_as_exact_cloud_api_requests() {
     .await;
     app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s(), "agent"))
         .await;
-    assert_eq!(
-        app.post(
-            &manager,
-            &format!("/api/users/{PRIYA}/intervene"),
-            json!({})
-        )
-        .await
-        .status(),
-        200
-    );
+    assert_eq!(app.act(&manager, PRIYA, "intervene").await.status(), 200);
     app.post(
         &manager,
         &format!("/api/users/{PRIYA}/messages"),

@@ -8,7 +8,6 @@ use handover_server::db::Db;
 use handover_server::startup::Application;
 use handover_server::time::Clock;
 use handover_server::timeouts;
-use serde_json::json;
 use support::payloads::text;
 use support::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, APP_SECRET, START_MS};
 
@@ -82,12 +81,7 @@ async fn a_live_chat_is_resolved_after_the_configured_quiet_time_and_not_before(
     let asha = app.agent("Asha").await;
     app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s(), "agent please"))
         .await;
-    assert_eq!(
-        app.post(&asha, &format!("/api/users/{PRIYA}/intervene"), json!({}))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.act(&asha, PRIYA, "intervene").await.status(), 200);
 
     app.advance_hours(3);
     app.webhook_ok(&text(PRIYA, "wamid.2", app.now_s(), "still there?"))

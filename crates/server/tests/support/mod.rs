@@ -175,6 +175,22 @@ impl TestApp {
             .unwrap()
     }
 
+    pub async fn put(&self, session: &Session, path: &str, body: Value) -> Response {
+        self.http
+            .put(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A lifecycle action (`intervene`, `resolve`, `release`) on a chat.
+    pub async fn act(&self, session: &Session, wa_id: &str, action: &str) -> Response {
+        self.post(session, &format!("/api/users/{wa_id}/{action}"), json!({}))
+            .await
+    }
+
     /// Delivers a webhook body signed as WhatsApp signs it.
     pub async fn webhook(&self, body: &Value) -> Response {
         let raw = body.to_string();
