@@ -215,6 +215,19 @@ pub async fn simulate(
     post_json("/api/bot/simulate", &simulation).await
 }
 
+/// `GET /api/demo`: whether people may write as a customer.
+pub async fn fetch_demo() -> Result<handover_core::api::DemoStatus, ApiError> {
+    get_json("/api/demo").await
+}
+
+/// `POST /api/demo/messages`: a text as the customer, through the webhook
+/// pipeline (demo mode only).
+pub async fn write_as_customer(
+    message: handover_core::api::DemoMessage,
+) -> Result<handover_core::api::DemoDelivered, ApiError> {
+    post_json("/api/demo/messages", &message).await
+}
+
 /// `GET /api/me`: who is signed in (401 when nobody).
 pub async fn fetch_me() -> Result<Agent, ApiError> {
     get_json("/api/me").await

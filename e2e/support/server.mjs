@@ -11,12 +11,13 @@ import { createInterface } from 'node:readline';
 const STARTUP_TIMEOUT_MS = 20_000;
 export const MANAGER = { email: 'meera@example.com', password: 'manager-password' };
 
-export async function startServer() {
+/** `args` are extra server flags, e.g. `['--demo']`; `output` collects stdout lines. */
+export async function startServer({ args = [] } = {}) {
   const binary = process.env.HANDOVER_SERVER_BIN;
   if (!binary) throw new Error('HANDOVER_SERVER_BIN is not set; run these tests with `cargo xtask test`');
   const folder = mkdtempSync(join(tmpdir(), 'handover-e2e-'));
   const databasePath = join(folder, 'data', 'handover.db');
-  const child = spawn(binary, [], {
+  const child = spawn(binary, args, {
     cwd: folder,
     env: {
       ...process.env,
@@ -31,11 +32,13 @@ export async function startServer() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  const output = [];
   child.stderr.on('data', (chunk) => { stderr += chunk; });
 
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${stderr}`)), STARTUP_TIMEOUT_MS);
     createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(line);
       const match = /Handover is running at (\S+)/.exec(line);
       if (match) { clearTimeout(timer); resolve(match[1]); }
     });
@@ -45,6 +48,7 @@ export async function startServer() {
   return {
     url,
     databasePath,
+    output,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

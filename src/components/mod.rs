@@ -3,6 +3,7 @@
 pub mod chat_actions;
 pub mod chat_list;
 pub mod composer;
+pub mod demo_customer;
 pub mod profile_card;
 pub mod section_tabs;
 pub mod shortcuts_help;
@@ -12,6 +13,7 @@ pub mod thread;
 pub use chat_actions::ChatActions;
 pub use chat_list::ChatList;
 pub use composer::Composer;
+pub use demo_customer::{NewDemoCustomer, WriteAsCustomer};
 pub use profile_card::ProfileCard;
 pub use section_tabs::SectionTabs;
 pub use shortcuts_help::ShortcutsHelp;

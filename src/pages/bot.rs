@@ -106,6 +106,18 @@ pub fn BotPage() -> impl IntoView {
         });
     };
 
+    // Keep the newest reply in sight.
+    let conversation = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        said.track();
+        turns.track();
+        request_animation_frame(move || {
+            if let Some(list) = conversation.get_untracked() {
+                list.set_scroll_top(list.scroll_height());
+            }
+        });
+    });
+
     view! {
         <div class="bot-page">
             <section class="bot-editor" aria-label="Bot configuration">
@@ -140,7 +152,7 @@ pub fn BotPage() -> impl IntoView {
                         let note = if saved.note.is_empty() { String::new() } else { format!(" · {}", saved.note) };
                         view! {
                             <li>
-                                <span>{format!("Version {id} by {}{note}", saved.saved_by.unwrap_or_else(|| "—".into()))}</span>
+                                <span>{format!("Version {id}{}{note}", saved.saved_by.map(|name| format!(" by {name}")).unwrap_or_default())}</span>
                                 <button type="button" class="button" on:click=move |_| { rollback.dispatch(id); }>"Roll back"</button>
                             </li>
                         }
@@ -153,7 +165,7 @@ pub fn BotPage() -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| { said.set(Vec::new()); simulate.clear(); }>"Start over"</button>
                 </header>
                 <p class="bot-help">"Type as a customer. The unsaved draft answers; no customer is touched."</p>
-                <ol class="thread simulation">
+                <ol class="thread simulation" node_ref=conversation>
                     {move || said.get().into_iter().enumerate().map(|(n, text)| {
                         let turn: Option<SimulatedTurn> = turns.with(|turns| turns.get(n).cloned());
                         view! {

@@ -12,7 +12,8 @@ use leptos::task::spawn_local;
 use crate::alerts::AlertSettings;
 use crate::api::{self, ChatAction};
 use crate::components::{
-    ChatActions, ChatList, Composer, ProfileCard, SectionTabs, ShortcutsHelp, StatusBadge, Thread,
+    ChatActions, ChatList, Composer, NewDemoCustomer, ProfileCard, SectionTabs, ShortcutsHelp,
+    StatusBadge, Thread, WriteAsCustomer,
 };
 use crate::inbox::{Inbox, View};
 use crate::pages::BotPage;
@@ -226,6 +227,20 @@ pub fn Dashboard(
         }
     });
 
+    // Demo mode: write as a customer; a new one opens in its section.
+    let demo = LocalResource::new(api::fetch_demo);
+    let demo_on = Signal::derive(move || matches!(demo.get(), Some(Ok(status)) if status.enabled));
+    let on_demo_started = Callback::new(move |wa_id: WaId| {
+        spawn_local(async move {
+            if let Ok(profile) = api::fetch_profile(wa_id.as_str()).await {
+                bot_open.set(false);
+                query.set(String::new());
+                view.set(View::Section(profile.status));
+                open.run(wa_id);
+            }
+        });
+    });
+
     let agents = LocalResource::new(api::fetch_agents);
     let agents = Signal::derive(move || agents.get().and_then(Result::ok).unwrap_or_default());
     let templates = LocalResource::new(api::fetch_templates);
@@ -400,6 +415,9 @@ pub fn Dashboard(
                             prop:value=query
                             on:input=move |event| query.set(event_target_value(&event))
                         />
+                        <Show when=move || demo_on.get()>
+                            <NewDemoCustomer on_started=on_demo_started />
+                        </Show>
                     </div>
                     <Show
                         when=move || !items.with(Vec::is_empty)
@@ -460,6 +478,9 @@ pub fn Dashboard(
                                     <Thread messages />
                                 </div>
                                 <Composer profile me templates on_send_text on_send_template busy />
+                                <Show when=move || demo_on.get()>
+                                    <WriteAsCustomer profile />
+                                </Show>
                             }.into_any()
                         }
                     }}

@@ -318,3 +318,27 @@ pub struct SimulatedTurn {
     pub escalation: Option<String>,
     pub status: Status,
 }
+
+/// `GET /api/demo`: whether the server runs in demo mode, where people
+/// may write as a customer from the dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoStatus {
+    pub enabled: bool,
+}
+
+/// `POST /api/demo/messages` (demo mode only): a text written as the
+/// customer `wa_id`, delivered through the webhook pipeline as if WhatsApp
+/// had sent it. A new number becomes a new customer called `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoMessage {
+    pub wa_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub text: String,
+}
+
+/// The answer to a [`DemoMessage`]: the WhatsApp message id it was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoDelivered {
+    pub wamid: String,
+}

@@ -59,6 +59,11 @@ pub struct Config {
     /// resolved automatically.
     #[arg(long, env = "HANDOVER_IDLE_RESOLVE_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]
     pub idle_resolve_hours: u32,
+
+    /// Demo mode: seeds an empty database with a sample shop, its bot and
+    /// customers, and lets people write as a customer from the dashboard.
+    #[arg(long, env = "HANDOVER_DEMO")]
+    pub demo: bool,
 }
 
 impl Config {
@@ -81,6 +86,7 @@ mod tests {
         assert_eq!(config.bind, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(config.database_url, "sqlite://data/handover.db");
         assert_eq!(config.idle_resolve_hours, 24);
+        assert!(!config.demo, "demo mode is off unless asked for");
     }
 
     #[test]
@@ -101,11 +107,13 @@ mod tests {
             "sqlite::memory:",
             "--wa-phone-number-id",
             "123",
+            "--demo",
         ])
         .unwrap();
         assert_eq!(config.bind, "0.0.0.0:9000".parse().unwrap());
         assert_eq!(config.database_url, "sqlite::memory:");
         assert_eq!(config.wa_phone_number_id.as_deref(), Some("123"));
+        assert!(config.demo);
     }
 
     #[test]

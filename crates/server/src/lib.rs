@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bot;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod housekeeping;
 pub mod lifecycle;

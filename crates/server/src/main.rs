@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use handover_server::{config::Config, startup::Application};
+use handover_server::{config::Config, demo, startup::Application};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -26,6 +26,9 @@ async fn main() -> ExitCode {
     // Scripts (the xtask and the end-to-end tests) read this line to learn
     // the address, which matters when the port was chosen by the system.
     println!("Handover is running at {}", app.url());
+    if let Some(seeded) = &app.demo {
+        print_demo(seeded);
+    }
 
     match app.run_until(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -34,6 +37,23 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Tells a newcomer what demo mode gave them.
+fn print_demo(seeded: &demo::Seeded) {
+    match seeded {
+        demo::Seeded::Customers(count) => println!(
+            "Demo mode: seeded the Bloom & Petal flower shop with its bot and {count} customers."
+        ),
+        demo::Seeded::KeptExisting => {
+            println!("Demo mode: the database already has customers; nothing was seeded.")
+        }
+    }
+    println!(
+        "Demo mode: write as a customer from any open chat (\"Write as the customer\") or start a new one (\"New demo customer\"). The demo agent signs in as {} with password {}.",
+        demo::AGENT_EMAIL,
+        demo::AGENT_PASSWORD
+    );
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.

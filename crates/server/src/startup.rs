@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 
 use crate::config::Config;
 use crate::db::{self, Db, DbError};
+use crate::demo;
 use crate::error::ApiError;
 use crate::outbound::cloud_api::CloudApi;
 use crate::outbound::sandbox::Sandbox;
@@ -36,6 +37,8 @@ pub enum StartupError {
     },
     #[error("could not set up the manager account from HANDOVER_ADMIN_EMAIL/HANDOVER_ADMIN_PASSWORD: {0}")]
     Manager(ApiError),
+    #[error("could not seed the demo: {0}")]
+    Demo(ApiError),
     #[error(
         "HANDOVER_WA_TOKEN is set but {0} is not; set both to send through the WhatsApp Cloud API"
     )]
@@ -50,6 +53,8 @@ pub struct Application {
     transport: Arc<dyn Transport>,
     /// Which transport sends messages, for the start-up line.
     pub transport_name: &'static str,
+    /// What demo mode seeded; `None` when demo mode is off.
+    pub demo: Option<demo::Seeded>,
     idle_ms: i64,
 }
 
@@ -67,6 +72,14 @@ impl Application {
                 .await
                 .map_err(StartupError::Manager)?;
         }
+        let seeded = if config.demo {
+            let seeded = demo::seed(&db, clock.now_ms())
+                .await
+                .map_err(StartupError::Demo)?;
+            Some(seeded)
+        } else {
+            None
+        };
         let (transport, transport_name): (Arc<dyn Transport>, _) = match &config.wa_token {
             Some(token) => {
                 let phone = config.wa_phone_number_id.as_deref().ok_or(
@@ -100,6 +113,7 @@ impl Application {
             events: EventHub::default(),
             outbox: Outbox::default(),
             throttle: Arc::default(),
+            demo: config.demo,
         };
         Ok(Self {
             listener,
@@ -107,6 +121,7 @@ impl Application {
             state,
             transport,
             transport_name,
+            demo: seeded,
             idle_ms: i64::from(config.idle_resolve_hours) * 3_600_000,
         })
     }

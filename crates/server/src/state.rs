@@ -23,4 +23,6 @@ pub struct AppState {
     pub events: EventHub,
     pub outbox: Outbox,
     pub throttle: Arc<LoginThrottle>,
+    /// Demo mode: people may write as a customer (`POST /api/demo/messages`).
+    pub demo: bool,
 }

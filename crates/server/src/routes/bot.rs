@@ -32,8 +32,14 @@ pub async fn save(
     JsonBody(config): JsonBody<BotConfig>,
 ) -> Result<Json<BotDocument>, ApiError> {
     checked(&config)?;
-    let version =
-        store::bot::save(&state.db, &config, manager.id, "", state.clock.now_ms()).await?;
+    let version = store::bot::save(
+        &state.db,
+        &config,
+        Some(manager.id),
+        "",
+        state.clock.now_ms(),
+    )
+    .await?;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -55,8 +61,14 @@ pub async fn rollback(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("There is no bot version {id}.")))?;
     let note = format!("Rolled back to version {id}");
-    let version =
-        store::bot::save(&state.db, &config, manager.id, &note, state.clock.now_ms()).await?;
+    let version = store::bot::save(
+        &state.db,
+        &config,
+        Some(manager.id),
+        &note,
+        state.clock.now_ms(),
+    )
+    .await?;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -107,7 +119,7 @@ pub async fn import(
     let version = store::bot::save(
         &state.db,
         &config,
-        manager.id,
+        Some(manager.id),
         "Imported",
         state.clock.now_ms(),
     )

@@ -3,6 +3,7 @@
 mod agents;
 mod auth;
 mod bot;
+mod demo;
 mod events;
 mod extract;
 mod health;
@@ -50,6 +51,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/bot/export"),
     ("post", "/api/bot/import"),
     ("post", "/api/bot/simulate"),
+    ("get", "/api/demo"),
+    ("post", "/api/demo/messages"),
     ("get", "/api/events"),
     ("get", "/api/sandbox/outbox"),
     ("get", "/api/openapi.json"),
@@ -100,6 +103,8 @@ fn api_router() -> Router<AppState> {
         .route("/bot/export", get(bot::export))
         .route("/bot/import", post(bot::import))
         .route("/bot/simulate", post(bot::simulate))
+        .route("/demo", get(demo::status))
+        .route("/demo/messages", post(demo::write))
         .route("/events", get(events::stream))
         .route("/sandbox/outbox", get(sandbox::outbox))
         .route("/openapi.json", get(openapi::document))

@@ -18,11 +18,12 @@ pub async fn current(conn: &mut SqliteConnection) -> Result<(i64, BotConfig), sq
     })
 }
 
-/// Saves `config` as the newest version; returns its id.
+/// Saves `config` as the newest version; returns its id. `by` is `None`
+/// for configurations Handover itself saved (the demo's).
 pub async fn save(
     db: &crate::db::Db,
     config: &BotConfig,
-    by: handover_core::AgentId,
+    by: Option<handover_core::AgentId>,
     note: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -31,7 +32,7 @@ pub async fn save(
         "INSERT INTO bot_configs (config, saved_by, saved_at, note) VALUES (?1, ?2, ?3, ?4) RETURNING id",
     )
     .bind(serde_json::to_string(config).unwrap_or_default())
-    .bind(by.0)
+    .bind(by.map(|agent| agent.0))
     .bind(now)
     .bind(note)
     .fetch_one(&mut *write.tx)

@@ -1,0 +1,95 @@
+//! Writing as a customer: a WhatsApp Cloud API webhook delivery built from a
+//! text, then parsed and applied by the very code that handles WhatsApp's
+//! own deliveries (only the signature check is skipped: nothing was sent
+//! over the network).
+
+use handover_core::WaId;
+use serde_json::{json, Value};
+
+use crate::auth::session::new_token;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::webhook::payload;
+use crate::webhook::process::{self, Processed};
+
+/// One text from a customer.
+pub struct CustomerText<'a> {
+    pub wa_id: &'a WaId,
+    /// The WhatsApp profile name; empty keeps the one stored.
+    pub name: &'a str,
+    pub text: &'a str,
+    pub at_ms: i64,
+}
+
+/// The body WhatsApp would POST to the webhook for `message`.
+pub fn delivery_body(message: &CustomerText<'_>, wamid: &str) -> Value {
+    let wa_id = message.wa_id.as_str();
+    let mut value = json!({
+        "messaging_product": "whatsapp",
+        "metadata": { "display_phone_number": "15550000000", "phone_number_id": "demo" },
+        "messages": [{
+            "from": wa_id,
+            "id": wamid,
+            "timestamp": (message.at_ms / 1000).to_string(),
+            "type": "text",
+            "text": { "body": message.text },
+        }],
+    });
+    if !message.name.is_empty() {
+        value["contacts"] = json!([{ "profile": { "name": message.name }, "wa_id": wa_id }]);
+    }
+    json!({
+        "object": "whatsapp_business_account",
+        "entry": [{ "id": "demo", "changes": [{ "field": "messages", "value": value }] }],
+    })
+}
+
+/// Delivers `message` as WhatsApp would; returns its new wamid and what the
+/// caller must wake (live streams, the sender of the bot's replies).
+pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(String, Processed), ApiError> {
+    let wamid = format!("wamid.demo.{}", new_token());
+    let body = delivery_body(message, &wamid).to_string();
+    let delivery = payload::parse(body.as_bytes())
+        .map_err(|error| ApiError::bad_request("invalid_webhook", error.to_string()))?;
+    let processed = process::apply(db, &delivery, message.at_ms).await?;
+    Ok((wamid, processed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_parses_as_a_text_from_the_customer_with_their_name() {
+        let wa_id = WaId::parse("919820000101").unwrap();
+        let message = CustomerText {
+            wa_id: &wa_id,
+            name: "Priya Sharma",
+            text: "Do you deliver?",
+            at_ms: 1_795_600_800_123,
+        };
+        let body = delivery_body(&message, "wamid.demo.1").to_string();
+        let delivery = payload::parse(body.as_bytes()).unwrap();
+        assert_eq!(delivery.contacts["919820000101"], "Priya Sharma");
+        let [inbound] = &delivery.messages[..] else {
+            panic!("one message expected: {delivery:?}");
+        };
+        assert_eq!(inbound.from, wa_id);
+        assert_eq!(inbound.wamid, "wamid.demo.1");
+        assert_eq!(inbound.text.as_deref(), Some("Do you deliver?"));
+        assert_eq!(inbound.sent_at_ms, 1_795_600_800_000);
+    }
+
+    #[test]
+    fn without_a_name_no_contact_is_sent_so_the_stored_name_stays() {
+        let wa_id = WaId::parse("919820000101").unwrap();
+        let message = CustomerText {
+            wa_id: &wa_id,
+            name: "",
+            text: "Hi",
+            at_ms: 0,
+        };
+        let body = delivery_body(&message, "wamid.demo.2").to_string();
+        assert!(payload::parse(body.as_bytes()).unwrap().contacts.is_empty());
+    }
+}
