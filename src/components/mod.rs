@@ -1,5 +1,6 @@
 //! Reusable pieces of the dashboard.
 
+pub mod bot_form;
 pub mod chat_actions;
 pub mod chat_list;
 pub mod composer;

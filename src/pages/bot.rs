@@ -1,6 +1,7 @@
-//! The Bot page (managers): the configuration as a JSON document with every
-//! problem listed by field, export, versions with one-click rollback, and
-//! "Try the bot", which runs the unsaved draft without touching customers.
+//! The Bot page (managers): the configuration as a form or as one JSON
+//! document (the same draft), every problem listed by field, export,
+//! versions with one-click rollback, and "Try the bot", which runs the
+//! unsaved draft without touching customers.
 
 use handover_core::api::{BotVersion, SimulatedMessage, SimulatedTurn, Simulation};
 use handover_core::bot::BotConfig;
@@ -9,10 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
-
-fn pretty(config: &BotConfig) -> String {
-    serde_json::to_string_pretty(config).unwrap_or_default()
-}
+use crate::components::bot_form::{pretty, tidy, BotForm, Draft};
 
 #[component]
 pub fn BotPage() -> impl IntoView {
@@ -34,6 +32,16 @@ pub fn BotPage() -> impl IntoView {
     let parsed = Memo::new(move |_| {
         draft.with(|text| serde_json::from_str::<BotConfig>(text).map_err(|e| e.to_string()))
     });
+    let as_json = RwSignal::new(false);
+    // What Save sends: the draft without the blank lines left by the form,
+    // or as typed when it does not parse (the server names the problem).
+    let to_save = move || match parsed.get_untracked() {
+        Ok(mut config) => {
+            tidy(&mut config);
+            pretty(&config)
+        }
+        Err(_) => draft.get_untracked(),
+    };
 
     // Saving goes through the import endpoint, which names the field of
     // every problem, whether of shape or of WhatsApp's limits.
@@ -125,11 +133,19 @@ pub fn BotPage() -> impl IntoView {
                     <h1>"Bot"</h1>
                     <span class="bot-version">{move || version.get().map(|v| if v == 0 { "Built-in default".to_owned() } else { format!("Version {v}") })}</span>
                     <a class="button" href="/api/bot/export" download="handover-bot.json">"Export"</a>
-                    <button type="button" class="button button-primary" disabled=move || save.pending().get() on:click=move |_| { save.dispatch(draft.get_untracked()); }>
+                    <button type="button" class="button button-primary" disabled=move || save.pending().get() on:click=move |_| { save.dispatch(to_save()); }>
                         "Save"
                     </button>
                 </header>
-                <p class="bot-help">"The whole configuration as one JSON document: paste an exported one to import it. Saving keeps the previous version."</p>
+                <div class="editor-switch" role="group" aria-label="Edit as">
+                    <button type="button" class="button" aria-pressed=move || (!as_json.get()).to_string() on:click=move |_| as_json.set(false)>"Form"</button>
+                    <button type="button" class="button" aria-pressed=move || as_json.get().to_string() on:click=move |_| as_json.set(true)>"JSON"</button>
+                    <span class="bot-help">{move || if as_json.get() {
+                        "The whole configuration as one document: paste an exported one to import it. Saving keeps the previous version."
+                    } else {
+                        "Changes apply when you save; saving keeps the previous version. Try the draft on the right first."
+                    }}</span>
+                </div>
                 {move || notice.get().map(|message| view! { <p class="bot-notice" class:error=move || failed.get() role="status">{message}</p> })}
                 <Show when=move || !problems.with(Vec::is_empty)>
                     <ul class="problems" role="alert" aria-label="Problems">
@@ -138,13 +154,18 @@ pub fn BotPage() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </Show>
-                <textarea
-                    class="bot-json"
-                    aria-label="Bot configuration (JSON)"
-                    spellcheck="false"
-                    prop:value=draft
-                    on:input=move |event| draft.set(event_target_value(&event))
-                ></textarea>
+                <Show
+                    when=move || as_json.get()
+                    fallback=move || view! { <BotForm draft=Draft { text: draft, parsed } /> }
+                >
+                    <textarea
+                        class="bot-json"
+                        aria-label="Bot configuration (JSON)"
+                        spellcheck="false"
+                        prop:value=draft
+                        on:input=move |event| draft.set(event_target_value(&event))
+                    ></textarea>
+                </Show>
                 <h2>"Versions"</h2>
                 <ul class="versions">
                     {move || versions.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|saved: BotVersion| {
