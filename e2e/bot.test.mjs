@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { call, login } from './support/api.mjs';
-import { launchBrowser, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { launchBrowser, openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
 import { MANAGER, startServer } from './support/server.mjs';
 
 describe('bot page', () => {
@@ -27,7 +27,7 @@ describe('bot page', () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await signIn(page, server.url, MANAGER);
     const errors = watchConsole(page);
-    await page.getByRole('button', { name: 'Bot' }).click();
+    await openManaged(page, 'Bot');
     await page.locator('.bot-version', { hasText: 'Built-in default' }).waitFor();
 
     const draft = {
@@ -86,7 +86,7 @@ describe('bot page', () => {
     const page = await browser.newPage({ viewport: VIEWPORT });
     await signIn(page, server.url, MANAGER);
     const errors = watchConsole(page);
-    await page.getByRole('button', { name: 'Bot' }).click();
+    await openManaged(page, 'Bot');
     await page.getByRole('region', { name: 'refund' }).waitFor();
     await screenshot(page, 'bot-form-top');
 

@@ -105,9 +105,14 @@ describe('dashboard ergonomics', () => {
       await page.locator('.profile-card').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `no horizontal scrolling at ${width} (overflow ${overflow}px)`);
-      for (const selector of ['.chat-actions', '.composer', '.profile-card', '.section-tabs', '.me', '.top-bar .button-quiet:last-child']) {
-        const box = await page.locator(selector).boundingBox();
-        assert.ok(box && box.x >= 0 && box.x + box.width <= width, `${selector} fits on screen at ${width}`);
+      const parts = {
+        ...Object.fromEntries(['.chat-actions', '.composer', '.profile-card', '.section-tabs', '.me'].map((selector) => [selector, page.locator(selector)])),
+        'the Manage menu': page.getByRole('button', { name: 'Manage' }),
+        'Sign out': page.getByRole('button', { name: 'Sign out' }),
+      };
+      for (const [name, part] of Object.entries(parts)) {
+        const box = await part.boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= width, `${name} fits on screen at ${width}`);
       }
       await screenshot(page, `dashboard-${width}`);
       await page.close();

@@ -8,6 +8,7 @@ use handover_core::api::{
     Agent, LoginRequest, Message, Page, SendMessage, TemplateSend, TransferRequest, UserProfile,
     UserSummary,
 };
+use handover_core::tags::{TagRule, TagRuleDraft};
 use handover_core::AgentId;
 use handover_core::{ErrorBody, SectionCounts};
 use serde::de::DeserializeOwned;
@@ -48,6 +49,17 @@ impl ApiError {
     /// True when the server says the session is missing or over.
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, ApiError::Server { status: 401, .. })
+    }
+
+    /// The problem the server found with `field` of a submitted form.
+    pub fn problem_with(&self, field: &str) -> Option<String> {
+        match self {
+            ApiError::Server { fields, .. } => fields
+                .iter()
+                .find(|problem| problem.field == field)
+                .map(|problem| problem.message.clone()),
+            _ => None,
+        }
     }
 
     /// The server's own message, without the status, for forms.
@@ -215,6 +227,32 @@ pub async fn simulate(
     post_json("/api/bot/simulate", &simulation).await
 }
 
+/// `GET /api/tag-rules`: first-message tag rules in the order they are tried.
+pub async fn fetch_tag_rules() -> Result<Vec<TagRule>, ApiError> {
+    get_json("/api/tag-rules").await
+}
+
+/// `POST /api/tag-rules`, or `PUT /api/tag-rules/{id}` when `id` is given.
+pub async fn save_tag_rule(id: Option<i64>, draft: TagRuleDraft) -> Result<TagRule, ApiError> {
+    let request = match id {
+        Some(id) => Request::put(&format!("/api/tag-rules/{id}")),
+        None => Request::post("/api/tag-rules"),
+    }
+    .json(&draft)
+    .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `DELETE /api/tag-rules/{id}`.
+pub async fn delete_tag_rule(id: i64) -> Result<(), ApiError> {
+    no_content(
+        Request::delete(&format!("/api/tag-rules/{id}"))
+            .send()
+            .await,
+    )
+    .await
+}
+
 /// `GET /api/demo`: whether people may write as a customer.
 pub async fn fetch_demo() -> Result<handover_core::api::DemoStatus, ApiError> {
     get_json("/api/demo").await
@@ -243,14 +281,7 @@ pub async fn login(email: String, password: String) -> Result<Agent, ApiError> {
 
 /// `POST /api/auth/logout`.
 pub async fn logout() -> Result<(), ApiError> {
-    let response = Request::post("/api/auth/logout")
-        .send()
-        .await
-        .map_err(|error| ApiError::Unreachable(error.to_string()))?;
-    match response.ok() {
-        true => Ok(()),
-        false => Err(error_from(response).await),
-    }
+    no_content(Request::post("/api/auth/logout").send().await).await
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -268,6 +299,15 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
         .map_err(|error| ApiError::Unreadable(error.to_string()))
 }
 
+/// For calls whose success has no body.
+async fn no_content(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiError> {
+    let response = sent.map_err(|error| ApiError::Unreachable(error.to_string()))?;
+    match response.ok() {
+        true => Ok(()),
+        false => Err(error_from(response).await),
+    }
+}
+
 async fn error_from(response: Response) -> ApiError {
     {
         let status = response.status();
@@ -283,5 +323,31 @@ async fn error_from(response: Response) -> ApiError {
                 fields: Vec::new(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_names_the_problem_of_each_field() {
+        let error = ApiError::Server {
+            status: 422,
+            message: "The message has 1 problem(s).".into(),
+            fields: vec![handover_core::FieldError {
+                field: "wa_id".into(),
+                message: "give the number with its country code".into(),
+            }],
+        };
+        assert_eq!(
+            error.problem_with("wa_id").as_deref(),
+            Some("give the number with its country code")
+        );
+        assert_eq!(error.problem_with("text"), None);
+        assert_eq!(
+            ApiError::Unreachable("down".into()).problem_with("wa_id"),
+            None
+        );
     }
 }

@@ -46,3 +46,9 @@ export async function signIn(page, url, { email, password }) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('.top-bar').waitFor();
 }
+
+/** Opens a screen of the managers' menu ("Bot", "First-message tags", …). */
+export async function openManaged(page, name) {
+  await page.getByRole('button', { name: 'Manage' }).click();
+  await page.getByRole('menuitem', { name }).click();
+}

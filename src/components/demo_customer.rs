@@ -4,7 +4,7 @@
 //! events, exactly as for a message from WhatsApp.
 
 use handover_core::api::{DemoMessage, UserProfile};
-use handover_core::{FieldError, WaId};
+use handover_core::WaId;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -14,17 +14,6 @@ use crate::api::{self, ApiError};
 pub fn random_number() -> String {
     let digits = (js_sys::Math::random() * 10_000_000.0) as u64;
     format!("91987{digits:07}")
-}
-
-/// The message of `field` among a refusal's problems.
-fn problem_with(error: &Option<ApiError>, field: &str) -> Option<String> {
-    match error {
-        Some(ApiError::Server { fields, .. }) => fields
-            .iter()
-            .find(|FieldError { field: name, .. }| name == field)
-            .map(|problem| problem.message.clone()),
-        _ => None,
-    }
 }
 
 /// A line under the open chat: type as the customer, as if on WhatsApp.
@@ -133,8 +122,9 @@ pub fn NewDemoCustomer(
             text: text.get_untracked(),
         });
     };
-    let problem =
-        move |field: &'static str| move || failure.with(|error| problem_with(error, field));
+    let problem = move |field: &'static str| {
+        move || failure.with(|error| error.as_ref().and_then(|error| error.problem_with(field)))
+    };
 
     view! {
         <button type="button" class="button demo-new" on:click=start>
@@ -184,28 +174,5 @@ pub fn NewDemoCustomer(
                 </form>
             </div>
         </Show>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_refusal_is_shown_next_to_the_field_it_names() {
-        let error = Some(ApiError::Server {
-            status: 422,
-            message: "The message has 1 problem(s).".into(),
-            fields: vec![FieldError {
-                field: "wa_id".into(),
-                message: "give the number with its country code".into(),
-            }],
-        });
-        assert_eq!(
-            problem_with(&error, "wa_id").as_deref(),
-            Some("give the number with its country code")
-        );
-        assert_eq!(problem_with(&error, "text"), None);
-        assert_eq!(problem_with(&None, "wa_id"), None);
     }
 }

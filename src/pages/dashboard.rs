@@ -12,11 +12,11 @@ use leptos::task::spawn_local;
 use crate::alerts::AlertSettings;
 use crate::api::{self, ChatAction};
 use crate::components::{
-    ChatActions, ChatList, Composer, NewDemoCustomer, ProfileCard, SectionTabs, ShortcutsHelp,
-    StatusBadge, Thread, WriteAsCustomer,
+    ChatActions, ChatList, Composer, ManageMenu, NewDemoCustomer, ProfileCard, Screen, SectionTabs,
+    ShortcutsHelp, StatusBadge, Thread, WriteAsCustomer,
 };
 use crate::inbox::{Inbox, View};
-use crate::pages::BotPage;
+use crate::pages::{BotPage, TagsPage};
 use crate::shortcuts::{self, Shortcut};
 use crate::{clock, live};
 use wasm_bindgen::JsCast;
@@ -32,7 +32,7 @@ pub fn Dashboard(
     on_signed_out: Callback<()>,
 ) -> impl IntoView {
     let is_manager = agent.role == handover_core::Role::Manager;
-    let bot_open = RwSignal::new(false);
+    let screen = RwSignal::new(Screen::Inbox);
     let me = Actor {
         agent: agent.id,
         role: agent.role,
@@ -233,7 +233,7 @@ pub fn Dashboard(
     let on_demo_started = Callback::new(move |wa_id: WaId| {
         spawn_local(async move {
             if let Ok(profile) = api::fetch_profile(wa_id.as_str()).await {
-                bot_open.set(false);
+                screen.set(Screen::Inbox);
                 query.set(String::new());
                 view.set(View::Section(profile.status));
                 open.run(wa_id);
@@ -335,18 +335,11 @@ pub fn Dashboard(
                     <span class="brand-mark" aria-hidden="true">"H"</span>
                     <span class="brand-name">"Handover"</span>
                 </div>
-                <div class="tabs-wrap" on:click=move |_| bot_open.set(false)>
+                <div class="tabs-wrap" on:click=move |_| screen.set(Screen::Inbox)>
                     <SectionTabs counts selected=view />
                 </div>
                 <Show when=move || is_manager>
-                    <button
-                        type="button"
-                        class="button-quiet bot-link"
-                        aria-pressed=move || bot_open.get().to_string()
-                        on:click=move |_| bot_open.update(|open| *open = !*open)
-                    >
-                        "Bot"
-                    </button>
+                    <ManageMenu screen />
                 </Show>
                 <div class="me">
                     <span
@@ -399,10 +392,12 @@ pub fn Dashboard(
             <Show when=move || help.get()>
                 <ShortcutsHelp on_close=Callback::new(move |_| help.set(false)) />
             </Show>
-            <Show when=move || bot_open.get()>
-                <BotPage />
-            </Show>
-            <div class="workspace" hidden=move || bot_open.get()>
+            {move || match screen.get() {
+                Screen::Inbox => None,
+                Screen::Bot => Some(view! { <BotPage /> }.into_any()),
+                Screen::Tags => Some(view! { <TagsPage /> }.into_any()),
+            }}
+            <div class="workspace" hidden=move || screen.get() != Screen::Inbox>
                 <aside class="sidebar" aria-label="Chat list">
                     <div class="sidebar-head">
                         <h1 class="sidebar-title">{move || view.get().label()}</h1>

@@ -3,7 +3,9 @@
 pub mod bot;
 pub mod dashboard;
 pub mod login;
+pub mod tags;
 
 pub use bot::BotPage;
 pub use dashboard::Dashboard;
 pub use login::Login;
+pub use tags::TagsPage;

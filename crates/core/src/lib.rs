@@ -12,6 +12,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod sections;
 pub mod status;
+pub mod tags;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use ids::{AgentId, InvalidTemplateName, InvalidWaId, TemplateName, WaId};

@@ -10,12 +10,13 @@ mod health;
 mod openapi;
 mod sandbox;
 mod sections;
+mod tags;
 mod templates;
 mod users;
 pub mod webhook;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -53,6 +54,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/bot/simulate"),
     ("get", "/api/demo"),
     ("post", "/api/demo/messages"),
+    ("get", "/api/tag-rules"),
+    ("post", "/api/tag-rules"),
+    ("put", "/api/tag-rules/{id}"),
+    ("delete", "/api/tag-rules/{id}"),
     ("get", "/api/events"),
     ("get", "/api/sandbox/outbox"),
     ("get", "/api/openapi.json"),
@@ -105,6 +110,8 @@ fn api_router() -> Router<AppState> {
         .route("/bot/simulate", post(bot::simulate))
         .route("/demo", get(demo::status))
         .route("/demo/messages", post(demo::write))
+        .route("/tag-rules", get(tags::list).post(tags::create))
+        .route("/tag-rules/{id}", put(tags::update).delete(tags::delete))
         .route("/events", get(events::stream))
         .route("/sandbox/outbox", get(sandbox::outbox))
         .route("/openapi.json", get(openapi::document))

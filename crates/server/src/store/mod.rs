@@ -6,6 +6,7 @@ pub mod bot;
 pub mod events;
 pub mod messages;
 pub mod sections;
+pub mod tags;
 pub mod templates;
 pub mod users;
 

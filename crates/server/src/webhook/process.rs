@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
-use crate::store::users;
+use crate::store::{tags, users};
 use crate::time::WINDOW_MS;
 use handover_core::bot::CustomerMessage;
 
@@ -79,6 +79,14 @@ async fn inbound(
     };
     batch.message(id);
     batch.user(wa_id);
+    tags::tag_first_message(
+        conn,
+        wa_id,
+        id,
+        message.text.as_deref(),
+        message.referral_source_id.as_deref(),
+    )
+    .await?;
 
     // Last Active and the window only move forward, whatever the order in
     // which deliveries arrive; the preview follows the newest message.

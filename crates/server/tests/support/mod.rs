@@ -185,6 +185,15 @@ impl TestApp {
             .unwrap()
     }
 
+    pub async fn delete(&self, session: &Session, path: &str) -> Response {
+        self.http
+            .delete(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A lifecycle action (`intervene`, `resolve`, `release`) on a chat.
     pub async fn act(&self, session: &Session, wa_id: &str, action: &str) -> Response {
         self.post(session, &format!("/api/users/{wa_id}/{action}"), json!({}))

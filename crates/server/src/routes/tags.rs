@@ -1,0 +1,47 @@
+//! First-message tag rules (managers): list with how many customers each
+//! tagged, create, change and delete. Invalid patterns are refused on save.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use handover_core::tags::{TagRule, TagRuleDraft};
+
+use super::extract::JsonBody;
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+
+pub async fn list(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<TagRule>>, ApiError> {
+    Ok(Json(store::tags::list(&state.db.pool).await?))
+}
+
+pub async fn create(
+    _manager: Manager,
+    State(state): State<AppState>,
+    JsonBody(draft): JsonBody<TagRuleDraft>,
+) -> Result<(StatusCode, Json<TagRule>), ApiError> {
+    let rule = store::tags::create(&state.db, &draft, state.clock.now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(rule)))
+}
+
+pub async fn update(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    JsonBody(draft): JsonBody<TagRuleDraft>,
+) -> Result<Json<TagRule>, ApiError> {
+    Ok(Json(store::tags::update(&state.db, id, &draft).await?))
+}
+
+pub async fn delete(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    store::tags::delete(&state.db, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
