@@ -49,6 +49,8 @@ describe('chat lifecycle', () => {
       name: 'order_update', language: 'en', category: 'utility', body: 'Hi {{1}}, your order {{2}} is on its way.',
     });
     assert.equal(template.status, 201);
+    const approved = await call(server.url, manager, 'PUT', `/api/templates/${template.body.id}/status`, { status: 'approved' });
+    assert.equal(approved.status, 200);
   });
 
   after(async () => {

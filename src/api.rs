@@ -8,7 +8,9 @@ use handover_core::api::{
     Agent, LoginRequest, Message, Page, SendMessage, TemplateSend, TransferRequest, UserProfile,
     UserSummary,
 };
+use handover_core::contacts::{ImportReport, UserFacets};
 use handover_core::tags::{TagRule, TagRuleDraft};
+use handover_core::templates::{Template, TemplateDraft, TemplateReview};
 use handover_core::AgentId;
 use handover_core::{ErrorBody, SectionCounts};
 use serde::de::DeserializeOwned;
@@ -106,16 +108,6 @@ pub async fn fetch_thread(wa_id: &str, before: Option<i64>) -> Result<Page<Messa
 /// `GET /api/agents`: everyone a chat can be transferred to.
 pub async fn fetch_agents() -> Result<Vec<Agent>, ApiError> {
     get_json("/api/agents").await
-}
-
-/// A template as the composer offers it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct Template {
-    pub name: String,
-    pub language: String,
-    pub body: String,
-    pub params: usize,
-    pub status: String,
 }
 
 /// `GET /api/templates`.
@@ -225,6 +217,87 @@ pub async fn simulate(
     simulation: handover_core::api::Simulation,
 ) -> Result<Vec<handover_core::api::SimulatedTurn>, ApiError> {
     post_json("/api/bot/simulate", &simulation).await
+}
+
+/// `POST /api/templates`, or `PUT /api/templates/{id}` when `id` is given.
+pub async fn save_template(id: Option<i64>, draft: TemplateDraft) -> Result<Template, ApiError> {
+    let request = match id {
+        Some(id) => Request::put(&format!("/api/templates/{id}")),
+        None => Request::post("/api/templates"),
+    }
+    .json(&draft)
+    .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `POST /api/templates/{id}/copy`.
+pub async fn copy_template(id: i64, name: String) -> Result<Template, ApiError> {
+    post_json(
+        &format!("/api/templates/{id}/copy"),
+        &serde_json::json!({ "name": name }),
+    )
+    .await
+}
+
+/// `PUT /api/templates/{id}/status` (sandbox mode).
+pub async fn review_template(id: i64, review: TemplateReview) -> Result<Template, ApiError> {
+    let request = Request::put(&format!("/api/templates/{id}/status"))
+        .json(&review)
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `GET /api/templates/review`: who reviews templates here.
+pub async fn fetch_review_mode() -> Result<handover_core::templates::ReviewMode, ApiError> {
+    get_json("/api/templates/review").await
+}
+
+/// `POST /api/templates/refresh` (Cloud API): WhatsApp's review outcomes.
+pub async fn refresh_templates() -> Result<serde_json::Value, ApiError> {
+    post_json("/api/templates/refresh", &serde_json::json!({})).await
+}
+
+/// `GET /api/users/table?…`: a page of the managers' users table; `filter`
+/// is the query string of [`crate::users_filter::UsersFilter`].
+pub async fn fetch_users_table(
+    filter: &str,
+    cursor: Option<&str>,
+) -> Result<Page<UserProfile>, ApiError> {
+    let mut path = format!("/api/users/table?limit=50&{filter}");
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={}", encode(cursor)));
+    }
+    get_json(&path).await
+}
+
+/// `GET /api/users/facets`: the sources and tags to filter by.
+pub async fn fetch_user_facets() -> Result<UserFacets, ApiError> {
+    get_json("/api/users/facets").await
+}
+
+/// `POST /api/imports?…` with the chosen file as the body.
+pub async fn start_import(
+    file: web_sys::File,
+    source: &str,
+    country: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ApiError> {
+    let path = format!(
+        "/api/imports?source={}&country={}&dry_run={dry_run}&file_name={}",
+        encode(source),
+        encode(country),
+        encode(&file.name())
+    );
+    let request = Request::post(&path)
+        .header("Content-Type", "text/csv")
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `GET /api/imports/{id}`: progress, then the report.
+pub async fn fetch_import(id: i64) -> Result<ImportReport, ApiError> {
+    get_json(&format!("/api/imports/{id}")).await
 }
 
 /// `GET /api/tag-rules`: first-message tag rules in the order they are tried.

@@ -339,6 +339,7 @@ mod tests {
             assigned_agent: None,
             window_expires_at: Some(window.to_string()),
             window_open: window > 0,
+            attributes: Default::default(),
         }
     }
 

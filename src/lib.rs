@@ -12,3 +12,4 @@ pub mod inbox;
 pub mod live;
 pub mod pages;
 pub mod shortcuts;
+pub mod users_filter;

@@ -77,6 +77,7 @@ fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserPro
         }),
         window_expires_at: Some("2021-03-29T14:07:00Z".into()),
         window_open,
+        attributes: Default::default(),
     }
 }
 

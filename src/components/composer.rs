@@ -5,7 +5,7 @@ use handover_core::api::{TemplateSend, UserProfile};
 use handover_core::{Actor, Status, TransitionError};
 use leptos::prelude::*;
 
-use crate::api::Template;
+use handover_core::templates::{preview, Template, TemplateStatus};
 
 /// Why the signed-in agent cannot write free text here, or `None`.
 pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
@@ -26,21 +26,6 @@ pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
             Some("Intervene to reply to this customer; the bot is handling the chat.".to_owned())
         }
     }
-}
-
-/// A template's body with its parameters filled in where given.
-pub fn preview(body: &str, params: &[String]) -> String {
-    params
-        .iter()
-        .enumerate()
-        .fold(body.to_owned(), |text, (n, value)| {
-            let value = if value.is_empty() {
-                format!("{{{{{}}}}}", n + 1)
-            } else {
-                value.clone()
-            };
-            text.replace(&format!("{{{{{}}}}}", n + 1), &value)
-        })
 }
 
 #[component]
@@ -77,7 +62,7 @@ pub fn Composer(
         templates
             .get()
             .into_iter()
-            .filter(|t| t.status == "approved")
+            .filter(|t| t.status == TemplateStatus::Approved)
             .collect::<Vec<_>>()
     };
     let ready = move || {
@@ -158,17 +143,5 @@ pub fn Composer(
                 </div>
             </Show>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_preview_fills_given_parameters_and_keeps_the_others_visible() {
-        let body = "Hi {{1}}, order {{2}} ships {{3}}.";
-        let params = vec!["Priya".to_owned(), String::new(), "today".to_owned()];
-        assert_eq!(preview(body, &params), "Hi Priya, order {{2}} ships today.");
     }
 }

@@ -8,17 +8,21 @@ pub enum Screen {
     Inbox,
     Bot,
     Tags,
+    Templates,
+    Users,
 }
 
 impl Screen {
     /// The screens in the managers' menu, in its order.
-    pub const MANAGED: [Screen; 2] = [Screen::Bot, Screen::Tags];
+    pub const MANAGED: [Screen; 4] = [Screen::Users, Screen::Templates, Screen::Bot, Screen::Tags];
 
     pub const fn label(self) -> &'static str {
         match self {
             Screen::Inbox => "Inbox",
             Screen::Bot => "Bot",
             Screen::Tags => "First-message tags",
+            Screen::Templates => "Templates",
+            Screen::Users => "Users",
         }
     }
 }
@@ -35,7 +39,7 @@ pub fn ManageMenu(
                 type="button"
                 class="button-quiet manage-button"
                 class:active=move || screen.get() != Screen::Inbox
-                title="Manage: bot, first-message tags"
+                title="Manage: users, templates, bot, first-message tags"
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|open| *open = !*open)

@@ -1,5 +1,5 @@
 //! The profile card: the seven parameters of PRODUCT.md §2, plus number,
-//! holder and window.
+//! holder, window and the attributes an import brought.
 
 use handover_core::api::UserProfile;
 use leptos::prelude::*;
@@ -90,6 +90,13 @@ pub fn ProfileCard(
                     <dt>"24-hour window"</dt>
                     <dd class:urgent=urgent>{window}</dd>
                 </div>
+                // Extra columns of an imported file (city, email, …).
+                {move || profile.with(|p| p.attributes.clone()).into_iter().map(|(name, value)| view! {
+                    <div class="parameter" data-parameter="attribute">
+                        <dt>{name}</dt>
+                        <dd>{value}</dd>
+                    </div>
+                }).collect_view()}
             </dl>
         </section>
     }

@@ -16,7 +16,7 @@ use crate::components::{
     ShortcutsHelp, StatusBadge, Thread, WriteAsCustomer,
 };
 use crate::inbox::{Inbox, View};
-use crate::pages::{BotPage, TagsPage};
+use crate::pages::{BotPage, TagsPage, TemplatesPage, UsersPage};
 use crate::shortcuts::{self, Shortcut};
 use crate::{clock, live};
 use wasm_bindgen::JsCast;
@@ -227,19 +227,28 @@ pub fn Dashboard(
         }
     });
 
-    // Demo mode: write as a customer; a new one opens in its section.
-    let demo = LocalResource::new(api::fetch_demo);
-    let demo_on = Signal::derive(move || matches!(demo.get(), Some(Ok(status)) if status.enabled));
-    let on_demo_started = Callback::new(move |wa_id: WaId| {
+    // A customer picked elsewhere (the Users page, a new demo customer)
+    // opens in the inbox, in their section or in History.
+    let show_customer = Callback::new(move |wa_id: WaId| {
         spawn_local(async move {
-            if let Ok(profile) = api::fetch_profile(wa_id.as_str()).await {
-                screen.set(Screen::Inbox);
-                query.set(String::new());
-                view.set(View::Section(profile.status));
-                open.run(wa_id);
+            match api::fetch_profile(wa_id.as_str()).await {
+                Ok(profile) => {
+                    screen.set(Screen::Inbox);
+                    query.set(String::new());
+                    view.set(if profile.window_open {
+                        View::Section(profile.status)
+                    } else {
+                        View::History
+                    });
+                    open.run(wa_id);
+                }
+                Err(error) => notice.set(Some(error.to_string())),
             }
         });
     });
+    // Demo mode: write as a customer; a new one opens in its section.
+    let demo = LocalResource::new(api::fetch_demo);
+    let demo_on = Signal::derive(move || matches!(demo.get(), Some(Ok(status)) if status.enabled));
 
     let agents = LocalResource::new(api::fetch_agents);
     let agents = Signal::derive(move || agents.get().and_then(Result::ok).unwrap_or_default());
@@ -396,6 +405,8 @@ pub fn Dashboard(
                 Screen::Inbox => None,
                 Screen::Bot => Some(view! { <BotPage /> }.into_any()),
                 Screen::Tags => Some(view! { <TagsPage /> }.into_any()),
+                Screen::Templates => Some(view! { <TemplatesPage /> }.into_any()),
+                Screen::Users => Some(view! { <UsersPage on_open=show_customer /> }.into_any()),
             }}
             <div class="workspace" hidden=move || screen.get() != Screen::Inbox>
                 <aside class="sidebar" aria-label="Chat list">
@@ -411,7 +422,7 @@ pub fn Dashboard(
                             on:input=move |event| query.set(event_target_value(&event))
                         />
                         <Show when=move || demo_on.get()>
-                            <NewDemoCustomer on_started=on_demo_started />
+                            <NewDemoCustomer on_started=show_customer />
                         </Show>
                     </div>
                     <Show

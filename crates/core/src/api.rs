@@ -1,6 +1,8 @@
 //! The JSON shapes of the HTTP API (PRODUCT.md §6), shared by server and app.
 //! Times are RFC 3339 strings in UTC.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{AgentId, Role, Status, WaId};
@@ -30,6 +32,9 @@ pub struct UserProfile {
     pub window_expires_at: Option<String>,
     /// Whether the window is open now, as the server judged it.
     pub window_open: bool,
+    /// Extra columns of an imported CSV file (city, email, …).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// One row of a section or History list.

@@ -7,12 +7,14 @@
 
 pub mod api;
 pub mod bot;
+pub mod contacts;
 pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod sections;
 pub mod status;
 pub mod tags;
+pub mod templates;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use ids::{AgentId, InvalidTemplateName, InvalidWaId, TemplateName, WaId};

@@ -55,6 +55,15 @@ pub struct Config {
     #[arg(long, env = "HANDOVER_WA_PHONE_NUMBER_ID")]
     pub wa_phone_number_id: Option<String>,
 
+    /// The WhatsApp Business Account id: with the token, templates are
+    /// submitted to WhatsApp and their review status is read from it.
+    #[arg(long, env = "HANDOVER_WA_BUSINESS_ACCOUNT_ID")]
+    pub wa_business_account_id: Option<String>,
+
+    /// The largest CSV file a contacts import accepts, in megabytes.
+    #[arg(long, env = "HANDOVER_IMPORT_MAX_MB", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub import_max_mb: u32,
+
     /// Hours without a customer message after which a live chat is
     /// resolved automatically.
     #[arg(long, env = "HANDOVER_IDLE_RESOLVE_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=720))]

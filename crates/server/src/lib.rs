@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bot;
 pub mod config;
+pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -17,6 +17,7 @@ use crate::demo;
 use crate::error::ApiError;
 use crate::outbound::cloud_api::CloudApi;
 use crate::outbound::sandbox::Sandbox;
+use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::{worker, Outbox, Transport};
 use crate::realtime::EventHub;
 use crate::routes;
@@ -39,6 +40,8 @@ pub enum StartupError {
     Manager(ApiError),
     #[error("could not seed the demo: {0}")]
     Demo(ApiError),
+    #[error("could not close the imports that a previous run left unfinished: {0}")]
+    Imports(sqlx::Error),
     #[error(
         "HANDOVER_WA_TOKEN is set but {0} is not; set both to send through the WhatsApp Cloud API"
     )]
@@ -72,6 +75,9 @@ impl Application {
                 .await
                 .map_err(StartupError::Manager)?;
         }
+        abandon_unfinished_imports(&db, clock.now_ms())
+            .await
+            .map_err(StartupError::Imports)?;
         let seeded = if config.demo {
             let seeded = demo::seed(&db, clock.now_ms())
                 .await
@@ -114,6 +120,8 @@ impl Application {
             outbox: Outbox::default(),
             throttle: Arc::default(),
             demo: config.demo,
+            templates_api: templates_api(config),
+            import_max_bytes: config.import_max_mb as usize * 1024 * 1024,
         };
         Ok(Self {
             listener,
@@ -170,6 +178,30 @@ impl Application {
         timers.abort();
         served
     }
+}
+
+/// An import cut off by a stop cannot resume (its file is gone); it is
+/// marked failed with what to do, so nobody waits for it.
+async fn abandon_unfinished_imports(db: &Db, now: i64) -> Result<(), sqlx::Error> {
+    let mut write = db.begin_write().await?;
+    let abandoned = store::imports::abandon_running(&mut write.tx, now).await?;
+    write.commit().await?;
+    if abandoned > 0 {
+        tracing::warn!(
+            abandoned,
+            "imports cut off by the last stop were marked failed"
+        );
+    }
+    Ok(())
+}
+
+/// WhatsApp's template review, when the token and the business account are
+/// both configured.
+fn templates_api(config: &Config) -> Option<Arc<TemplatesApi>> {
+    let token = config.wa_token.as_deref()?;
+    let account = config.wa_business_account_id.as_deref()?;
+    let base = config.wa_base_url.as_deref().unwrap_or(DEFAULT_CLOUD_API);
+    Some(Arc::new(TemplatesApi::new(base, account, token)))
 }
 
 /// The Cloud API's public address, used when HANDOVER_WA_BASE_URL is unset.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
+use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::Outbox;
 use crate::realtime::EventHub;
 use crate::time::Clock;
@@ -25,4 +26,9 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Demo mode: people may write as a customer (`POST /api/demo/messages`).
     pub demo: bool,
+    /// WhatsApp's template review, when configured; otherwise managers
+    /// review templates themselves (sandbox mode).
+    pub templates_api: Option<Arc<TemplatesApi>>,
+    /// The largest CSV file an import accepts, in bytes.
+    pub import_max_bytes: usize,
 }

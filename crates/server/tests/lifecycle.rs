@@ -11,15 +11,12 @@ const PRIYA: &str = "919876543210";
 
 async fn order_template(app: &TestApp) {
     let manager = app.manager().await;
-    let created = app
-        .post(
-            &manager,
-            "/api/templates",
-            json!({"name": "order_update", "language": "en", "category": "utility",
-            "body": "Hi {{1}}, your order {{2}} is on its way."}),
-        )
-        .await;
-    assert_eq!(created.status(), 201);
+    app.approved_template(
+        &manager,
+        json!({"name": "order_update", "language": "en", "category": "utility",
+        "body": "Hi {{1}}, your order {{2}} is on its way."}),
+    )
+    .await;
 }
 
 fn system_lines(thread: &[serde_json::Value]) -> Vec<String> {

@@ -25,9 +25,8 @@ async fn app_with_cloud_api(script: Vec<u16>) -> (TestApp, FakeCloudApi) {
 async fn texts_and_templates_go_out_as_exact_cloud_api_requests() {
     let (app, fake) = app_with_cloud_api(vec![]).await;
     let manager = app.manager().await;
-    app.post(
+    app.approved_template(
         &manager,
-        "/api/templates",
         json!({"name": "order_update", "language": "en_US", "category": "utility",
         "body": "Hi {{1}}, order {{2}} shipped."}),
     )

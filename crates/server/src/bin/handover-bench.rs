@@ -5,10 +5,18 @@
 
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
+use handover_core::contacts::{UserOrder, WindowFilter};
 use handover_core::Status;
+use handover_server::contacts::import::{self, Job};
+use handover_server::contacts::{export, phone};
+use handover_server::db::Db;
+use handover_server::realtime::EventHub;
+use handover_server::store::imports::{self, NewImport};
 use handover_server::store::users::{ListFilter, Listing};
+use handover_server::store::users_table::{self, TableFilter};
 use handover_server::store::{messages, sections, users};
-use handover_server::time::{now_ms, WINDOW_MS};
+use handover_server::time::{now_ms, Clock, WINDOW_MS};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -113,9 +121,155 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await,
     );
+    users_table_figures(&pool, now).await;
+    import_figures(&url, now).await?;
     drop(conn);
     pool.close().await;
     std::fs::remove_dir_all(&folder)?;
+    Ok(())
+}
+
+/// The managers' users table at full size: pages under each filter, a
+/// search over everyone, and the CSV export's pace.
+async fn users_table_figures(pool: &sqlx::SqlitePool, now: i64) {
+    let page = |filter: TableFilter| async move {
+        time(50, || async {
+            users_table::page(pool, &filter, None, 50, now)
+                .await
+                .unwrap();
+        })
+        .await
+    };
+    println!();
+    report(
+        "users table, first page (50)",
+        page(TableFilter::default()).await,
+    );
+    report(
+        "users table, oldest first",
+        page(TableFilter {
+            order: UserOrder::LastActiveAsc,
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    report(
+        "users table, by source (10%)",
+        page(TableFilter {
+            source: Some("Diwali fair".into()),
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    report(
+        "users table, by tag (1%)",
+        page(TableFilter {
+            tag: Some("Hamper".into()),
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    report(
+        "users table, closed + window closed",
+        page(TableFilter {
+            status: Some(Status::Closed),
+            window: Some(WindowFilter::Closed),
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    report(
+        "users table, number prefix",
+        page(TableFilter {
+            query: Some("9100004242".into()),
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    report(
+        "users table, name search (narrow)",
+        page(TableFilter {
+            query: Some("Customer 4242".into()),
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    report(
+        "users table, name search (everyone)",
+        page(TableFilter {
+            query: Some("Customer".into()),
+            ..TableFilter::default()
+        })
+        .await,
+    );
+    let started = Instant::now();
+    let mut bytes = 0;
+    let export = export::stream(pool.clone(), TableFilter::default(), now);
+    futures_util::pin_mut!(export);
+    while let Some(chunk) = export.next().await {
+        bytes += chunk.map(|chunk| chunk.len()).unwrap_or(0);
+    }
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "{:<38} {took:>8.1} s  ({} MB, {:.0} MB/s)",
+        "export of every user as CSV",
+        bytes / 1_000_000,
+        bytes as f64 / 1e6 / took
+    );
+}
+
+/// A 100,000-row CSV import into the seeded database, as the server runs it.
+async fn import_figures(url: &str, now: i64) -> Result<(), Box<dyn std::error::Error>> {
+    let mut file = String::from("name,phone,city\n");
+    for n in 0..100_000 {
+        file.push_str(&format!("Imported {n},+91 97{n:08},Pune\n"));
+    }
+    let db = Db::new(handover_server::db::connect(url).await?);
+    let layout = import::layout(file.as_bytes())?;
+    let (agent,): (i64,) = sqlx::query_as(
+        "INSERT INTO agents (email, name, role, password_hash, created_at)
+         VALUES ('bench@example.com', 'Bench', 'manager', '-', 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    let mut write = db.begin_write().await?;
+    let id = imports::create(
+        &mut write.tx,
+        &NewImport {
+            file_name: "bench.csv",
+            source: "Bench",
+            country: "IN",
+            dry_run: false,
+            total_bytes: file.len() as u64,
+            agent: handover_core::AgentId(agent),
+        },
+        now,
+    )
+    .await?;
+    write.commit().await?;
+    let job = Job {
+        id,
+        db: db.clone(),
+        events: EventHub::default(),
+        clock: Clock::system(),
+        source: "Bench".into(),
+        country: phone::parse_country("IN")?,
+        dry_run: false,
+        layout,
+        bytes: file.into_bytes().into(),
+    };
+    let started = Instant::now();
+    job.run().await;
+    let took = started.elapsed().as_secs_f64();
+    let report = imports::report(&db.pool, id, Some(0))
+        .await?
+        .ok_or("no report")?;
+    println!(
+        "\nCSV import of 100,000 new rows: {took:.1} s ({:.0} rows/s), created {}, skipped {}",
+        100_000.0 / took,
+        report.created,
+        report.skipped
+    );
     Ok(())
 }
 
@@ -129,10 +283,13 @@ async fn seed(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
-         INSERT INTO users (wa_id, name, status, last_active_at, window_expires_at, session_messages, created_at)
+         INSERT INTO users (wa_id, name, status, last_active_at, window_expires_at, session_messages,
+                            source, first_message_tag, created_at)
          SELECT 910000000000 + i, 'Customer ' || i,
                 CASE i % 4 WHEN 0 THEN 'active' WHEN 1 THEN 'requesting' WHEN 2 THEN 'intervened' ELSE 'closed' END,
-                ?2 - (i % 50) * ?3 / 2 - i, ?2 - (i % 50) * ?3 / 2 - i + ?3, ?4, 0
+                ?2 - (i % 50) * ?3 / 2 - i, ?2 - (i % 50) * ?3 / 2 - i + ?3, ?4,
+                CASE i % 10 WHEN 0 THEN 'Diwali fair' WHEN 1 THEN 'API' ELSE 'Organic' END,
+                CASE i % 100 WHEN 7 THEN 'Hamper' END, 0
          FROM n",
     )
     .bind(user_count)

@@ -6,6 +6,7 @@
 
 use handover_core::api::{Agent, Author, NewAgent};
 use handover_core::bot::BotConfig;
+use handover_core::templates::{TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus};
 use handover_core::{Actor, Command, Role, WaId};
 
 use super::customer::{self, CustomerText};
@@ -164,11 +165,44 @@ pub async fn seed(db: &Db, now: i64) -> Result<Seeded, ApiError> {
         let started = now - 3 * 24 * 3_600_000;
         store::bot::save(db, &bot_config(), None, "Demo: Bloom & Petal", started).await?;
     }
+    seed_templates(db, now).await?;
     let agent = demo_agent(db, now).await?;
     for story in STORIES {
         play(db, &agent, story, now).await?;
     }
     Ok(Seeded::Customers(STORIES.len()))
+}
+
+/// The shop's templates: one approved for agents to send, one waiting for
+/// review, unless templates exist already.
+async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
+    if !store::templates::list(&db.pool).await?.is_empty() {
+        return Ok(());
+    }
+    let order_update = TemplateDraft {
+        name: "order_update".into(),
+        language: "en".into(),
+        category: TemplateCategory::Utility,
+        header: Some("Your flowers are on their way".into()),
+        body: "Hi {{1}}, your order {{2}} left our shop and arrives today.".into(),
+        footer: Some("Bloom & Petal".into()),
+        buttons: vec![TemplateButton::QuickReply {
+            text: "Talk to us".into(),
+        }],
+    };
+    let created = store::templates::create(db, &order_update, now).await?;
+    store::templates::review(db, created.id, TemplateStatus::Approved, None, now).await?;
+    let festive_offer = TemplateDraft {
+        name: "festive_offer".into(),
+        language: "en".into(),
+        category: TemplateCategory::Marketing,
+        header: None,
+        body: "Hi {{1}}! Diwali hampers are 15% off until {{2}}.".into(),
+        footer: None,
+        buttons: Vec::new(),
+    };
+    store::templates::create(db, &festive_offer, now).await?;
+    Ok(())
 }
 
 /// Asha's account, created on first use.

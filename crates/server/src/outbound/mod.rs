@@ -8,6 +8,7 @@
 
 pub mod cloud_api;
 pub mod sandbox;
+pub mod templates_api;
 pub mod worker;
 
 use std::future::Future;

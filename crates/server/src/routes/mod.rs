@@ -3,6 +3,7 @@
 mod agents;
 mod auth;
 mod bot;
+mod contacts;
 mod demo;
 mod events;
 mod extract;
@@ -33,6 +34,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/me"),
     ("get", "/api/sections"),
     ("get", "/api/users"),
+    ("get", "/api/users/table"),
+    ("get", "/api/users/facets"),
+    ("get", "/api/users/export"),
+    ("post", "/api/imports"),
+    ("get", "/api/imports/{id}"),
+    ("get", "/api/imports/{id}/report.csv"),
     ("get", "/api/users/{wa_id}"),
     ("get", "/api/users/{wa_id}/messages"),
     ("post", "/api/users/{wa_id}/messages"),
@@ -45,6 +52,11 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/agents/{id}"),
     ("get", "/api/templates"),
     ("post", "/api/templates"),
+    ("put", "/api/templates/{id}"),
+    ("post", "/api/templates/{id}/copy"),
+    ("put", "/api/templates/{id}/status"),
+    ("post", "/api/templates/refresh"),
+    ("get", "/api/templates/review"),
     ("get", "/api/bot"),
     ("put", "/api/bot"),
     ("get", "/api/bot/versions"),
@@ -90,6 +102,16 @@ fn api_router() -> Router<AppState> {
         .route("/me", get(auth::me))
         .route("/sections", get(sections::counts))
         .route("/users", get(users::list))
+        .route("/users/table", get(contacts::table))
+        .route("/users/facets", get(contacts::facets))
+        .route("/users/export", get(contacts::export))
+        // The import reads its body itself, up to HANDOVER_IMPORT_MAX_MB.
+        .route(
+            "/imports",
+            post(contacts::start).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/imports/{id}", get(contacts::report))
+        .route("/imports/{id}/report.csv", get(contacts::report_csv))
         .route("/users/{wa_id}", get(users::profile))
         .route(
             "/users/{wa_id}/messages",
@@ -102,6 +124,11 @@ fn api_router() -> Router<AppState> {
         .route("/agents", get(agents::list).post(agents::create))
         .route("/agents/{id}", patch(agents::update))
         .route("/templates", get(templates::list).post(templates::create))
+        .route("/templates/refresh", post(templates::refresh))
+        .route("/templates/review", get(templates::review_mode))
+        .route("/templates/{id}", put(templates::update))
+        .route("/templates/{id}/copy", post(templates::copy))
+        .route("/templates/{id}/status", put(templates::review))
         .route("/bot", get(bot::current).put(bot::save))
         .route("/bot/versions", get(bot::versions))
         .route("/bot/versions/{id}/rollback", post(bot::rollback))

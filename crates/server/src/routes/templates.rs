@@ -1,14 +1,21 @@
-//! Message templates: everyone can list them; managers create them.
+//! Message templates: everyone can list them; managers write them, copy
+//! approved ones, and review them in sandbox mode. With the Cloud API
+//! configured, new and changed templates go to WhatsApp for review and the
+//! outcome is read back from it.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use handover_core::templates::{
+    ReviewMode, Reviewer, Template, TemplateDraft, TemplateReview, TemplateStatus,
+};
+use serde::{Deserialize, Serialize};
 
 use super::extract::JsonBody;
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::templates::{self, NewTemplate, Template};
+use crate::store::templates;
 
 pub async fn list(
     _agent: CurrentAgent,
@@ -17,11 +24,131 @@ pub async fn list(
     Ok(Json(templates::list(&state.db.pool).await?))
 }
 
+/// Who reviews templates here: managers (sandbox) or WhatsApp.
+pub async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) -> Json<ReviewMode> {
+    Json(ReviewMode {
+        reviewed_by: match state.templates_api {
+            Some(_) => Reviewer::WhatsApp,
+            None => Reviewer::Managers,
+        },
+    })
+}
+
 pub async fn create(
     _manager: Manager,
     State(state): State<AppState>,
-    JsonBody(template): JsonBody<NewTemplate>,
+    JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
-    let created = templates::create(&state.db, &template, state.clock.now_ms()).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
+}
+
+pub async fn update(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    JsonBody(draft): JsonBody<TemplateDraft>,
+) -> Result<Json<Template>, ApiError> {
+    let updated = templates::update(&state.db, id, &draft, state.clock.now_ms()).await?;
+    Ok(Json(submit(&state, updated).await?))
+}
+
+#[derive(Deserialize)]
+pub struct CopyRequest {
+    name: String,
+}
+
+/// A new pending template with an approved (or any) one's content.
+pub async fn copy(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    JsonBody(request): JsonBody<CopyRequest>,
+) -> Result<(StatusCode, Json<Template>), ApiError> {
+    let mut conn = state.db.pool.acquire().await?;
+    let original = templates::by_id(&mut conn, id).await?;
+    drop(conn);
+    let draft = TemplateDraft {
+        name: request.name,
+        language: original.language,
+        category: original.category,
+        header: original.header,
+        body: original.body,
+        footer: original.footer,
+        buttons: original.buttons,
+    };
+    let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
+    Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
+}
+
+/// Sandbox mode only: a manager approves or rejects a template.
+pub async fn review(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    JsonBody(review): JsonBody<TemplateReview>,
+) -> Result<Json<Template>, ApiError> {
+    if state.templates_api.is_some() {
+        return Err(ApiError::conflict(
+            "reviewed_by_whatsapp",
+            "WhatsApp reviews templates on this server; refresh the statuses to read its decision.",
+        ));
+    }
+    let reason = review.reason.as_deref().map(str::trim);
+    if review.status == TemplateStatus::Rejected && reason.is_none_or(str::is_empty) {
+        return Err(ApiError::Invalid {
+            code: "invalid_review",
+            message: "Say why the template is rejected.".into(),
+            fields: vec![handover_core::FieldError {
+                field: "reason".into(),
+                message: "give the reason, so the template can be fixed".into(),
+            }],
+        });
+    }
+    let reviewed =
+        templates::review(&state.db, id, review.status, reason, state.clock.now_ms()).await?;
+    Ok(Json(reviewed))
+}
+
+#[derive(Serialize)]
+pub struct Refreshed {
+    changed: u64,
+}
+
+/// Cloud API only: reads WhatsApp's review outcomes into the templates.
+pub async fn refresh(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<Refreshed>, ApiError> {
+    let Some(api) = &state.templates_api else {
+        return Err(ApiError::conflict(
+            "sandbox_review",
+            "Templates are reviewed by managers here (sandbox mode): approve or reject them on the Templates page. Set HANDOVER_WA_TOKEN and HANDOVER_WA_BUSINESS_ACCOUNT_ID to use WhatsApp's review.",
+        ));
+    };
+    let reviews = api.reviews().await.map_err(ApiError::Unavailable)?;
+    let changed = templates::apply_reviews(&state.db, &reviews, state.clock.now_ms()).await?;
+    Ok(Json(Refreshed { changed }))
+}
+
+/// Sends a stored template to WhatsApp for review, when configured. A
+/// refusal is kept on the template as its rejection reason, so the manager
+/// sees it and can fix the template.
+async fn submit(state: &AppState, template: Template) -> Result<Template, ApiError> {
+    let Some(api) = &state.templates_api else {
+        return Ok(template);
+    };
+    match api.submit(&template).await {
+        Ok(()) => Ok(template),
+        Err(reason) => {
+            templates::review(
+                &state.db,
+                template.id,
+                TemplateStatus::Rejected,
+                Some(&reason),
+                state.clock.now_ms(),
+            )
+            .await
+        }
+    }
 }

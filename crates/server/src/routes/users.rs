@@ -219,37 +219,7 @@ pub async fn send(
     let now = state.clock.now_ms();
     let draft = match &request {
         SendMessage::Template { template } => {
-            let found = templates::find(&state.db.pool, &template.name, &template.language)
-                .await?
-                .ok_or_else(|| {
-                    ApiError::unprocessable(
-                        "unknown_template",
-                        format!(
-                            "template: there is no template {} in language {}.",
-                            template.name, template.language
-                        ),
-                    )
-                })?;
-            if found.status != "approved" {
-                return Err(ApiError::unprocessable(
-                    "template_not_approved",
-                    format!(
-                        "template: {} is {}; only approved templates can be sent.",
-                        found.name, found.status
-                    ),
-                ));
-            }
-            if found.params as usize != template.params.len() {
-                return Err(ApiError::unprocessable(
-                    "wrong_parameter_count",
-                    format!(
-                        "template: {} takes {} parameter(s); {} given.",
-                        found.name,
-                        found.params,
-                        template.params.len()
-                    ),
-                ));
-            }
+            templates::sendable(&state.db.pool, template).await?;
             Draft::Template(template)
         }
         SendMessage::Text { text } => {

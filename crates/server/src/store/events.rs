@@ -17,6 +17,9 @@ use super::{messages, sections, users};
 pub struct EventBatch {
     users: BTreeSet<WaId>,
     messages: BTreeSet<i64>,
+    /// Customers were added or removed in bulk (an import): only the counts
+    /// are announced, not every profile.
+    counts: bool,
 }
 
 impl EventBatch {
@@ -28,8 +31,12 @@ impl EventBatch {
         self.messages.insert(id);
     }
 
+    pub fn counts(&mut self) {
+        self.counts = true;
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.users.is_empty() && self.messages.is_empty()
+        self.users.is_empty() && self.messages.is_empty() && !self.counts
     }
 
     /// Writes one event per changed message and user, then the section

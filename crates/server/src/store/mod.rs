@@ -4,11 +4,13 @@
 pub mod agents;
 pub mod bot;
 pub mod events;
+pub mod imports;
 pub mod messages;
 pub mod sections;
 pub mod tags;
 pub mod templates;
 pub mod users;
+pub mod users_table;
 
 use handover_core::WaId;
 

@@ -1,108 +1,220 @@
-//! Message templates: the body and how many `{{n}}` parameters it takes.
+//! Message templates: stored drafts, their review status, and copies.
+//! Approved templates are never edited (WhatsApp would send the old text);
+//! a manager copies one to change it.
 
-use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use handover_core::templates::{
+    Template, TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus,
+};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::Db;
 use crate::error::ApiError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct Template {
-    pub id: i64,
-    pub name: String,
-    pub language: String,
-    pub category: String,
-    pub body: String,
-    pub params: i64,
-    pub status: String,
-}
+const COLUMNS: &str =
+    "id, name, language, category, header, body, footer, buttons, params, status, rejection_reason";
 
-/// `POST /api/templates`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NewTemplate {
-    pub name: String,
-    pub language: String,
-    pub category: String,
-    pub body: String,
-}
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+    Option<String>,
+);
 
-/// Counts the parameters `{{1}}`…`{{n}}` of a body; they must be numbered
-/// from 1 without gaps.
-pub fn count_params(body: &str) -> Result<usize, String> {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut rest = body;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else { break };
-        let inner = after[..end].trim();
-        let n: usize = inner.parse().map_err(|_| {
-            format!("body: {{{{{inner}}}}} is not a parameter; use {{{{1}}}}, {{{{2}}}}, …")
-        })?;
-        seen.insert(n);
-        rest = &after[end + 2..];
-    }
-    match seen.iter().enumerate().find(|(i, n)| **n != i + 1) {
-        Some((i, _)) => Err(format!(
-            "body: parameters must be numbered from {{{{1}}}} without gaps; {{{{{}}}}} is missing.",
-            i + 1
-        )),
-        None => Ok(seen.len()),
+fn template(row: Row) -> Template {
+    let (id, name, language, category, header, body, footer, buttons, params, status, reason) = row;
+    Template {
+        id,
+        name,
+        language,
+        category: TemplateCategory::parse(&category).unwrap_or(TemplateCategory::Utility),
+        header,
+        body,
+        footer,
+        buttons: serde_json::from_str::<Vec<TemplateButton>>(&buttons).unwrap_or_default(),
+        params: usize::try_from(params).unwrap_or_default(),
+        status: TemplateStatus::parse(&status).unwrap_or(TemplateStatus::Pending),
+        rejection_reason: reason,
     }
 }
 
-pub async fn create(db: &Db, template: &NewTemplate, now: i64) -> Result<Template, ApiError> {
-    handover_core::TemplateName::parse(&template.name).map_err(|error| {
-        ApiError::unprocessable("invalid_template_name", format!("name: {error}"))
-    })?;
-    if !matches!(
-        template.category.as_str(),
-        "marketing" | "utility" | "authentication"
-    ) {
-        return Err(ApiError::unprocessable(
-            "invalid_category",
-            "category: use marketing, utility or authentication.",
-        ));
+/// The draft checked against WhatsApp's limits; its parameter count.
+fn checked(draft: &TemplateDraft) -> Result<usize, ApiError> {
+    draft.validate().map_err(|fields| ApiError::Invalid {
+        code: "invalid_template",
+        message: format!(
+            "The template has {} problem(s); each is listed with its field.",
+            fields.len()
+        ),
+        fields,
+    })
+}
+
+fn taken(draft: &TemplateDraft) -> impl FnOnce(sqlx::Error) -> ApiError + '_ {
+    move |error| match ApiError::from(error) {
+        ApiError::Conflict { .. } => ApiError::conflict(
+            "template_exists",
+            format!(
+                "name: a template {} in {} already exists.",
+                draft.name, draft.language
+            ),
+        ),
+        other => other,
     }
-    if template.language.trim().is_empty() || template.body.trim().is_empty() {
-        return Err(ApiError::unprocessable(
-            "missing_field",
-            "language and body are required.",
-        ));
-    }
-    let params = count_params(&template.body)
-        .map_err(|message| ApiError::unprocessable("invalid_body", message))?;
+}
+
+fn optional(text: &Option<String>) -> Option<&str> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+}
+
+/// Stores a new template, pending review.
+pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, ApiError> {
+    let params = checked(draft)?;
     let mut write = db.begin_write().await?;
-    let created: Template = sqlx::query_as(
-        "INSERT INTO templates (name, language, category, body, params, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         RETURNING id, name, language, category, body, params, status",
-    )
-    .bind(&template.name)
-    .bind(template.language.trim())
-    .bind(&template.category)
-    .bind(&template.body)
+    let row: Row = sqlx::query_as(&format!(
+        "INSERT INTO templates (name, language, category, header, body, footer, buttons, params, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(&draft.name)
+    .bind(&draft.language)
+    .bind(draft.category.as_str())
+    .bind(optional(&draft.header))
+    .bind(&draft.body)
+    .bind(optional(&draft.footer))
+    .bind(serde_json::to_string(&draft.buttons).unwrap_or_else(|_| "[]".into()))
     .bind(params as i64)
     .bind(now)
     .fetch_one(&mut *write.tx)
     .await
-    .map_err(|error| match ApiError::from(error) {
-        ApiError::Conflict { .. } => ApiError::conflict(
-            "template_exists",
-            format!(
-                "A template {} in {} already exists.",
-                template.name, template.language
-            ),
-        ),
-        other => other,
-    })?;
+    .map_err(taken(draft))?;
     write.commit().await?;
-    Ok(created)
+    Ok(template(row))
+}
+
+/// Changes a pending or rejected template; it goes back to pending.
+pub async fn update(
+    db: &Db,
+    id: i64,
+    draft: &TemplateDraft,
+    now: i64,
+) -> Result<Template, ApiError> {
+    let params = checked(draft)?;
+    let mut write = db.begin_write().await?;
+    let current = by_id(&mut write.tx, id).await?;
+    if current.status == TemplateStatus::Approved {
+        return Err(ApiError::conflict(
+            "template_approved",
+            format!(
+                "{} is approved, so it cannot be edited; copy it and edit the copy.",
+                current.name
+            ),
+        ));
+    }
+    let row: Row = sqlx::query_as(&format!(
+        "UPDATE templates SET name = ?2, language = ?3, category = ?4, header = ?5, body = ?6, footer = ?7,
+                buttons = ?8, params = ?9, status = 'pending', rejection_reason = NULL, updated_at = ?10
+         WHERE id = ?1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(&draft.name)
+    .bind(&draft.language)
+    .bind(draft.category.as_str())
+    .bind(optional(&draft.header))
+    .bind(&draft.body)
+    .bind(optional(&draft.footer))
+    .bind(serde_json::to_string(&draft.buttons).unwrap_or_else(|_| "[]".into()))
+    .bind(params as i64)
+    .bind(now)
+    .fetch_one(&mut *write.tx)
+    .await
+    .map_err(taken(draft))?;
+    write.commit().await?;
+    Ok(template(row))
+}
+
+/// Sets the review outcome (sandbox mode, or what WhatsApp said).
+pub async fn review(
+    db: &Db,
+    id: i64,
+    status: TemplateStatus,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<Template, ApiError> {
+    let mut write = db.begin_write().await?;
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "UPDATE templates SET status = ?2, rejection_reason = ?3, updated_at = ?4 WHERE id = ?1
+         RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(status.as_str())
+    .bind(reason.filter(|_| status == TemplateStatus::Rejected))
+    .bind(now)
+    .fetch_optional(&mut *write.tx)
+    .await?;
+    write.commit().await?;
+    row.map(template).ok_or_else(|| not_found(id))
+}
+
+/// Applies statuses reported by WhatsApp, by name and language; returns
+/// how many templates changed.
+pub async fn apply_reviews(
+    db: &Db,
+    reviews: &[(String, String, TemplateStatus, Option<String>)],
+    now: i64,
+) -> Result<u64, ApiError> {
+    let mut write = db.begin_write().await?;
+    let mut changed = 0;
+    for (name, language, status, reason) in reviews {
+        changed += sqlx::query(
+            "UPDATE templates SET status = ?3, rejection_reason = ?4, updated_at = ?5
+             WHERE name = ?1 AND language = ?2 AND (status <> ?3 OR rejection_reason IS NOT ?4)",
+        )
+        .bind(name)
+        .bind(language)
+        .bind(status.as_str())
+        .bind(
+            reason
+                .as_deref()
+                .filter(|_| *status == TemplateStatus::Rejected),
+        )
+        .bind(now)
+        .execute(&mut *write.tx)
+        .await?
+        .rows_affected();
+    }
+    write.commit().await?;
+    Ok(changed)
+}
+
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Template, ApiError> {
+    let row: Option<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = ?1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    row.map(template).ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("There is no template with id {id}."))
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Template>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, language, category, body, params, status FROM templates ORDER BY name, language")
-        .fetch_all(pool)
-        .await
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM templates ORDER BY name, language"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(template).collect())
 }
 
 pub async fn find(
@@ -110,30 +222,59 @@ pub async fn find(
     name: &str,
     language: &str,
 ) -> Result<Option<Template>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, language, category, body, params, status FROM templates WHERE name = ?1 AND language = ?2",
-    )
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM templates WHERE name = ?1 AND language = ?2"
+    ))
     .bind(name)
     .bind(language)
     .fetch_optional(pool)
-    .await
+    .await?;
+    Ok(row.map(template))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parameters_are_counted_and_must_be_numbered_without_gaps() {
-        assert_eq!(count_params("Hello"), Ok(0));
-        assert_eq!(count_params("Hi {{1}}, order {{2}} ships {{3}}."), Ok(3));
-        assert_eq!(count_params("{{1}} and {{1}} again"), Ok(1));
-        assert_eq!(count_params("Hi {{ 1 }}"), Ok(1));
-        assert!(count_params("Hi {{2}}")
-            .unwrap_err()
-            .contains("{{1}} is missing"));
-        assert!(count_params("Hi {{name}}")
-            .unwrap_err()
-            .contains("not a parameter"));
+/// The approved template `send` names, if its parameters fit; otherwise a
+/// refusal that says what to fix. Nothing leaves before this passes.
+pub async fn sendable(
+    pool: &SqlitePool,
+    send: &handover_core::api::TemplateSend,
+) -> Result<Template, ApiError> {
+    let found = find(pool, &send.name, &send.language)
+        .await?
+        .ok_or_else(|| {
+            ApiError::unprocessable(
+                "unknown_template",
+                format!(
+                    "template: there is no template {} in language {}.",
+                    send.name, send.language
+                ),
+            )
+        })?;
+    if found.status != TemplateStatus::Approved {
+        return Err(ApiError::unprocessable(
+            "template_not_approved",
+            format!(
+                "template: {} is {}; only approved templates can be sent.",
+                found.name,
+                found.status.as_str()
+            ),
+        ));
     }
+    if found.params != send.params.len() {
+        return Err(ApiError::unprocessable(
+            "wrong_parameter_count",
+            format!(
+                "template: {} takes {} parameter(s); {} given.",
+                found.name,
+                found.params,
+                send.params.len()
+            ),
+        ));
+    }
+    if let Some(n) = send.params.iter().position(|value| value.trim().is_empty()) {
+        return Err(ApiError::unprocessable(
+            "empty_parameter",
+            format!("template: parameter {{{{{}}}}} is empty.", n + 1),
+        ));
+    }
+    Ok(found)
 }

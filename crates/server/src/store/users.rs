@@ -8,11 +8,11 @@ use crate::error::ApiError;
 use crate::time::rfc3339;
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
-    wa_id: String,
+pub(super) struct UserRow {
+    pub(super) wa_id: String,
     name: String,
     status: String,
-    last_active_at: Option<i64>,
+    pub(super) last_active_at: Option<i64>,
     window_expires_at: Option<i64>,
     template_messages: i64,
     session_messages: i64,
@@ -22,12 +22,14 @@ struct UserRow {
     assigned_agent_id: Option<i64>,
     assigned_agent_name: Option<String>,
     last_message_preview: Option<String>,
+    attributes: Option<String>,
 }
 
-const SELECT: &str = "SELECT u.wa_id, u.name, u.status, u.last_active_at, u.window_expires_at,
+pub(super) const SELECT: &str =
+    "SELECT u.wa_id, u.name, u.status, u.last_active_at, u.window_expires_at,
         u.template_messages, u.session_messages, u.unresolved_queries, u.source,
         u.first_message_tag, u.assigned_agent_id, a.name AS assigned_agent_name,
-        u.last_message_preview
+        u.last_message_preview, u.attributes
     FROM users u LEFT JOIN agents a ON a.id = u.assigned_agent_id";
 
 fn status_of(text: &str) -> Status {
@@ -51,7 +53,7 @@ impl UserRow {
         })
     }
 
-    fn into_profile(self, now: i64) -> UserProfile {
+    pub(super) fn into_profile(self, now: i64) -> UserProfile {
         UserProfile {
             wa_id: self.wa_id(),
             assigned_agent: self.agent(),
@@ -65,6 +67,11 @@ impl UserRow {
             source: self.source,
             first_message_tag: self.first_message_tag,
             name: self.name,
+            attributes: self
+                .attributes
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default(),
         }
     }
 
@@ -277,7 +284,7 @@ fn parse_cursor(text: &str) -> Result<(i64, String), ApiError> {
     Ok((window, wa_id.as_str().to_owned()))
 }
 
-fn escape_like(text: &str) -> String {
+pub(super) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")

@@ -20,6 +20,8 @@ pub struct Recorded {
 pub struct FakeCloudApi {
     pub requests: Arc<Mutex<Vec<Recorded>>>,
     script: Arc<Mutex<Vec<u16>>>,
+    /// What `GET …/message_templates` answers: WhatsApp's review outcomes.
+    pub template_reviews: Arc<Mutex<Value>>,
 }
 
 impl FakeCloudApi {
@@ -28,9 +30,14 @@ impl FakeCloudApi {
         let fake = FakeCloudApi {
             requests: Arc::default(),
             script: Arc::new(Mutex::new(script.into_iter().rev().collect())),
+            template_reviews: Arc::new(Mutex::new(json!({"data": []}))),
         };
         let app = Router::new()
             .route("/{version}/{phone}/messages", post(answer))
+            .route(
+                "/{version}/{account}/message_templates",
+                post(submit_template).get(list_templates),
+            )
             .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/v21.0", listener.local_addr().unwrap());
@@ -78,4 +85,40 @@ async fn answer(
             ),
         ),
     }
+}
+
+/// Records a template submission; answers as WhatsApp does (or as scripted).
+async fn submit_template(
+    State(fake): State<FakeCloudApi>,
+    Path((version, account)): Path<(String, String)>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    fake.requests.lock().unwrap().push(Recorded {
+        path: format!("/{version}/{account}/message_templates"),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        body: body.clone(),
+    });
+    match fake.script.lock().unwrap().pop().unwrap_or(200) {
+        200 => (
+            StatusCode::OK,
+            Json(
+                json!({"id": "594425479261596", "status": "PENDING", "category": body["category"]}),
+            ),
+        ),
+        code => (
+            StatusCode::from_u16(code).unwrap(),
+            Json(
+                json!({"error": {"message": "Invalid parameter", "type": "OAuthException", "code": 100}}),
+            ),
+        ),
+    }
+}
+
+async fn list_templates(State(fake): State<FakeCloudApi>) -> Json<Value> {
+    Json(fake.template_reviews.lock().unwrap().clone())
 }

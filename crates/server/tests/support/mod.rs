@@ -185,6 +185,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Creates a template and approves it (sandbox review), as a manager would.
+    pub async fn approved_template(&self, manager: &Session, draft: Value) -> Value {
+        let created = self.post(manager, "/api/templates", draft).await;
+        assert_eq!(created.status(), StatusCode::CREATED, "template created");
+        let created: Value = created.json().await.unwrap();
+        let path = format!("/api/templates/{}/status", created["id"]);
+        let approved = self
+            .put(manager, &path, json!({"status": "approved"}))
+            .await;
+        assert_eq!(approved.status(), StatusCode::OK, "template approved");
+        approved.json().await.unwrap()
+    }
+
     pub async fn delete(&self, session: &Session, path: &str) -> Response {
         self.http
             .delete(self.url(path))
@@ -260,6 +273,44 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
         panic!("outbound messages were still pending after 5 s");
+    }
+
+    /// Uploads a CSV file to `POST /api/imports?{query}`.
+    pub async fn upload_csv(
+        &self,
+        session: &Session,
+        query: &str,
+        file: impl Into<reqwest::Body>,
+    ) -> Response {
+        self.http
+            .post(self.url(&format!("/api/imports?{query}")))
+            .header(COOKIE, &session.cookie)
+            .header("content-type", "text/csv")
+            .body(file)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Imports a file and waits for its report.
+    pub async fn import_csv(
+        &self,
+        session: &Session,
+        query: &str,
+        file: impl Into<reqwest::Body>,
+    ) -> Value {
+        let started = self.upload_csv(session, query, file).await;
+        assert_eq!(started.status(), StatusCode::ACCEPTED, "import started");
+        let started: Value = started.json().await.unwrap();
+        let path = format!("/api/imports/{}", started["id"]);
+        for _ in 0..1200 {
+            let report = self.get_json(session, &path).await;
+            if report["state"] != "running" {
+                return report;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the import did not finish within a minute");
     }
 
     /// Inserts a user directly, as an import will.

@@ -1,0 +1,314 @@
+//! Message templates (PRODUCT.md §3): what a manager writes, WhatsApp's
+//! limits for it, its parameters `{{1}}`…`{{n}}`, and the preview.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+use crate::ids::TemplateName;
+
+/// WhatsApp's limits for templates.
+pub mod limits {
+    pub const BODY: usize = 1024;
+    pub const HEADER: usize = 60;
+    pub const FOOTER: usize = 60;
+    pub const QUICK_REPLIES: usize = 3;
+    pub const CALLS_TO_ACTION: usize = 2;
+    pub const BUTTON_TEXT: usize = 25;
+    pub const URL: usize = 2000;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateCategory {
+    Marketing,
+    Utility,
+    Authentication,
+}
+
+impl TemplateCategory {
+    pub const ALL: [TemplateCategory; 3] = [
+        TemplateCategory::Marketing,
+        TemplateCategory::Utility,
+        TemplateCategory::Authentication,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TemplateCategory::Marketing => "marketing",
+            TemplateCategory::Utility => "utility",
+            TemplateCategory::Authentication => "authentication",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|category| category.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// Where WhatsApp's review of a template stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl TemplateStatus {
+    pub const ALL: [TemplateStatus; 3] = [
+        TemplateStatus::Pending,
+        TemplateStatus::Approved,
+        TemplateStatus::Rejected,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TemplateStatus::Pending => "pending",
+            TemplateStatus::Approved => "approved",
+            TemplateStatus::Rejected => "rejected",
+        }
+    }
+
+    /// Reads ours (`approved`) and the Cloud API's (`APPROVED`); statuses
+    /// the Cloud API adds later (`PAUSED`, `DISABLED`, …) are not ours.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// A template's button. Quick replies and calls to action are not mixed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TemplateButton {
+    QuickReply { text: String },
+    Url { text: String, url: String },
+    PhoneNumber { text: String, phone_number: String },
+}
+
+impl TemplateButton {
+    pub fn text(&self) -> &str {
+        match self {
+            TemplateButton::QuickReply { text }
+            | TemplateButton::Url { text, .. }
+            | TemplateButton::PhoneNumber { text, .. } => text,
+        }
+    }
+
+    pub const fn is_quick_reply(&self) -> bool {
+        matches!(self, TemplateButton::QuickReply { .. })
+    }
+}
+
+/// What a manager writes: `POST /api/templates`, `PUT /api/templates/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateDraft {
+    pub name: String,
+    pub language: String,
+    pub category: TemplateCategory,
+    #[serde(default)]
+    pub header: Option<String>,
+    pub body: String,
+    #[serde(default)]
+    pub footer: Option<String>,
+    #[serde(default)]
+    pub buttons: Vec<TemplateButton>,
+}
+
+/// A stored template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    pub id: i64,
+    pub name: String,
+    pub language: String,
+    pub category: TemplateCategory,
+    pub header: Option<String>,
+    pub body: String,
+    pub footer: Option<String>,
+    pub buttons: Vec<TemplateButton>,
+    /// How many `{{n}}` parameters the body takes.
+    pub params: usize,
+    pub status: TemplateStatus,
+    /// Why WhatsApp (or the manager, in sandbox mode) rejected it.
+    pub rejection_reason: Option<String>,
+}
+
+/// Who reviews templates on this server: `GET /api/templates/review`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reviewer {
+    /// Sandbox mode: a manager approves or rejects.
+    Managers,
+    /// The Cloud API is configured: WhatsApp decides.
+    WhatsApp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewMode {
+    pub reviewed_by: Reviewer,
+}
+
+/// `PUT /api/templates/{id}/status` (sandbox mode only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateReview {
+    pub status: TemplateStatus,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Counts the parameters `{{1}}`…`{{n}}` of a body; they must be numbered
+/// from 1 without gaps.
+pub fn count_params(body: &str) -> Result<usize, String> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim();
+        let n: usize = inner.parse().map_err(|_| {
+            format!("{{{{{inner}}}}} is not a parameter; use {{{{1}}}}, {{{{2}}}}, …")
+        })?;
+        seen.insert(n);
+        rest = &after[end + 2..];
+    }
+    match seen.iter().enumerate().find(|(i, n)| **n != i + 1) {
+        Some((i, _)) => Err(format!(
+            "parameters must be numbered from {{{{1}}}} without gaps; {{{{{}}}}} is missing",
+            i + 1
+        )),
+        None => Ok(seen.len()),
+    }
+}
+
+/// A body with its parameters filled in where given; the others stay
+/// visible as `{{n}}`.
+pub fn preview(body: &str, params: &[String]) -> String {
+    params
+        .iter()
+        .enumerate()
+        .fold(body.to_owned(), |text, (n, value)| {
+            let value = if value.is_empty() {
+                format!("{{{{{}}}}}", n + 1)
+            } else {
+                value.clone()
+            };
+            text.replace(&format!("{{{{{}}}}}", n + 1), &value)
+        })
+}
+
+/// Language codes as WhatsApp names them: `en`, `hi`, `en_US`, `pt_BR`.
+fn is_language_code(code: &str) -> bool {
+    let (language, region) = match code.split_once('_') {
+        Some((language, region)) => (language, Some(region)),
+        None => (code, None),
+    };
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_lowercase())
+        && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+}
+
+impl TemplateDraft {
+    /// The number of body parameters, or every problem with its field.
+    pub fn validate(&self) -> Result<usize, Vec<FieldError>> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, message: String| {
+            problems.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
+        if let Err(error) = TemplateName::parse(&self.name) {
+            problem("name", error.to_string());
+        }
+        if !is_language_code(&self.language) {
+            problem(
+                "language",
+                format!(
+                    "{:?} is not a WhatsApp language code such as en, hi or en_US",
+                    self.language
+                ),
+            );
+        }
+        let params = count_params(&self.body);
+        let body_length = self.body.chars().count();
+        if self.body.trim().is_empty() || body_length > limits::BODY {
+            problem("body", format!("write 1 to {} characters", limits::BODY));
+        } else if let Err(message) = &params {
+            problem("body", message.clone());
+        }
+        for (field, text, limit) in [
+            ("header", &self.header, limits::HEADER),
+            ("footer", &self.footer, limits::FOOTER),
+        ] {
+            let Some(text) = text else { continue };
+            if text.trim().is_empty() || text.chars().count() > limit {
+                problem(
+                    field,
+                    format!("write 1 to {limit} characters, or leave it out"),
+                );
+            } else if text.contains("{{") {
+                problem(field, "cannot hold parameters; put them in the body".into());
+            }
+        }
+        let quick_replies = self.buttons.iter().filter(|b| b.is_quick_reply()).count();
+        let calls = self.buttons.len() - quick_replies;
+        if quick_replies > 0 && calls > 0 {
+            problem(
+                "buttons",
+                "use quick replies or calls to action, not both".into(),
+            );
+        } else if quick_replies > limits::QUICK_REPLIES {
+            problem(
+                "buttons",
+                format!("at most {} quick replies", limits::QUICK_REPLIES),
+            );
+        } else if calls > limits::CALLS_TO_ACTION {
+            problem(
+                "buttons",
+                format!("at most {} call-to-action buttons", limits::CALLS_TO_ACTION),
+            );
+        }
+        for (n, button) in self.buttons.iter().enumerate() {
+            let at = format!("buttons[{n}]");
+            let text = button.text();
+            if text.trim().is_empty() || text.chars().count() > limits::BUTTON_TEXT {
+                problem(
+                    &format!("{at}.text"),
+                    format!("write 1 to {} characters", limits::BUTTON_TEXT),
+                );
+            }
+            match button {
+                TemplateButton::Url { url, .. }
+                    if !(url.starts_with("https://") || url.starts_with("http://"))
+                        || url.len() > limits::URL
+                        || url.contains(char::is_whitespace) =>
+                {
+                    problem(
+                        &format!("{at}.url"),
+                        "give a web address starting with https://".into(),
+                    )
+                }
+                TemplateButton::PhoneNumber { phone_number, .. }
+                    if crate::WaId::parse(phone_number).is_err() =>
+                {
+                    problem(
+                        &format!("{at}.phone_number"),
+                        "give the number with its country code, e.g. +919820012345".into(),
+                    )
+                }
+                _ => {}
+            }
+        }
+        match params {
+            Ok(params) if problems.is_empty() => Ok(params),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

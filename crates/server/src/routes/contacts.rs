@@ -1,0 +1,281 @@
+//! Managers' users table, its CSV export, and CSV imports with their
+//! progress and report.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use handover_core::api::{Page, UserProfile};
+use handover_core::contacts::{parse_source, ImportReport, UserFacets, UserOrder, WindowFilter};
+use handover_core::Status;
+use serde::Deserialize;
+
+use super::extract::QueryParams;
+use crate::auth::Manager;
+use crate::contacts::export::{self, neutralise};
+use crate::contacts::import::{self, Job};
+use crate::contacts::phone;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::imports::{self, NewImport};
+use crate::store::users_table::{self, TableCursor, TableFilter};
+
+/// How many skipped rows the JSON report lists; the CSV has them all.
+const SKIPPED_SHOWN: usize = 100;
+
+#[derive(Deserialize)]
+pub struct TableQuery {
+    status: Option<String>,
+    window: Option<String>,
+    source: Option<String>,
+    tag: Option<String>,
+    q: Option<String>,
+    order: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+impl TableQuery {
+    fn filter(&self) -> Result<TableFilter, ApiError> {
+        let given = |value: &Option<String>| value.clone().filter(|text| !text.trim().is_empty());
+        let status = match given(&self.status) {
+            None => None,
+            Some(text) => Some(text.parse::<Status>().map_err(|_| {
+                ApiError::bad_request(
+                    "invalid_status",
+                    format!(
+                        "status: {text:?} is not one of active, requesting, intervened, closed."
+                    ),
+                )
+            })?),
+        };
+        let window = match given(&self.window).as_deref() {
+            None => None,
+            Some("open") => Some(WindowFilter::Open),
+            Some("closed") => Some(WindowFilter::Closed),
+            Some(other) => {
+                return Err(ApiError::bad_request(
+                    "invalid_window",
+                    format!("window: {other:?} is not open or closed."),
+                ))
+            }
+        };
+        let order = match given(&self.order).as_deref() {
+            None | Some("last_active_desc") => UserOrder::LastActiveDesc,
+            Some("last_active_asc") => UserOrder::LastActiveAsc,
+            Some(other) => {
+                return Err(ApiError::bad_request(
+                    "invalid_order",
+                    format!("order: {other:?} is not last_active_desc or last_active_asc."),
+                ))
+            }
+        };
+        Ok(TableFilter {
+            status,
+            window,
+            source: given(&self.source),
+            tag: given(&self.tag),
+            query: given(&self.q),
+            order,
+        })
+    }
+}
+
+/// `GET /api/users/table`: every customer with the seven parameters.
+pub async fn table(
+    _manager: Manager,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<TableQuery>,
+) -> Result<Json<Page<UserProfile>>, ApiError> {
+    let filter = query.filter()?;
+    let cursor = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(TableCursor::parse(text)?),
+    };
+    let page = users_table::page(
+        &state.db.pool,
+        &filter,
+        cursor.as_ref(),
+        query.limit.unwrap_or(50),
+        state.clock.now_ms(),
+    )
+    .await?;
+    Ok(Json(page))
+}
+
+/// `GET /api/users/facets`: the sources and tags the filters offer.
+pub async fn facets(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<UserFacets>, ApiError> {
+    Ok(Json(users_table::facets(&state.db.pool).await?))
+}
+
+/// `GET /api/users/export`: the table's current filter as a CSV file.
+pub async fn export(
+    _manager: Manager,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<TableQuery>,
+) -> Result<Response, ApiError> {
+    let filter = query.filter()?;
+    let body = export::body(state.db.pool.clone(), filter, state.clock.now_ms());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"handover-users.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    source: Option<String>,
+    country: Option<String>,
+    file_name: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// `POST /api/imports?source=…&country=…&dry_run=…&file_name=…` with the
+/// CSV file as the body: checks the header, then imports in the
+/// background (202 with the report so far; poll `GET /api/imports/{id}`).
+pub async fn start(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<ImportQuery>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
+    let source = parse_source(query.source.as_deref().unwrap_or(""))
+        .map_err(|message| ApiError::bad_request("invalid_source", message))?;
+    let country_code = query
+        .country
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    let country = phone::parse_country(&country_code)
+        .map_err(|message| ApiError::bad_request("invalid_country", message))?;
+    let limit = state.import_max_bytes;
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "The file is larger than {} MB, the most this server accepts (HANDOVER_IMPORT_MAX_MB); split it into smaller files.",
+            limit / (1024 * 1024)
+        ))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())?;
+    let layout = import::layout(&bytes)
+        .map_err(|message| ApiError::unprocessable("invalid_file", message))?;
+    let file_name = query
+        .file_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or("upload.csv")
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let id = imports::create(
+        &mut write.tx,
+        &NewImport {
+            file_name: &file_name,
+            source: &source,
+            country: &country_code,
+            dry_run: query.dry_run,
+            total_bytes: bytes.len() as u64,
+            agent: manager.id,
+        },
+        now,
+    )
+    .await?;
+    write.commit().await?;
+    let job = Job {
+        id,
+        db: state.db.clone(),
+        events: state.events.clone(),
+        clock: state.clock.clone(),
+        source,
+        country,
+        dry_run: query.dry_run,
+        layout,
+        bytes,
+    };
+    tokio::spawn(job.run());
+    let report = imports::report(&state.db.pool, id, Some(SKIPPED_SHOWN))
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    Ok((StatusCode::ACCEPTED, Json(report)))
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("There is no import with id {id}."))
+}
+
+/// `GET /api/imports/{id}`: progress while running, then the report.
+pub async fn report(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<ImportReport>, ApiError> {
+    imports::report(&state.db.pool, id, Some(SKIPPED_SHOWN))
+        .await?
+        .map(Json)
+        .ok_or_else(|| not_found(id))
+}
+
+/// `GET /api/imports/{id}/report.csv`: every skipped row with its line
+/// and reason, to fix and upload again.
+pub async fn report_csv(
+    _manager: Manager,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let report = imports::report(&state.db.pool, id, None)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let mut write = |cells: [&str; 3]| {
+        writer
+            .write_record(cells.map(|cell| neutralise(cell).into_owned()))
+            .map_err(|error| {
+                ApiError::Unavailable(format!("The report could not be written: {error}"))
+            })
+    };
+    write(["line", "phone", "reason"])?;
+    for row in &report.skipped_rows {
+        write([&row.line.to_string(), &row.phone, &row.reason])?;
+    }
+    let body = writer.into_inner().unwrap_or_default();
+    let name = format!(
+        "attachment; filename=\"import-{}-skipped-rows.csv\"",
+        report.id
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,332 @@
+//! The managers' users table: every customer with the seven parameters,
+//! filtered, sorted by Last Active and paged by keyset, and the facets its
+//! filters offer. The CSV export walks the same pages.
+
+use handover_core::api::{Page, UserProfile};
+use handover_core::contacts::{UserFacets, UserOrder, WindowFilter};
+use handover_core::{Status, WaId};
+use sqlx::SqlitePool;
+
+use super::users::{escape_like, UserRow, SELECT};
+use crate::error::ApiError;
+
+/// The filters of `GET /api/users/table` and of the export.
+#[derive(Debug, Clone, Default)]
+pub struct TableFilter {
+    pub status: Option<Status>,
+    pub window: Option<WindowFilter>,
+    pub source: Option<String>,
+    pub tag: Option<String>,
+    /// Part of a name, or the start of a number.
+    pub query: Option<String>,
+    pub order: UserOrder,
+}
+
+/// Where a page starts: strictly after this (last active, wa_id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCursor {
+    last_active: i64,
+    wa_id: String,
+}
+
+impl TableCursor {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let bad = || {
+            ApiError::bad_request(
+                "invalid_cursor",
+                "cursor: pass back the next_cursor of the previous page unchanged.",
+            )
+        };
+        let (last_active, wa_id) = text.split_once(':').ok_or_else(bad)?;
+        Ok(TableCursor {
+            last_active: last_active.parse().map_err(|_| bad())?,
+            wa_id: WaId::parse(wa_id).map_err(|_| bad())?.as_str().to_owned(),
+        })
+    }
+
+    fn text(&self) -> String {
+        format!("{}:{}", self.last_active, self.wa_id)
+    }
+}
+
+/// How a search finds its customers. A search that matches few customers
+/// starts from them (the number's range of the primary key, or the names'
+/// trigram index) and sorts them; one that matches many walks the Last
+/// Active order and keeps the matches, which fills a page quickly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SearchPlan {
+    PickNumbers,
+    PickNames,
+    WalkNumbers,
+    WalkNames,
+}
+
+/// Up to this many matches a search starts from its matches.
+const FEW: i64 = 2_000;
+
+/// The digits of a search that is a phone number ("+91 98200-1"), if it is one.
+fn number_search(query: &str) -> Option<String> {
+    let is_number = query
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        && query.chars().any(|c| c.is_ascii_digit());
+    is_number.then(|| query.chars().filter(char::is_ascii_digit).collect())
+}
+
+/// The plan for `query` and the value it binds.
+async fn plan(pool: &SqlitePool, query: &str) -> Result<(SearchPlan, String), sqlx::Error> {
+    if let Some(digits) = number_search(query) {
+        let (matches,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE wa_id >= ?1 AND wa_id < ?1 || ':' LIMIT ?2)",
+        )
+        .bind(&digits)
+        .bind(FEW)
+        .fetch_one(pool)
+        .await?;
+        let plan = if matches < FEW {
+            SearchPlan::PickNumbers
+        } else {
+            SearchPlan::WalkNumbers
+        };
+        return Ok((plan, digits));
+    }
+    // The trigram index needs three characters and takes no wildcards.
+    if query.chars().count() >= 3 && !query.contains(['%', '_', '\\']) {
+        let (matches,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM users_names WHERE name LIKE '%' || ?1 || '%' LIMIT ?2)",
+        )
+        .bind(query)
+        .bind(FEW)
+        .fetch_one(pool)
+        .await?;
+        if matches < FEW {
+            return Ok((SearchPlan::PickNames, query.to_owned()));
+        }
+    }
+    Ok((SearchPlan::WalkNames, escape_like(query)))
+}
+
+/// One page of the table at `now` (which decides open and closed windows).
+pub async fn page(
+    pool: &SqlitePool,
+    filter: &TableFilter,
+    cursor: Option<&TableCursor>,
+    limit: u32,
+    now: i64,
+) -> Result<Page<UserProfile>, sqlx::Error> {
+    let query = filter
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty());
+    let search = match query {
+        Some(query) => Some(plan(pool, query).await?),
+        None => None,
+    };
+    let sql = table_sql(
+        filter,
+        cursor.is_some(),
+        search.as_ref().map(|(plan, _)| *plan),
+    );
+    let limit = limit.clamp(1, 1000);
+    let rows: Vec<UserRow> = sqlx::query_as(&sql)
+        .bind(filter.status.map(Status::as_str))
+        .bind(now)
+        .bind(filter.source.as_deref())
+        .bind(filter.tag.as_deref())
+        .bind(search.map(|(_, value)| value))
+        .bind(None::<String>)
+        .bind(cursor.map(|c| c.last_active))
+        .bind(cursor.map(|c| c.wa_id.as_str()))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(pool)
+        .await?;
+    // One row more than the page was fetched, to know whether another exists.
+    let has_more = rows.len() > limit as usize;
+    let mut next = None;
+    let mut items = Vec::with_capacity(limit as usize);
+    for row in rows.into_iter().take(limit as usize) {
+        next = Some(TableCursor {
+            last_active: row.last_active_at.unwrap_or(0),
+            wa_id: row.wa_id.clone(),
+        });
+        items.push(row.into_profile(now));
+    }
+    Ok(Page {
+        items,
+        next_cursor: next.filter(|_| has_more).map(|cursor| cursor.text()),
+    })
+}
+
+/// The table's query: only the clauses in use. Without a search, or with
+/// a broad one, SQLite walks `users_by_last_active` (or the status, source
+/// or tag index) in order from the cursor and stops after one page; a
+/// narrow search starts from its few matches (the `+` before a column or
+/// the order keeps SQLite from choosing the other way).
+fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> String {
+    const LAST_ACTIVE: &str = "coalesce(u.last_active_at, 0)";
+    let mut clauses = Vec::new();
+    if filter.status.is_some() {
+        clauses.push("u.status = ?1".to_owned());
+    }
+    match filter.window {
+        Some(WindowFilter::Open) => clauses.push("u.window_expires_at > ?2".into()),
+        Some(WindowFilter::Closed) => clauses.push("coalesce(u.window_expires_at, 0) <= ?2".into()),
+        None => {}
+    }
+    if filter.source.is_some() {
+        clauses.push("u.source = ?3".into());
+    }
+    if filter.tag.is_some() {
+        clauses.push("u.first_message_tag = ?4".into());
+    }
+    clauses.extend(search.map(|plan| {
+        match plan {
+            SearchPlan::PickNumbers => "u.wa_id >= ?5 AND u.wa_id < ?5 || ':'",
+            SearchPlan::WalkNumbers => "+u.wa_id >= ?5 AND +u.wa_id < ?5 || ':'",
+            SearchPlan::PickNames => {
+                "u.wa_id IN (SELECT CAST(rowid AS TEXT) FROM users_names WHERE name LIKE '%' || ?5 || '%')"
+            }
+            SearchPlan::WalkNames => "u.name LIKE '%' || ?5 || '%' ESCAPE '\\'",
+        }
+        .to_owned()
+    }));
+    let (compare, direction) = match filter.order {
+        UserOrder::LastActiveDesc => ("<", "DESC"),
+        UserOrder::LastActiveAsc => (">", "ASC"),
+    };
+    if after {
+        clauses.push(format!("({LAST_ACTIVE}, u.wa_id) {compare} (?7, ?8)"));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sort = match search {
+        Some(SearchPlan::PickNumbers | SearchPlan::PickNames) => "+",
+        _ => "",
+    };
+    format!(
+        "{SELECT} {filter} ORDER BY {sort}{LAST_ACTIVE} {direction}, u.wa_id {direction} LIMIT ?9"
+    )
+}
+
+/// What the table's filters offer: the built-in sources and every import's,
+/// and the tags of the tag rules. Both lists are small tables, never the
+/// users table.
+pub async fn facets(pool: &SqlitePool) -> Result<UserFacets, sqlx::Error> {
+    let imported: Vec<(String,)> =
+        sqlx::query_as("SELECT DISTINCT source FROM imports WHERE dry_run = 0 ORDER BY source")
+            .fetch_all(pool)
+            .await?;
+    let tags: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT tag FROM tag_rules ORDER BY tag")
+        .fetch_all(pool)
+        .await?;
+    Ok(UserFacets {
+        sources: ["Organic".to_owned(), "API".to_owned()]
+            .into_iter()
+            .chain(imported.into_iter().map(|(source,)| source))
+            .collect(),
+        tags: tags.into_iter().map(|(tag,)| tag).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn query_plan(pool: &SqlitePool, sql: &str) -> Vec<String> {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+    }
+
+    #[tokio::test]
+    async fn every_filter_and_order_walks_an_index_in_order_without_sorting() {
+        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let filters = [
+            TableFilter::default(),
+            TableFilter {
+                order: UserOrder::LastActiveAsc,
+                ..TableFilter::default()
+            },
+            TableFilter {
+                status: Some(Status::Closed),
+                window: Some(WindowFilter::Closed),
+                ..TableFilter::default()
+            },
+            TableFilter {
+                source: Some("Diwali fair".into()),
+                ..TableFilter::default()
+            },
+            TableFilter {
+                tag: Some("Hamper".into()),
+                order: UserOrder::LastActiveAsc,
+                ..TableFilter::default()
+            },
+        ];
+        for filter in &filters {
+            for after in [false, true] {
+                let steps = query_plan(&pool, &table_sql(filter, after, None)).await;
+                assert!(
+                    steps
+                        .iter()
+                        .any(|step| step.contains("USING INDEX users_by_")),
+                    "{filter:?} after={after}: {steps:?}"
+                );
+                assert!(
+                    !steps.iter().any(|step| step.contains("TEMP B-TREE")),
+                    "{filter:?} after={after}: sorted: {steps:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_narrow_search_starts_from_its_matches_and_a_broad_one_walks_the_order() {
+        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let filter = TableFilter::default();
+        let narrow = [
+            (SearchPlan::PickNumbers, "sqlite_autoindex_users_1"),
+            (SearchPlan::PickNames, "users_names"),
+        ];
+        for (search, index) in narrow {
+            let steps = query_plan(&pool, &table_sql(&filter, false, Some(search))).await;
+            assert!(
+                steps.iter().any(|step| step.contains(index)),
+                "{search:?}: {steps:?}"
+            );
+            assert!(
+                !steps
+                    .iter()
+                    .any(|step| step.contains("users_by_last_active")),
+                "{search:?}: {steps:?}"
+            );
+        }
+        for search in [SearchPlan::WalkNumbers, SearchPlan::WalkNames] {
+            let steps = query_plan(&pool, &table_sql(&filter, true, Some(search))).await;
+            assert!(
+                steps
+                    .iter()
+                    .any(|step| step.contains("USING INDEX users_by_last_active")),
+                "{search:?}: {steps:?}"
+            );
+            assert!(
+                !steps.iter().any(|step| step.contains("TEMP B-TREE")),
+                "{search:?}: {steps:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_search_of_digits_and_phone_punctuation_is_a_number() {
+        assert_eq!(number_search("+91 98200-1"), Some("91982001".into()));
+        assert_eq!(number_search("(415) 555"), Some("415555".into()));
+        assert_eq!(number_search("Asha 98"), None);
+        assert_eq!(number_search("+"), None);
+    }
+}

@@ -1,0 +1,101 @@
+//! The users table's filter as a plain value: what the managers' Users
+//! page shows, and the query string that asks the server for it (the same
+//! string serves the table and the CSV export, so the file always holds
+//! what is on screen).
+
+use handover_core::contacts::{UserOrder, WindowFilter};
+use handover_core::Status;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsersFilter {
+    pub status: Option<Status>,
+    pub window: Option<WindowFilter>,
+    pub source: String,
+    pub tag: String,
+    pub query: String,
+    pub order: UserOrder,
+}
+
+impl UsersFilter {
+    /// The query string, without `?`; only what is set.
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(status) = self.status {
+            parts.push(format!("status={}", status.as_str()));
+        }
+        if let Some(window) = self.window {
+            parts.push(format!("window={}", window_param(window)));
+        }
+        for (name, value) in [
+            ("source", &self.source),
+            ("tag", &self.tag),
+            ("q", &self.query),
+        ] {
+            let value = value.trim();
+            if !value.is_empty() {
+                parts.push(format!("{name}={}", encode(value)));
+            }
+        }
+        if self.order == UserOrder::LastActiveAsc {
+            parts.push("order=last_active_asc".into());
+        }
+        parts.join("&")
+    }
+
+    /// Whether anything narrows the list (for the empty-state text).
+    pub fn is_narrowed(&self) -> bool {
+        self.status.is_some()
+            || self.window.is_some()
+            || !self.source.trim().is_empty()
+            || !self.tag.trim().is_empty()
+            || !self.query.trim().is_empty()
+    }
+}
+
+pub fn window_param(window: WindowFilter) -> &'static str {
+    match window {
+        WindowFilter::Open => "open",
+        WindowFilter::Closed => "closed",
+    }
+}
+
+/// Percent-encoding for a query value (RFC 3986 unreserved characters are
+/// kept), written out so that it also runs in native tests.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_chosen_filters_are_asked_for() {
+        assert_eq!(UsersFilter::default().query_string(), "");
+        let filter = UsersFilter {
+            status: Some(Status::Closed),
+            window: Some(WindowFilter::Open),
+            source: "Diwali fair & expo".into(),
+            tag: " ".into(),
+            query: "+91 98".into(),
+            order: UserOrder::LastActiveAsc,
+        };
+        assert_eq!(
+            filter.query_string(),
+            "status=closed&window=open&source=Diwali%20fair%20%26%20expo&q=%2B91%2098&order=last_active_asc"
+        );
+        assert!(filter.is_narrowed());
+        assert!(!UsersFilter {
+            order: UserOrder::LastActiveAsc,
+            ..UsersFilter::default()
+        }
+        .is_narrowed());
+    }
+}
