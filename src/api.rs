@@ -8,6 +8,7 @@ use handover_core::api::{
     Agent, LoginRequest, Message, Page, SendMessage, TemplateSend, TransferRequest, UserProfile,
     UserSummary,
 };
+use handover_core::campaigns::{ApiToken, Campaign, CreatedApiToken, NewApiToken};
 use handover_core::contacts::{ImportReport, UserFacets};
 use handover_core::tags::{TagRule, TagRuleDraft};
 use handover_core::templates::{Template, TemplateDraft, TemplateReview};
@@ -298,6 +299,26 @@ pub async fn start_import(
 /// `GET /api/imports/{id}`: progress, then the report.
 pub async fn fetch_import(id: i64) -> Result<ImportReport, ApiError> {
     get_json(&format!("/api/imports/{id}")).await
+}
+
+/// `GET /api/campaigns`: the newest campaigns with their funnels.
+pub async fn fetch_campaigns() -> Result<Vec<Campaign>, ApiError> {
+    get_json("/api/campaigns").await
+}
+
+/// `GET /api/tokens`: the API tokens (never their secrets).
+pub async fn fetch_api_tokens() -> Result<Vec<ApiToken>, ApiError> {
+    get_json("/api/tokens").await
+}
+
+/// `POST /api/tokens`: a new token; its secret is shown this once.
+pub async fn create_api_token(name: String) -> Result<CreatedApiToken, ApiError> {
+    post_json("/api/tokens", &NewApiToken { name }).await
+}
+
+/// `DELETE /api/tokens/{id}`: revokes the token at once.
+pub async fn revoke_api_token(id: i64) -> Result<ApiToken, ApiError> {
+    read(Request::delete(&format!("/api/tokens/{id}")).send().await).await
 }
 
 /// `GET /api/tag-rules`: first-message tag rules in the order they are tried.

@@ -10,11 +10,18 @@ pub enum Screen {
     Tags,
     Templates,
     Users,
+    Campaigns,
 }
 
 impl Screen {
     /// The screens in the managers' menu, in its order.
-    pub const MANAGED: [Screen; 4] = [Screen::Users, Screen::Templates, Screen::Bot, Screen::Tags];
+    pub const MANAGED: [Screen; 5] = [
+        Screen::Users,
+        Screen::Templates,
+        Screen::Campaigns,
+        Screen::Bot,
+        Screen::Tags,
+    ];
 
     pub const fn label(self) -> &'static str {
         match self {
@@ -23,6 +30,7 @@ impl Screen {
             Screen::Tags => "First-message tags",
             Screen::Templates => "Templates",
             Screen::Users => "Users",
+            Screen::Campaigns => "Campaigns and API",
         }
     }
 }
@@ -39,7 +47,7 @@ pub fn ManageMenu(
                 type="button"
                 class="button-quiet manage-button"
                 class:active=move || screen.get() != Screen::Inbox
-                title="Manage: users, templates, bot, first-message tags"
+                title="Manage: users, templates, campaigns, bot, first-message tags"
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|open| *open = !*open)

@@ -16,7 +16,7 @@ use crate::components::{
     ShortcutsHelp, StatusBadge, Thread, WriteAsCustomer,
 };
 use crate::inbox::{Inbox, View};
-use crate::pages::{BotPage, TagsPage, TemplatesPage, UsersPage};
+use crate::pages::{BotPage, CampaignsPage, TagsPage, TemplatesPage, UsersPage};
 use crate::shortcuts::{self, Shortcut};
 use crate::{clock, live};
 use wasm_bindgen::JsCast;
@@ -407,6 +407,7 @@ pub fn Dashboard(
                 Screen::Tags => Some(view! { <TagsPage /> }.into_any()),
                 Screen::Templates => Some(view! { <TemplatesPage /> }.into_any()),
                 Screen::Users => Some(view! { <UsersPage on_open=show_customer /> }.into_any()),
+                Screen::Campaigns => Some(view! { <CampaignsPage /> }.into_any()),
             }}
             <div class="workspace" hidden=move || screen.get() != Screen::Inbox>
                 <aside class="sidebar" aria-label="Chat list">

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod bot;
+pub mod campaigns;
 pub mod contacts;
 pub mod error;
 pub mod ids;

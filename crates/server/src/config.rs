@@ -60,6 +60,15 @@ pub struct Config {
     #[arg(long, env = "HANDOVER_WA_BUSINESS_ACCOUNT_ID")]
     pub wa_business_account_id: Option<String>,
 
+    /// Messages sent to WhatsApp per second at most (Meta's default per
+    /// number is 80; up to 1,000 for higher tiers).
+    #[arg(long, env = "HANDOVER_SEND_RATE", default_value_t = 80, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub send_rate: u32,
+
+    /// The most recipients one API campaign request may name.
+    #[arg(long, env = "HANDOVER_CAMPAIGN_MAX_RECIPIENTS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub campaign_max_recipients: u32,
+
     /// The largest CSV file a contacts import accepts, in megabytes.
     #[arg(long, env = "HANDOVER_IMPORT_MAX_MB", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub import_max_mb: u32,
@@ -95,6 +104,7 @@ mod tests {
         assert_eq!(config.bind, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(config.database_url, "sqlite://data/handover.db");
         assert_eq!(config.idle_resolve_hours, 24);
+        assert_eq!(config.send_rate, 80, "Meta's default per number");
         assert!(!config.demo, "demo mode is off unless asked for");
     }
 

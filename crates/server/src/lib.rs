@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod bot;
+pub mod campaigns;
 pub mod config;
 pub mod contacts;
 pub mod db;

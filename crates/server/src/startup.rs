@@ -59,6 +59,7 @@ pub struct Application {
     /// What demo mode seeded; `None` when demo mode is off.
     pub demo: Option<demo::Seeded>,
     idle_ms: i64,
+    send_rate: u32,
 }
 
 impl Application {
@@ -122,6 +123,7 @@ impl Application {
             demo: config.demo,
             templates_api: templates_api(config),
             import_max_bytes: config.import_max_mb as usize * 1024 * 1024,
+            campaign_max_recipients: config.campaign_max_recipients as usize,
         };
         Ok(Self {
             listener,
@@ -131,6 +133,7 @@ impl Application {
             transport_name,
             demo: seeded,
             idle_ms: i64::from(config.idle_resolve_hours) * 3_600_000,
+            send_rate: config.send_rate,
         })
     }
 
@@ -156,13 +159,18 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let state = self.state;
-        let sender = tokio::spawn(worker::run(
-            state.db.clone(),
-            self.transport,
-            state.outbox.clone(),
-            state.events.clone(),
-            state.clock.clone(),
-        ));
+        let (stop_sending, stopping) = tokio::sync::watch::channel(false);
+        let sender = tokio::spawn(
+            worker::Sender {
+                db: state.db.clone(),
+                transport: self.transport,
+                outbox: state.outbox.clone(),
+                events: state.events.clone(),
+                clock: state.clock.clone(),
+                pacer: worker::Pacer::new(self.send_rate),
+            }
+            .run(stopping),
+        );
         let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
         let timers = tokio::spawn(timeouts::run(
             state.db.clone(),
@@ -173,7 +181,13 @@ impl Application {
         let served = axum::serve(self.listener, routes::router(state))
             .with_graceful_shutdown(shutdown)
             .await;
-        sender.abort();
+        // Sends in flight are recorded before the process ends, so none is
+        // sent again by the next start.
+        let _ = stop_sending.send(true);
+        let abort = sender.abort_handle();
+        if tokio::time::timeout(SENDER_GRACE, sender).await.is_err() {
+            abort.abort();
+        }
         housekeeping.abort();
         timers.abort();
         served
@@ -203,6 +217,9 @@ fn templates_api(config: &Config) -> Option<Arc<TemplatesApi>> {
     let base = config.wa_base_url.as_deref().unwrap_or(DEFAULT_CLOUD_API);
     Some(Arc::new(TemplatesApi::new(base, account, token)))
 }
+
+/// How long a stop waits for sends in flight (each has its own timeout).
+const SENDER_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The Cloud API's public address, used when HANDOVER_WA_BASE_URL is unset.
 const DEFAULT_CLOUD_API: &str = "https://graph.facebook.com/v21.0";

@@ -31,4 +31,6 @@ pub struct AppState {
     pub templates_api: Option<Arc<TemplatesApi>>,
     /// The largest CSV file an import accepts, in bytes.
     pub import_max_bytes: usize,
+    /// The most recipients one campaign request may name.
+    pub campaign_max_recipients: usize,
 }

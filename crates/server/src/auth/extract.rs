@@ -1,5 +1,6 @@
 //! Extractors: `CurrentAgent` for any signed-in person, `Manager` for
-//! manager-only routes. Handlers that take one cannot run without it.
+//! manager-only routes, `ApiClient` for integrations with a bearer token.
+//! Handlers that take one cannot run without it.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -60,5 +61,42 @@ impl FromRequestParts<AppState> for Manager {
             Role::Manager => Ok(Manager(agent)),
             Role::Agent => Err(ApiError::Forbidden("Only managers can do this.".into())),
         }
+    }
+}
+
+/// An integration calling with `Authorization: Bearer <API token>`; the
+/// token's id. Its last use is recorded.
+pub struct ApiClient(pub i64);
+
+impl FromRequestParts<AppState> for ApiClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "Send an API token as Authorization: Bearer <token>; managers create tokens in the dashboard.".into(),
+                )
+            })?;
+        let mut write = state.db.begin_write().await?;
+        let id = store::api_tokens::authenticate(
+            &mut write.tx,
+            &session::token_hash(token),
+            state.clock.now_ms(),
+        )
+        .await?;
+        write.commit().await?;
+        id.map(ApiClient).ok_or_else(|| {
+            ApiError::Unauthorized("This API token is unknown or was revoked.".into())
+        })
     }
 }

@@ -6,4 +6,4 @@ pub mod password;
 pub mod session;
 pub mod throttle;
 
-pub use extract::{CurrentAgent, Manager};
+pub use extract::{ApiClient, CurrentAgent, Manager};

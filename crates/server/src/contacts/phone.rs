@@ -17,6 +17,21 @@ pub fn parse_country(code: &str) -> Result<Country, String> {
     })
 }
 
+/// The WhatsApp id of a number given with its country code, with or
+/// without the `+` ("919820012345", "+1 415 555 2671").
+pub fn international(text: &str) -> Result<WaId, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("no phone number".into());
+    }
+    let with_plus = if text.starts_with('+') {
+        text.to_owned()
+    } else {
+        format!("+{text}")
+    };
+    checked(text, phonenumber::parse(None, with_plus))
+}
+
 /// The WhatsApp id of `text`, or why it is not a usable number.
 pub fn normalise(text: &str, country: Country) -> Result<WaId, String> {
     let text = text.trim();
@@ -28,8 +43,14 @@ pub fn normalise(text: &str, country: Country) -> Result<WaId, String> {
             "{text} looks like a number a spreadsheet rewrote (scientific notation); format the column as text"
         ));
     }
-    let number = phonenumber::parse(Some(country), text)
-        .map_err(|_| format!("{text} is not a phone number"))?;
+    checked(text, phonenumber::parse(Some(country), text))
+}
+
+fn checked(
+    text: &str,
+    parsed: Result<phonenumber::PhoneNumber, phonenumber::ParseError>,
+) -> Result<WaId, String> {
+    let number = parsed.map_err(|_| format!("{text} is not a phone number"))?;
     if !phonenumber::is_valid(&number) {
         return Err(format!(
             "{text} is not a valid number for its country (check the digits and the country code)"
@@ -67,6 +88,20 @@ mod tests {
             normalise("(415) 555-2671", us).unwrap().as_str(),
             "14155552671"
         );
+    }
+
+    #[test]
+    fn numbers_with_their_country_code_need_no_country() {
+        assert_eq!(
+            international("919820012345").unwrap().as_str(),
+            "919820012345"
+        );
+        assert_eq!(
+            international("+1 415 555 2671").unwrap().as_str(),
+            "14155552671"
+        );
+        assert!(international("9820012345").is_err(), "no country code");
+        assert_eq!(international(""), Err("no phone number".into()));
     }
 
     #[test]

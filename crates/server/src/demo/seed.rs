@@ -294,6 +294,7 @@ async fn agent_writes(
         text: Some(text),
         template: None,
         payload: &payload,
+        campaign: None,
     };
     let mut write = db.begin_write().await?;
     let id = messages::queue_outbound(&mut write.tx, &message, at).await?;

@@ -3,6 +3,7 @@
 mod agents;
 mod auth;
 mod bot;
+mod campaigns;
 mod contacts;
 mod demo;
 mod events;
@@ -17,7 +18,7 @@ mod users;
 pub mod webhook;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -70,6 +71,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/tag-rules"),
     ("put", "/api/tag-rules/{id}"),
     ("delete", "/api/tag-rules/{id}"),
+    ("post", "/api/v1/campaigns"),
+    ("get", "/api/v1/campaigns/{id}"),
+    ("get", "/api/campaigns"),
+    ("get", "/api/campaigns/{id}"),
+    ("get", "/api/tokens"),
+    ("post", "/api/tokens"),
+    ("delete", "/api/tokens/{id}"),
     ("get", "/api/events"),
     ("get", "/api/sandbox/outbox"),
     ("get", "/api/openapi.json"),
@@ -139,6 +147,19 @@ fn api_router() -> Router<AppState> {
         .route("/demo/messages", post(demo::write))
         .route("/tag-rules", get(tags::list).post(tags::create))
         .route("/tag-rules/{id}", put(tags::update).delete(tags::delete))
+        // A campaign names up to HANDOVER_CAMPAIGN_MAX_RECIPIENTS recipients.
+        .route(
+            "/v1/campaigns",
+            post(campaigns::start).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route("/v1/campaigns/{id}", get(campaigns::progress))
+        .route("/campaigns", get(campaigns::list))
+        .route("/campaigns/{id}", get(campaigns::get))
+        .route(
+            "/tokens",
+            get(campaigns::tokens).post(campaigns::create_token),
+        )
+        .route("/tokens/{id}", delete(campaigns::revoke_token))
         .route("/events", get(events::stream))
         .route("/sandbox/outbox", get(sandbox::outbox))
         .route("/openapi.json", get(openapi::document))

@@ -268,6 +268,7 @@ pub async fn send(
         text,
         template,
         payload: &payload,
+        campaign: None,
     };
     let id = messages::queue_outbound(&mut write.tx, &outbound, now).await?;
     let mut batch = EventBatch::default();

@@ -160,6 +160,8 @@ pub struct Outbound<'a> {
     pub text: Option<&'a str>,
     pub template: Option<&'a TemplateSend>,
     pub payload: &'a serde_json::Value,
+    /// The campaign that sends it, if any.
+    pub campaign: Option<i64>,
 }
 
 /// Queues an outbound message (delivery `pending`) and counts it on the
@@ -180,8 +182,9 @@ pub async fn queue_outbound(
     };
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
-                               template_name, template_language, template_params, delivery, sent_at, created_at)
-         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11) RETURNING id",
+                               template_name, template_language, template_params, delivery, sent_at, created_at,
+                               campaign_id)
+         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11, ?12) RETURNING id",
     )
     .bind(message.wa_id.as_str())
     .bind(author)
@@ -194,6 +197,7 @@ pub async fn queue_outbound(
     .bind(message.template.map(|t| t.language.as_str()))
     .bind(message.template.map(|t| serde_json::to_string(&t.params).unwrap_or_default()))
     .bind(now)
+    .bind(message.campaign)
     .fetch_one(&mut *conn)
     .await?;
     let counter = if message.template.is_some() {
@@ -231,13 +235,15 @@ pub async fn insert_system(
     Ok(id)
 }
 
-/// Messages waiting to be sent, oldest first.
+/// Messages waiting to be sent: people's (agents, the bot) before
+/// campaigns', each oldest first.
 pub async fn pending(
     pool: &SqlitePool,
     limit: u32,
 ) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, wa_id, payload FROM messages WHERE delivery = 'pending' ORDER BY id LIMIT ?1",
+        "SELECT id, wa_id, payload FROM messages WHERE delivery = 'pending'
+         ORDER BY (campaign_id IS NOT NULL), id LIMIT ?1",
     )
     .bind(i64::from(limit))
     .fetch_all(pool)

@@ -2,7 +2,9 @@
 //! or a connection (inside a transaction). No SQL lives anywhere else.
 
 pub mod agents;
+pub mod api_tokens;
 pub mod bot;
+pub mod campaigns;
 pub mod events;
 pub mod imports;
 pub mod messages;

@@ -232,23 +232,15 @@ pub async fn find(
     Ok(row.map(template))
 }
 
-/// The approved template `send` names, if its parameters fit; otherwise a
-/// refusal that says what to fix. Nothing leaves before this passes.
-pub async fn sendable(
-    pool: &SqlitePool,
-    send: &handover_core::api::TemplateSend,
-) -> Result<Template, ApiError> {
-    let found = find(pool, &send.name, &send.language)
-        .await?
-        .ok_or_else(|| {
-            ApiError::unprocessable(
-                "unknown_template",
-                format!(
-                    "template: there is no template {} in language {}.",
-                    send.name, send.language
-                ),
-            )
-        })?;
+/// The approved template `name` in `language`; otherwise a refusal that
+/// says what is wrong.
+pub async fn approved(pool: &SqlitePool, name: &str, language: &str) -> Result<Template, ApiError> {
+    let found = find(pool, name, language).await?.ok_or_else(|| {
+        ApiError::unprocessable(
+            "unknown_template",
+            format!("template: there is no template {name} in language {language}."),
+        )
+    })?;
     if found.status != TemplateStatus::Approved {
         return Err(ApiError::unprocessable(
             "template_not_approved",
@@ -259,22 +251,40 @@ pub async fn sendable(
             ),
         ));
     }
-    if found.params != send.params.len() {
-        return Err(ApiError::unprocessable(
+    Ok(found)
+}
+
+/// Whether `params` fill `template`: the error code and the sentence.
+pub fn check_params(template: &Template, params: &[String]) -> Result<(), (&'static str, String)> {
+    if template.params != params.len() {
+        return Err((
             "wrong_parameter_count",
             format!(
-                "template: {} takes {} parameter(s); {} given.",
-                found.name,
-                found.params,
-                send.params.len()
+                "{} takes {} parameter(s); {} given",
+                template.name,
+                template.params,
+                params.len()
             ),
         ));
     }
-    if let Some(n) = send.params.iter().position(|value| value.trim().is_empty()) {
-        return Err(ApiError::unprocessable(
+    if let Some(n) = params.iter().position(|value| value.trim().is_empty()) {
+        return Err((
             "empty_parameter",
-            format!("template: parameter {{{{{}}}}} is empty.", n + 1),
+            format!("parameter {{{{{}}}}} is empty", n + 1),
         ));
     }
+    Ok(())
+}
+
+/// The approved template `send` names, if its parameters fit; otherwise a
+/// refusal that says what to fix. Nothing leaves before this passes.
+pub async fn sendable(
+    pool: &SqlitePool,
+    send: &handover_core::api::TemplateSend,
+) -> Result<Template, ApiError> {
+    let found = approved(pool, &send.name, &send.language).await?;
+    check_params(&found, &send.params).map_err(|(code, message)| {
+        ApiError::unprocessable(code, format!("template: {message}."))
+    })?;
     Ok(found)
 }

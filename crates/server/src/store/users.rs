@@ -152,6 +152,21 @@ pub async fn create_if_missing(
     Ok(inserted.rows_affected() == 1)
 }
 
+/// Gives a customer without a name this one (an empty `name` changes
+/// nothing); a name they already have is kept.
+pub async fn fill_empty_name(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET name = ?2 WHERE wa_id = ?1 AND name = '' AND ?2 <> ''")
+        .bind(wa_id.as_str())
+        .bind(name)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Which users a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {

@@ -161,6 +161,7 @@ async fn inbound(
             text: Some(reply.text()),
             template: None,
             payload: &payload,
+            campaign: None,
         };
         batch.message(messages::queue_outbound(conn, &outbound, now).await?);
     }

@@ -14,6 +14,8 @@ pub struct Recorded {
     pub path: String,
     pub authorization: String,
     pub body: Value,
+    /// The status this fake answered with.
+    pub answered: u16,
 }
 
 #[derive(Clone, Default)]
@@ -22,6 +24,8 @@ pub struct FakeCloudApi {
     script: Arc<Mutex<Vec<u16>>>,
     /// What `GET …/message_templates` answers: WhatsApp's review outcomes.
     pub template_reviews: Arc<Mutex<Value>>,
+    /// How long each answer to `/messages` takes, as over a real network.
+    latency: Arc<Mutex<std::time::Duration>>,
 }
 
 impl FakeCloudApi {
@@ -31,6 +35,7 @@ impl FakeCloudApi {
             requests: Arc::default(),
             script: Arc::new(Mutex::new(script.into_iter().rev().collect())),
             template_reviews: Arc::new(Mutex::new(json!({"data": []}))),
+            latency: Arc::default(),
         };
         let app = Router::new()
             .route("/{version}/{phone}/messages", post(answer))
@@ -45,6 +50,19 @@ impl FakeCloudApi {
         (fake, url)
     }
 
+    /// Makes every later answer to `/messages` take `latency`.
+    pub fn answer_after(&self, latency: std::time::Duration) {
+        *self.latency.lock().unwrap() = latency;
+    }
+
+    /// Adds answers to the script, answered after the ones left.
+    pub fn then_answer(&self, statuses: &[u16]) {
+        let mut script = self.script.lock().unwrap();
+        for status in statuses.iter().rev() {
+            script.insert(0, *status);
+        }
+    }
+
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }
@@ -56,6 +74,7 @@ async fn answer(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
+    let status = fake.script.lock().unwrap().pop().unwrap_or(200);
     let count = {
         let mut requests = fake.requests.lock().unwrap();
         requests.push(Recorded {
@@ -66,10 +85,14 @@ async fn answer(
                 .unwrap_or("")
                 .to_owned(),
             body: body.clone(),
+            answered: status,
         });
         requests.len()
     };
-    let status = fake.script.lock().unwrap().pop().unwrap_or(200);
+    // Taken as received, like WhatsApp: a client that gives up while
+    // waiting for the answer has still sent the message.
+    let latency = *fake.latency.lock().unwrap();
+    tokio::time::sleep(latency).await;
     match status {
         200 => (
             StatusCode::OK,
@@ -94,6 +117,7 @@ async fn submit_template(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
+    let status = fake.script.lock().unwrap().pop().unwrap_or(200);
     fake.requests.lock().unwrap().push(Recorded {
         path: format!("/{version}/{account}/message_templates"),
         authorization: headers
@@ -102,8 +126,9 @@ async fn submit_template(
             .unwrap_or("")
             .to_owned(),
         body: body.clone(),
+        answered: status,
     });
-    match fake.script.lock().unwrap().pop().unwrap_or(200) {
+    match status {
         200 => (
             StatusCode::OK,
             Json(

@@ -28,6 +28,12 @@ pub const START_MS: i64 = 1_795_600_800_000;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    config: Config,
+    /// Stops the running server gracefully, and its task.
+    running: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    )>,
     /// A second pool on the same database, for arranging and checking state.
     pub db: SqlitePool,
     pub http: reqwest::Client,
@@ -63,22 +69,54 @@ impl TestApp {
     }
 
     async fn launch(config: &Config, clock: Clock, database_url: String, folder: TempDir) -> Self {
-        let app = Application::build_with_clock(config, clock.clone())
-            .await
-            .expect("application starts");
-        let addr = app.local_addr();
-        tokio::spawn(app.run_until(std::future::pending()));
+        let (addr, running) = Self::serve(config, &clock).await;
         let db = handover_server::db::connect(&database_url)
             .await
             .expect("test pool");
         Self {
             addr,
+            config: config.clone(),
+            running: Some(running),
             db,
             http: reqwest::Client::new(),
             clock,
             database_url,
             folder,
         }
+    }
+
+    async fn serve(
+        config: &Config,
+        clock: &Clock,
+    ) -> (
+        SocketAddr,
+        (
+            tokio::sync::oneshot::Sender<()>,
+            tokio::task::JoinHandle<std::io::Result<()>>,
+        ),
+    ) {
+        let app = Application::build_with_clock(config, clock.clone())
+            .await
+            .expect("application starts");
+        let addr = app.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        (addr, (stop, task))
+    }
+
+    /// Stops the server as SIGTERM does (sends in flight are finished and
+    /// recorded), then starts a new one on the same database and clock.
+    /// Sessions stay valid; the address changes.
+    pub async fn restart(&mut self) {
+        if let Some((stop, task)) = self.running.take() {
+            let _ = stop.send(());
+            task.await.expect("server task").expect("server stopped");
+        }
+        let (addr, running) = Self::serve(&self.config, &self.clock).await;
+        self.addr = addr;
+        self.running = Some(running);
     }
 
     pub fn url(&self, path: &str) -> String {
