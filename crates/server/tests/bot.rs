@@ -4,6 +4,7 @@ mod support;
 
 use serde_json::json;
 use support::payloads::{inbound, text};
+use support::refused_fields;
 use support::TestApp;
 
 const PRIYA: &str = "919876543210";
@@ -195,14 +196,7 @@ async fn an_invalid_configuration_is_refused_with_each_field_named_and_nothing_s
         {"id": "a", "title": "A"}, {"id": "b", "title": "B"}, {"id": "c", "title": "C"}, {"id": "d", "title": "D"}]});
     config["threshold"] = json!(2);
     let response = app.put(&manager, "/api/bot", config).await;
-    assert_eq!(response.status(), 422);
-    let body: serde_json::Value = response.json().await.unwrap();
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
+    let fields = refused_fields(response).await;
     assert_eq!(fields, ["threshold", "intents[0].reply.buttons"]);
     assert_eq!(app.get_json(&manager, "/api/bot").await["version"], 0);
 

@@ -9,7 +9,7 @@ use handover_server::startup::Application;
 use handover_server::time::Clock;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{error_code, TestApp, START_MS};
+use support::{error_code, refused_fields, TestApp, START_MS};
 
 const NEW_CUSTOMER: &str = "919811122233";
 const PRIYA: &str = "919820000101";
@@ -158,14 +158,7 @@ async fn a_bad_demo_message_names_each_field_and_stores_nothing() {
             json!({"wa_id": "12ab", "name": "x".repeat(101), "text": "   "}),
         )
         .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = response.json().await.unwrap();
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|field| field["field"].as_str().unwrap())
-        .collect();
+    let fields = refused_fields(response).await;
     assert_eq!(fields, ["wa_id", "name", "text"]);
 
     let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::cloud_api::FakeCloudApi;
 use support::payloads::text;
-use support::{error_code, TestApp};
+use support::{error_code, refused_fields, TestApp};
 
 const PRIYA: &str = "919876543210";
 
@@ -162,14 +162,7 @@ async fn templates_beyond_whatsapps_limits_are_refused_by_field() {
         {"type": "url", "text": "Shop", "url": "https://bloom.example"}
     ]);
     let response = app.post(&manager, "/api/templates", bad).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = response.json().await.unwrap();
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|field| field["field"].as_str().unwrap())
-        .collect();
+    let fields = refused_fields(response).await;
     assert_eq!(fields, ["name", "footer", "buttons"]);
     assert_eq!(app.get_json(&manager, "/api/templates").await, json!([]));
 

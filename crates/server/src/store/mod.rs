@@ -22,3 +22,14 @@ use handover_core::WaId;
 pub(crate) fn stored_wa_id(text: &str) -> WaId {
     WaId::parse(text).unwrap_or_else(|_| WaId::parse("1000000").expect("a well-formed placeholder"))
 }
+
+/// The detail lines of SQLite's plan for `sql`, for tests that check that
+/// a query walks an index instead of scanning or sorting.
+#[cfg(test)]
+pub(crate) async fn query_plan(pool: &sqlx::SqlitePool, sql: &str) -> Vec<String> {
+    let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .fetch_all(pool)
+        .await
+        .expect("a query plan");
+    rows.into_iter().map(|(_, _, _, detail)| detail).collect()
+}

@@ -5,7 +5,9 @@
 use handover_core::templates::{
     Template, TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus,
 };
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::query::QueryAs;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 use crate::db::Db;
 use crate::error::ApiError;
@@ -75,27 +77,38 @@ fn optional(text: &Option<String>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
+/// Binds ?1 to ?9: the draft's fields, its parameter count, and now.
+fn with_draft<'q>(
+    query: QueryAs<'q, Sqlite, Row, SqliteArguments<'q>>,
+    draft: &'q TemplateDraft,
+    params: usize,
+    now: i64,
+) -> QueryAs<'q, Sqlite, Row, SqliteArguments<'q>> {
+    query
+        .bind(&draft.name)
+        .bind(&draft.language)
+        .bind(draft.category.as_str())
+        .bind(optional(&draft.header))
+        .bind(&draft.body)
+        .bind(optional(&draft.footer))
+        .bind(serde_json::to_string(&draft.buttons).unwrap_or_else(|_| "[]".into()))
+        .bind(params as i64)
+        .bind(now)
+}
+
 /// Stores a new template, pending review.
 pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, ApiError> {
     let params = checked(draft)?;
     let mut write = db.begin_write().await?;
-    let row: Row = sqlx::query_as(&format!(
+    let insert = format!(
         "INSERT INTO templates (name, language, category, header, body, footer, buttons, params, status, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)
          RETURNING {COLUMNS}"
-    ))
-    .bind(&draft.name)
-    .bind(&draft.language)
-    .bind(draft.category.as_str())
-    .bind(optional(&draft.header))
-    .bind(&draft.body)
-    .bind(optional(&draft.footer))
-    .bind(serde_json::to_string(&draft.buttons).unwrap_or_else(|_| "[]".into()))
-    .bind(params as i64)
-    .bind(now)
-    .fetch_one(&mut *write.tx)
-    .await
-    .map_err(taken(draft))?;
+    );
+    let row: Row = with_draft(sqlx::query_as(&insert), draft, params, now)
+        .fetch_one(&mut *write.tx)
+        .await
+        .map_err(taken(draft))?;
     write.commit().await?;
     Ok(template(row))
 }
@@ -119,24 +132,16 @@ pub async fn update(
             ),
         ));
     }
-    let row: Row = sqlx::query_as(&format!(
-        "UPDATE templates SET name = ?2, language = ?3, category = ?4, header = ?5, body = ?6, footer = ?7,
-                buttons = ?8, params = ?9, status = 'pending', rejection_reason = NULL, updated_at = ?10
-         WHERE id = ?1 RETURNING {COLUMNS}"
-    ))
-    .bind(id)
-    .bind(&draft.name)
-    .bind(&draft.language)
-    .bind(draft.category.as_str())
-    .bind(optional(&draft.header))
-    .bind(&draft.body)
-    .bind(optional(&draft.footer))
-    .bind(serde_json::to_string(&draft.buttons).unwrap_or_else(|_| "[]".into()))
-    .bind(params as i64)
-    .bind(now)
-    .fetch_one(&mut *write.tx)
-    .await
-    .map_err(taken(draft))?;
+    let update = format!(
+        "UPDATE templates SET name = ?1, language = ?2, category = ?3, header = ?4, body = ?5, footer = ?6,
+                buttons = ?7, params = ?8, status = 'pending', rejection_reason = NULL, updated_at = ?9
+         WHERE id = ?10 RETURNING {COLUMNS}"
+    );
+    let row: Row = with_draft(sqlx::query_as(&update), draft, params, now)
+        .bind(id)
+        .fetch_one(&mut *write.tx)
+        .await
+        .map_err(taken(draft))?;
     write.commit().await?;
     Ok(template(row))
 }

@@ -308,16 +308,7 @@ pub(super) fn escape_like(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The plan's detail lines for `sql`.
-    async fn plan(pool: &SqlitePool, sql: &str) -> Vec<String> {
-        let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(pool)
-                .await
-                .unwrap();
-        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
-    }
+    use crate::store::query_plan;
 
     #[tokio::test]
     async fn section_and_history_pages_walk_an_index_and_never_scan_or_sort() {
@@ -325,7 +316,7 @@ mod tests {
         let none = ListFilter::default();
         for listing in [Listing::Section(Status::Requesting), Listing::History] {
             for after in [false, true] {
-                let steps = plan(&pool, &list_sql(listing, after, false, &none)).await;
+                let steps = query_plan(&pool, &list_sql(listing, after, false, &none)).await;
                 let users = steps
                     .iter()
                     .find(|step| step.contains(" u "))
@@ -346,7 +337,7 @@ mod tests {
     async fn section_counts_search_the_index() {
         let pool = crate::db::connect("sqlite::memory:").await.unwrap();
         let sql = "SELECT COUNT(*) FROM users WHERE status = 'active' AND window_expires_at > 1";
-        let steps = plan(&pool, sql).await;
+        let steps = query_plan(&pool, sql).await;
         assert!(
             steps
                 .iter()

@@ -235,15 +235,7 @@ pub async fn facets(pool: &SqlitePool) -> Result<UserFacets, sqlx::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    async fn query_plan(pool: &SqlitePool, sql: &str) -> Vec<String> {
-        let rows: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
-                .fetch_all(pool)
-                .await
-                .unwrap();
-        rows.into_iter().map(|(_, _, _, detail)| detail).collect()
-    }
+    use crate::store::query_plan;
 
     #[tokio::test]
     async fn every_filter_and_order_walks_an_index_in_order_without_sorting() {

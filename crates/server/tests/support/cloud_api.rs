@@ -55,12 +55,20 @@ impl FakeCloudApi {
         *self.latency.lock().unwrap() = latency;
     }
 
-    /// Adds answers to the script, answered after the ones left.
-    pub fn then_answer(&self, statuses: &[u16]) {
-        let mut script = self.script.lock().unwrap();
-        for status in statuses.iter().rev() {
-            script.insert(0, *status);
-        }
+    /// Keeps a request as received; returns how many there are now.
+    fn record(&self, path: String, headers: &HeaderMap, body: &Value, answered: u16) -> usize {
+        let mut requests = self.requests.lock().unwrap();
+        requests.push(Recorded {
+            path,
+            authorization: headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned(),
+            body: body.clone(),
+            answered,
+        });
+        requests.len()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -75,20 +83,12 @@ async fn answer(
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
     let status = fake.script.lock().unwrap().pop().unwrap_or(200);
-    let count = {
-        let mut requests = fake.requests.lock().unwrap();
-        requests.push(Recorded {
-            path: format!("/{version}/{phone}/messages"),
-            authorization: headers
-                .get("authorization")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned(),
-            body: body.clone(),
-            answered: status,
-        });
-        requests.len()
-    };
+    let count = fake.record(
+        format!("/{version}/{phone}/messages"),
+        &headers,
+        &body,
+        status,
+    );
     // Taken as received, like WhatsApp: a client that gives up while
     // waiting for the answer has still sent the message.
     let latency = *fake.latency.lock().unwrap();
@@ -118,16 +118,12 @@ async fn submit_template(
     Json(body): Json<Value>,
 ) -> (StatusCode, Json<Value>) {
     let status = fake.script.lock().unwrap().pop().unwrap_or(200);
-    fake.requests.lock().unwrap().push(Recorded {
-        path: format!("/{version}/{account}/message_templates"),
-        authorization: headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned(),
-        body: body.clone(),
-        answered: status,
-    });
+    fake.record(
+        format!("/{version}/{account}/message_templates"),
+        &headers,
+        &body,
+        status,
+    );
     match status {
         200 => (
             StatusCode::OK,

@@ -379,3 +379,15 @@ pub async fn error_code(response: Response) -> (StatusCode, String, String) {
             .to_owned(),
     )
 }
+
+/// The fields a 422 names, in order, after checking that it is a 422.
+pub async fn refused_fields(response: Response) -> Vec<String> {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    body["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|field| field["field"].as_str().unwrap().to_owned())
+        .collect()
+}
