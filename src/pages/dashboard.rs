@@ -344,7 +344,7 @@ pub fn Dashboard(
                     <span class="brand-mark" aria-hidden="true">"H"</span>
                     <span class="brand-name">"Handover"</span>
                 </div>
-                <div class="tabs-wrap" on:click=move |_| screen.set(Screen::Inbox)>
+                <div class="tabs-wrap" class:away=move || screen.get() != Screen::Inbox on:click=move |_| screen.set(Screen::Inbox)>
                     <SectionTabs counts selected=view />
                 </div>
                 <Show when=move || is_manager>
