@@ -193,3 +193,14 @@ async fn start_up_reports_a_port_already_in_use() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn an_oversized_json_body_is_refused_with_413_and_a_json_error() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let huge = serde_json::json!({"kind": "exact", "pattern": "x".repeat(300_000), "tag": "Big", "priority": 1});
+    let response = app.post(&manager, "/api/tag-rules", huge).await;
+    assert_eq!(response.status(), 413);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert_eq!(body.error.code, "payload_too_large");
+}

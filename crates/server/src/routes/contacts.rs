@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use handover_core::api::{Page, UserProfile};
 use handover_core::contacts::{parse_source, ImportReport, UserFacets, UserOrder, WindowFilter};
 use handover_core::Status;
@@ -177,9 +178,21 @@ pub async fn start(
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| too_large())?;
+    let mut received = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    let mut chunks = body.into_data_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| {
+            ApiError::bad_request(
+                "upload_interrupted",
+                "The upload was interrupted before the whole file arrived; send it again.",
+            )
+        })?;
+        if received.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        received.extend_from_slice(&chunk);
+    }
+    let bytes = axum::body::Bytes::from(received);
     let layout = import::layout(&bytes)
         .map_err(|message| ApiError::unprocessable("invalid_file", message))?;
     let file_name = query

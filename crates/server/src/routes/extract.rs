@@ -3,6 +3,7 @@
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
 
 use crate::error::ApiError;
 
@@ -26,6 +27,12 @@ impl From<JsonRejection> for ApiError {
                 "not_json",
                 "Send the body as JSON with Content-Type: application/json.",
             ),
+            too_large if too_large.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge(
+                    "The request body is larger than this endpoint accepts; send less at once."
+                        .into(),
+                )
+            }
             other => ApiError::bad_request("invalid_json", other.body_text()),
         }
     }
