@@ -2,11 +2,12 @@
 // (shown once), a system starts a campaign with it, the funnel fills in
 // live, and a revoked token is refused.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
 import { call, login } from './support/api.mjs';
-import { launchBrowser, openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
-import { MANAGER, startServer } from './support/server.mjs';
+import { openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { MANAGER } from './support/server.mjs';
+import { serverAndBrowser } from './support/suite.mjs';
 
 async function startCampaign(serverUrl, token, body) {
   const response = await fetch(`${serverUrl}/api/v1/campaigns`, {
@@ -18,29 +19,22 @@ async function startCampaign(serverUrl, token, body) {
 }
 
 describe('campaigns page', () => {
-  let server;
-  let browser;
+  const suite = serverAndBrowser();
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    const cookie = await login(server.url, MANAGER);
-    const created = await call(server.url, cookie, 'POST', '/api/templates', {
+    const { url } = suite.server;
+    const cookie = await login(url, MANAGER);
+    const created = await call(url, cookie, 'POST', '/api/templates', {
       name: 'diwali_offer', language: 'en', category: 'marketing', body: 'Hi {{1}}, hampers are 15% off until {{2}}.',
     });
     assert.equal(created.status, 201);
-    const approved = await call(server.url, cookie, 'PUT', `/api/templates/${created.body.id}/status`, { status: 'approved' });
+    const approved = await call(url, cookie, 'PUT', `/api/templates/${created.body.id}/status`, { status: 'approved' });
     assert.equal(approved.status, 200);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   test('a token is created once, a campaign started with it shows its funnel, and a revoked token is refused', async () => {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await signIn(page, server.url, MANAGER);
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, suite.server.url, MANAGER);
     const errors = watchConsole(page);
     await openManaged(page, 'Campaigns and API');
     await page.getByText('No campaigns yet.').waitFor();
@@ -56,7 +50,7 @@ describe('campaigns page', () => {
       phone: `+9198${String(n).padStart(8, '0')}`, name: `Customer ${n}`, params: [`Customer ${n}`, 'Sunday'],
     }));
     recipients.push({ phone: '12345', params: ['Nobody', 'Sunday'] });
-    const started = await startCampaign(server.url, secret, {
+    const started = await startCampaign(suite.server.url, secret, {
       idempotency_key: 'diwali-2026', name: 'Diwali hampers', template: 'diwali_offer', language: 'en', recipients,
     });
     assert.equal(started.status, 201);
@@ -77,7 +71,7 @@ describe('campaigns page', () => {
     // Revoked: the next call is refused.
     await tokens.getByRole('button', { name: 'Revoke Shop orders' }).click();
     await tokens.locator('tr', { hasText: 'Shop orders' }).locator('.review', { hasText: 'Revoked' }).waitFor();
-    const refused = await startCampaign(server.url, secret, {
+    const refused = await startCampaign(suite.server.url, secret, {
       idempotency_key: 'after-revoke', template: 'diwali_offer', language: 'en', recipients: recipients.slice(0, 1),
     });
     assert.equal(refused.status, 401);

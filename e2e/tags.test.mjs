@@ -2,29 +2,19 @@
 // pattern is refused by field), customers' first messages are tagged, and
 // the counts and the profile card show it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launchBrowser, openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
-import { MANAGER, startServer } from './support/server.mjs';
+import { openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { MANAGER } from './support/server.mjs';
+import { serverAndBrowser } from './support/suite.mjs';
 import { customerWrites } from './support/whatsapp.mjs';
 
 describe('first-message tags', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = serverAndBrowser();
 
   test('a manager adds rules, a first message is tagged once, and the count shows it', async () => {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await signIn(page, server.url, MANAGER);
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, suite.server.url, MANAGER);
     const errors = watchConsole(page);
     await openManaged(page, 'First-message tags');
     await page.getByText('No rules yet.').waitFor();
@@ -53,9 +43,9 @@ describe('first-message tags', () => {
     );
 
     // Customers write; only first messages count.
-    await customerWrites(server.url, '919811100001', 'Rohan Das', 'hi!  i want the DIWALI hamper please');
-    await customerWrites(server.url, '919811100002', 'Zoya Ali', 'Hello');
-    await customerWrites(server.url, '919811100002', 'Zoya Ali', 'Where is order #4471?');
+    await customerWrites(suite.server.url, '919811100001', 'Rohan Das', 'hi!  i want the DIWALI hamper please');
+    await customerWrites(suite.server.url, '919811100002', 'Zoya Ali', 'Hello');
+    await customerWrites(suite.server.url, '919811100002', 'Zoya Ali', 'Where is order #4471?');
 
     await openManaged(page, 'First-message tags');
     const diwali = page.locator('.data-table tr', { hasText: 'Diwali hamper' });

@@ -2,28 +2,18 @@
 // live preview filled with sample values, fixes what is refused by field,
 // approves it (sandbox review), and copies the approved one to change it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launchBrowser, openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
-import { MANAGER, startServer } from './support/server.mjs';
+import { openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { MANAGER } from './support/server.mjs';
+import { serverAndBrowser } from './support/suite.mjs';
 
 describe('templates page', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = serverAndBrowser();
 
   test('a manager writes, previews, approves and copies a template', async () => {
-    const page = await browser.newPage({ viewport: VIEWPORT });
-    await signIn(page, server.url, MANAGER);
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, suite.server.url, MANAGER);
     const errors = watchConsole(page);
     await openManaged(page, 'Templates');
     await page.getByText('No templates yet.').waitFor();

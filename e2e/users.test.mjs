@@ -2,10 +2,11 @@
 // (dry run), then imported with its progress and report, the table's
 // filters and search, the export link, and a row opening the customer.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { launchBrowser, openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
-import { MANAGER, startServer } from './support/server.mjs';
+import { openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
+import { MANAGER } from './support/server.mjs';
+import { serverAndBrowser } from './support/suite.mjs';
 import { customerWrites } from './support/whatsapp.mjs';
 
 /** A file as exported from a spreadsheet: BOM, CRLF, quotes, a repeated
@@ -23,23 +24,12 @@ function contactsFile() {
 }
 
 describe('users and imports', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = serverAndBrowser();
 
   test('a manager checks and imports a CSV file, then finds and opens an imported customer', async () => {
-    await customerWrites(server.url, '919811100001', 'Rohan Das', 'Hello, are you open today?');
-    const page = await browser.newPage({ viewport: VIEWPORT, acceptDownloads: true });
-    await signIn(page, server.url, MANAGER);
+    await customerWrites(suite.server.url, '919811100001', 'Rohan Das', 'Hello, are you open today?');
+    const page = await suite.browser.newPage({ viewport: VIEWPORT, acceptDownloads: true });
+    await signIn(page, suite.server.url, MANAGER);
     const errors = watchConsole(page);
     await openManaged(page, 'Users');
     await page.locator('.user-row', { hasText: 'Rohan Das' }).waitFor();

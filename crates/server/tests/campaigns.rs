@@ -19,9 +19,7 @@ const PRIYA: &str = "919876543210";
 async fn app_with_cloud_api(script: Vec<u16>, send_rate: u32) -> (TestApp, FakeCloudApi) {
     let (fake, url) = FakeCloudApi::start(script).await;
     let app = TestApp::start_with(|config| {
-        config.wa_base_url = Some(url);
-        config.wa_token = Some("EAAG-test-token".into());
-        config.wa_phone_number_id = Some("106540352242922".into());
+        support::use_cloud_api(config, url);
         config.send_rate = send_rate;
     })
     .await;
@@ -339,9 +337,7 @@ async fn bad_recipients_are_refused_one_by_one_and_bad_requests_as_a_whole() {
 async fn more_recipients_than_configured_are_refused_as_a_whole() {
     let (fake, url) = FakeCloudApi::start(vec![]).await;
     let app = TestApp::start_with(|config| {
-        config.wa_base_url = Some(url);
-        config.wa_token = Some("EAAG-test-token".into());
-        config.wa_phone_number_id = Some("106540352242922".into());
+        support::use_cloud_api(config, url);
         config.campaign_max_recipients = 5;
     })
     .await;

@@ -13,9 +13,7 @@ const PRIYA: &str = "919876543210";
 async fn app_with_cloud_api(script: Vec<u16>) -> (TestApp, FakeCloudApi) {
     let (fake, url) = FakeCloudApi::start(script).await;
     let app = TestApp::start_with(|config| {
-        config.wa_base_url = Some(url);
-        config.wa_token = Some("EAAG-test-token".into());
-        config.wa_phone_number_id = Some("106540352242922".into());
+        support::use_cloud_api(config, url);
     })
     .await;
     (app, fake)

@@ -175,9 +175,7 @@ async fn templates_beyond_whatsapps_limits_are_refused_by_field() {
 async fn with_the_cloud_api_whatsapp_reviews_templates_and_its_decision_is_read_back() {
     let (fake, url) = FakeCloudApi::start(vec![]).await;
     let app = TestApp::start_with(|config| {
-        config.wa_base_url = Some(url);
-        config.wa_token = Some("EAAG-test-token".into());
-        config.wa_phone_number_id = Some("106540352242922".into());
+        support::use_cloud_api(config, url);
         config.wa_business_account_id = Some("102290129340398".into());
     })
     .await;
@@ -239,9 +237,7 @@ async fn with_the_cloud_api_whatsapp_reviews_templates_and_its_decision_is_read_
 async fn a_template_whatsapp_refuses_to_take_is_marked_rejected_with_its_reason() {
     let (_fake, url) = FakeCloudApi::start(vec![400]).await;
     let app = TestApp::start_with(|config| {
-        config.wa_base_url = Some(url);
-        config.wa_token = Some("EAAG-test-token".into());
-        config.wa_phone_number_id = Some("106540352242922".into());
+        support::use_cloud_api(config, url);
         config.wa_business_account_id = Some("102290129340398".into());
     })
     .await;

@@ -19,11 +19,7 @@ pub struct CloudApi {
 impl CloudApi {
     pub fn new(base_url: &str, phone_number_id: &str, token: &str) -> Self {
         Self {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(15))
-                .connect_timeout(Duration::from_secs(5))
-                .build()
-                .unwrap_or_default(),
+            http: super::whatsapp_client(),
             url: format!(
                 "{}/{}/messages",
                 base_url.trim_end_matches('/'),

@@ -35,6 +35,16 @@ pub trait Transport: Send + Sync {
     fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a>;
 }
 
+/// The HTTP client for WhatsApp's API: bounded waits, so a hung call
+/// fails and is retried instead of holding a send forever.
+pub(crate) fn whatsapp_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap_or_default()
+}
+
 /// Wakes the worker when messages are queued.
 #[derive(Clone, Default)]
 pub struct Outbox {

@@ -2,8 +2,6 @@
 //! (`{base}/{waba-id}/message_templates`): submitting a template for review
 //! and reading the review outcomes back.
 
-use std::time::Duration;
-
 use handover_core::templates::{Template, TemplateButton, TemplateStatus};
 use serde_json::{json, Value};
 
@@ -24,11 +22,7 @@ impl TemplatesApi {
     pub fn new(base_url: &str, business_account_id: &str, token: &str) -> Self {
         let base = base_url.trim_end_matches('/').to_owned();
         Self {
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(15))
-                .connect_timeout(Duration::from_secs(5))
-                .build()
-                .unwrap_or_default(),
+            http: super::whatsapp_client(),
             url: format!("{base}/{business_account_id}/message_templates"),
             base,
             token: token.to_owned(),

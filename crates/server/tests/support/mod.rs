@@ -391,3 +391,11 @@ pub async fn refused_fields(response: Response) -> Vec<String> {
         .map(|field| field["field"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// Points outbound messages at `url`, a fake Cloud API, with a token and a
+/// phone number id as a real set-up has them.
+pub fn use_cloud_api(config: &mut Config, url: String) {
+    config.wa_base_url = Some(url);
+    config.wa_token = Some("EAAG-test-token".into());
+    config.wa_phone_number_id = Some(payloads::PHONE_NUMBER_ID.into());
+}
