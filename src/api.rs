@@ -170,8 +170,17 @@ async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
     read(request.send().await).await
 }
 
-fn encode(text: &str) -> String {
-    js_sys::encode_uri_component(text).into()
+/// Percent-encoding for a query value (RFC 3986 unreserved characters are
+/// kept); plain Rust, so the query strings built with it are tested natively.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// `GET /api/bot`.

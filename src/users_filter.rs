@@ -6,6 +6,8 @@
 use handover_core::contacts::{UserOrder, WindowFilter};
 use handover_core::Status;
 
+use crate::api::encode;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UsersFilter {
     pub status: Option<Status>,
@@ -57,19 +59,6 @@ pub fn window_param(window: WindowFilter) -> &'static str {
         WindowFilter::Open => "open",
         WindowFilter::Closed => "closed",
     }
-}
-
-/// Percent-encoding for a query value (RFC 3986 unreserved characters are
-/// kept), written out so that it also runs in native tests.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

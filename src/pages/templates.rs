@@ -23,18 +23,6 @@ fn blank() -> TemplateDraft {
     }
 }
 
-fn draft_of(template: &Template) -> TemplateDraft {
-    TemplateDraft {
-        name: template.name.clone(),
-        language: template.language.clone(),
-        category: template.category,
-        header: template.header.clone(),
-        body: template.body.clone(),
-        footer: template.footer.clone(),
-        buttons: template.buttons.clone(),
-    }
-}
-
 /// Empty optional texts are left out, as WhatsApp expects.
 fn optional(text: String) -> Option<String> {
     Some(text).filter(|text| !text.trim().is_empty())
@@ -133,7 +121,7 @@ pub fn TemplatesPage() -> impl IntoView {
     Effect::new(move |_| match copy.value().get() {
         Some(Ok(copied)) => {
             editing.set(Some(copied.id));
-            draft.set(draft_of(&copied));
+            draft.set(copied.draft());
             done(format!(
                 "Copied as {}; edit it, then save it for review.",
                 copied.name
@@ -159,7 +147,7 @@ pub fn TemplatesPage() -> impl IntoView {
     });
     let edit = move |template: &Template| {
         editing.set(Some(template.id));
-        draft.set(draft_of(template));
+        draft.set(template.draft());
         failure.set(None);
         notice.set(None);
     };

@@ -137,6 +137,21 @@ pub struct Template {
     pub rejection_reason: Option<String>,
 }
 
+impl Template {
+    /// The template as a draft to edit, or to copy under another name.
+    pub fn draft(&self) -> TemplateDraft {
+        TemplateDraft {
+            name: self.name.clone(),
+            language: self.language.clone(),
+            category: self.category,
+            header: self.header.clone(),
+            body: self.body.clone(),
+            footer: self.footer.clone(),
+            buttons: self.buttons.clone(),
+        }
+    }
+}
+
 /// Who reviews templates on this server: `GET /api/templates/review`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -64,15 +64,23 @@ fn row(user: &UserProfile) -> [String; 13] {
     ]
 }
 
-fn csv_lines(rows: impl Iterator<Item = [String; 13]>, header: bool) -> Bytes {
+/// Rows as CSV text with CRLF line ends, every cell made inert
+/// ([`neutralise`]); the export and the import's report both write this way.
+pub fn csv_lines<R, C>(rows: impl IntoIterator<Item = R>) -> Bytes
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    if header {
-        let _ = writer.write_record(HEADER);
-    }
     for cells in rows {
-        let _ = writer.write_record(cells.iter().map(|cell| neutralise(cell).into_owned()));
+        // Writing into memory cannot fail.
+        let _ = writer.write_record(
+            cells
+                .into_iter()
+                .map(|cell| neutralise(cell.as_ref()).into_owned()),
+        );
     }
     Bytes::from(writer.into_inner().unwrap_or_default())
 }
@@ -97,7 +105,7 @@ pub fn stream(
         async move {
             match next {
                 Next::Done => None,
-                Next::Header => Some((Ok(csv_lines(std::iter::empty(), true)), Next::Page(None))),
+                Next::Header => Some((Ok(csv_lines([HEADER])), Next::Page(None))),
                 Next::Page(cursor) => {
                     match users_table::page(&pool, &filter, cursor.as_ref(), CHUNK, now).await {
                         Ok(page) => {
@@ -107,7 +115,7 @@ pub fn stream(
                                     .map_or(Next::Done, |c| Next::Page(Some(c))),
                                 None => Next::Done,
                             };
-                            Some((Ok(csv_lines(page.items.iter().map(row), false)), after))
+                            Some((Ok(csv_lines(page.items.iter().map(row))), after))
                         }
                         Err(error) => {
                             tracing::error!(%error, "export failed midway");

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::extract::QueryParams;
 use crate::auth::Manager;
-use crate::contacts::export::{self, neutralise};
+use crate::contacts::export::{self, csv_lines};
 use crate::contacts::import::{self, Job};
 use crate::contacts::phone;
 use crate::error::ApiError;
@@ -264,21 +264,12 @@ pub async fn report_csv(
     let report = imports::report(&state.db.pool, id, None)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let mut write = |cells: [&str; 3]| {
-        writer
-            .write_record(cells.map(|cell| neutralise(cell).into_owned()))
-            .map_err(|error| {
-                ApiError::Unavailable(format!("The report could not be written: {error}"))
-            })
-    };
-    write(["line", "phone", "reason"])?;
-    for row in &report.skipped_rows {
-        write([&row.line.to_string(), &row.phone, &row.reason])?;
-    }
-    let body = writer.into_inner().unwrap_or_default();
+    let header = ["line", "phone", "reason"].map(String::from);
+    let rows = report
+        .skipped_rows
+        .iter()
+        .map(|row| [row.line.to_string(), row.phone.clone(), row.reason.clone()]);
+    let body = csv_lines(std::iter::once(header).chain(rows));
     let name = format!(
         "attachment; filename=\"import-{}-skipped-rows.csv\"",
         report.id

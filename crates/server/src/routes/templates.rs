@@ -70,12 +70,7 @@ pub async fn copy(
     drop(conn);
     let draft = TemplateDraft {
         name: request.name,
-        language: original.language,
-        category: original.category,
-        header: original.header,
-        body: original.body,
-        footer: original.footer,
-        buttons: original.buttons,
+        ..original.draft()
     };
     let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
