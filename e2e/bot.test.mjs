@@ -120,6 +120,10 @@ describe('bot page', () => {
     await page.getByLabel('Message as a customer').press('Enter');
     await page.locator('.simulation .bubble[data-author=bot]', { hasText: 'gift wrapped for free' }).waitFor();
     await page.locator('.simulation-facts', { hasText: 'Intent gift_wrap · confidence 100%' }).waitFor();
+    // A message no intent answers names the nearest one and how close it came.
+    await page.getByLabel('Message as a customer').fill('do you do wrapping');
+    await page.getByLabel('Message as a customer').press('Enter');
+    await page.locator('.simulation-facts', { hasText: /No intent matched · nearest: gift_wrap at \d+%/ }).waitFor();
     await screenshot(page, 'bot-form');
 
     // The JSON view shows the same draft.

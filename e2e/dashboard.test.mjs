@@ -37,17 +37,20 @@ describe('dashboard ergonomics', () => {
     await page.locator('.chat-title h2', { hasText: order[0] }).waitFor();
 
     await page.keyboard.press('/');
-    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Search by name or number');
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Search customers by name, number or message');
     await page.keyboard.type('Rohan');
-    await page.locator('.chat-row', { hasText: 'Kavya' }).waitFor({ state: 'detached' });
-    await page.locator('.chat-row', { hasText: 'Rohan' }).waitFor();
-    assert.deepEqual(await page.locator('.chat-row .chat-name').allTextContents(), ['Rohan']);
+    await page.locator('.search-result', { hasText: 'Rohan' }).waitFor();
+    assert.deepEqual(await page.locator('.search-result .chat-name').allTextContents(), ['Rohan']);
+    // Escape clears the search and gives the keys back to the list.
     await page.keyboard.press('Escape');
+    await page.locator('.chat-row', { hasText: 'Kavya' }).waitFor();
+    assert.equal(await page.locator('.search-result').count(), 0);
     await page.keyboard.press('j');
-    await page.locator('.chat-title h2', { hasText: 'Rohan' }).waitFor();
+    await page.locator('.chat-title h2', { hasText: order[1] }).waitFor();
 
     await page.keyboard.press('i');
     await page.locator('[data-parameter=status] dd', { hasText: 'Intervened' }).waitFor();
+    assert.match(page.url(), new RegExp(`/chats/\\d+$`), 'the open chat is in the address bar');
 
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
@@ -114,6 +117,7 @@ describe('dashboard ergonomics', () => {
         const box = await part.boundingBox();
         assert.ok(box && box.x >= 0 && box.x + box.width <= width, `${name} fits on screen at ${width}`);
       }
+      assert.ok(await page.locator('.manage-text').isVisible(), `the Manage menu says so at ${width}`);
       await screenshot(page, `dashboard-${width}`);
       await page.close();
     }

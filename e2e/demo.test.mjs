@@ -44,7 +44,8 @@ describe('demo mode', () => {
     await page.locator('.bubble[data-author=user]', { hasText: 'I want a refund for order #4471' }).waitFor();
     await screenshot(page, 'demo-requesting');
 
-    // Write as Karan, who waits for an agent: the bot still answers routine questions.
+    // Write as Karan, who waits for an agent: the bot tells him his place in
+    // the queue once, and keeps quiet after that.
     await page.locator('.chat-row', { hasText: 'Karan Mehta' }).click();
     await page.locator('.chat-title h2', { hasText: 'Karan Mehta' }).waitFor();
     const asCustomer = page.getByRole('textbox', { name: 'Write as the customer' });
@@ -52,8 +53,12 @@ describe('demo mode', () => {
     await asCustomer.fill('What are your opening hours?');
     await page.getByRole('button', { name: 'Send as customer' }).click();
     await page.locator('.bubble[data-author=user]', { hasText: 'What are your opening hours?' }).waitFor();
-    await page.locator('.bubble[data-author=bot]', { hasText: 'Monday to Saturday, 9 AM to 8 PM' }).waitFor();
+    await page.locator('.bubble[data-author=bot]', { hasText: "You're number 2 in line" }).waitFor();
     assert.equal(await asCustomer.inputValue(), '', 'the field empties once the message is in');
+    await asCustomer.fill('Hello? Anyone?');
+    await page.getByRole('button', { name: 'Send as customer' }).click();
+    await page.locator('.chat-row', { hasText: 'Karan Mehta' }).locator('.chat-preview', { hasText: 'Hello? Anyone?' }).waitFor();
+    assert.equal(await page.locator('.bubble[data-author=bot]', { hasText: 'in line' }).count(), 1, 'one holding message');
     await tabCount(page, 'requesting').filter({ hasText: /^2$/ }).waitFor();
     await screenshot(page, 'demo-write-as-customer');
 

@@ -1,6 +1,7 @@
 // The dashboard shell against the real server and the real built app:
 // sign-in, live counts, the error state, and how the app is served.
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
@@ -134,5 +135,42 @@ describe('dashboard shell', () => {
 
     assert.equal((await fetch(`${server.url}/missing-file.js`)).status, 404);
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+
+    // The managers' screens are their own page, loaded only when opened.
+    const manage = await fetch(`${server.url}/manage/users`).then((r) => r.text());
+    assert.notEqual(manage, html);
+    assert.match(manage, /handover-manage-[0-9a-f]{16}_bg\.wasm/);
+
+    // Precompressed copies are sent as the browser accepts them.
+    const raw = (accept) => new Promise((resolve, reject) => {
+      get(`${server.url}/${wasmPath}`, { headers: accept ? { 'accept-encoding': accept } : {} }, (response) => {
+        let size = 0;
+        response.on('data', (chunk) => { size += chunk.length; });
+        response.on('end', () => resolve({ encoding: response.headers['content-encoding'], vary: response.headers.vary, size }));
+      }).on('error', reject);
+    });
+    const [plain, gzip, brotli] = await Promise.all([raw(''), raw('gzip, deflate'), raw('gzip, deflate, br, zstd')]);
+    assert.equal(plain.encoding, undefined);
+    assert.equal(gzip.encoding, 'gzip');
+    assert.equal(brotli.encoding, 'br');
+    assert.equal(brotli.vary, 'accept-encoding');
+    assert.ok(brotli.size < gzip.size && gzip.size < plain.size / 2, `${brotli.size} < ${gzip.size} < ${plain.size}/2`);
+  });
+
+  test('a first visit downloads less than 400 KB before the sign-in form shows', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const sizes = [];
+    page.on('requestfinished', async (request) => {
+      const { responseBodySize, responseHeadersSize } = await request.sizes();
+      sizes.push(responseBodySize + responseHeadersSize);
+    });
+    await page.goto(server.url);
+    await page.getByLabel('E-mail').waitFor();
+    await page.waitForLoadState('networkidle');
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    console.log(`first load: ${sizes.length} requests, ${(total / 1024).toFixed(0)} KB transferred`);
+    assert.ok(total < 400 * 1024, `${(total / 1024).toFixed(0)} KB`);
+    await context.close();
   });
 });

@@ -19,7 +19,11 @@ describe('templates page', () => {
     await page.getByText('No templates yet.').waitFor();
 
     const form = page.getByRole('form', { name: 'Template' });
+    // A name as people write it is offered as WhatsApp wants it.
     await form.getByLabel('Name', { exact: true }).fill('Order Shipped');
+    assert.equal(await form.getByLabel('Name', { exact: true }).inputValue(), 'order_shipped');
+    // The language is chosen from WhatsApp's list.
+    await form.getByLabel('Language').selectOption({ label: 'Hindi (hi)' });
     await form.getByLabel(/^Header/).fill('Your order is on its way');
     await form.getByLabel(/^Body/).fill('Hi {{1}}, order {{2}} ships today.');
     await form.getByLabel(/^Footer/).fill('Bloom & Petal');
@@ -35,10 +39,11 @@ describe('templates page', () => {
     await preview.locator('.wa-button', { hasText: 'Track my order' }).waitFor();
     await screenshot(page, 'template-editor');
 
-    // A name WhatsApp would refuse is shown next to its field.
+    // What WhatsApp would refuse is shown next to its field.
+    await form.getByLabel(/^Footer/).fill('x'.repeat(61));
     await form.getByRole('button', { name: 'Save' }).click();
-    await form.locator('.field-error').first().waitFor();
-    await form.getByLabel('Name', { exact: true }).fill('order_shipped');
+    await form.locator('.field-error', { hasText: '60' }).waitFor();
+    await form.getByLabel(/^Footer/).fill('Bloom & Petal');
     await form.getByRole('button', { name: 'Save' }).click();
     const row = page.locator('.data-table tr', { hasText: 'order_shipped' });
     await row.locator('.review[data-status="pending"]').waitFor();
@@ -53,7 +58,7 @@ describe('templates page', () => {
     await copy.locator('.review[data-status="pending"]').waitFor();
     assert.equal(await form.getByLabel('Name', { exact: true }).inputValue(), 'order_shipped_copy');
 
-    // The only console errors are the deliberate 422 of the bad name.
+    // The only console errors are the deliberate 422 of the long footer.
     assert.deepEqual(errors.filter((error) => !error.includes('422')), []);
     await page.close();
   });

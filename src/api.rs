@@ -5,8 +5,8 @@ use std::fmt;
 
 use gloo_net::http::{Request, Response};
 use handover_core::api::{
-    Agent, LoginRequest, Message, Page, SendMessage, TemplateSend, TransferRequest, UserProfile,
-    UserSummary,
+    Agent, AgentChanges, LoginRequest, Message, NewAgent, Page, SearchResults, SendMessage,
+    SessionInfo, TeamMember, TemplateSend, TransferRequest, UserProfile, UserSummary,
 };
 use handover_core::campaigns::{ApiToken, Campaign, CreatedApiToken, NewApiToken};
 use handover_core::contacts::{ImportReport, UserFacets};
@@ -79,17 +79,26 @@ pub async fn fetch_sections() -> Result<SectionCounts, ApiError> {
     get_json("/api/sections").await
 }
 
-/// `GET /api/users?status=…&q=…&cursor=…`: one page of a section or History.
+/// `GET /api/users?status=…&mine=…&cursor=…`: one page of a section or
+/// History, all chats or only the signed-in agent's.
 pub async fn fetch_users(
-    section: &str,
-    query: &str,
+    list: crate::inbox::List,
     cursor: Option<&str>,
 ) -> Result<Page<UserSummary>, ApiError> {
-    let mut path = format!("/api/users?status={section}&limit=50&q={}", encode(query));
+    let mut path = format!(
+        "/api/users?status={}&limit=50&mine={}",
+        list.section.as_str(),
+        list.mine
+    );
     if let Some(cursor) = cursor {
         path.push_str(&format!("&cursor={}", encode(cursor)));
     }
     get_json(&path).await
+}
+
+/// `GET /api/search?q=…`: customers in any section by name, number or message.
+pub async fn search(query: &str) -> Result<SearchResults, ApiError> {
+    get_json(&format!("/api/search?q={}", encode(query))).await
 }
 
 /// `GET /api/users/{wa_id}`: the profile card.
@@ -97,18 +106,46 @@ pub async fn fetch_profile(wa_id: &str) -> Result<UserProfile, ApiError> {
     get_json(&format!("/api/users/{wa_id}")).await
 }
 
+/// Which page of a thread: the newest (`Before(None)`), older ones, or
+/// newer ones after a message (a thread opened further up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadPage {
+    Before(Option<i64>),
+    After(i64),
+}
+
 /// `GET /api/users/{wa_id}/messages`: a page of the thread, oldest first.
-pub async fn fetch_thread(wa_id: &str, before: Option<i64>) -> Result<Page<Message>, ApiError> {
-    let mut path = format!("/api/users/{wa_id}/messages?limit=50");
-    if let Some(before) = before {
-        path.push_str(&format!("&before={before}"));
+pub async fn fetch_thread(
+    wa_id: &str,
+    page: ThreadPage,
+    limit: u32,
+) -> Result<Page<Message>, ApiError> {
+    let mut path = format!("/api/users/{wa_id}/messages?limit={limit}");
+    match page {
+        ThreadPage::Before(Some(before)) => path.push_str(&format!("&before={before}")),
+        ThreadPage::Before(None) => {}
+        ThreadPage::After(after) => path.push_str(&format!("&after={after}")),
     }
     get_json(&path).await
 }
 
-/// `GET /api/agents`: everyone a chat can be transferred to.
-pub async fn fetch_agents() -> Result<Vec<Agent>, ApiError> {
+/// `GET /api/agents`: the team, with who is online.
+pub async fn fetch_agents() -> Result<Vec<TeamMember>, ApiError> {
     get_json("/api/agents").await
+}
+
+/// `POST /api/agents` (managers): a new agent or manager.
+pub async fn create_agent(agent: NewAgent) -> Result<Agent, ApiError> {
+    post_json("/api/agents", &agent).await
+}
+
+/// `PATCH /api/agents/{id}` (managers): rename, change role, disable or
+/// enable, reset the password.
+pub async fn update_agent(id: AgentId, changes: AgentChanges) -> Result<Agent, ApiError> {
+    let request = Request::patch(&format!("/api/agents/{id}"))
+        .json(&changes)
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
 }
 
 /// `GET /api/templates`.
@@ -369,9 +406,9 @@ pub async fn write_as_customer(
     post_json("/api/demo/messages", &message).await
 }
 
-/// `GET /api/me`: who is signed in (401 when nobody).
-pub async fn fetch_me() -> Result<Agent, ApiError> {
-    get_json("/api/me").await
+/// `GET /api/auth/session`: who is signed in, if anyone.
+pub async fn fetch_session() -> Result<SessionInfo, ApiError> {
+    get_json("/api/auth/session").await
 }
 
 /// `POST /api/auth/login`; the server sets the session cookie.

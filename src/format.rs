@@ -40,16 +40,170 @@ pub fn ago(elapsed_ms: i64) -> String {
 }
 
 /// Time left in the customer-service window: `23h 10m left`, `45m left`,
-/// or `None` once it has closed.
+/// or `None` once it has closed. Minutes are whole minutes left (a window
+/// never shows more than the 24 hours it has, even when the customer's
+/// clock runs a little ahead), and the last minute shows as `1m left`.
 pub fn window_left(left_ms: i64) -> Option<String> {
     if left_ms <= 0 {
         return None;
     }
-    let minutes = (left_ms + 59_999) / 60_000;
+    let minutes = (left_ms / 60_000).clamp(1, 24 * 60);
     Some(match minutes {
         0..=59 => format!("{minutes}m left"),
+        1440 => "24h left".to_owned(),
         _ => format!("{}h {:02}m left", minutes / 60, minutes % 60),
     })
+}
+
+/// How long a customer has waited in the queue: `Waiting 4m`, `Waiting 2h 05m`.
+pub fn waited(elapsed_ms: i64) -> String {
+    let minutes = elapsed_ms.max(0) / 60_000;
+    match minutes {
+        0 => "Waiting <1m".to_owned(),
+        1..=59 => format!("Waiting {minutes}m"),
+        60..=1439 => format!("Waiting {}h {:02}m", minutes / 60, minutes % 60),
+        _ => format!("Waiting {}d {}h", minutes / 1440, minutes % 1440 / 60),
+    }
+}
+
+/// The thread's "new messages" pill: how many arrived below, or (for a
+/// thread opened at an older message) the way to the newest.
+pub fn new_messages(unseen: usize, behind: bool) -> String {
+    match (unseen, behind) {
+        (0, true) => "Jump to the newest messages".to_owned(),
+        (1, _) => "1 new message".to_owned(),
+        (n, _) => format!("{n} new messages"),
+    }
+}
+
+/// `text` cut into runs, each marked when it is one of the words searched
+/// for (or starts with the last one, as the search does), case-insensitively.
+pub fn highlight(text: &str, query: &str) -> Vec<(String, bool)> {
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let last = words.last().cloned();
+    let wanted = |word: &str| {
+        let word = word.to_lowercase();
+        words.contains(&word)
+            || last
+                .as_ref()
+                .is_some_and(|last| word.starts_with(last.as_str()))
+    };
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    let mut push = |text: &str, marked: bool| match runs.last_mut() {
+        Some((run, was)) if *was == marked => run.push_str(text),
+        _ => runs.push((text.to_owned(), marked)),
+    };
+    let mut word_start = None;
+    for (at, c) in text.char_indices() {
+        match (c.is_alphanumeric(), word_start) {
+            (true, None) => word_start = Some(at),
+            (false, Some(start)) => {
+                push(&text[start..at], wanted(&text[start..at]));
+                push(&text[at..at + c.len_utf8()], false);
+                word_start = None;
+            }
+            (false, None) => push(&text[at..at + c.len_utf8()], false),
+            (true, Some(_)) => {}
+        }
+    }
+    if let Some(start) = word_start {
+        push(&text[start..], wanted(&text[start..]));
+    }
+    runs
+}
+
+/// A piece of a message's text: words, or a link to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// What the message says, and the address it opens (always http or https).
+    Link {
+        text: String,
+        href: String,
+    },
+}
+
+/// Splits text into words and web links (`https://…`, `http://…`,
+/// `www.…`). Nothing else becomes a link, so a message can never carry a
+/// `javascript:` or other address. Punctuation that ends a sentence is not
+/// part of the link.
+pub fn linkify(text: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = ["https://", "http://", "www."]
+            .iter()
+            .filter_map(|prefix| find_link_start(rest, prefix))
+            .min();
+        let Some(start) = start else {
+            plain.push_str(rest);
+            break;
+        };
+        plain.push_str(&rest[..start]);
+        let candidate = &rest[start..];
+        let end = candidate
+            .find(|c: char| c.is_whitespace() || "<>\"".contains(c))
+            .unwrap_or(candidate.len());
+        let link = trim_link_end(&candidate[..end]);
+        let scheme_only = ["https://", "http://", "www."].contains(&link);
+        if link.is_empty() || scheme_only {
+            plain.push_str(&candidate[..end.max(1)]);
+            rest = &candidate[end.max(1)..];
+            continue;
+        }
+        if !plain.is_empty() {
+            pieces.push(Piece::Text(std::mem::take(&mut plain)));
+        }
+        let href = if link.starts_with("www.") {
+            format!("https://{link}")
+        } else {
+            link.to_owned()
+        };
+        pieces.push(Piece::Link {
+            text: link.to_owned(),
+            href,
+        });
+        rest = &candidate[link.len()..];
+    }
+    if !plain.is_empty() {
+        pieces.push(Piece::Text(plain));
+    }
+    pieces
+}
+
+/// Where `prefix` starts a link in `text`: at the start or after a space
+/// or an opening bracket, case-insensitively.
+fn find_link_start(text: &str, prefix: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices(prefix).map(|(at, _)| at).find(|&at| {
+        at == 0
+            || text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|before| before.is_whitespace() || "([{'\"".contains(before))
+    })
+}
+
+/// A link without the sentence's closing punctuation, or a closing bracket
+/// it did not open.
+fn trim_link_end(link: &str) -> &str {
+    let mut link = link;
+    loop {
+        let Some(last) = link.chars().next_back() else {
+            return link;
+        };
+        let unbalanced_close = last == ')' && link.matches('(').count() < link.matches(')').count();
+        if ".,!?;:'\"".contains(last) || unbalanced_close {
+            link = &link[..link.len() - last.len_utf8()];
+        } else {
+            return link;
+        }
+    }
 }
 
 /// Whether the window needs attention: under an hour left.
@@ -100,9 +254,117 @@ mod tests {
         assert_eq!(window_left(45 * minute).as_deref(), Some("45m left"));
         assert_eq!(window_left(30_000).as_deref(), Some("1m left"));
         assert_eq!(window_left(0), None);
+        // A fresh window, even with the customer's clock a little ahead.
+        assert_eq!(window_left(24 * 60 * minute).as_deref(), Some("24h left"));
+        assert_eq!(
+            window_left(24 * 60 * minute + 40_000).as_deref(),
+            Some("24h left")
+        );
+        assert_eq!(
+            window_left(24 * 60 * minute - 20_000).as_deref(),
+            Some("23h 59m left")
+        );
         assert!(window_urgent(59 * minute));
         assert!(!window_urgent(61 * minute));
         assert!(!window_urgent(0));
+    }
+
+    #[test]
+    fn a_wait_reads_in_minutes_then_hours_then_days() {
+        let minute = 60_000;
+        assert_eq!(waited(20_000), "Waiting <1m");
+        assert_eq!(waited(12 * minute), "Waiting 12m");
+        assert_eq!(waited(125 * minute), "Waiting 2h 05m");
+        assert_eq!(waited(26 * 60 * minute), "Waiting 1d 2h");
+    }
+
+    #[test]
+    fn the_pill_counts_new_messages_or_leads_to_the_newest() {
+        assert_eq!(new_messages(1, false), "1 new message");
+        assert_eq!(new_messages(3, false), "3 new messages");
+        assert_eq!(new_messages(0, true), "Jump to the newest messages");
+        assert_eq!(new_messages(2, true), "2 new messages");
+    }
+
+    #[test]
+    fn searched_words_are_marked_in_a_snippet() {
+        let runs = highlight("My parcel came with a Crushed box…", "crushed bo");
+        let marked: Vec<&str> = runs
+            .iter()
+            .filter(|(_, marked)| *marked)
+            .map(|(text, _)| text.as_str())
+            .collect();
+        assert_eq!(marked, ["Crushed", "box"]);
+        let whole: String = runs.into_iter().map(|(text, _)| text).collect();
+        assert_eq!(whole, "My parcel came with a Crushed box…");
+        assert!(highlight("nothing here", "xyz")
+            .iter()
+            .all(|(_, marked)| !marked));
+    }
+
+    fn link(text: &str, href: &str) -> Piece {
+        Piece::Link {
+            text: text.into(),
+            href: href.into(),
+        }
+    }
+
+    fn words(text: &str) -> Piece {
+        Piece::Text(text.into())
+    }
+
+    #[test]
+    fn web_links_in_a_message_become_links_and_nothing_else_does() {
+        assert_eq!(
+            linkify("Track it at https://shop.example/track?id=7. Thanks!"),
+            [
+                words("Track it at "),
+                link(
+                    "https://shop.example/track?id=7",
+                    "https://shop.example/track?id=7"
+                ),
+                words(". Thanks!")
+            ]
+        );
+        assert_eq!(
+            linkify("see www.example.com, or (http://a.example/x_(y))"),
+            [
+                words("see "),
+                link("www.example.com", "https://www.example.com"),
+                words(", or ("),
+                link("http://a.example/x_(y)", "http://a.example/x_(y)"),
+                words(")")
+            ]
+        );
+        for inert in [
+            "javascript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "mailto:a@b.c",
+            "https://",
+            "nothttps://x.example",
+            "plain words",
+        ] {
+            assert!(
+                linkify(inert)
+                    .iter()
+                    .all(|piece| matches!(piece, Piece::Text(_))),
+                "{inert}: {:?}",
+                linkify(inert)
+            );
+            let joined: String = linkify(inert)
+                .into_iter()
+                .map(|piece| match piece {
+                    Piece::Text(text) => text,
+                    Piece::Link { text, .. } => text,
+                })
+                .collect();
+            assert_eq!(joined, inert, "no text is lost");
+        }
+        assert_eq!(linkify(""), []);
+        assert_eq!(
+            linkify("HTTPS://Shop.Example/A"),
+            [link("HTTPS://Shop.Example/A", "HTTPS://Shop.Example/A")]
+        );
     }
 
     #[test]

@@ -11,5 +11,7 @@ pub mod format;
 pub mod inbox;
 pub mod live;
 pub mod pages;
+pub mod places;
 pub mod shortcuts;
 pub mod users_filter;
+pub mod workspace;

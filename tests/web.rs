@@ -2,10 +2,10 @@
 //! wasm-bindgen-test (`cargo xtask test` runs them).
 #![cfg(target_arch = "wasm32")]
 
-use handover_core::api::{AgentRef, Event, UserProfile};
-use handover_core::{Actor, AgentId, Role, SectionCounts, Status, WaId};
-use handover_web::components::{ChatActions, ProfileCard, SectionTabs};
-use handover_web::inbox::{Inbox, View};
+use handover_core::api::{AgentRef, Author, Direction, Event, Message, MessageKind, UserProfile};
+use handover_core::{Actor, AgentId, Role, Section, SectionCounts, Status, WaId};
+use handover_web::components::{ChatActions, ProfileCard, SectionTabs, Thread};
+use handover_web::inbox::Inbox;
 use handover_web::{clock, format};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -77,6 +77,7 @@ fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserPro
         }),
         window_expires_at: Some("2021-03-29T14:07:00Z".into()),
         window_open,
+        waiting_since: None,
         attributes: Default::default(),
     }
 }
@@ -85,7 +86,7 @@ fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserPro
 async fn tabs_show_the_four_sections_and_history_in_order_with_their_counts() {
     let root = container();
     let _mounted = mount_to(root.clone(), || {
-        view! { <SectionTabs counts=Signal::stored(Some(COUNTS)) selected=RwSignal::new(View::History) /> }
+        view! { <SectionTabs counts=Signal::stored(Some(COUNTS)) selected=Signal::stored(Some(Section::History)) /> }
     });
     tick().await;
 
@@ -104,34 +105,61 @@ async fn tabs_show_the_four_sections_and_history_in_order_with_their_counts() {
 }
 
 #[wasm_bindgen_test]
-async fn clicking_a_tab_selects_it_and_only_it() {
+async fn each_tab_links_to_its_section_and_only_the_one_on_show_is_selected() {
     let root = container();
-    let selected = RwSignal::new(View::Section(Status::Active));
+    let selected = RwSignal::new(Some(Section::Active));
     let _mounted = mount_to(root.clone(), move || {
         view! { <SectionTabs counts=Signal::stored(Some(COUNTS)) selected /> }
     });
     tick().await;
 
-    all(&root, "[role=tab]")[1].click();
-    tick().await;
-
-    assert_eq!(selected.get_untracked(), View::Section(Status::Requesting));
-    let states: Vec<_> = all(&root, "[role=tab]")
+    let tabs = all(&root, "[role=tab]");
+    let links: Vec<String> = tabs
         .iter()
-        .map(|tab| tab.get_attribute("aria-selected").unwrap())
+        .map(|tab| tab.get_attribute("href").unwrap())
         .collect();
-    assert_eq!(states, ["false", "true", "false", "false", "false"]);
+    assert_eq!(
+        links,
+        [
+            "/sections/active",
+            "/sections/requesting",
+            "/sections/intervened",
+            "/sections/closed",
+            "/sections/history"
+        ]
+    );
+    let states = || -> Vec<String> {
+        all(&root, "[role=tab]")
+            .iter()
+            .map(|tab| tab.get_attribute("aria-selected").unwrap())
+            .collect()
+    };
+    assert_eq!(states(), ["true", "false", "false", "false", "false"]);
+    selected.set(Some(Section::Requesting));
+    tick().await;
+    assert_eq!(states(), ["false", "true", "false", "false", "false"]);
+    selected.set(None);
+    tick().await;
+    assert!(
+        states().iter().all(|state| state == "false"),
+        "a managers' screen selects no tab"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_requesting_badge_goes_up_when_an_event_arrives() {
     let root = container();
-    let mut start = Inbox::default();
-    start.counts = Some(SectionCounts::default());
+    let mut start = Inbox::new(AgentId(1));
+    start.apply(
+        &Event::Sections {
+            counts: SectionCounts::default(),
+        },
+        clock::parse_ms,
+    );
     let inbox = RwSignal::new(start);
-    let counts = Signal::derive(move || inbox.with(|inbox| inbox.counts));
+    let counts = Signal::derive(move || inbox.with(|inbox| inbox.counts()));
     let _mounted = mount_to(root.clone(), move || {
-        view! { <SectionTabs counts selected=RwSignal::new(View::Section(Status::Active)) /> }
+        view! { <SectionTabs counts selected=Signal::stored(Some(Section::Active)) /> }
     });
     tick().await;
     let requesting = || {
@@ -165,7 +193,7 @@ async fn the_requesting_badge_goes_up_when_an_event_arrives() {
 async fn unknown_counts_show_a_dash_rather_than_zero() {
     let root = container();
     let _mounted = mount_to(root.clone(), || {
-        view! { <SectionTabs counts=Signal::stored(None) selected=RwSignal::new(View::History) /> }
+        view! { <SectionTabs counts=Signal::stored(None) selected=Signal::stored(None) /> }
     });
     tick().await;
     for tab in all(&root, "[role=tab]") {
@@ -306,4 +334,70 @@ async fn buttons_follow_the_state_machine_for_each_status_and_holder() {
         "{}",
         expired[0].2
     );
+}
+
+#[wasm_bindgen_test]
+async fn links_in_a_message_open_in_a_new_tab_and_scripts_stay_text() {
+    let root = container();
+    let said = |id: i64, text: &str| Message {
+        id,
+        wa_id: WaId::parse("919876543210").unwrap(),
+        direction: Direction::In,
+        author: Author::User,
+        agent: None,
+        kind: MessageKind::Session,
+        content_type: "text".into(),
+        text: Some(text.into()),
+        template: None,
+        delivery: None,
+        failure_reason: None,
+        sent_at: "2021-03-28T14:07:00Z".into(),
+    };
+    let messages = vec![
+        said(
+            1,
+            "Photo at https://shop.example/p/7. Also www.example.com!",
+        ),
+        said(2, "javascript:alert(1) <b>bold</b>"),
+    ];
+    let _mounted = mount_to(root.clone(), move || {
+        view! { <Thread messages=Signal::stored(messages.clone()) /> }
+    });
+    tick().await;
+
+    let links = all(&root, ".bubble-text a");
+    let seen: Vec<(String, String, String)> = links
+        .iter()
+        .map(|link| {
+            (
+                link.get_attribute("href").unwrap(),
+                link.get_attribute("target").unwrap(),
+                link.get_attribute("rel").unwrap(),
+            )
+        })
+        .collect();
+    let new_tab = |href: &str| {
+        (
+            href.to_owned(),
+            "_blank".to_owned(),
+            "noopener noreferrer".to_owned(),
+        )
+    };
+    assert_eq!(
+        seen,
+        [
+            new_tab("https://shop.example/p/7"),
+            new_tab("https://www.example.com")
+        ]
+    );
+    let texts = all(&root, ".bubble-text");
+    assert_eq!(
+        texts[0].text_content().unwrap(),
+        "Photo at https://shop.example/p/7. Also www.example.com!"
+    );
+    assert_eq!(
+        texts[1].text_content().unwrap(),
+        "javascript:alert(1) <b>bold</b>"
+    );
+    assert!(texts[1].query_selector("a, b").unwrap().is_none());
 }

@@ -29,6 +29,21 @@ export function textMessage(waId, name, body, secondsAgo = 0) {
   });
 }
 
+/** Many texts from one customer in one delivery, a second apart, the last `secondsAgo` before now. */
+export function manyMessages(waId, name, bodies, secondsAgo = 0) {
+  const now = Math.floor(Date.now() / 1000) - secondsAgo;
+  return envelope({
+    contacts: [{ profile: { name }, wa_id: waId }],
+    messages: bodies.map((body, n) => {
+      sequence += 1;
+      return {
+        from: waId, id: `wamid.e2e.${Date.now()}.${sequence}`,
+        timestamp: String(now - bodies.length + n + 1), type: 'text', text: { body },
+      };
+    }),
+  });
+}
+
 export async function deliver(serverUrl, body) {
   const raw = JSON.stringify(body);
   const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;

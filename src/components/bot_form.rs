@@ -241,6 +241,21 @@ pub fn BotForm(draft: Draft) -> impl IntoView {
                 </fieldset>
 
                 <fieldset class="form-section">
+                    <legend>"While a customer waits for an agent"</legend>
+                    <p class="bot-help">"The bot never sends a fallback to a waiting customer, and nothing for a photo or a voice note. The first thing they write gets this once:"</p>
+                    <label class="field">
+                        <span class="field-label">"Holding message ({position} becomes their place in the queue)"</span>
+                        <textarea rows="2" prop:value=move || draft.read(|c| c.escalation.holding_message.clone())
+                            on:input=move |e| { let v = event_target_value(&e); draft.edit(|c| c.escalation.holding_message = v) }></textarea>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=move || draft.read(|c| c.answer_while_waiting)
+                            on:change=move |e| { let on = event_target_checked(&e); draft.edit(|c| c.answer_while_waiting = on) } />
+                        "Still answer questions an intent recognises while they wait"
+                    </label>
+                </fieldset>
+
+                <fieldset class="form-section">
                     <legend>"Business hours"</legend>
                     <label class="check">
                         <input type="checkbox" prop:checked=move || has_hours.get()

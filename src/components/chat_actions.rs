@@ -1,7 +1,7 @@
 //! Intervene, Resolve, Release and Transfer: each enabled or disabled by the
 //! same `handover_core::decide` the server uses, with the reason on hover.
 
-use handover_core::api::{Agent, UserProfile};
+use handover_core::api::{TeamMember, UserProfile};
 use handover_core::{decide, Actor, ChatState, Command};
 use leptos::prelude::*;
 
@@ -24,9 +24,9 @@ pub fn ChatActions(
     profile: Signal<UserProfile>,
     /// The signed-in agent.
     me: Actor,
-    /// Colleagues to transfer to.
+    /// Colleagues to transfer to, with who is online.
     #[prop(into)]
-    agents: Signal<Vec<Agent>>,
+    agents: Signal<Vec<TeamMember>>,
     /// Runs an action on the open chat.
     on_action: Callback<ChatAction>,
     /// True while an action is on its way.
@@ -83,8 +83,15 @@ pub fn ChatActions(
                     agents
                         .get()
                         .into_iter()
-                        .filter(|agent| !agent.disabled && agent.id != me.agent)
-                        .map(|agent| view! { <option value=agent.id.0.to_string()>{agent.name}</option> })
+                        .filter(|member| !member.agent.disabled && member.agent.id != me.agent)
+                        .map(|member| {
+                            let name = if member.online {
+                                format!("{} (online)", member.agent.name)
+                            } else {
+                                member.agent.name
+                            };
+                            view! { <option value=member.agent.id.0.to_string()>{name}</option> }
+                        })
                         .collect_view()
                 }}
             </select>

@@ -1,33 +1,35 @@
-//! The list of chats in the selected section or History.
+//! The list of chats in the selected section or History. Each row is a
+//! link to the chat's URL, so it opens in place, in a new tab, or copied.
 
 use handover_core::api::UserSummary;
-use handover_core::WaId;
+use handover_core::{Section, WaId};
 use leptos::prelude::*;
 
-use crate::{clock, format};
+use crate::{clock, format, places};
 
 #[component]
 pub fn ChatList(
     /// The rows, in order.
     #[prop(into)]
     items: Signal<Vec<UserSummary>>,
+    /// The list's section: the Requesting queue shows how long each waits.
+    #[prop(into)]
+    section: Signal<Section>,
     /// The open chat.
     #[prop(into)]
     selected: Signal<Option<WaId>>,
     /// Chats with messages not yet seen.
     #[prop(into)]
     unread: Signal<std::collections::HashSet<WaId>>,
-    /// Now, for "time since" and window countdowns.
+    /// Now, for "time since", waits and window countdowns.
     #[prop(into)]
     now_ms: Signal<i64>,
-    /// Called with the chat a row opens.
-    on_open: Callback<WaId>,
 ) -> impl IntoView {
     view! {
-        <ul class="chat-list" role="listbox" aria-label="Chats">
+        <ul class="chat-list" aria-label="Chats">
             <For
                 each=move || items.get()
-                key=|item| (item.wa_id.clone(), item.status, item.last_message_preview.clone(), item.window_expires_at.clone(), item.assigned_agent.clone())
+                key=|item| (item.wa_id.clone(), item.status, item.last_message_preview.clone(), item.window_expires_at.clone(), item.assigned_agent.clone(), item.waiting_since.clone())
                 let:item
             >
                 {
@@ -41,36 +43,43 @@ pub fn ChatList(
                         Memo::new(move |_| unread.with(|unread| unread.contains(&wa_id)))
                     };
                     let active_ms = item.last_active_at.as_deref().and_then(clock::parse_ms);
+                    let waiting_ms = item.waiting_since.as_deref().and_then(clock::parse_ms);
                     let expires_ms = item.window_expires_at.as_deref().and_then(clock::parse_ms);
                     let ago = move || active_ms.map(|at| format::ago(now_ms.get() - at)).unwrap_or_default();
+                    let waited = move || {
+                        (section.get() == Section::Requesting)
+                            .then_some(waiting_ms)
+                            .flatten()
+                            .map(|since| format::waited(now_ms.get() - since))
+                    };
                     let left = move || expires_ms.and_then(|at| format::window_left(at - now_ms.get()));
                     let urgent = move || expires_ms.is_some_and(|at| format::window_urgent(at - now_ms.get()));
                     let title = if item.name.is_empty() { format!("+{}", item.wa_id) } else { item.name.clone() };
-                    let open = wa_id.clone();
                     view! {
-                        <li
-                            class="chat-row"
-                            role="option"
-                            tabindex="0"
-                            data-wa-id=wa_id.to_string()
-                            aria-selected=move || is_selected.get().to_string()
-                            class:selected=is_selected
-                            class:unread=is_unread
-                            on:click=move |_| on_open.run(open.clone())
-                        >
-                            <div class="chat-row-top">
-                                <span class="chat-name">{title}</span>
-                                <span class="chat-ago">{ago}</span>
-                            </div>
-                            <div class="chat-number">{format!("+{}", item.wa_id)}</div>
-                            <div class="chat-preview">{item.last_message_preview.clone().unwrap_or_default()}</div>
-                            <div class="chat-meta">
-                                <span class="window-left" class:urgent=urgent>
-                                    {move || left().unwrap_or_else(|| "Window closed".to_owned())}
-                                </span>
-                                {item.assigned_agent.as_ref().map(|agent| view! { <span class="holder">{agent.name.clone()}</span> })}
-                                <span class="unread-dot" aria-label="Unread" hidden=move || !is_unread.get()></span>
-                            </div>
+                        <li>
+                            <a
+                                class="chat-row"
+                                href=places::chat(&wa_id)
+                                data-wa-id=wa_id.to_string()
+                                aria-current=move || is_selected.get().then_some("page")
+                                class:selected=is_selected
+                                class:unread=is_unread
+                            >
+                                <div class="chat-row-top">
+                                    <span class="chat-name">{title}</span>
+                                    <span class="chat-ago">{ago}</span>
+                                </div>
+                                <div class="chat-number">{format!("+{}", item.wa_id)}</div>
+                                <div class="chat-preview">{item.last_message_preview.clone().unwrap_or_default()}</div>
+                                <div class="chat-meta">
+                                    {move || waited().map(|waited| view! { <span class="waited">{waited}</span> })}
+                                    <span class="window-left" class:urgent=urgent>
+                                        {move || left().unwrap_or_else(|| "Window closed".to_owned())}
+                                    </span>
+                                    {item.assigned_agent.as_ref().map(|agent| view! { <span class="holder">{agent.name.clone()}</span> })}
+                                    <span class="unread-dot" aria-label="Unread" hidden=move || !is_unread.get()></span>
+                                </div>
+                            </a>
                         </li>
                     }
                 }

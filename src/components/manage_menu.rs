@@ -1,80 +1,64 @@
-//! The managers' menu in the top bar: the screens beside the inbox.
+//! The Manage menu of the top bar: links to the screens beside the inbox.
+//! Managers see them all; agents see the team.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
-/// What the dashboard shows below the top bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    Inbox,
-    Bot,
-    Tags,
-    Templates,
-    Users,
-    Campaigns,
-}
-
-impl Screen {
-    /// The screens in the managers' menu, in its order.
-    pub const MANAGED: [Screen; 5] = [
-        Screen::Users,
-        Screen::Templates,
-        Screen::Campaigns,
-        Screen::Bot,
-        Screen::Tags,
-    ];
-
-    pub const fn label(self) -> &'static str {
-        match self {
-            Screen::Inbox => "Inbox",
-            Screen::Bot => "Bot",
-            Screen::Tags => "First-message tags",
-            Screen::Templates => "Templates",
-            Screen::Users => "Users",
-            Screen::Campaigns => "Campaigns and API",
-        }
-    }
-}
+use crate::places::{self, ManageScreen};
 
 #[component]
 pub fn ManageMenu(
-    /// The screen shown; choosing an item sets it.
-    screen: RwSignal<Screen>,
+    /// Managers see every screen; agents only those open to them.
+    is_manager: bool,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
+    let location = use_location();
+    let current = Memo::new(move |_| {
+        location
+            .pathname
+            .get()
+            .strip_prefix("/manage/")
+            .and_then(ManageScreen::parse)
+    });
+    let screens: Vec<ManageScreen> = ManageScreen::ALL
+        .into_iter()
+        .filter(|screen| is_manager || !screen.managers_only())
+        .collect();
+    let title = if is_manager {
+        "Manage: users, templates, campaigns, bot, first-message tags, team"
+    } else {
+        "Your team"
+    };
     view! {
         <div class="manage">
             <button
                 type="button"
                 class="button-quiet manage-button"
-                class:active=move || screen.get() != Screen::Inbox
-                title="Manage: users, templates, campaigns, bot, first-message tags"
+                class:active=move || current.get().is_some()
+                title=title
                 aria-haspopup="menu"
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|open| *open = !*open)
             >
-                <svg class="manage-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-                    <path d="M4 6h16M4 12h16M4 18h16" />
-                </svg>
                 <span class="manage-text">"Manage"</span>
                 <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true"><path d="M6 9l6 6 6-6" /></svg>
             </button>
             <Show when=move || open.get()>
                 <div class="menu-backdrop" on:click=move |_| open.set(false)></div>
                 <ul class="manage-menu" role="menu" aria-label="Manage">
-                    {Screen::MANAGED
-                        .map(|item| view! {
+                    {screens
+                        .iter()
+                        .map(|&item| view! {
                             <li role="none">
-                                <button
-                                    type="button"
+                                <a
+                                    href=item.href()
+                                    rel=places::rel(&item.href())
                                     role="menuitem"
-                                    aria-current=move || (screen.get() == item).then_some("page")
-                                    on:click=move |_| {
-                                        screen.set(item);
-                                        open.set(false);
-                                    }
+                                    aria-current=move || (current.get() == Some(item)).then_some("page")
+                                    on:click=move |_| open.set(false)
                                 >
                                     {item.label()}
-                                </button>
+                                </a>
                             </li>
                         })
                         .collect_view()}

@@ -1,12 +1,12 @@
 //! The section tabs of the top bar: Active, Requesting, Intervened, Closed
-//! and History, with live counts. Requesting and Intervened counts are
-//! badges, so a waiting customer stands out from anywhere in the app.
+//! and History, with live counts. Each is a link to its section's URL.
+//! Requesting and Intervened counts are badges, so a waiting customer
+//! stands out from anywhere in the app.
 
-use handover_core::{SectionCounts, Status};
+use handover_core::{Section, SectionCounts};
 use leptos::prelude::*;
 
-use crate::format;
-use crate::inbox::View;
+use crate::{format, places};
 
 /// Shown instead of a number while counts are loading or unavailable, so a
 /// missing number is never mistaken for zero.
@@ -17,37 +17,40 @@ pub fn SectionTabs(
     /// Chats per section; `None` while loading or when the server is unreachable.
     #[prop(into)]
     counts: Signal<Option<SectionCounts>>,
-    /// The list on screen; clicking a tab sets it.
-    selected: RwSignal<View>,
+    /// The section on show; `None` on a screen that is not a section.
+    #[prop(into)]
+    selected: Signal<Option<Section>>,
 ) -> impl IntoView {
-    let tabs = View::ALL.map(|view| {
-        let is_selected = move || selected.get() == view;
+    let tabs = Section::ALL.map(|section| {
+        let is_selected = move || selected.get() == Some(section);
         let count = move || {
             counts
                 .get()
-                .map(|counts| format::count(view.count(&counts)))
+                .map(|counts| format::count(section.count(&counts)))
                 .unwrap_or_else(|| UNKNOWN_COUNT.to_owned())
         };
-        let badge = matches!(view, View::Section(Status::Requesting | Status::Intervened));
-        let waiting = move || badge && counts.get().is_some_and(|counts| view.count(&counts) > 0);
+        let badge = matches!(section, Section::Requesting | Section::Intervened);
+        let waiting = move || {
+            badge
+                && counts
+                    .get()
+                    .is_some_and(|counts| section.count(&counts) > 0)
+        };
         view! {
-            <button
-                type="button"
+            <a
+                href=places::section(section)
+                rel=places::rel(&places::section(section))
                 role="tab"
                 class="section-tab"
                 class:selected=is_selected
-                data-status=view.param()
+                data-status=section.as_str()
                 aria-selected=move || is_selected().to_string()
-                title=match view {
-                    View::Section(status) => status.description(),
-                    View::History => "Customers outside the 24-hour window (read-only).",
-                }
-                on:click=move |_| selected.set(view)
+                title=section.description()
             >
                 <span class="tab-dot" aria-hidden="true"></span>
-                <span class="tab-label">{view.label()}</span>
+                <span class="tab-label">{section.label()}</span>
                 <span class="tab-count" class:badge=waiting>{count}</span>
-            </button>
+            </a>
         }
     });
     view! {

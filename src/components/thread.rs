@@ -1,11 +1,13 @@
 //! A chat thread: bubbles that make the author obvious, system lines for
 //! status changes, delivery ticks, failures with their reason. Text is
-//! always rendered as text, never as HTML.
+//! always rendered as text, never as HTML; web links in it open in a new
+//! tab (see `format::linkify`).
 
 use handover_core::api::{Author, Delivery, Message, MessageKind};
 use leptos::prelude::*;
 
 use crate::clock;
+use crate::format::{self, Piece};
 
 /// The tick shown for a delivery state, and its accessible name.
 pub fn tick(delivery: Delivery) -> (&'static str, &'static str) {
@@ -96,7 +98,7 @@ fn bubble(message: Message) -> AnyView {
             class:unsupported=unsupported
         >
             <span class="bubble-author">{author_label(&message)}</span>
-            <p class="bubble-text">{body}</p>
+            <p class="bubble-text">{text_with_links(&body)}</p>
             <span class="bubble-meta">
                 <span>{time}</span>
                 {tick.map(|(symbol, label)| {
@@ -117,4 +119,19 @@ fn bubble(message: Message) -> AnyView {
         </li>
     }
     .into_any()
+}
+
+/// Text as text nodes, with its web links as links that open in a new tab
+/// and tell the site nothing about where they came from.
+fn text_with_links(text: &str) -> impl IntoView {
+    format::linkify(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => text.into_any(),
+            Piece::Link { text, href } => view! {
+                <a href=href target="_blank" rel="noopener noreferrer">{text}</a>
+            }
+            .into_any(),
+        })
+        .collect_view()
 }

@@ -196,10 +196,7 @@ pub fn BotPage() -> impl IntoView {
                                     <li class="bubble" data-author="bot"><span class="bubble-author">"Bot"</span><p class="bubble-text">{reply.text().to_owned()}</p></li>
                                 }).collect_view()}
                                 <li class="simulation-facts">
-                                    {match (&turn.intent, turn.confidence) {
-                                        (Some(intent), Some(confidence)) => format!("Intent {intent} · confidence {:.0}%", confidence * 100.0),
-                                        _ => "No intent matched".to_owned(),
-                                    }}
+                                    {match_summary(&turn)}
                                     {turn.escalation.clone().map(|reason| view! { <strong class="escalates">{format!(" · Escalates: {reason}")}</strong> })}
                                 </li>
                             })}
@@ -220,5 +217,60 @@ pub fn BotPage() -> impl IntoView {
                 </div>
             </section>
         </div>
+    }
+}
+
+/// What the simulator says about how the bot read a message: the intent
+/// that answered, or the nearest one and how far it was.
+pub fn match_summary(turn: &SimulatedTurn) -> String {
+    let percent = |confidence: f64| format!("{:.0}%", confidence * 100.0);
+    match (
+        &turn.intent,
+        turn.confidence,
+        &turn.nearest_intent,
+        turn.nearest_confidence,
+    ) {
+        (Some(intent), Some(confidence), _, _) => {
+            format!("Intent {intent} · confidence {}", percent(confidence))
+        }
+        (_, _, Some(nearest), Some(confidence)) => format!(
+            "No intent matched · nearest: {nearest} at {}",
+            percent(confidence)
+        ),
+        _ => "No intent matched · no intent is close".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use handover_core::Status;
+
+    fn turn(intent: Option<(&str, f64)>, nearest: Option<(&str, f64)>) -> SimulatedTurn {
+        SimulatedTurn {
+            replies: Vec::new(),
+            intent: intent.map(|(name, _)| name.to_owned()),
+            confidence: intent.map(|(_, confidence)| confidence),
+            nearest_intent: nearest.map(|(name, _)| name.to_owned()),
+            nearest_confidence: nearest.map(|(_, confidence)| confidence),
+            escalation: None,
+            status: Status::Active,
+        }
+    }
+
+    #[test]
+    fn the_simulator_names_the_nearest_intent_when_none_matched() {
+        assert_eq!(
+            match_summary(&turn(Some(("track_order", 0.93)), None)),
+            "Intent track_order · confidence 93%"
+        );
+        assert_eq!(
+            match_summary(&turn(None, Some(("track_order", 0.62)))),
+            "No intent matched · nearest: track_order at 62%"
+        );
+        assert_eq!(
+            match_summary(&turn(None, None)),
+            "No intent matched · no intent is close"
+        );
     }
 }

@@ -1,17 +1,26 @@
-//! One routed screen per file.
+//! One routed screen per file: the shell around them, the inbox, the
+//! managers' screens and the sign-in screen.
 
 pub mod bot;
 pub mod campaigns;
-pub mod dashboard;
+pub mod inbox;
 pub mod login;
+pub mod manage;
+pub mod not_found;
+pub mod shell;
 pub mod tags;
+pub mod team;
 pub mod templates;
 pub mod users;
 
 pub use bot::BotPage;
 pub use campaigns::CampaignsPage;
-pub use dashboard::Dashboard;
+pub use inbox::InboxScreen;
 pub use login::Login;
+pub use manage::ManageScreenView;
+pub use not_found::NotFound;
+pub use shell::Shell;
 pub use tags::TagsPage;
+pub use team::TeamPage;
 pub use templates::TemplatesPage;
 pub use users::UsersPage;

@@ -5,8 +5,9 @@
 
 use handover_core::templates::{
     count_params, limits, preview, ReviewMode, Reviewer, Template, TemplateButton,
-    TemplateCategory, TemplateDraft, TemplateReview, TemplateStatus,
+    TemplateCategory, TemplateDraft, TemplateReview, TemplateStatus, LANGUAGES,
 };
+use handover_core::TemplateName;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -267,12 +268,16 @@ pub fn TemplatesPage() -> impl IntoView {
                     <div class="form-row">
                         <label class="field">
                             <span class="field-label">"Name"</span>
-                            <input aria-label="Name" prop:value=move || draft.with(|d| d.name.clone()) placeholder="order_shipped" on:input=set(|d, v| d.name = v) />
+                            <input aria-label="Name" aria-describedby="template-name-hint" prop:value=move || draft.with(|d| d.name.clone()) placeholder="order_shipped"
+                                on:input=set(|d, v| d.name = TemplateName::suggest(&v)) />
+                            <span class="field-hint" id="template-name-hint">"Lowercase letters, digits and _; what you type becomes such a name."</span>
                             {problem("name")}
                         </label>
                         <label class="field">
                             <span class="field-label">"Language"</span>
-                            <input aria-label="Language" prop:value=move || draft.with(|d| d.language.clone()) placeholder="en, hi, en_US" on:input=set(|d, v| d.language = v) />
+                            <select aria-label="Language" prop:value=move || draft.with(|d| d.language.clone()) on:change=set(|d, v| d.language = v)>
+                                {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code>{format!("{name} ({code})")}</option> }).collect_view()}
+                            </select>
                             {problem("language")}
                         </label>
                         <label class="field">

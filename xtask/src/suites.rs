@@ -9,13 +9,36 @@ use std::process::ExitCode;
 use crate::tally::{self, Counts, Tally};
 use crate::{process, tools};
 
-/// Builds the web app with Trunk, then the server that embeds it.
+/// Builds the web app with Trunk, compresses its files once, then builds
+/// the server that embeds them.
 pub fn build_release() -> Result<(), String> {
-    println!("== Building the web app (trunk, release)");
+    let root = tools::root();
+    println!("== Building the web app: the inbox (trunk, release)");
+    let trunk_env = [("TRUNK_SKIP_VERSION_CHECK", "true")];
+    process::run_named("trunk", &["build", "--release=true"], &trunk_env)?;
+    // Trunk builds one page at a time and empties its folder first: the
+    // managers' screens go to a folder of their own, then join the inbox.
+    println!("== Building the web app: the managers' screens (trunk, release)");
+    let manage = root.join("target/dist-manage");
     process::run_named(
         "trunk",
-        &["build", "--release=true"],
-        &[("TRUNK_SKIP_VERSION_CHECK", "true")],
+        &[
+            "build",
+            "--release=true",
+            "--dist",
+            &manage.to_string_lossy(),
+            "manage.html",
+        ],
+        &trunk_env,
+    )?;
+    merge_into(&manage, &root.join("dist"), "manage.html")?;
+    println!("== Compressing the web app's files (brotli and gzip, served as they are)");
+    let script = root.join("xtask/precompress.mjs");
+    let dist = root.join("dist");
+    process::run_named(
+        "node",
+        &[&script.to_string_lossy(), &dist.to_string_lossy()],
+        &[],
     )?;
     println!("== Building handover-server (release)");
     process::run_named(
@@ -23,6 +46,27 @@ pub fn build_release() -> Result<(), String> {
         &["build", "--release", "--package", "handover-server"],
         &[],
     )
+}
+
+/// Copies every file of `from` into `to`; Trunk's page, always written as
+/// `index.html`, becomes `page`. (Both apps share their stylesheet, which
+/// has the same name in both.)
+fn merge_into(from: &std::path::Path, to: &std::path::Path, page: &str) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(from).map_err(|error| format!("{}: {error}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|error| error.to_string())?;
+        if !entry.path().is_file() {
+            continue;
+        }
+        let name = match entry.file_name().to_string_lossy().as_ref() {
+            "index.html" => page.to_owned(),
+            other => other.to_owned(),
+        };
+        std::fs::copy(entry.path(), to.join(name))
+            .map_err(|error| format!("copying {}: {error}", entry.path().display()))?;
+    }
+    Ok(())
 }
 
 pub fn run_all() -> ExitCode {

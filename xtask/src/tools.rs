@@ -1,6 +1,6 @@
 //! Installing the build and test tools, each only when it is missing or at
-//! another version (versions from ../shared/TOOLCHAIN.md, which Trunk needs
-//! exactly since it cannot download anything here).
+//! another version (pinned below: Trunk needs these exact versions, since it
+//! cannot download anything on a machine without internet access).
 
 use std::path::{Path, PathBuf};
 

@@ -32,6 +32,9 @@ pub struct UserProfile {
     pub window_expires_at: Option<String>,
     /// Whether the window is open now, as the server judged it.
     pub window_open: bool,
+    /// While Requesting: when the customer entered the queue.
+    #[serde(default)]
+    pub waiting_since: Option<String>,
     /// Extra columns of an imported CSV file (city, email, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
@@ -47,6 +50,46 @@ pub struct UserSummary {
     pub window_expires_at: Option<String>,
     pub assigned_agent: Option<AgentRef>,
     pub last_message_preview: Option<String>,
+    /// While Requesting: when the customer entered the queue.
+    #[serde(default)]
+    pub waiting_since: Option<String>,
+}
+
+/// What made a customer a search result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMatch {
+    Name,
+    Number,
+    /// Something the customer wrote.
+    Message,
+}
+
+/// The message a search found, to open the chat at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageMatch {
+    pub id: i64,
+    /// The words around the match.
+    pub snippet: String,
+    pub sent_at: String,
+}
+
+/// One customer found by `GET /api/search`, with where they are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResult {
+    pub customer: UserSummary,
+    pub section: crate::Section,
+    pub matched: SearchMatch,
+    /// For message matches: the newest matching message.
+    pub message: Option<MessageMatch>,
+}
+
+/// `GET /api/search?q=`: customers across every section and History.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub items: Vec<SearchResult>,
+    /// More customers matched than are listed: a longer query narrows them.
+    pub more: bool,
 }
 
 /// A page of a keyset-paginated list.
@@ -172,6 +215,20 @@ pub struct Agent {
     pub name: String,
     pub role: Role,
     pub disabled: bool,
+}
+
+/// `GET /api/agents`: an agent and whether they have the dashboard open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    #[serde(flatten)]
+    pub agent: Agent,
+    pub online: bool,
+}
+
+/// `GET /api/auth/session`: who is signed in; `None` for nobody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub agent: Option<Agent>,
 }
 
 /// `POST /api/agents` (managers).
@@ -320,6 +377,12 @@ pub struct SimulatedTurn {
     pub replies: Vec<crate::bot::Reply>,
     pub intent: Option<String>,
     pub confidence: Option<f64>,
+    /// When no intent matched: the closest one and its confidence, so a
+    /// manager sees how far the message was from the threshold.
+    #[serde(default)]
+    pub nearest_intent: Option<String>,
+    #[serde(default)]
+    pub nearest_confidence: Option<f64>,
     pub escalation: Option<String>,
     pub status: Status,
 }

@@ -90,6 +90,49 @@ impl TemplateName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// What a person typed ("Order Ready!") as a name WhatsApp accepts
+    /// ("order_ready"): lowercase, accents dropped, anything else an
+    /// underscore, never two in a row and none first. A trailing underscore
+    /// stays, so that a space typed between two words is kept.
+    pub fn suggest(text: &str) -> String {
+        let mut name = String::with_capacity(text.len());
+        for c in text.chars().map(without_accent) {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                name.push(c);
+            } else if !name.is_empty() && !name.ends_with('_') {
+                name.push('_');
+            }
+        }
+        name.truncate(512);
+        name
+    }
+}
+
+/// The Latin letter under a common accent (é → e, Ç → C), or `c` itself.
+/// A small table rather than Unicode normalisation, whose tables would
+/// weigh on the web app that offers names as they are typed.
+fn without_accent(c: char) -> char {
+    const FOLDS: [(&str, char); 12] = [
+        ("àáâãäåāăą", 'a'),
+        ("çćĉċč", 'c'),
+        ("èéêëēĕėęě", 'e'),
+        ("ìíîïĩīĭįı", 'i'),
+        ("ñńņňŉ", 'n'),
+        ("òóôõöøōŏő", 'o'),
+        ("ùúûüũūŭůűų", 'u'),
+        ("ýÿŷ", 'y'),
+        ("śŝşš", 's'),
+        ("źżž", 'z'),
+        ("ďđ", 'd'),
+        ("ğĝġģ", 'g'),
+    ];
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    FOLDS
+        .iter()
+        .find(|(accented, _)| accented.contains(lower))
+        .map_or(c, |(_, plain)| *plain)
 }
 
 impl fmt::Display for TemplateName {
@@ -168,5 +211,23 @@ mod tests {
         ] {
             assert!(TemplateName::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn what_people_type_is_offered_as_a_template_name() {
+        let cases = [
+            ("Order Ready", "order_ready"),
+            ("Order Ready!", "order_ready_"),
+            ("Diwali sale – 50% off", "diwali_sale_50_off"),
+            ("Café Crème", "cafe_creme"),
+            ("  order__update ", "order_update_"),
+            ("order_update", "order_update"),
+            ("Order ", "order_"),
+            ("!!!", ""),
+        ];
+        for (typed, offered) in cases {
+            assert_eq!(TemplateName::suggest(typed), offered, "{typed:?}");
+        }
+        assert!(TemplateName::parse(&TemplateName::suggest("Order Ready")).is_ok());
     }
 }

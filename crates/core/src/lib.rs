@@ -20,5 +20,5 @@ pub mod templates;
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use ids::{AgentId, InvalidTemplateName, InvalidWaId, TemplateName, WaId};
 pub use lifecycle::{decide, Actor, ChatState, Command, Decision, Role, TransitionError};
-pub use sections::SectionCounts;
+pub use sections::{ParseSectionError, Section, SectionCounts};
 pub use status::{ParseStatusError, Status};

@@ -215,15 +215,85 @@ pub fn preview(body: &str, params: &[String]) -> String {
         })
 }
 
-/// Language codes as WhatsApp names them: `en`, `hi`, `en_US`, `pt_BR`.
-fn is_language_code(code: &str) -> bool {
-    let (language, region) = match code.split_once('_') {
-        Some((language, region)) => (language, Some(region)),
-        None => (code, None),
-    };
-    (2..=3).contains(&language.len())
-        && language.bytes().all(|b| b.is_ascii_lowercase())
-        && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
+/// The languages WhatsApp accepts for templates: its code, and the name
+/// people choose from.
+pub const LANGUAGES: &[(&str, &str)] = &[
+    ("af", "Afrikaans"),
+    ("sq", "Albanian"),
+    ("ar", "Arabic"),
+    ("az", "Azerbaijani"),
+    ("bn", "Bengali"),
+    ("bg", "Bulgarian"),
+    ("ca", "Catalan"),
+    ("zh_CN", "Chinese (China)"),
+    ("zh_HK", "Chinese (Hong Kong)"),
+    ("zh_TW", "Chinese (Taiwan)"),
+    ("hr", "Croatian"),
+    ("cs", "Czech"),
+    ("da", "Danish"),
+    ("nl", "Dutch"),
+    ("en", "English"),
+    ("en_GB", "English (UK)"),
+    ("en_US", "English (US)"),
+    ("et", "Estonian"),
+    ("fil", "Filipino"),
+    ("fi", "Finnish"),
+    ("fr", "French"),
+    ("ka", "Georgian"),
+    ("de", "German"),
+    ("el", "Greek"),
+    ("gu", "Gujarati"),
+    ("ha", "Hausa"),
+    ("he", "Hebrew"),
+    ("hi", "Hindi"),
+    ("hu", "Hungarian"),
+    ("id", "Indonesian"),
+    ("ga", "Irish"),
+    ("it", "Italian"),
+    ("ja", "Japanese"),
+    ("kn", "Kannada"),
+    ("kk", "Kazakh"),
+    ("rw_RW", "Kinyarwanda"),
+    ("ko", "Korean"),
+    ("ky_KG", "Kyrgyz"),
+    ("lo", "Lao"),
+    ("lv", "Latvian"),
+    ("lt", "Lithuanian"),
+    ("mk", "Macedonian"),
+    ("ms", "Malay"),
+    ("ml", "Malayalam"),
+    ("mr", "Marathi"),
+    ("nb", "Norwegian"),
+    ("fa", "Persian"),
+    ("pl", "Polish"),
+    ("pt_BR", "Portuguese (Brazil)"),
+    ("pt_PT", "Portuguese (Portugal)"),
+    ("pa", "Punjabi"),
+    ("ro", "Romanian"),
+    ("ru", "Russian"),
+    ("sr", "Serbian"),
+    ("sk", "Slovak"),
+    ("sl", "Slovenian"),
+    ("es", "Spanish"),
+    ("es_AR", "Spanish (Argentina)"),
+    ("es_ES", "Spanish (Spain)"),
+    ("es_MX", "Spanish (Mexico)"),
+    ("sw", "Swahili"),
+    ("sv", "Swedish"),
+    ("ta", "Tamil"),
+    ("te", "Telugu"),
+    ("th", "Thai"),
+    ("tr", "Turkish"),
+    ("uk", "Ukrainian"),
+    ("ur", "Urdu"),
+    ("uz", "Uzbek"),
+    ("vi", "Vietnamese"),
+    ("zu", "Zulu"),
+];
+
+/// Whether WhatsApp takes templates in this language (see [`LANGUAGES`]).
+pub fn is_language_code(code: &str) -> bool {
+    LANGUAGES.iter().any(|(known, _)| *known == code)
 }
 
 impl TemplateDraft {
@@ -243,7 +313,7 @@ impl TemplateDraft {
             problem(
                 "language",
                 format!(
-                    "{:?} is not a WhatsApp language code such as en, hi or en_US",
+                    "{:?} is not a language WhatsApp takes templates in; choose one such as en, hi or en_US",
                     self.language
                 ),
             );

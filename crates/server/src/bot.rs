@@ -10,8 +10,8 @@ use sqlx::SqliteConnection;
 use crate::outbound;
 use crate::store;
 
-/// The bot's turn for one customer message, and the fallback count saved
-/// for the next one.
+/// The bot's turn for one customer message, and what it remembers for the
+/// next one (fallbacks in a row, whether this wait's holding message went).
 pub async fn turn(
     conn: &mut SqliteConnection,
     wa_id: &WaId,
@@ -21,22 +21,27 @@ pub async fn turn(
     now: i64,
 ) -> Result<BotTurn, sqlx::Error> {
     let (_, config) = store::bot::current(&mut *conn).await?;
-    let (fallbacks,): (i64,) = sqlx::query_as("SELECT bot_fallbacks FROM users WHERE wa_id = ?1")
-        .bind(wa_id.as_str())
-        .fetch_one(&mut *conn)
-        .await?;
+    let memory = store::users::bot_memory(&mut *conn, wa_id).await?;
+    let queue_position = match status {
+        handover_core::Status::Requesting => {
+            store::users::queue_position(&mut *conn, wa_id, now).await?
+        }
+        _ => 0,
+    };
     let chat = ChatContext {
         status,
         greet,
-        fallbacks_in_row: u32::try_from(fallbacks).unwrap_or(0),
+        fallbacks_in_row: memory.fallbacks_in_row,
         now_ms: now,
+        queue_position,
+        holding_sent: memory.holding_sent,
     };
     let turn = bot::respond(&config, chat, message);
-    sqlx::query("UPDATE users SET bot_fallbacks = ?2 WHERE wa_id = ?1")
-        .bind(wa_id.as_str())
-        .bind(i64::from(turn.fallbacks_in_row))
-        .execute(conn)
-        .await?;
+    let remembered = store::users::BotMemory {
+        fallbacks_in_row: turn.fallbacks_in_row,
+        holding_sent: memory.holding_sent || turn.held,
+    };
+    store::users::remember(conn, wa_id, remembered).await?;
     Ok(turn)
 }
 

@@ -54,7 +54,7 @@ pub async fn apply(
     }
     sqlx::query(
         "UPDATE users SET status = ?2, assigned_agent_id = ?3, status_changed_at = ?4,
-                unresolved_queries = unresolved_queries + ?5
+                unresolved_queries = unresolved_queries + ?5, bot_holding_sent = 0
          WHERE wa_id = ?1",
     )
     .bind(wa_id.as_str())

@@ -1,4 +1,4 @@
-//! The two timers of PRODUCT.md §1 and issue 5, computed from stored times
+//! The two timers of PRODUCT.md §1, computed from stored times
 //! so that they survive restarts:
 //!
 //! - a Requesting chat whose window closed without an agent becomes Closed,

@@ -7,7 +7,12 @@
 //! Trunk names every asset with a content hash, so those can be cached
 //! forever; `index.html` must always be revalidated so a new deployment is
 //! picked up. Paths without a file extension are client-side routes and get
-//! `index.html`.
+//! the page of the app that serves them: `manage.html` (the managers'
+//! screens) under `/manage/`, `index.html` (the inbox) everywhere else.
+//!
+//! `cargo xtask build` writes a brotli and a gzip copy beside each file
+//! (`app.wasm.br`, `app.wasm.gz`); the copy the browser accepts is sent as
+//! it is, so nothing is compressed per request.
 
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
@@ -20,6 +25,16 @@ use rust_embed::Embed;
 struct WebApp;
 
 const INDEX: &str = "index.html";
+const MANAGE: &str = "manage.html";
+
+/// The page of the app that serves a client-side route.
+pub fn page_for(path: &str) -> &'static str {
+    if path.starts_with("manage/") {
+        MANAGE
+    } else {
+        INDEX
+    }
+}
 
 /// Fallback handler: a file of the web app, or the app's shell.
 pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
@@ -39,19 +54,85 @@ pub async fn serve(method: Method, uri: Uri, headers: HeaderMap) -> Response {
     if looks_like_a_file(path) {
         return (StatusCode::NOT_FOUND, format!("No file at /{path}.")).into_response();
     }
-    match WebApp::get(INDEX) {
-        Some(index) => file_response(INDEX, index, &headers),
+    let page = page_for(path);
+    match WebApp::get(page) {
+        Some(file) => file_response(page, file, &headers),
         None => app_not_built(),
     }
 }
 
+/// How a file is sent: as it is, or as one of its precompressed copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// The suffix of the precompressed copy, and the `Content-Encoding`.
+    fn suffix_and_name(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Encoding::Identity => None,
+            Encoding::Gzip => Some((".gz", "gzip")),
+            Encoding::Brotli => Some((".br", "br")),
+        }
+    }
+}
+
+/// The encodings an `Accept-Encoding` header allows, best first: brotli,
+/// then gzip, then none. A `q=0` refuses an encoding.
+pub fn accepted(accept_encoding: &str) -> Vec<Encoding> {
+    let allows = |wanted: &str| {
+        accept_encoding.split(',').any(|part| {
+            let mut pieces = part.split(';');
+            let name = pieces.next().unwrap_or_default().trim();
+            let refused = pieces.any(|piece| {
+                piece
+                    .trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    == Some(0.0)
+            });
+            name.eq_ignore_ascii_case(wanted) && !refused
+        })
+    };
+    let mut encodings = Vec::new();
+    if allows("br") {
+        encodings.push(Encoding::Brotli);
+    }
+    if allows("gzip") {
+        encodings.push(Encoding::Gzip);
+    }
+    encodings.push(Encoding::Identity);
+    encodings
+}
+
 fn file_response(path: &str, file: rust_embed::EmbeddedFile, request: &HeaderMap) -> Response {
-    let etag = format!("\"{}\"", hex(&file.metadata.sha256_hash()));
+    let accept = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let (encoding, body) = accepted(accept)
+        .into_iter()
+        .find_map(|encoding| match encoding.suffix_and_name() {
+            None => Some((encoding, file.data.clone())),
+            Some((suffix, _)) => {
+                WebApp::get(&format!("{path}{suffix}")).map(|copy| (encoding, copy.data))
+            }
+        })
+        .unwrap_or((Encoding::Identity, file.data.clone()));
+    let name = encoding.suffix_and_name().map(|(_, name)| name);
+    let etag = match name {
+        Some(name) => format!("\"{}-{name}\"", hex(&file.metadata.sha256_hash())),
+        None => format!("\"{}\"", hex(&file.metadata.sha256_hash())),
+    };
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(cache_control(path)),
     );
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
@@ -65,12 +146,15 @@ fn file_response(path: &str, file: rust_embed::EmbeddedFile, request: &HeaderMap
     if let Ok(value) = HeaderValue::from_str(&content_type(path, file.metadata.mimetype())) {
         headers.insert(header::CONTENT_TYPE, value);
     }
-    (headers, file.data.into_owned()).into_response()
+    if let Some(name) = name {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    (headers, body.into_owned()).into_response()
 }
 
 /// Hashed assets never change under their name; everything else revalidates.
 pub fn cache_control(path: &str) -> &'static str {
-    if path != INDEX && has_content_hash(path) {
+    if has_content_hash(path) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -136,6 +220,7 @@ mod tests {
     fn hashed_assets_are_cached_forever_and_the_shell_is_revalidated() {
         let cases = [
             ("index.html", "no-cache"),
+            ("manage.html", "no-cache"),
             (
                 "handover-web-4f9c0d1e2a3b5c6d_bg.wasm",
                 "public, max-age=31536000, immutable",
@@ -176,6 +261,31 @@ mod tests {
             "text/css; charset=utf-8"
         );
         assert_eq!(content_type("logo.png", "image/png"), "image/png");
+    }
+
+    #[test]
+    fn the_best_encoding_the_browser_accepts_comes_first() {
+        use Encoding::*;
+        let cases = [
+            ("gzip, deflate, br, zstd", vec![Brotli, Gzip, Identity]),
+            ("gzip", vec![Gzip, Identity]),
+            ("br;q=1.0, gzip;q=0.8", vec![Brotli, Gzip, Identity]),
+            ("br;q=0, gzip", vec![Gzip, Identity]),
+            ("BR", vec![Brotli, Identity]),
+            ("", vec![Identity]),
+            ("identity", vec![Identity]),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(accepted(header), expected, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn each_app_serves_its_own_routes() {
+        assert_eq!(page_for("sections/requesting"), "index.html");
+        assert_eq!(page_for("chats/919876543210"), "index.html");
+        assert_eq!(page_for("manage/users"), "manage.html");
+        assert_eq!(page_for("managers"), "index.html");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use handover_server::config::Config;
 use handover_server::startup::Application;
+use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::payloads::{inbound, text};
@@ -535,4 +536,34 @@ async fn the_export_is_the_filtered_table_as_csv_with_formulas_made_inert() {
         "Last Active in RFC 3339, UTC: {:?}",
         &dev[3]
     );
+}
+
+#[tokio::test]
+async fn the_export_downloads_whole_when_the_browser_asks_for_gzip() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    // More customers than one chunk of the file, so the body streams in parts.
+    for n in 0..2_500 {
+        app.insert_user(&format!("9198{n:08}"), "active", 0).await;
+    }
+
+    let response = app
+        .http
+        .get(app.url("/api/users/export"))
+        .header(COOKIE, &manager.cookie)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let compressed = response.bytes().await.expect("the whole body arrives");
+    let mut csv = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&compressed[..]), &mut csv)
+        .expect("a complete gzip stream");
+    let rows = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .count();
+    assert_eq!(rows, 2_500);
 }

@@ -175,3 +175,25 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
         "week-old sessions expire"
     );
 }
+
+#[tokio::test]
+async fn events_stream_at_once_to_a_browser_that_accepts_gzip() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let stream = app
+        .http
+        .get(app.url("/api/events"))
+        .header(COOKIE, &manager.cookie)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    // A compressor would hold events back until its buffer fills.
+    assert!(stream.headers().get("content-encoding").is_none());
+
+    app.webhook_ok(&text("919876543210", "wamid.1", app.now_s(), "hello"))
+        .await;
+    let events = read_events(stream, 4).await;
+    assert_eq!(events[0].2["message"]["text"], "hello");
+}

@@ -20,10 +20,19 @@ pub struct BotConfig {
     /// When agents work; `None` means always.
     #[serde(default)]
     pub business_hours: Option<BusinessHours>,
+    /// While a customer waits for an agent, still answer what an intent
+    /// recognises (otherwise the bot sends one holding message and waits).
+    #[serde(default)]
+    pub answer_while_waiting: bool,
 }
 
 fn default_threshold() -> f64 {
     0.80
+}
+
+/// The holding message of configurations saved before it existed.
+pub fn default_holding_message() -> String {
+    "Thanks for waiting: you are number {position} in the queue, and an agent will be with you shortly.".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,6 +101,10 @@ pub struct Escalation {
     pub after_fallbacks: Option<u32>,
     /// Told to the customer on escalation.
     pub message: String,
+    /// Told once to a waiting customer who writes again; `{position}`
+    /// becomes their place in the queue.
+    #[serde(default = "default_holding_message")]
+    pub holding_message: String,
     /// Told instead outside business hours (the next opening is added).
     pub after_hours_message: String,
 }
@@ -177,6 +190,11 @@ impl BotConfig {
             );
         }
         errors.text("escalation.message", &escalation.message, limits::TEXT);
+        errors.text(
+            "escalation.holding_message",
+            &escalation.holding_message,
+            limits::TEXT,
+        );
         errors.text(
             "escalation.after_hours_message",
             &escalation.after_hours_message,

@@ -21,6 +21,10 @@ pub struct ChatContext {
     pub fallbacks_in_row: u32,
     /// Now, in Unix milliseconds, for business hours.
     pub now_ms: i64,
+    /// While Requesting: the customer's place in the queue (1 = next).
+    pub queue_position: u32,
+    /// While Requesting: the holding message was already sent in this wait.
+    pub holding_sent: bool,
 }
 
 /// One customer message as the bot reads it.
@@ -29,6 +33,17 @@ pub struct CustomerMessage<'a> {
     pub text: Option<&'a str>,
     /// The id of a tapped button or list row.
     pub reply_id: Option<&'a str>,
+    /// A photo, voice note, video, document, sticker, location or contact:
+    /// nothing the bot can read as words (its `text` is only a summary).
+    pub media: bool,
+}
+
+impl CustomerMessage<'_> {
+    /// Whether WhatsApp's message type carries no words of the customer's
+    /// own (everything but text and taps on buttons or list rows).
+    pub fn is_media_type(content_type: &str) -> bool {
+        !matches!(content_type, "text" | "interactive" | "button")
+    }
 }
 
 /// Why the bot handed the chat over.
@@ -62,22 +77,30 @@ pub struct BotTurn {
     pub escalate: Option<EscalationReason>,
     /// Fallbacks in a row after this message, to store for the next one.
     pub fallbacks_in_row: u32,
+    /// This turn sent the one holding message of a wait.
+    pub held: bool,
 }
 
-/// Decides the bot's turn. Silent while an agent holds the chat; in
-/// Requesting it answers routine questions but never escalates again.
+impl BotTurn {
+    fn silent(chat: &ChatContext) -> Self {
+        BotTurn {
+            replies: Vec::new(),
+            matched: None,
+            escalate: None,
+            fallbacks_in_row: chat.fallbacks_in_row,
+            held: false,
+        }
+    }
+}
+
+/// Decides the bot's turn. Silent while an agent holds the chat; quiet
+/// while the customer waits in Requesting (see [`while_waiting`]).
 pub fn respond(config: &BotConfig, chat: ChatContext, message: CustomerMessage<'_>) -> BotTurn {
-    let silent = BotTurn {
-        replies: Vec::new(),
-        matched: None,
-        escalate: None,
-        fallbacks_in_row: chat.fallbacks_in_row,
-    };
-    let may_escalate = match chat.status {
-        Status::Intervened => return silent,
-        Status::Requesting => false,
-        Status::Active | Status::Closed => true,
-    };
+    match chat.status {
+        Status::Intervened => return BotTurn::silent(&chat),
+        Status::Requesting => return while_waiting(config, &chat, message),
+        Status::Active | Status::Closed => {}
+    }
     let text = message.text.map(matching::normalise).unwrap_or_default();
     let mut replies = Vec::new();
     if chat.greet {
@@ -93,29 +116,31 @@ pub fn respond(config: &BotConfig, chat: ChatContext, message: CustomerMessage<'
                 .iter()
                 .any(|k| matching::contains_keyword(&text, &matching::normalise(k))));
     if asks_for_person {
-        replies.push(escalation_reply(config, chat.now_ms, may_escalate));
-        let escalate = may_escalate.then_some(EscalationReason::AskedForPerson);
+        replies.push(escalation_reply(config, chat.now_ms));
         return BotTurn {
             replies,
             matched: None,
-            escalate,
+            escalate: Some(EscalationReason::AskedForPerson),
             fallbacks_in_row: 0,
+            held: false,
         };
     }
 
     match best_intent(config, &text, message.reply_id) {
         Some((intent, confidence)) => {
             replies.push(intent.reply.clone());
-            let escalate = (intent.always_escalate && may_escalate)
+            let escalate = intent
+                .always_escalate
                 .then(|| EscalationReason::Intent(intent.id.clone()));
             if escalate.is_some() {
-                replies.push(escalation_reply(config, chat.now_ms, true));
+                replies.push(escalation_reply(config, chat.now_ms));
             }
             BotTurn {
                 replies,
                 matched: Some((intent.id.clone(), confidence)),
                 escalate,
                 fallbacks_in_row: 0,
+                held: false,
             }
         }
         // A greeting alone answers a hello; it is not a failure to understand.
@@ -124,20 +149,21 @@ pub fn respond(config: &BotConfig, chat: ChatContext, message: CustomerMessage<'
             matched: None,
             escalate: None,
             fallbacks_in_row: 0,
+            held: false,
         },
         None => {
             let fallbacks = chat.fallbacks_in_row + 1;
             let limit_reached = escalation
                 .after_fallbacks
                 .is_some_and(|limit| fallbacks >= limit);
-            if limit_reached && may_escalate {
-                replies.push(escalation_reply(config, chat.now_ms, true));
-                let escalate = Some(EscalationReason::Fallbacks(fallbacks));
+            if limit_reached {
+                replies.push(escalation_reply(config, chat.now_ms));
                 return BotTurn {
                     replies,
                     matched: None,
-                    escalate,
+                    escalate: Some(EscalationReason::Fallbacks(fallbacks)),
                     fallbacks_in_row: 0,
+                    held: false,
                 };
             }
             replies.push(Reply::Text {
@@ -148,10 +174,55 @@ pub fn respond(config: &BotConfig, chat: ChatContext, message: CustomerMessage<'
                 matched: None,
                 escalate: None,
                 fallbacks_in_row: fallbacks,
+                held: false,
             }
         }
     }
 }
+
+/// The bot while a customer waits for an agent: never a fallback, never a
+/// second escalation, nothing for a photo or a voice note. The first thing
+/// the customer writes in a wait gets one holding message (their place in
+/// the queue, or when agents are back); later ones get nothing, unless the
+/// manager lets the bot answer questions it recognises meanwhile.
+fn while_waiting(config: &BotConfig, chat: &ChatContext, message: CustomerMessage<'_>) -> BotTurn {
+    let mut turn = BotTurn::silent(chat);
+    if message.media {
+        return turn;
+    }
+    if config.answer_while_waiting {
+        let text = message.text.map(matching::normalise).unwrap_or_default();
+        if let Some((intent, confidence)) = best_intent(config, &text, message.reply_id) {
+            turn.replies.push(intent.reply.clone());
+            turn.matched = Some((intent.id.clone(), confidence));
+            return turn;
+        }
+    }
+    if !chat.holding_sent {
+        turn.replies.push(holding_reply(config, chat));
+        turn.held = true;
+    }
+    turn
+}
+
+/// "You are number 3 in the queue…", or out of hours, when agents are back.
+fn holding_reply(config: &BotConfig, chat: &ChatContext) -> Reply {
+    let escalation = &config.escalation;
+    let text = match config
+        .business_hours
+        .as_ref()
+        .and_then(|hours| next_opening(hours, chat.now_ms))
+    {
+        Some(opening) => format!("{} {opening}", escalation.after_hours_message),
+        None => escalation
+            .holding_message
+            .replace(POSITION, &chat.queue_position.max(1).to_string()),
+    };
+    Reply::Text { text }
+}
+
+/// Where the holding message names the customer's place in the queue.
+pub const POSITION: &str = "{position}";
 
 /// The intent a button id names exactly, or the most confident one above
 /// the threshold.
@@ -173,6 +244,18 @@ pub fn best_intent<'c>(
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
+/// The intent closest to `text`, however far below the threshold: what the
+/// simulator shows when nothing matched.
+pub fn nearest_intent<'c>(config: &'c BotConfig, text: &str) -> Option<(&'c Intent, f64)> {
+    let text = matching::normalise(text);
+    config
+        .intents
+        .iter()
+        .map(|intent| (intent, confidence(intent, &text)))
+        .filter(|(_, confidence)| *confidence > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 /// An intent's confidence for normalised `text`.
 pub fn confidence(intent: &Intent, text: &str) -> f64 {
     if intent
@@ -190,15 +273,15 @@ pub fn confidence(intent: &Intent, text: &str) -> f64 {
 }
 
 /// "An agent will join", or, out of hours, when they will.
-fn escalation_reply(config: &BotConfig, now_ms: i64, escalating: bool) -> Reply {
+fn escalation_reply(config: &BotConfig, now_ms: i64) -> Reply {
     let escalation = &config.escalation;
-    let text = match (&config.business_hours, escalating) {
-        (_, false) => "An agent will join this chat shortly. Thank you for waiting.".to_owned(),
-        (Some(hours), true) => match next_opening(hours, now_ms) {
-            Some(opening) => format!("{} {opening}", escalation.after_hours_message),
-            None => escalation.message.clone(),
-        },
-        (None, true) => escalation.message.clone(),
+    let text = match config
+        .business_hours
+        .as_ref()
+        .and_then(|hours| next_opening(hours, now_ms))
+    {
+        Some(opening) => format!("{} {opening}", escalation.after_hours_message),
+        None => escalation.message.clone(),
     };
     Reply::Text { text }
 }
@@ -260,9 +343,11 @@ impl Default for BotConfig {
                 request_button_id: "talk_to_agent".into(),
                 after_fallbacks: Some(2),
                 message: "Thanks! I'm connecting you with an agent; someone will join this chat shortly.".into(),
+                holding_message: config::default_holding_message(),
                 after_hours_message: "Thanks! Our agents are away right now; one will reply here as soon as they are in.".into(),
             },
             business_hours: None,
+            answer_while_waiting: false,
         }
     }
 }

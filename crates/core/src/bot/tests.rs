@@ -67,6 +67,8 @@ fn chat(status: Status) -> ChatContext {
         greet: false,
         fallbacks_in_row: 0,
         now_ms: MONDAY_10_IST,
+        queue_position: 0,
+        holding_sent: false,
     }
 }
 
@@ -74,6 +76,16 @@ fn say(text: &str) -> CustomerMessage<'_> {
     CustomerMessage {
         text: Some(text),
         reply_id: None,
+        media: false,
+    }
+}
+
+/// A waiting customer, third in the queue.
+fn waiting(holding_sent: bool) -> ChatContext {
+    ChatContext {
+        queue_position: 3,
+        holding_sent,
+        ..chat(Status::Requesting)
     }
 }
 
@@ -118,6 +130,7 @@ fn a_button_id_matches_its_intent_exactly_with_full_confidence() {
         CustomerMessage {
             text: Some("Hours"),
             reply_id: Some("opening_hours"),
+            media: false,
         },
     );
     assert_eq!(turn.matched, Some(("opening_hours".to_owned(), 1.0)));
@@ -205,12 +218,14 @@ fn a_refund_always_goes_to_an_agent_but_never_twice() {
             config.escalation.message.as_str()
         ]
     );
-    let waiting = respond(&config, chat(Status::Requesting), say("refund please"));
+    let mut answering = shop();
+    answering.answer_while_waiting = true;
+    let waits = respond(&answering, waiting(true), say("refund please"));
     assert_eq!(
-        waiting.escalate, None,
-        "in Requesting the bot answers but never escalates again"
+        waits.escalate, None,
+        "in Requesting the bot may answer but never escalates again"
     );
-    assert_eq!(texts(&waiting), ["I'm sorry to hear that."]);
+    assert_eq!(texts(&waits), ["I'm sorry to hear that."]);
 }
 
 #[test]
@@ -224,6 +239,7 @@ fn asking_for_a_person_escalates_by_words_or_by_the_button() {
             CustomerMessage {
                 text: Some("Talk to an agent"),
                 reply_id: Some("talk_to_agent"),
+                media: false,
             },
             true,
         ),
@@ -234,11 +250,11 @@ fn asking_for_a_person_escalates_by_words_or_by_the_button() {
         let turn = respond(&config, chat(Status::Active), message);
         assert_eq!(turn.escalate.is_some(), escalates, "{message:?}");
     }
-    let waiting = respond(&config, chat(Status::Requesting), say("agent?"));
-    assert_eq!(waiting.escalate, None);
+    let waits = respond(&config, waiting(false), say("agent?"));
+    assert_eq!(waits.escalate, None);
     assert_eq!(
-        texts(&waiting),
-        ["An agent will join this chat shortly. Thank you for waiting."]
+        texts(&waits),
+        ["Thanks for waiting: you are number 3 in the queue, and an agent will be with you shortly."]
     );
     let mut off = shop();
     off.escalation.on_request = false;
@@ -392,4 +408,109 @@ fn unknown_fields_in_an_imported_document_are_refused_by_name() {
     json["welcom"] = serde_json::json!("typo");
     let error = serde_json::from_value::<BotConfig>(json).unwrap_err();
     assert!(error.to_string().contains("welcom"), "{error}");
+}
+
+#[test]
+fn a_waiting_customer_gets_one_holding_message_and_never_a_fallback() {
+    let config = shop();
+    let first = respond(&config, waiting(false), say("hello?? is anyone there"));
+    assert_eq!(
+        texts(&first),
+        ["Thanks for waiting: you are number 3 in the queue, and an agent will be with you shortly."]
+    );
+    assert!(first.held);
+    assert_eq!((first.escalate, first.fallbacks_in_row), (None, 0));
+
+    for later in ["hello??", "where is my order", "agent", "blorp"] {
+        let turn = respond(&config, waiting(true), say(later));
+        assert!(turn.replies.is_empty(), "{later}: {:?}", turn.replies);
+        assert!(!turn.held);
+    }
+}
+
+#[test]
+fn a_waiting_customer_who_sends_media_gets_nothing() {
+    let config = shop();
+    for summary in [
+        "[Image] Photo of the crushed box",
+        "[Voice message]",
+        "[Document] invoice.pdf",
+        "Location: 12.97, 77.59",
+    ] {
+        let photo = CustomerMessage {
+            text: Some(summary),
+            reply_id: None,
+            media: true,
+        };
+        let turn = respond(&config, waiting(false), photo);
+        assert!(turn.replies.is_empty(), "{summary}");
+        assert!(!turn.held, "the holding message is kept for words");
+    }
+}
+
+#[test]
+fn media_types_are_told_apart_from_words() {
+    for media in [
+        "image",
+        "audio",
+        "video",
+        "document",
+        "sticker",
+        "location",
+        "contacts",
+        "unsupported",
+    ] {
+        assert!(CustomerMessage::is_media_type(media), "{media}");
+    }
+    for words in ["text", "interactive", "button"] {
+        assert!(!CustomerMessage::is_media_type(words), "{words}");
+    }
+}
+
+#[test]
+fn out_of_hours_the_holding_message_says_when_agents_are_back() {
+    let mut config = shop();
+    config.business_hours = Some(BusinessHours {
+        utc_offset_minutes: 330,
+        days: vec![1, 2, 3, 4, 5],
+        opens: "09:00".into(),
+        closes: "18:00".into(),
+    });
+    let saturday = ChatContext {
+        now_ms: MONDAY_10_IST + 5 * 24 * 3_600_000,
+        ..waiting(false)
+    };
+    let turn = respond(&config, saturday, say("hello?"));
+    assert_eq!(
+        texts(&turn),
+        [format!(
+            "{} We are back on Monday at 09:00.",
+            config.escalation.after_hours_message
+        )
+        .as_str()]
+    );
+}
+
+#[test]
+fn a_manager_may_let_the_bot_answer_known_questions_while_a_customer_waits() {
+    let mut config = shop();
+    let quiet = respond(&config, waiting(true), say("where is my order"));
+    assert!(quiet.replies.is_empty(), "off by default");
+    config.answer_while_waiting = true;
+    let answered = respond(&config, waiting(true), say("where is my order"));
+    assert_eq!(texts(&answered), ["Track it at shop.example/track."]);
+    let unknown = respond(&config, waiting(true), say("blorp"));
+    assert!(unknown.replies.is_empty(), "still never a fallback");
+}
+
+#[test]
+fn the_nearest_intent_is_named_even_below_the_threshold() {
+    let config = shop();
+    let (intent, confidence) = nearest_intent(&config, "where is my parcel").expect("an intent");
+    assert_eq!(intent.id, "track_order");
+    assert!(
+        confidence < config.threshold && confidence > 0.3,
+        "{confidence}"
+    );
+    assert!(nearest_intent(&BotConfig::default(), "anything").is_none());
 }

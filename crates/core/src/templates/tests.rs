@@ -46,11 +46,12 @@ fn parameters_are_counted_and_must_be_numbered_without_gaps() {
 #[test]
 fn every_limit_is_checked_and_named_by_its_field() {
     type Change = fn(&mut TemplateDraft);
-    let cases: [(Change, &str); 14] = [
+    let cases: [(Change, &str); 15] = [
         (|d| d.name = "Order Shipped".into(), "name"),
         (|d| d.name = String::new(), "name"),
         (|d| d.language = "english".into(), "language"),
         (|d| d.language = "en_us".into(), "language"),
+        (|d| d.language = "xx".into(), "language"),
         (|d| d.body = "x".repeat(limits::BODY + 1), "body"),
         (|d| d.body = "  ".into(), "body"),
         (|d| d.body = "Hi {{2}}".into(), "body"),

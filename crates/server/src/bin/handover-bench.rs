@@ -15,7 +15,7 @@ use handover_server::realtime::EventHub;
 use handover_server::store::imports::{self, NewImport};
 use handover_server::store::users::{ListFilter, Listing};
 use handover_server::store::users_table::{self, TableFilter};
-use handover_server::store::{messages, sections, users};
+use handover_server::store::{messages, search, sections, users};
 use handover_server::time::{now_ms, Clock, WINDOW_MS};
 
 #[tokio::main]
@@ -117,16 +117,45 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(
         "thread, newest page (50)",
         time(50, || async {
-            messages::thread(&pool, &some_user, None, 50).await.unwrap();
+            messages::thread(&pool, &some_user, messages::ThreadPage::Before(None), 50)
+                .await
+                .unwrap();
         })
         .await,
     );
+    search_figures(&pool, now).await;
     users_table_figures(&pool, now).await;
     import_figures(&url, now).await?;
     drop(conn);
     pool.close().await;
     std::fs::remove_dir_all(&folder)?;
     Ok(())
+}
+
+/// `GET /api/search` over everyone: names, runs of digits, and words of
+/// customers' messages, rare and common.
+async fn search_figures(pool: &sqlx::SqlitePool, now: i64) {
+    let cases = [
+        ("search: a name", "Customer 4242"),
+        ("search: digits of a number", "00424"),
+        ("search: a local number, spaced", "0 100 004 242"),
+        ("search: rare words (an invoice)", "INV-4242008"),
+        ("search: an order number", "order 4242"),
+        ("search: a common word (1 in 12)", "crushed"),
+        ("search: a prefix of a common word", "wilt"),
+        ("search: a common word being typed", "crushe"),
+        ("search: two common words", "deliver kochi"),
+    ];
+    println!();
+    for (name, query) in cases {
+        let terms = search::SearchTerms::parse(query).expect("a searchable query");
+        let found = search::search(pool, &terms, 20, now).await.unwrap();
+        let figures = time(50, || async {
+            search::search(pool, &terms, 20, now).await.unwrap();
+        })
+        .await;
+        report(&format!("{name} ({})", found.items.len()), figures);
+    }
 }
 
 /// The managers' users table at full size: pages under each filter, a
@@ -285,7 +314,16 @@ async fn seed(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
          INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
          SELECT 910000000000 + i / ?2, CASE i % 2 WHEN 0 THEN 'in' ELSE 'out' END,
-                CASE i % 2 WHEN 0 THEN 'user' ELSE 'bot' END, 'session', 'text', 'Message ' || i, ?3, ?3
+                CASE i % 2 WHEN 0 THEN 'user' ELSE 'bot' END, 'session', 'text',
+                CASE i % 12
+                    WHEN 0 THEN 'Where is my order ' || (i % 200000) || '?'
+                    WHEN 2 THEN 'The box arrived crushed and the flowers are wilted'
+                    WHEN 4 THEN 'Can I change the delivery address to ' || (i % 5000) || ' MG Road'
+                    WHEN 6 THEN 'Do you deliver to Kochi on Sunday'
+                    WHEN 8 THEN 'I want a refund for invoice INV-' || i
+                    WHEN 10 THEN 'hello?? is anyone there'
+                    ELSE 'Thanks! We will get back to you shortly.'
+                END, ?3, ?3
          FROM n",
     )
     .bind(user_count * per_user)

@@ -3,7 +3,7 @@
 //! memory), with cells that a spreadsheet would run as a formula made inert.
 
 use axum::body::{Body, Bytes};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use handover_core::api::UserProfile;
 use sqlx::SqlitePool;
 
@@ -94,7 +94,9 @@ enum Next {
 
 /// The file as a stream of chunks: the header, then a chunk per page.
 /// A database failure midway aborts the download, so that a cut file is
-/// never taken for a whole one.
+/// never taken for a whole one. The stream is fused: a compression layer
+/// polls a body once more after its end, which an unfused `unfold` answers
+/// with a panic.
 pub fn stream(
     pool: SqlitePool,
     filter: TableFilter,
@@ -131,6 +133,7 @@ pub fn stream(
             }
         }
     })
+    .fuse()
 }
 
 /// The response body of an export.

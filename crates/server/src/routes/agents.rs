@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::{Agent, AgentChanges, NewAgent};
+use handover_core::api::{Agent, AgentChanges, NewAgent, TeamMember};
 use handover_core::AgentId;
 
 use super::extract::JsonBody;
@@ -13,11 +13,21 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
+/// Everyone, with who is online now (a dashboard open).
 pub async fn list(
     _agent: CurrentAgent,
     State(state): State<AppState>,
-) -> Result<Json<Vec<Agent>>, ApiError> {
-    Ok(Json(store::agents::list(&state.db.pool).await?))
+) -> Result<Json<Vec<TeamMember>>, ApiError> {
+    let agents = store::agents::list(&state.db.pool).await?;
+    Ok(Json(
+        agents
+            .into_iter()
+            .map(|agent| TeamMember {
+                online: state.events.is_online(agent.id),
+                agent,
+            })
+            .collect(),
+    ))
 }
 
 pub async fn create(

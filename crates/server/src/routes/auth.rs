@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
-use handover_core::api::{Agent, LoginRequest};
+use handover_core::api::{Agent, LoginRequest, SessionInfo};
 
 use super::extract::JsonBody;
 use crate::auth::{password, session, CurrentAgent};
@@ -72,4 +72,16 @@ pub async fn logout(
 
 pub async fn me(CurrentAgent(agent): CurrentAgent) -> Json<Agent> {
     Json(agent)
+}
+
+/// Who is signed in, if anyone: the app asks this at start, so a visitor
+/// who is not signed in gets an answer rather than an error.
+pub async fn session(
+    signed_in: Result<CurrentAgent, ApiError>,
+) -> Result<Json<SessionInfo>, ApiError> {
+    match signed_in {
+        Ok(CurrentAgent(agent)) => Ok(Json(SessionInfo { agent: Some(agent) })),
+        Err(ApiError::Unauthorized(_)) => Ok(Json(SessionInfo { agent: None })),
+        Err(other) => Err(other),
+    }
 }

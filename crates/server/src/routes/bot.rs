@@ -159,6 +159,9 @@ pub async fn simulate(
         greet: true,
         fallbacks_in_row: 0,
         now_ms: state.clock.now_ms(),
+        // The simulated customer waits alone.
+        queue_position: 1,
+        holding_sent: false,
     };
     let turns = simulation
         .messages
@@ -167,16 +170,25 @@ pub async fn simulate(
             let said = CustomerMessage {
                 text: message.text.as_deref(),
                 reply_id: message.reply_id.as_deref(),
+                media: false,
             };
             let turn = bot::respond(&config, chat, said);
             if turn.escalate.is_some() {
                 chat.status = Status::Requesting;
+                chat.holding_sent = false;
             }
+            chat.holding_sent |= turn.held;
             chat.greet = false;
             chat.fallbacks_in_row = turn.fallbacks_in_row;
+            let nearest = match (&turn.matched, &message.text) {
+                (None, Some(text)) => bot::nearest_intent(&config, text),
+                _ => None,
+            };
             SimulatedTurn {
                 intent: turn.matched.as_ref().map(|(intent, _)| intent.clone()),
                 confidence: turn.matched.as_ref().map(|(_, confidence)| *confidence),
+                nearest_intent: nearest.map(|(intent, _)| intent.id.clone()),
+                nearest_confidence: nearest.map(|(_, confidence)| confidence),
                 escalation: turn.escalate.as_ref().map(|reason| reason.describe()),
                 replies: turn.replies,
                 status: chat.status,

@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 
 use super::extract::QueryParams;
@@ -28,7 +28,7 @@ pub struct Resume {
 }
 
 pub async fn stream(
-    _agent: CurrentAgent,
+    CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
     headers: HeaderMap,
     QueryParams(resume): QueryParams<Resume>,
@@ -44,29 +44,40 @@ pub async fn stream(
         None => events::latest(&state.db.pool).await?,
     };
     let pool = state.db.pool.clone();
-    let start = (last_sent, VecDeque::<(i64, String)>::new(), commits);
-    let events = stream::unfold(start, move |(mut last_sent, mut queue, mut commits)| {
-        let pool = pool.clone();
-        async move {
-            loop {
-                if let Some((id, payload)) = queue.pop_front() {
-                    last_sent = id;
-                    return Some((Ok(to_sse(id, &payload)), (last_sent, queue, commits)));
-                }
-                match events::after(&pool, last_sent, 200).await {
-                    Ok(found) if !found.is_empty() => queue.extend(found),
-                    Ok(_) => {
-                        // Nothing new: wait for the next commit (or the hub closing).
-                        commits.changed().await.ok()?;
+    // The agent is online for as long as the stream lives.
+    let online = state.events.online(agent.id);
+    let start = (last_sent, VecDeque::<(i64, String)>::new(), commits, online);
+    let events = stream::unfold(
+        start,
+        move |(mut last_sent, mut queue, mut commits, online)| {
+            let pool = pool.clone();
+            async move {
+                loop {
+                    if let Some((id, payload)) = queue.pop_front() {
+                        last_sent = id;
+                        return Some((
+                            Ok(to_sse(id, &payload)),
+                            (last_sent, queue, commits, online),
+                        ));
                     }
-                    Err(error) => {
-                        tracing::warn!(%error, "could not read events; retrying");
-                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    match events::after(&pool, last_sent, 200).await {
+                        Ok(found) if !found.is_empty() => queue.extend(found),
+                        Ok(_) => {
+                            // Nothing new: wait for the next commit (or the hub closing).
+                            commits.changed().await.ok()?;
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "could not read events; retrying");
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                        }
                     }
                 }
             }
-        }
-    });
+        },
+    )
+    // Ended streams may be polled again (by compression, for one); a fused
+    // stream answers "ended" instead of panicking.
+    .fuse();
     Ok(Sse::new(events).keep_alive(
         KeepAlive::new()
             .interval(Duration::from_secs(15))

@@ -11,6 +11,7 @@ mod extract;
 mod health;
 mod openapi;
 mod sandbox;
+mod search;
 mod sections;
 mod tags;
 mod templates;
@@ -32,8 +33,10 @@ use crate::web_assets;
 pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/login"),
     ("post", "/api/auth/logout"),
+    ("get", "/api/auth/session"),
     ("get", "/api/me"),
     ("get", "/api/sections"),
+    ("get", "/api/search"),
     ("get", "/api/users"),
     ("get", "/api/users/table"),
     ("get", "/api/users/facets"),
@@ -107,8 +110,10 @@ fn api_router() -> Router<AppState> {
     Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/session", get(auth::session))
         .route("/me", get(auth::me))
         .route("/sections", get(sections::counts))
+        .route("/search", get(search::search))
         .route("/users", get(users::list))
         .route("/users/table", get(contacts::table))
         .route("/users/facets", get(contacts::facets))

@@ -17,7 +17,7 @@ use crate::lifecycle::{self, ChangedBy};
 use crate::outbound;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::messages::{self, Outbound};
+use crate::store::messages::{self, Outbound, ThreadPage};
 use crate::store::users::{self, ListFilter, Listing};
 use crate::store::{agents, templates};
 
@@ -34,12 +34,14 @@ pub struct ListQuery {
     q: Option<String>,
     source: Option<String>,
     tag: Option<String>,
+    /// Only the chats the signed-in agent holds.
+    mine: Option<bool>,
     cursor: Option<String>,
     limit: Option<u32>,
 }
 
 pub async fn list(
-    _agent: CurrentAgent,
+    CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Page<UserSummary>>, ApiError> {
@@ -48,6 +50,7 @@ pub async fn list(
         query: query.q,
         source: query.source.filter(|s| !s.is_empty()),
         tag: query.tag.filter(|s| !s.is_empty()),
+        holder: query.mine.unwrap_or(false).then_some(agent.id),
     };
     let page = users::list(
         &state.db.pool,
@@ -76,6 +79,8 @@ pub async fn profile(
 #[derive(Deserialize)]
 pub struct ThreadQuery {
     before: Option<i64>,
+    /// Messages after this id, oldest first (reading down from an older one).
+    after: Option<i64>,
     limit: Option<u32>,
 }
 
@@ -89,14 +94,18 @@ pub async fn thread(
     let mut conn = state.db.pool.acquire().await?;
     users::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?;
     drop(conn);
+    let page = match (query.before, query.after) {
+        (before, None) => ThreadPage::Before(before),
+        (None, Some(after)) => ThreadPage::After(after),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "invalid_page",
+                "Give before or after, not both.",
+            ))
+        }
+    };
     Ok(Json(
-        messages::thread(
-            &state.db.pool,
-            &wa_id,
-            query.before,
-            query.limit.unwrap_or(50),
-        )
-        .await?,
+        messages::thread(&state.db.pool, &wa_id, page, query.limit.unwrap_or(50)).await?,
     ))
 }
 

@@ -88,30 +88,47 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Messag
         .map(|row| row.map(Message::from))
 }
 
-/// A page of a thread, oldest first within the page; `before` is the id of
-/// the oldest message already shown.
+/// Where a page of a thread starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadPage {
+    /// The newest messages, or those before this id (the oldest on screen):
+    /// the page's cursor continues further back.
+    Before(Option<i64>),
+    /// The messages after this id (the newest on screen), for a thread
+    /// opened at an older message: the cursor continues forward.
+    After(i64),
+}
+
+/// A page of a thread, oldest first within the page.
 pub async fn thread(
     pool: &SqlitePool,
     wa_id: &WaId,
-    before: Option<i64>,
+    page: ThreadPage,
     limit: u32,
 ) -> Result<Page<Message>, ApiError> {
     let limit = limit.clamp(1, 200);
+    let (condition, order, from) = match page {
+        ThreadPage::Before(before) => ("m.id < ?2", "DESC", before.unwrap_or(i64::MAX)),
+        ThreadPage::After(after) => ("m.id > ?2", "ASC", after),
+    };
     let mut rows: Vec<MessageRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE m.wa_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3"
+        "{SELECT} WHERE m.wa_id = ?1 AND {condition} ORDER BY m.id {order} LIMIT ?3"
     ))
     .bind(wa_id.as_str())
-    .bind(before.unwrap_or(i64::MAX))
+    .bind(from)
     .bind(i64::from(limit) + 1)
     .fetch_all(pool)
     .await?;
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    rows.reverse();
-    let next_cursor = rows
-        .first()
-        .filter(|_| has_more)
-        .map(|row| row.id.to_string());
+    if matches!(page, ThreadPage::Before(_)) {
+        rows.reverse();
+    }
+    let edge = match page {
+        ThreadPage::Before(_) => rows.first(),
+        ThreadPage::After(_) => rows.last(),
+    };
+    let next_cursor = edge.filter(|_| has_more).map(|row| row.id.to_string());
     Ok(Page {
         items: rows.into_iter().map(Message::from).collect(),
         next_cursor,
@@ -205,12 +222,11 @@ pub async fn queue_outbound(
     } else {
         "session_messages"
     };
+    // The chat list previews what the customer wrote last, never our replies.
     sqlx::query(&format!(
-        "UPDATE users SET {counter} = {counter} + 1, last_message_preview = COALESCE(?2, last_message_preview)
-         WHERE wa_id = ?1"
+        "UPDATE users SET {counter} = {counter} + 1 WHERE wa_id = ?1"
     ))
     .bind(message.wa_id.as_str())
-    .bind(message.text)
     .execute(conn)
     .await?;
     Ok(id)

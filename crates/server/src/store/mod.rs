@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod events;
 pub mod imports;
 pub mod messages;
+pub mod search;
 pub mod sections;
 pub mod tags;
 pub mod templates;

@@ -13,7 +13,7 @@ pub(super) struct UserRow {
     name: String,
     status: String,
     pub(super) last_active_at: Option<i64>,
-    window_expires_at: Option<i64>,
+    pub(super) window_expires_at: Option<i64>,
     template_messages: i64,
     session_messages: i64,
     unresolved_queries: i64,
@@ -23,16 +23,27 @@ pub(super) struct UserRow {
     assigned_agent_name: Option<String>,
     last_message_preview: Option<String>,
     attributes: Option<String>,
+    status_changed_at: i64,
+}
+
+impl UserRow {
+    /// Where this customer is listed at `now`.
+    pub(super) fn section(&self, now: i64) -> handover_core::Section {
+        handover_core::Section::of(
+            status_of(&self.status),
+            self.window_expires_at.unwrap_or(0) > now,
+        )
+    }
 }
 
 pub(super) const SELECT: &str =
     "SELECT u.wa_id, u.name, u.status, u.last_active_at, u.window_expires_at,
         u.template_messages, u.session_messages, u.unresolved_queries, u.source,
         u.first_message_tag, u.assigned_agent_id, a.name AS assigned_agent_name,
-        u.last_message_preview, u.attributes
+        u.last_message_preview, u.attributes, u.status_changed_at
     FROM users u LEFT JOIN agents a ON a.id = u.assigned_agent_id";
 
-fn status_of(text: &str) -> Status {
+pub(super) fn status_of(text: &str) -> Status {
     // The CHECK constraint admits only the four names.
     text.parse().unwrap_or(Status::Active)
 }
@@ -42,8 +53,13 @@ fn time_of(ms: Option<i64>) -> Option<String> {
 }
 
 impl UserRow {
-    fn wa_id(&self) -> WaId {
+    pub(super) fn wa_id(&self) -> WaId {
         super::stored_wa_id(&self.wa_id)
+    }
+
+    /// When a waiting customer entered the queue.
+    fn waiting_since(&self) -> Option<String> {
+        (status_of(&self.status) == Status::Requesting).then(|| rfc3339(self.status_changed_at))
     }
 
     fn agent(&self) -> Option<AgentRef> {
@@ -60,6 +76,7 @@ impl UserRow {
             status: status_of(&self.status),
             last_active_at: time_of(self.last_active_at),
             window_open: self.window_expires_at.unwrap_or(0) > now,
+            waiting_since: self.waiting_since(),
             window_expires_at: time_of(self.window_expires_at),
             template_messages: self.template_messages.max(0) as u64,
             session_messages: self.session_messages.max(0) as u64,
@@ -75,10 +92,11 @@ impl UserRow {
         }
     }
 
-    fn into_summary(self) -> UserSummary {
+    pub(super) fn into_summary(self) -> UserSummary {
         UserSummary {
             wa_id: self.wa_id(),
             assigned_agent: self.agent(),
+            waiting_since: self.waiting_since(),
             status: status_of(&self.status),
             last_active_at: time_of(self.last_active_at),
             window_expires_at: time_of(self.window_expires_at),
@@ -167,6 +185,62 @@ pub async fn fill_empty_name(
     Ok(())
 }
 
+/// What the bot remembers of a chat between two customer messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BotMemory {
+    pub fallbacks_in_row: u32,
+    /// The holding message of the current wait in Requesting went out.
+    pub holding_sent: bool,
+}
+
+pub async fn bot_memory(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+) -> Result<BotMemory, sqlx::Error> {
+    let (fallbacks, holding_sent): (i64, bool) =
+        sqlx::query_as("SELECT bot_fallbacks, bot_holding_sent FROM users WHERE wa_id = ?1")
+            .bind(wa_id.as_str())
+            .fetch_one(conn)
+            .await?;
+    Ok(BotMemory {
+        fallbacks_in_row: u32::try_from(fallbacks).unwrap_or(0),
+        holding_sent,
+    })
+}
+
+pub async fn remember(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    memory: BotMemory,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET bot_fallbacks = ?2, bot_holding_sent = ?3 WHERE wa_id = ?1")
+        .bind(wa_id.as_str())
+        .bind(i64::from(memory.fallbacks_in_row))
+        .bind(memory.holding_sent)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A waiting customer's place in the queue: 1 + everyone still waiting
+/// (window open) who entered Requesting before them.
+pub async fn queue_position(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    now: i64,
+) -> Result<u32, sqlx::Error> {
+    let (ahead,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM users u, users me
+         WHERE me.wa_id = ?1 AND u.status = 'requesting' AND u.window_expires_at > ?2
+           AND (u.status_changed_at, u.wa_id) < (me.status_changed_at, me.wa_id)",
+    )
+    .bind(wa_id.as_str())
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(ahead).unwrap_or(u32::MAX - 1) + 1)
+}
+
 /// Which users a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
@@ -199,10 +273,24 @@ pub struct ListFilter {
     pub query: Option<String>,
     pub source: Option<String>,
     pub tag: Option<String>,
+    /// Only the chats this agent holds.
+    pub holder: Option<AgentId>,
 }
 
-/// Newest window first; pages continue strictly after the cursor
-/// `"<window_expires_at>:<wa_id>"`, so no page is skipped or repeated.
+impl Listing {
+    /// The column a list is ordered by, and whether oldest first. The
+    /// Requesting queue is served longest-waiting first; every other list
+    /// shows the newest window first.
+    fn order(self) -> (&'static str, bool) {
+        match self {
+            Listing::Section(Status::Requesting) => ("u.status_changed_at", true),
+            _ => ("u.window_expires_at", false),
+        }
+    }
+}
+
+/// One page of a list, in [`Listing::order`]; pages continue strictly after
+/// the cursor `"<order value>:<wa_id>"`, so no page is skipped or repeated.
 pub async fn list(
     pool: &SqlitePool,
     listing: Listing,
@@ -225,18 +313,19 @@ pub async fn list(
         Listing::Section(status) => Some(status.as_str()),
         Listing::History | Listing::All => None,
     };
-    let (after_window, after_wa_id) = after.unwrap_or_default();
+    let (after_key, after_wa_id) = after.unwrap_or_default();
     let limit = limit.clamp(1, 200);
     let rows: Vec<UserRow> = sqlx::query_as(&sql)
         .bind(status)
         .bind(now)
-        .bind(after_window)
+        .bind(after_key)
         .bind(after_wa_id)
         .bind(query.map(escape_like))
         .bind(query.map(|q| escape_like(q.trim_start_matches('+'))))
         .bind(filter.source.as_deref())
         .bind(filter.tag.as_deref())
         .bind(i64::from(limit) + 1)
+        .bind(filter.holder.map(|agent| agent.0))
         .fetch_all(pool)
         .await?;
     // One row more than the page was fetched, to know whether another exists.
@@ -244,11 +333,11 @@ pub async fn list(
     let mut next_cursor = None;
     let mut items = Vec::with_capacity(limit as usize);
     for row in rows.into_iter().take(limit as usize) {
-        next_cursor = Some(format!(
-            "{}:{}",
-            row.window_expires_at.unwrap_or(0),
-            row.wa_id
-        ));
+        let key = match listing.order() {
+            ("u.status_changed_at", _) => row.status_changed_at,
+            _ => row.window_expires_at.unwrap_or(0),
+        };
+        next_cursor = Some(format!("{key}:{}", row.wa_id));
         items.push(row.into_summary());
     }
     Ok(Page {
@@ -258,30 +347,45 @@ pub async fn list(
 }
 
 /// The list query. Each clause is present only when used, so SQLite can walk
-/// the index (status, window_expires_at, wa_id) or (window_expires_at, wa_id)
-/// backwards from the cursor instead of scanning.
+/// the index (status, window_expires_at, wa_id), (status, status_changed_at,
+/// wa_id) or (window_expires_at, wa_id) from the cursor instead of scanning.
 fn list_sql(listing: Listing, after: bool, query: bool, filter: &ListFilter) -> String {
+    let (key, oldest_first) = listing.order();
+    let (compare, direction) = if oldest_first {
+        (">", "ASC")
+    } else {
+        ("<", "DESC")
+    };
     let mut clauses = vec![match listing {
-        Listing::Section(_) => "u.status = ?1 AND u.window_expires_at > ?2",
-        Listing::History => "u.window_expires_at <= ?2",
-        Listing::All => "1 = 1",
+        // The queue walks users_by_queue in order; the window is checked on
+        // the way (the `+` keeps SQLite from the window's index and a sort).
+        Listing::Section(Status::Requesting) => {
+            "u.status = ?1 AND +u.window_expires_at > ?2".to_owned()
+        }
+        Listing::Section(_) => "u.status = ?1 AND u.window_expires_at > ?2".to_owned(),
+        Listing::History => "u.window_expires_at <= ?2".to_owned(),
+        Listing::All => "1 = 1".to_owned(),
     }];
     if after {
-        clauses.push("(u.window_expires_at, u.wa_id) < (?3, ?4)");
+        clauses.push(format!("({key}, u.wa_id) {compare} (?3, ?4)"));
     }
     if query {
         clauses.push(
-            "(u.name LIKE '%' || ?5 || '%' ESCAPE '\\' OR u.wa_id LIKE ?6 || '%' ESCAPE '\\')",
+            "(u.name LIKE '%' || ?5 || '%' ESCAPE '\\' OR u.wa_id LIKE ?6 || '%' ESCAPE '\\')"
+                .to_owned(),
         );
     }
     if filter.source.is_some() {
-        clauses.push("u.source = ?7");
+        clauses.push("u.source = ?7".to_owned());
     }
     if filter.tag.is_some() {
-        clauses.push("u.first_message_tag = ?8");
+        clauses.push("u.first_message_tag = ?8".to_owned());
+    }
+    if filter.holder.is_some() {
+        clauses.push("u.assigned_agent_id = ?10".to_owned());
     }
     format!(
-        "{SELECT} WHERE {} ORDER BY u.window_expires_at DESC, u.wa_id DESC LIMIT ?9",
+        "{SELECT} WHERE {} ORDER BY {key} {direction}, u.wa_id {direction} LIMIT ?9",
         clauses.join(" AND ")
     )
 }
@@ -314,7 +418,11 @@ mod tests {
     async fn section_and_history_pages_walk_an_index_and_never_scan_or_sort() {
         let pool = crate::db::connect("sqlite::memory:").await.unwrap();
         let none = ListFilter::default();
-        for listing in [Listing::Section(Status::Requesting), Listing::History] {
+        for listing in [
+            Listing::Section(Status::Active),
+            Listing::Section(Status::Requesting),
+            Listing::History,
+        ] {
             for after in [false, true] {
                 let steps = query_plan(&pool, &list_sql(listing, after, false, &none)).await;
                 let users = steps

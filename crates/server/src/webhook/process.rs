@@ -141,6 +141,7 @@ async fn inbound(
     let said = CustomerMessage {
         text: message.text.as_deref(),
         reply_id: message.reply_id.as_deref(),
+        media: CustomerMessage::is_media_type(&message.content_type),
     };
     // New customers are greeted, and so are those coming back after a Resolve.
     let turn = bot::turn(

@@ -1,0 +1,199 @@
+//! The signed-in app: the top bar (sections with live counts, the Manage
+//! menu, alerts, who is signed in) over the screen the URL names (the
+//! app's routes, given as children). The shell keeps the inbox live for
+//! every screen: counts, announcements and the tab title follow the
+//! server's events wherever the agent is.
+
+use std::time::Duration;
+
+use handover_core::api::{Agent, Event};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::alerts::AlertSettings;
+use crate::components::{ManageMenu, SectionTabs, ShortcutsHelp};
+use crate::inbox::Inbox;
+use crate::places;
+use crate::workspace::Workspace;
+use crate::{api, clock, live};
+
+/// How often relative times ("5m", "3h 10m left") are refreshed.
+const TICK: Duration = Duration::from_secs(30);
+
+#[component]
+pub fn Shell(
+    /// The signed-in agent or manager.
+    agent: Agent,
+    /// Called after signing out, or when the session has ended.
+    on_signed_out: Callback<()>,
+    /// The app's routes: the screen below the top bar.
+    children: Children,
+) -> impl IntoView {
+    let inbox = RwSignal::new(Inbox::new(agent.id));
+    let now_ms = RwSignal::new(clock::now_ms());
+    if let Ok(handle) = set_interval_with_handle(move || now_ms.set(clock::now_ms()), TICK) {
+        on_cleanup(move || handle.clear());
+    }
+    let demo = LocalResource::new(api::fetch_demo);
+    let demo = Signal::derive(move || matches!(demo.get(), Some(Ok(status)) if status.enabled));
+    let help = RwSignal::new(false);
+    provide_context(Workspace {
+        agent: StoredValue::new(agent.clone()),
+        inbox,
+        now_ms,
+        demo,
+        help,
+    });
+
+    // Counts, then live events; a customer who starts waiting is announced.
+    let connected = RwSignal::new(false);
+    let sections = LocalResource::new(api::fetch_sections);
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| match sections.get() {
+        Some(Ok(counts)) => inbox.update(|inbox| {
+            inbox.apply(&Event::Sections { counts }, clock::parse_ms);
+        }),
+        Some(Err(error)) if error.is_unauthorized() => on_signed_out.run(()),
+        Some(Err(error)) => problem.set(Some(error.to_string())),
+        None => {}
+    });
+    let alerts = AlertSettings::load();
+    let announcement = RwSignal::new(String::new());
+    let on_event = move |event: Event| {
+        if let Some(waiting) = inbox
+            .try_update(|inbox| inbox.apply(&event, clock::parse_ms))
+            .flatten()
+        {
+            announcement.set(format!("{} is waiting for an agent.", waiting.name));
+            alerts.announce(&waiting);
+        }
+    };
+    let stream = StoredValue::new_local(live::connect(on_event, connected));
+    on_cleanup(move || stream.dispose());
+
+    // The browser tab says how many customers wait, so it can be seen from
+    // another tab.
+    let waiting = Memo::new(move |_| inbox.with(|inbox| inbox.counts().map(|c| c.requesting)));
+    Effect::new(move |_| document().set_title(&title(waiting.get())));
+    on_cleanup(|| document().set_title("Handover"));
+
+    // The tab on show: the section of the list, on the inbox's screens.
+    let location = use_location();
+    let on_show = Signal::derive(move || {
+        let path = location.pathname.get();
+        if path.starts_with("/sections/") || path.starts_with("/chats/") {
+            Some(inbox.with(|inbox| inbox.list().section))
+        } else {
+            None
+        }
+    });
+    let counts = Signal::derive(move || inbox.with(|inbox| inbox.counts()));
+    let sign_out = Action::new_local(|_: &()| api::logout());
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            on_signed_out.run(());
+        }
+    });
+    let is_manager = agent.role == handover_core::Role::Manager;
+
+    view! {
+        <div class="shell">
+            <header class="top-bar">
+                <a class="brand" href=places::home() rel=places::rel(&places::home()) aria-label="Handover: the waiting customers">
+                    <span class="brand-mark" aria-hidden="true">"H"</span>
+                    <span class="brand-name">"Handover"</span>
+                </a>
+                <SectionTabs counts selected=on_show />
+                <ManageMenu is_manager />
+                <div class="me">
+                    <span
+                        class="live-indicator"
+                        class:down=move || !connected.get()
+                        role="status"
+                        title=move || if connected.get() { "Live updates are on" } else { "Live updates are reconnecting…" }
+                    >
+                        <span class="live-text">{move || if connected.get() { "Live" } else { "Reconnecting…" }}</span>
+                    </span>
+                    <button
+                        type="button"
+                        class="button-quiet toggle"
+                        aria-pressed=move || alerts.notify.get().to_string()
+                        title="Browser notifications when a customer starts waiting"
+                        on:click=move |_| alerts.toggle_notifications()
+                    >
+                        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path d="M6 16V10a6 6 0 1 1 12 0v6l2 2H4z" />
+                            <path d="M10 20a2 2 0 0 0 4 0" />
+                            <line class="off-slash" x1="3" y1="3" x2="21" y2="21" />
+                        </svg>
+                        <span class="sr-only">{move || if alerts.notify.get() { "Notifications on" } else { "Notifications off" }}</span>
+                    </button>
+                    <button
+                        type="button"
+                        class="button-quiet toggle"
+                        aria-pressed=move || alerts.sound.get().to_string()
+                        title="A short sound when a customer starts waiting"
+                        on:click=move |_| alerts.sound.update(|on| *on = !*on)
+                    >
+                        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path d="M4 9h4l5-4v14l-5-4H4z" />
+                            <path d="M16.5 8.5a5 5 0 0 1 0 7" />
+                            <line class="off-slash" x1="3" y1="3" x2="21" y2="21" />
+                        </svg>
+                        <span class="sr-only">{move || if alerts.sound.get() { "Sound on" } else { "Sound off" }}</span>
+                    </button>
+                    <button type="button" class="button-quiet" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" on:click=move |_| help.set(true)>"?"</button>
+                    <span class="me-who">
+                        <span class="me-name">{agent.name.clone()}</span>
+                        <span class="me-role">{agent.role.label()}</span>
+                    </span>
+                    <button type="button" class="button-quiet" on:click=move |_| { sign_out.dispatch(()); }>
+                        "Sign out"
+                    </button>
+                </div>
+            </header>
+            <div class="sr-only" role="status" aria-live="assertive">{announcement}</div>
+            <Show when=move || help.get()>
+                <ShortcutsHelp on_close=Callback::new(move |_| help.set(false)) />
+            </Show>
+            {move || problem.get().map(|message| view! {
+                <div class="banner banner-error" role="alert">
+                    <span>{message}</span>
+                    <button type="button" class="button" on:click=move |_| { problem.set(None); sections.refetch(); }>"Retry"</button>
+                </div>
+            })}
+            {children()}
+        </div>
+    }
+}
+
+/// The browser tab's title: how many customers wait, when any do.
+pub fn title(waiting: Option<u64>) -> String {
+    match waiting {
+        Some(waiting) if waiting > 0 => {
+            format!("({waiting}) {} · Handover", waiting_label(waiting))
+        }
+        _ => "Handover".to_owned(),
+    }
+}
+
+fn waiting_label(waiting: u64) -> &'static str {
+    if waiting == 1 {
+        "customer waiting"
+    } else {
+        "customers waiting"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tab_title_counts_the_customers_waiting() {
+        assert_eq!(title(None), "Handover");
+        assert_eq!(title(Some(0)), "Handover");
+        assert_eq!(title(Some(1)), "(1) customer waiting · Handover");
+        assert_eq!(title(Some(12)), "(12) customers waiting · Handover");
+    }
+}
