@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use handover_server::config::Config;
 use handover_server::startup::Application;
-use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::payloads::{inbound, text};
@@ -547,14 +546,7 @@ async fn the_export_downloads_whole_when_the_browser_asks_for_gzip() {
         app.insert_user(&format!("9198{n:08}"), "active", 0).await;
     }
 
-    let response = app
-        .http
-        .get(app.url("/api/users/export"))
-        .header(COOKIE, &manager.cookie)
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_as_browser(&manager, "/api/users/export").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-encoding"], "gzip");
     let compressed = response.bytes().await.expect("the whole body arrives");

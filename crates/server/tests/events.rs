@@ -180,14 +180,7 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
 async fn events_stream_at_once_to_a_browser_that_accepts_gzip() {
     let app = TestApp::start().await;
     let manager = app.manager().await;
-    let stream = app
-        .http
-        .get(app.url("/api/events"))
-        .header(COOKIE, &manager.cookie)
-        .header("accept-encoding", "gzip, deflate, br")
-        .send()
-        .await
-        .unwrap();
+    let stream = app.get_as_browser(&manager, "/api/events").await;
     assert_eq!(stream.status(), 200);
     // A compressor would hold events back until its buffer fills.
     assert!(stream.headers().get("content-encoding").is_none());

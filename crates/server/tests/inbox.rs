@@ -343,13 +343,7 @@ async fn the_team_shows_who_has_the_dashboard_open() {
         [("Asha".into(), false), ("Meera".into(), false)]
     );
 
-    let stream = app
-        .http
-        .get(app.url("/api/events"))
-        .header(reqwest::header::COOKIE, &asha.cookie)
-        .send()
-        .await
-        .unwrap();
+    let stream = app.get(&asha, "/api/events").await;
     assert_eq!(stream.status(), StatusCode::OK);
     let team = serde_json::from_value(app.get_json(&manager, "/api/agents").await).unwrap();
     assert_eq!(

@@ -89,6 +89,27 @@ fn waiting(holding_sent: bool) -> ChatContext {
     }
 }
 
+/// Monday to Friday, 09:00 to 18:00 in India.
+fn weekday_hours() -> BusinessHours {
+    BusinessHours {
+        utc_offset_minutes: 330,
+        days: vec![1, 2, 3, 4, 5],
+        opens: "09:00".into(),
+        closes: "18:00".into(),
+    }
+}
+
+/// Saturday 10:00 in India, when agents are away.
+const SATURDAY_10_IST: i64 = MONDAY_10_IST + 5 * 24 * 3_600_000;
+
+/// What the bot says on Saturday with [`weekday_hours`].
+fn back_on_monday(config: &BotConfig) -> String {
+    format!(
+        "{} We are back on Monday at 09:00.",
+        config.escalation.after_hours_message
+    )
+}
+
 fn texts(turn: &BotTurn) -> Vec<&str> {
     turn.replies.iter().map(Reply::text).collect()
 }
@@ -297,19 +318,11 @@ fn after_a_resolve_the_customer_is_greeted_again_and_answered() {
 
 #[test]
 fn outside_business_hours_the_customer_is_told_when_agents_are_back() {
-    let hours = BusinessHours {
-        utc_offset_minutes: 330,
-        days: vec![1, 2, 3, 4, 5],
-        opens: "09:00".into(),
-        closes: "18:00".into(),
-    };
+    let hours = weekday_hours();
     let hour = 3_600_000;
     let cases = [
         (MONDAY_10_IST, None),
-        (
-            MONDAY_10_IST + 5 * 24 * hour,
-            Some("We are back on Monday at 09:00."),
-        ), // Saturday 10:00
+        (SATURDAY_10_IST, Some("We are back on Monday at 09:00.")),
         (
             MONDAY_10_IST + 4 * 24 * hour + 9 * hour,
             Some("We are back on Monday at 09:00."),
@@ -329,18 +342,11 @@ fn outside_business_hours_the_customer_is_told_when_agents_are_back() {
     let mut config = shop();
     config.business_hours = Some(hours);
     let saturday = ChatContext {
-        now_ms: MONDAY_10_IST + 5 * 24 * hour,
+        now_ms: SATURDAY_10_IST,
         ..chat(Status::Active)
     };
     let turn = respond(&config, saturday, say("agent"));
-    assert_eq!(
-        texts(&turn),
-        [format!(
-            "{} We are back on Monday at 09:00.",
-            config.escalation.after_hours_message
-        )
-        .as_str()]
-    );
+    assert_eq!(texts(&turn), [back_on_monday(&config).as_str()]);
 }
 
 #[test]
@@ -470,25 +476,13 @@ fn media_types_are_told_apart_from_words() {
 #[test]
 fn out_of_hours_the_holding_message_says_when_agents_are_back() {
     let mut config = shop();
-    config.business_hours = Some(BusinessHours {
-        utc_offset_minutes: 330,
-        days: vec![1, 2, 3, 4, 5],
-        opens: "09:00".into(),
-        closes: "18:00".into(),
-    });
+    config.business_hours = Some(weekday_hours());
     let saturday = ChatContext {
-        now_ms: MONDAY_10_IST + 5 * 24 * 3_600_000,
+        now_ms: SATURDAY_10_IST,
         ..waiting(false)
     };
     let turn = respond(&config, saturday, say("hello?"));
-    assert_eq!(
-        texts(&turn),
-        [format!(
-            "{} We are back on Monday at 09:00.",
-            config.escalation.after_hours_message
-        )
-        .as_str()]
-    );
+    assert_eq!(texts(&turn), [back_on_monday(&config).as_str()]);
 }
 
 #[test]

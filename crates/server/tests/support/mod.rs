@@ -197,6 +197,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A GET as a browser sends it: asking for a compressed answer.
+    pub async fn get_as_browser(&self, session: &Session, path: &str) -> Response {
+        self.http
+            .get(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .header("accept-encoding", "gzip, deflate, br, zstd")
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get_json(&self, session: &Session, path: &str) -> Value {
         let response = self.get(session, path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
