@@ -128,6 +128,11 @@ describe('dashboard shell', () => {
     const etag = index.headers.get('etag');
     const revalidated = await fetch(server.url, { headers: { 'if-none-match': etag } });
     assert.equal(revalidated.status, 304);
+    // The page may run its own start-up script, and keeps that policy when
+    // it is reused from the cache.
+    const policy = index.headers.get('content-security-policy');
+    assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+    assert.equal(revalidated.headers.get('content-security-policy'), policy);
 
     const clientRoute = await fetch(`${server.url}/chats/919800000001`);
     assert.equal(clientRoute.status, 200);

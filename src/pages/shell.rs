@@ -68,7 +68,7 @@ pub fn Shell(
             alerts.announce(&waiting);
         }
     };
-    let stream = StoredValue::new_local(live::connect(on_event, connected));
+    let stream = StoredValue::new_local(live::connect(on_event, connected, on_signed_out));
     on_cleanup(move || stream.dispose());
 
     // The browser tab says how many customers wait, so it can be seen from

@@ -82,6 +82,27 @@ pub struct Config {
     /// customers, and lets people write as a customer from the dashboard.
     #[arg(long, env = "HANDOVER_DEMO")]
     pub demo: bool,
+
+    /// Seconds a stop (SIGTERM, Ctrl-C) waits for requests and sends in
+    /// flight before the process ends anyway.
+    #[arg(long, env = "HANDOVER_SHUTDOWN_GRACE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub shutdown_grace_secs: u64,
+
+    /// The address people open, e.g. `https://inbox.example.com`, when it is
+    /// not the bind address (behind a proxy). Changes from other sites are
+    /// refused by it, and an `https` address marks the session cookie
+    /// `Secure`.
+    #[arg(long, env = "HANDOVER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Behind a reverse proxy: take the client's address from the last entry
+    /// of `X-Forwarded-For` (sign-in throttling is per address).
+    #[arg(long, env = "HANDOVER_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
+    /// Live dashboards (event streams) the server keeps open at most.
+    #[arg(long, env = "HANDOVER_MAX_STREAMS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_streams: u32,
 }
 
 impl Config {
@@ -106,6 +127,9 @@ mod tests {
         assert_eq!(config.idle_resolve_hours, 24);
         assert_eq!(config.send_rate, 80, "Meta's default per number");
         assert!(!config.demo, "demo mode is off unless asked for");
+        assert_eq!(config.shutdown_grace_secs, 30);
+        assert_eq!(config.public_url, None);
+        assert!(!config.trust_proxy);
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub mod lifecycle;
 pub mod outbound;
 pub mod realtime;
 pub mod routes;
+pub mod security;
+pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod store;

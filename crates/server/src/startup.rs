@@ -8,9 +8,12 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 
+use crate::auth::checker::PasswordChecker;
+use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::db::{self, Db, DbError};
 use crate::demo;
@@ -20,11 +23,11 @@ use crate::outbound::sandbox::Sandbox;
 use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::{worker, Outbox, Transport};
 use crate::realtime::EventHub;
-use crate::routes;
 use crate::state::{AppState, WebhookSecrets};
 use crate::store;
 use crate::time::Clock;
 use crate::{housekeeping, timeouts};
+use crate::{routes, serve};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +49,8 @@ pub enum StartupError {
         "HANDOVER_WA_TOKEN is set but {0} is not; set both to send through the WhatsApp Cloud API"
     )]
     IncompleteCloudApi(&'static str),
+    #[error("HANDOVER_PUBLIC_URL {0:?} is not an address such as https://inbox.example.com")]
+    PublicUrl(String),
 }
 
 /// A migrated database and a bound listener, ready to serve.
@@ -60,6 +65,8 @@ pub struct Application {
     pub demo: Option<demo::Seeded>,
     idle_ms: i64,
     send_rate: u32,
+    /// How long a stop waits for what is in flight.
+    grace: Duration,
 }
 
 impl Application {
@@ -117,13 +124,20 @@ impl Application {
                 app_secret: config.app_secret.clone(),
                 verify_token: config.verify_token.clone(),
             },
-            events: EventHub::default(),
+            events: EventHub::with_limit(config.max_streams as usize),
             outbox: Outbox::default(),
-            throttle: Arc::default(),
+            throttle: Arc::new(LoginThrottle::new()),
+            passwords: Arc::new(PasswordChecker::start()),
             demo: config.demo,
             templates_api: templates_api(config),
             import_max_bytes: config.import_max_mb as usize * 1024 * 1024,
             campaign_max_recipients: config.campaign_max_recipients as usize,
+            trust_proxy: config.trust_proxy,
+            origin: public_origin(config)?,
+            secure_cookies: config
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
         };
         Ok(Self {
             listener,
@@ -134,6 +148,7 @@ impl Application {
             demo: seeded,
             idle_ms: i64::from(config.idle_resolve_hours) * 3_600_000,
             send_rate: config.send_rate,
+            grace: Duration::from_secs(config.shutdown_grace_secs),
         })
     }
 
@@ -152,13 +167,17 @@ impl Application {
         format!("http://{addr}")
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    /// The sender of queued messages and the housekeeping run alongside.
+    /// Serves until `shutdown` resolves, then stops within the grace: live
+    /// streams end at once (telling dashboards to reconnect), no new
+    /// connection or send starts, requests in flight finish, and the sends
+    /// in flight are recorded. The sender of queued messages, the timers and
+    /// the housekeeping run alongside.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let state = self.state;
+        let grace = self.grace;
         let (stop_sending, stopping) = tokio::sync::watch::channel(false);
         let sender = tokio::spawn(
             worker::Sender {
@@ -168,6 +187,7 @@ impl Application {
                 events: state.events.clone(),
                 clock: state.clock.clone(),
                 pacer: worker::Pacer::new(self.send_rate),
+                first_backoff: Duration::from_millis(250),
             }
             .run(stopping),
         );
@@ -178,19 +198,33 @@ impl Application {
             state.clock.clone(),
             self.idle_ms,
         ));
-        let served = axum::serve(self.listener, routes::router(state))
-            .with_graceful_shutdown(shutdown)
-            .await;
-        // Sends in flight are recorded before the process ends, so none is
-        // sent again by the next start.
-        let _ = stop_sending.send(true);
+        let hub = state.events.clone();
+        let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<Instant>();
+        let stop = async move {
+            shutdown.await;
+            tracing::info!("stopping: live streams end; requests and sends in flight finish");
+            hub.stop();
+            let _ = stop_sending.send(true);
+            let _ = stopped_tx.send(Instant::now());
+        };
+        serve::serve(self.listener, routes::router(state), stop, grace).await;
+        // Sends in flight are recorded before the process ends, within what
+        // is left of the grace; a send cut off is settled at the next start.
+        let left = match stopped_rx.await {
+            Ok(stopped) => grace.saturating_sub(stopped.elapsed()),
+            Err(_) => Duration::ZERO,
+        };
         let abort = sender.abort_handle();
-        if tokio::time::timeout(SENDER_GRACE, sender).await.is_err() {
+        if tokio::time::timeout(left.max(Duration::from_secs(1)), sender)
+            .await
+            .is_err()
+        {
+            tracing::warn!("sends were still in flight when the grace ended");
             abort.abort();
         }
         housekeeping.abort();
         timers.abort();
-        served
+        Ok(())
     }
 }
 
@@ -209,6 +243,20 @@ async fn abandon_unfinished_imports(db: &Db, now: i64) -> Result<(), sqlx::Error
     Ok(())
 }
 
+/// The origin (`scheme://host[:port]`) of HANDOVER_PUBLIC_URL, if set.
+fn public_origin(config: &Config) -> Result<Option<String>, StartupError> {
+    let Some(url) = config.public_url.as_deref() else {
+        return Ok(None);
+    };
+    let invalid = || StartupError::PublicUrl(url.to_owned());
+    let (scheme, rest) = url.split_once("://").ok_or_else(invalid)?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if !matches!(scheme, "http" | "https") || host.is_empty() {
+        return Err(invalid());
+    }
+    Ok(Some(format!("{scheme}://{host}")))
+}
+
 /// WhatsApp's template review, when the token and the business account are
 /// both configured.
 fn templates_api(config: &Config) -> Option<Arc<TemplatesApi>> {
@@ -217,9 +265,6 @@ fn templates_api(config: &Config) -> Option<Arc<TemplatesApi>> {
     let base = config.wa_base_url.as_deref().unwrap_or(DEFAULT_CLOUD_API);
     Some(Arc::new(TemplatesApi::new(base, account, token)))
 }
-
-/// How long a stop waits for sends in flight (each has its own timeout).
-const SENDER_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The Cloud API's public address, used when HANDOVER_WA_BASE_URL is unset.
 const DEFAULT_CLOUD_API: &str = "https://graph.facebook.com/v21.0";

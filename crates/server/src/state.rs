@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::checker::PasswordChecker;
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
 use crate::outbound::templates_api::TemplatesApi;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub events: EventHub,
     pub outbox: Outbox,
     pub throttle: Arc<LoginThrottle>,
+    /// Checks sign-in passwords, one at a time.
+    pub passwords: Arc<PasswordChecker>,
     /// Demo mode: people may write as a customer (`POST /api/demo/messages`).
     pub demo: bool,
     /// WhatsApp's template review, when configured; otherwise managers
@@ -33,4 +36,11 @@ pub struct AppState {
     pub import_max_bytes: usize,
     /// The most recipients one campaign request may name.
     pub campaign_max_recipients: usize,
+    /// Client addresses come from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy: bool,
+    /// The site's own origin (`https://inbox.example.com`) when configured:
+    /// state-changing requests from any other are refused.
+    pub origin: Option<String>,
+    /// Session cookies are marked `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
 }

@@ -136,6 +136,13 @@ fn file_response(path: &str, file: rust_embed::EmbeddedFile, request: &HeaderMap
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
+    // Also on a 304: the browser keeps the headers of the answer it reuses.
+    if path.ends_with(".html") {
+        let policy = page_policy(&String::from_utf8_lossy(&file.data));
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     let not_modified = request
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
@@ -150,6 +157,40 @@ fn file_response(path: &str, file: rust_embed::EmbeddedFile, request: &HeaderMap
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
     (headers, body.into_owned()).into_response()
+}
+
+/// The Content-Security-Policy of a page of the app: its own files only,
+/// WebAssembly, and the inline start-up script Trunk writes, named by its
+/// hash (any other inline script, say one injected into a message, is
+/// refused by the browser).
+pub fn page_policy(html: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let hashes: String = inline_scripts(html)
+        .map(|script| {
+            let digest = Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The bodies of the page's inline `<script>` elements.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attributes, rest) = rest.split_once('>')?;
+        if attributes.contains("src=") {
+            return None;
+        }
+        rest.split_once("</script>").map(|(body, _)| body)
+    })
 }
 
 /// Hashed assets never change under their name; everything else revalidates.
@@ -278,6 +319,25 @@ mod tests {
         for (header, expected) in cases {
             assert_eq!(accepted(header), expected, "{header:?}");
         }
+    }
+
+    #[test]
+    fn a_page_may_run_its_own_start_up_script_and_nothing_else_inline() {
+        let html =
+            "<head><script type=\"module\">import init from '/app.js';\nawait init();</script>\
+                    <script src=\"/other.js\"></script></head>";
+        let policy = page_policy(html);
+        // sha256 of the inline script's exact text, base64.
+        assert!(
+            policy.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+            "{policy}"
+        );
+        assert_eq!(policy.matches("'sha256-").count(), 1, "{policy}");
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert_eq!(
+            inline_scripts(html).collect::<Vec<_>>(),
+            ["import init from '/app.js';\nawait init();"]
+        );
     }
 
     #[test]

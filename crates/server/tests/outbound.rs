@@ -53,10 +53,20 @@ async fn texts_and_templates_go_out_as_exact_cloud_api_requests() {
         .iter()
         .find(|r| r.body["text"]["body"] == "Hello from Handover")
         .expect("text sent");
+    let markers: Vec<(String, i64)> =
+        sqlx::query_as("SELECT kind, id FROM messages WHERE author = 'agent' ORDER BY id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let marker = |kind: &str| {
+        let (_, id) = markers.iter().find(|(k, _)| k == kind).unwrap();
+        format!("handover:{id}")
+    };
     assert_eq!(
         agent_text.body,
         json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": PRIYA, "type": "text",
-               "text": {"preview_url": false, "body": "Hello from Handover"}})
+               "text": {"preview_url": false, "body": "Hello from Handover"},
+               "biz_opaque_callback_data": marker("session")})
     );
     let template = requests
         .iter()
@@ -67,7 +77,8 @@ async fn texts_and_templates_go_out_as_exact_cloud_api_requests() {
         json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": PRIYA, "type": "template",
                "template": {"name": "order_update", "language": {"code": "en_US"},
                             "components": [{"type": "body", "parameters": [
-                                {"type": "text", "text": "Priya"}, {"type": "text", "text": "A-17"}]}]}})
+                                {"type": "text", "text": "Priya"}, {"type": "text", "text": "A-17"}]}]},
+               "biz_opaque_callback_data": marker("template")})
     );
     let thread = app.thread(&manager, PRIYA).await;
     let delivered: Vec<&str> = thread

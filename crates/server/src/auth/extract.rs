@@ -12,6 +12,40 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
+/// Where a request comes from: the peer's address, or behind a trusted
+/// proxy (`HANDOVER_TRUST_PROXY`) the last address of `X-Forwarded-For`.
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .trust_proxy
+            .then(|| {
+                parts
+                    .headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|value| value.to_str().ok())
+                    .flat_map(|value| value.split(','))
+                    .filter_map(|hop| hop.trim().parse().ok())
+                    .next_back()
+            })
+            .flatten();
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddress(forwarded.or(peer).unwrap_or(
+            std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+        )))
+    }
+}
+
 /// The signed-in agent or manager.
 pub struct CurrentAgent(pub Agent);
 

@@ -33,15 +33,21 @@ pub fn token_from(headers: &HeaderMap) -> Option<String> {
         .filter(|value| !value.is_empty())
 }
 
-pub fn set_cookie(token: &str) -> String {
+/// The session cookie; `secure` (served over HTTPS) keeps browsers from
+/// ever sending it over plain HTTP.
+pub fn set_cookie(token: &str, secure: bool) -> String {
     format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        LIFETIME_MS / 1000
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        LIFETIME_MS / 1000,
+        if secure { "; Secure" } else { "" }
     )
 }
 
-pub fn clear_cookie() -> String {
-    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+pub fn clear_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 #[cfg(test)]
@@ -66,9 +72,15 @@ mod tests {
 
     #[test]
     fn the_cookie_cannot_be_read_by_scripts_or_sent_cross_site() {
-        let cookie = set_cookie("t");
+        let cookie = set_cookie("t", false);
         assert!(cookie.contains("HttpOnly"));
         assert!(cookie.contains("SameSite=Strict"));
+        assert!(!cookie.contains("Secure"));
+        assert!(
+            set_cookie("t", true).ends_with("; Secure"),
+            "only over HTTPS"
+        );
+        assert!(clear_cookie(true).ends_with("; Secure"));
         assert_eq!(new_token().len(), 64);
         assert_ne!(new_token(), new_token());
     }

@@ -1,10 +1,12 @@
 //! Sending messages to WhatsApp.
 //!
 //! Messages are queued in the database (delivery `pending`) inside the
-//! transaction that decided to send them; the [`worker`] sends them through
-//! a [`Transport`] afterwards and records `sent` with the wamid, or `failed`
-//! with the reason. So nothing is sent for a change that did not commit, and
-//! nothing queued is forgotten across a restart.
+//! transaction that decided to send them; the [`worker`] claims them, sends
+//! them through a [`Transport`] afterwards and records `sent` with the
+//! wamid, or `failed` with the reason. So nothing is sent for a change that
+//! did not commit, nothing queued is forgotten across a restart, and a
+//! message is never sent again because its outcome could not be recorded
+//! (see the worker for what happens after a crash).
 
 pub mod cloud_api;
 pub mod sandbox;
@@ -25,14 +27,30 @@ use tokio::sync::Notify;
 #[error("{reason}")]
 pub struct SendError {
     pub reason: String,
+    /// WhatsApp was busy or could not be reached (429, 5xx, no connection):
+    /// the same request may be tried again.
+    pub retryable: bool,
 }
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<String, SendError>> + Send + 'a>>;
 
 /// Where outbound messages go: the Cloud API, or the sandbox.
 pub trait Transport: Send + Sync {
-    /// Sends one Cloud API `/messages` request body; returns the wamid.
+    /// Sends one Cloud API `/messages` request body once; returns the
+    /// wamid. Retrying is the worker's decision.
     fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a>;
+}
+
+/// What a message carries so that WhatsApp's status callbacks name it even
+/// when its wamid was never recorded (`biz_opaque_callback_data`, echoed in
+/// every status of the message).
+pub fn marker(id: i64) -> String {
+    format!("handover:{id}")
+}
+
+/// The message id in a status callback's marker, if it is one of ours.
+pub fn marked(callback_data: &str) -> Option<i64> {
+    callback_data.strip_prefix("handover:")?.parse().ok()
 }
 
 /// The HTTP client for WhatsApp's API: bounded waits, so a hung call
@@ -98,6 +116,14 @@ pub fn template_payload(to: &WaId, template: &TemplateSend) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_marker_names_its_message_and_nothing_else_is_taken_for_one() {
+        assert_eq!(marked(&marker(42)), Some(42));
+        for other in ["", "handover:", "handover:x", "someone-else:42", "42"] {
+            assert_eq!(marked(other), None, "{other:?}");
+        }
+    }
 
     #[test]
     fn payloads_follow_the_cloud_api_format() {

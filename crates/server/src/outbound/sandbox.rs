@@ -22,6 +22,7 @@ impl Transport for Sandbox {
             let wamid = format!("wamid.sandbox.{}", crate::auth::session::new_token());
             let failed = |error: sqlx::Error| SendError {
                 reason: format!("The sandbox could not record the message: {error}"),
+                retryable: true,
             };
             let mut write = self.db.begin_write().await.map_err(failed)?;
             sqlx::query("INSERT INTO sandbox_outbox (wamid, payload, at) VALUES (?1, ?2, ?3)")

@@ -1,17 +1,31 @@
-//! The sender: takes pending messages (people's before campaigns'), sends
+//! The sender: claims pending messages (people's before campaigns'), sends
 //! them through the transport at most `rate` per second with a few in
-//! flight, and records each outcome with an event. Asked to stop, it
-//! starts no new send and finishes the ones in flight, so a restart never
-//! sends a message twice.
+//! flight, and records each outcome with an event.
+//!
+//! What it guarantees:
+//! - A message is claimed (in the database) before it is sent, and a
+//!   claimed message is never sent again. When WhatsApp's answer cannot be
+//!   recorded (a full disk, a lock held too long), the answer is kept and
+//!   the record retried; the send is not.
+//! - Retries on 429, 5xx and unreachable WhatsApp, with backoff. These are
+//!   the one place a message may arrive twice: when WhatsApp processed a
+//!   request but its answer was lost.
+//! - Asked to stop, it starts no new send and no new retry, records the
+//!   sends in flight, and gives back the claims it never used.
+//! - After a crash, a claimed message whose outcome was not recorded is
+//!   not sent again: WhatsApp's status callbacks name it by its marker and
+//!   record it as sent; if none arrives within [`UNCONFIRMED_AFTER`], it is
+//!   marked failed with what happened, so an agent can send it again.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
+use serde_json::Value;
 use tokio::sync::{watch, Mutex};
 use tokio::time::Instant;
 
-use super::{Outbox, Transport};
+use super::{Outbox, SendError, Transport};
 use crate::db::Db;
 use crate::realtime::EventHub;
 use crate::store::events::EventBatch;
@@ -22,9 +36,20 @@ use crate::time::Clock;
 /// when each answer takes a fraction of a second.
 const IN_FLIGHT: usize = 16;
 
-/// Messages read per round: small, so a message queued by an agent during
-/// a large campaign waits for at most one round (under a second at 80/s).
+/// Messages claimed per round: small, so a message queued by an agent
+/// during a large campaign waits for at most one round (under a second at
+/// 80/s).
 const ROUND: u32 = 64;
+
+/// Attempts of one send (the first and its retries).
+const ATTEMPTS: u32 = 4;
+
+/// How long a claimed message whose outcome was lost waits for WhatsApp's
+/// status callbacks before it is marked failed.
+pub const UNCONFIRMED_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// The longest wait between two tries to record an outcome.
+const RECORD_BACKOFF_MAX: Duration = Duration::from_secs(30);
 
 /// Spaces the starts of sends evenly: at most `rate` per second.
 pub struct Pacer {
@@ -60,6 +85,17 @@ pub struct Sender {
     pub events: EventHub,
     pub clock: Clock,
     pub pacer: Pacer,
+    /// The wait before the first retry; each next one doubles it.
+    pub first_backoff: Duration,
+}
+
+/// How one claimed message ended, as far as this process knows.
+enum Outcome {
+    Sent(String),
+    Failed(String),
+    /// Not attempted, or cut short by a stop between retries: the claim
+    /// goes back and the next start sends it.
+    GiveBack,
 }
 
 impl Sender {
@@ -67,7 +103,10 @@ impl Sender {
     /// recorded.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         while !*stop.borrow() {
-            match self.send_pending(&stop).await {
+            if let Err(error) = self.give_up_unconfirmed().await {
+                tracing::error!(%error, "could not settle messages whose sending was cut off");
+            }
+            match self.send_claimed(&stop).await {
                 Ok(0) => {
                     // Also look again now and then, in case a wake-up was missed.
                     tokio::select! {
@@ -77,44 +116,149 @@ impl Sender {
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    tracing::error!(%error, "the sender could not read or record messages; retrying");
+                    tracing::error!(%error, "the sender could not claim messages; retrying");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
         }
     }
 
-    /// Sends one round; returns how many messages it handled.
-    async fn send_pending(&self, stop: &watch::Receiver<bool>) -> Result<usize, sqlx::Error> {
-        let pending = messages::pending(&self.db.pool, ROUND).await?;
-        let handled = pending.len();
-        let outcomes: Vec<Result<(), sqlx::Error>> = stream::iter(pending)
-            .map(|(id, _wa_id, payload)| async move {
+    /// Messages claimed by a process that stopped before recording what
+    /// WhatsApp said, and of which no status callback came: failed, with
+    /// what happened.
+    async fn give_up_unconfirmed(&self) -> Result<(), sqlx::Error> {
+        let now = self.clock.now_ms();
+        let before = now - UNCONFIRMED_AFTER.as_millis() as i64;
+        let mut write = self.db.begin_write().await?;
+        let given_up = messages::fail_unconfirmed(&mut write.tx, before).await?;
+        let mut batch = EventBatch::default();
+        for id in &given_up {
+            batch.message(*id);
+        }
+        let recorded = batch.record(&mut write.tx, now).await?;
+        write.commit().await?;
+        if recorded {
+            tracing::warn!(messages = ?given_up, "messages cut off mid-send were not confirmed by WhatsApp; marked failed");
+            self.events.notify();
+        }
+        Ok(())
+    }
+
+    /// Claims and sends one round; returns how many messages it claimed.
+    async fn send_claimed(&self, stop: &watch::Receiver<bool>) -> Result<usize, sqlx::Error> {
+        let claimed = {
+            let mut write = self.db.begin_write().await?;
+            let claimed = messages::claim(&mut write.tx, ROUND, self.clock.now_ms()).await?;
+            write.commit().await?;
+            claimed
+        };
+        let handled = claimed.len();
+        stream::iter(claimed)
+            .map(|(id, payload)| async move {
                 self.pacer.turn().await;
-                if *stop.borrow() {
-                    // Left pending: the next start sends it.
-                    return Ok(());
-                }
-                self.send_one(id, &payload).await
+                let outcome = if *stop.borrow() {
+                    Outcome::GiveBack
+                } else {
+                    self.send_with_retries(id, &payload, stop).await
+                };
+                self.record(id, outcome, stop).await;
             })
             .buffer_unordered(IN_FLIGHT)
-            .collect()
+            .collect::<()>()
             .await;
-        outcomes.into_iter().collect::<Result<(), _>>()?;
         Ok(handled)
     }
 
-    async fn send_one(&self, id: i64, payload: &str) -> Result<(), sqlx::Error> {
-        let result = match serde_json::from_str(payload) {
-            Ok(payload) => self.transport.send(&payload).await,
-            Err(error) => Err(super::SendError {
-                reason: format!("The stored message could not be read: {error}"),
-            }),
+    /// Sends with the message's marker, retrying what may be retried while
+    /// the sender is not stopping.
+    async fn send_with_retries(
+        &self,
+        id: i64,
+        payload: &str,
+        stop: &watch::Receiver<bool>,
+    ) -> Outcome {
+        let mut payload: Value = match serde_json::from_str(payload) {
+            Ok(payload) => payload,
+            Err(error) => {
+                return Outcome::Failed(format!("The stored message could not be read: {error}"))
+            }
         };
+        payload["biz_opaque_callback_data"] = Value::String(super::marker(id));
+        let mut backoff = self.first_backoff;
+        for attempt in 1..=ATTEMPTS {
+            match self.transport.send(&payload).await {
+                Ok(wamid) => return Outcome::Sent(wamid),
+                Err(SendError {
+                    reason,
+                    retryable: true,
+                }) if attempt < ATTEMPTS => {
+                    tracing::warn!(attempt, %reason, "retrying a WhatsApp send");
+                    tokio::time::sleep(backoff).await;
+                    backoff *= 2;
+                    if *stop.borrow() {
+                        return Outcome::GiveBack;
+                    }
+                }
+                Err(SendError { reason, .. }) => return Outcome::Failed(reason),
+            }
+        }
+        Outcome::Failed("WhatsApp did not take the message.".into())
+    }
+
+    /// Records an outcome. When the database refuses, the outcome is kept
+    /// and recorded later, in the background (other messages go on being
+    /// sent as long as they can be claimed); the send is never repeated.
+    async fn record(&self, id: i64, outcome: Outcome, stop: &watch::Receiver<bool>) {
+        let recorder = Recorder {
+            db: self.db.clone(),
+            events: self.events.clone(),
+            clock: self.clock.clone(),
+        };
+        if let Err(error) = recorder.try_record(id, &outcome).await {
+            tracing::error!(id, %error, "could not record a send's outcome; trying again (the message is not sent again)");
+            tokio::spawn(recorder.record_until_done(id, outcome, stop.clone()));
+        }
+    }
+}
+
+/// Writes outcomes of sends.
+struct Recorder {
+    db: Db,
+    events: EventHub,
+    clock: Clock,
+}
+
+impl Recorder {
+    /// Tries again, waiting longer each time, until the outcome is recorded.
+    /// Once the sender stops it tries one last time, then leaves the claim
+    /// for WhatsApp's status callbacks to settle.
+    async fn record_until_done(self, id: i64, outcome: Outcome, stop: watch::Receiver<bool>) {
+        let mut wait = Duration::from_millis(250);
+        loop {
+            tokio::time::sleep(wait).await;
+            match self.try_record(id, &outcome).await {
+                Ok(()) => return,
+                Err(error) if *stop.borrow() => {
+                    tracing::error!(id, %error, "stopping with a send whose outcome could not be recorded; WhatsApp's status callbacks will settle it");
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(id, %error, "still cannot record a send's outcome");
+                    wait = (wait * 2).min(RECORD_BACKOFF_MAX);
+                }
+            }
+        }
+    }
+
+    async fn try_record(&self, id: i64, outcome: &Outcome) -> Result<(), sqlx::Error> {
         let mut write = self.db.begin_write().await?;
-        match &result {
-            Ok(wamid) => messages::mark_sent(&mut write.tx, id, wamid).await?,
-            Err(error) => messages::mark_failed(&mut write.tx, id, &error.reason).await?,
+        match outcome {
+            Outcome::Sent(wamid) => messages::mark_sent(&mut write.tx, id, wamid).await?,
+            Outcome::Failed(reason) => messages::mark_failed(&mut write.tx, id, reason).await?,
+            Outcome::GiveBack => {
+                messages::give_back(&mut write.tx, id).await?;
+                return write.commit().await;
+            }
         }
         let mut batch = EventBatch::default();
         batch.message(id);

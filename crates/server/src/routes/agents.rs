@@ -56,7 +56,10 @@ pub async fn update(
             "You cannot disable your own account or change your own role; ask another manager.",
         ));
     }
-    Ok(Json(
-        store::agents::update(&state.db, AgentId(id), &changes).await?,
-    ))
+    let updated = store::agents::update(&state.db, AgentId(id), &changes).await?;
+    // Disabled, or with a new password: their dashboards stop receiving at once.
+    if changes.disabled == Some(true) || changes.password.is_some() {
+        state.events.sign_out_agent(updated.id);
+    }
+    Ok(Json(updated))
 }

@@ -7,26 +7,35 @@ use axum::Json;
 use handover_core::api::{Agent, LoginRequest, SessionInfo};
 
 use super::extract::JsonBody;
-use crate::auth::{password, session, CurrentAgent};
+use crate::auth::throttle::Refusal;
+use crate::auth::{password, session, ClientAddress, CurrentAgent};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
+/// The longest e-mail address there is, and the longest password taken.
+const MAX_EMAIL: usize = 254;
+const MAX_PASSWORD: usize = 1_024;
+
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let now = state.clock.now_ms();
     let email = request.email.trim().to_owned();
-    if let Some(wait_ms) = state.throttle.locked_for(&email, now) {
-        let minutes = (wait_ms + 59_999) / 60_000;
-        return Err(ApiError::TooManyRequests {
-            message: format!(
-                "Too many failed sign-ins for this account. Try again in {minutes} minute(s)."
+    if email.len() > MAX_EMAIL || request.password.len() > MAX_PASSWORD {
+        return Err(ApiError::unprocessable(
+            "too_long",
+            format!(
+                "email: at most {MAX_EMAIL} characters, password: at most {MAX_PASSWORD} bytes."
             ),
-            retry_after_s: wait_ms / 1000,
-        });
+        ));
     }
+    let attempt = state
+        .throttle
+        .begin(&email, address, now)
+        .map_err(refused)?;
     let found = store::agents::with_password(&state.db.pool, &email).await?;
     let password = request.password;
     // Verify even when the account does not exist, so timing tells nothing.
@@ -34,27 +43,56 @@ pub async fn login(
         Some((agent, hash)) => (Some(agent), hash),
         None => (None, password::decoy().to_owned()),
     };
-    let matches = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
+    let matches = state
+        .passwords
+        .check(password, stored)
         .await
-        .unwrap_or(false);
+        .map_err(|_busy| refused(Refusal::Busy))?;
     let agent = match agent {
         Some(agent) if matches => agent,
         _ => {
-            state.throttle.failed(&email, now);
+            attempt.failed(state.clock.now_ms());
             return Err(ApiError::Unauthorized("Wrong e-mail or password.".into()));
         }
     };
+    attempt.succeeded();
     if agent.disabled {
         return Err(ApiError::Forbidden(
             "This account is disabled. Ask a manager to enable it.".into(),
         ));
     }
-    state.throttle.succeeded(&email);
     let token = store::agents::start_session(&state.db, agent.id, now).await?;
     Ok((
-        AppendHeaders([(header::SET_COOKIE, session::set_cookie(&token))]),
+        AppendHeaders([(
+            header::SET_COOKIE,
+            session::set_cookie(&token, state.secure_cookies),
+        )]),
         Json(agent),
     ))
+}
+
+/// A sign-in the throttle holds back: 429 with when to try again.
+fn refused(refusal: Refusal) -> ApiError {
+    match refusal {
+        Refusal::Wait { ms } => ApiError::TooManyRequests {
+            message: format!(
+                "Too many failed sign-ins from here for this account. Try again in {}.",
+                wait_in_words(ms)
+            ),
+            retry_after_s: (ms + 999) / 1000,
+        },
+        Refusal::Busy => ApiError::TooManyRequests {
+            message: "Many people are signing in right now; try again in a moment.".into(),
+            retry_after_s: 1,
+        },
+    }
+}
+
+fn wait_in_words(ms: i64) -> String {
+    match (ms + 999) / 1000 {
+        seconds @ 0..=59 => format!("{seconds} second(s)"),
+        seconds => format!("{} minute(s)", (seconds + 59) / 60),
+    }
 }
 
 pub async fn logout(
@@ -62,11 +100,17 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     if let Some(token) = session::token_from(&headers) {
-        store::agents::end_session(&state.db, &session::token_hash(&token)).await?;
+        let hash = session::token_hash(&token);
+        store::agents::end_session(&state.db, &hash).await?;
+        // The dashboards of this session stop receiving at once.
+        state.events.sign_out_session(&hash);
     }
     Ok((
         StatusCode::NO_CONTENT,
-        AppendHeaders([(header::SET_COOKIE, session::clear_cookie())]),
+        AppendHeaders([(
+            header::SET_COOKIE,
+            session::clear_cookie(state.secure_cookies),
+        )]),
     ))
 }
 

@@ -4,6 +4,11 @@
 //! (browsers do so by themselves) gets everything after it. A new client
 //! starts from now. A comment every 15 s keeps proxies from closing the
 //! connection.
+//!
+//! A stream ends with a last `end` event when the server stops (the client
+//! reconnects, to this server when it is back or to another) or when its
+//! session is over (signed out here, disabled, a new password; sessions
+//! ended elsewhere are noticed within [`SESSION_CHECK`]).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -16,15 +21,32 @@ use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 
 use super::extract::QueryParams;
-use crate::auth::CurrentAgent;
+use crate::auth::{session, CurrentAgent};
 use crate::error::ApiError;
+use crate::realtime::{StreamEnd, StreamTicket};
 use crate::state::AppState;
-use crate::store::events;
+use crate::store::{agents, events};
+
+/// How often an open stream checks that its session still holds.
+pub const SESSION_CHECK: Duration = Duration::from_secs(5);
+/// How soon a client told the server stops should try again.
+const RECONNECT_MS: u64 = 2_000;
 
 #[derive(Deserialize)]
 pub struct Resume {
     /// For clients that cannot set headers: the same as `Last-Event-ID`.
     last_event_id: Option<i64>,
+}
+
+/// Where a stream is.
+struct Streaming {
+    last_sent: i64,
+    queue: VecDeque<(i64, String)>,
+    commits: tokio::sync::watch::Receiver<u64>,
+    ticket: StreamTicket,
+    session: String,
+    /// The last event was sent: the stream is over.
+    finished: bool,
 }
 
 pub async fn stream(
@@ -33,6 +55,17 @@ pub async fn stream(
     headers: HeaderMap,
     QueryParams(resume): QueryParams<Resume>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let session = session::token_from(&headers)
+        .map(|token| session::token_hash(&token))
+        .unwrap_or_default();
+    let ticket =
+        state
+            .events
+            .open(agent.id, &session)
+            .map_err(|refused| ApiError::TooManyRequests {
+                message: refused.to_string(),
+                retry_after_s: 60,
+            })?;
     // Subscribe before reading where to start, so no commit falls between.
     let commits = state.events.subscribe();
     let from_header = headers
@@ -43,38 +76,52 @@ pub async fn stream(
         Some(id) => id,
         None => events::latest(&state.db.pool).await?,
     };
-    let pool = state.db.pool.clone();
-    // The agent is online for as long as the stream lives.
-    let online = state.events.online(agent.id);
-    let start = (last_sent, VecDeque::<(i64, String)>::new(), commits, online);
-    let events = stream::unfold(
-        start,
-        move |(mut last_sent, mut queue, mut commits, online)| {
-            let pool = pool.clone();
-            async move {
-                loop {
-                    if let Some((id, payload)) = queue.pop_front() {
-                        last_sent = id;
-                        return Some((
-                            Ok(to_sse(id, &payload)),
-                            (last_sent, queue, commits, online),
-                        ));
+    let start = Streaming {
+        last_sent,
+        queue: VecDeque::new(),
+        commits,
+        ticket,
+        session,
+        finished: false,
+    };
+    let events = stream::unfold(start, move |mut at| {
+        let state = state.clone();
+        async move {
+            if at.finished {
+                return None;
+            }
+            loop {
+                if let Some((id, payload)) = at.queue.pop_front() {
+                    at.last_sent = id;
+                    return Some((Ok(to_sse(id, &payload)), at));
+                }
+                match events::after(&state.db.pool, at.last_sent, 200).await {
+                    Ok(found) if !found.is_empty() => {
+                        at.queue.extend(found);
+                        continue;
                     }
-                    match events::after(&pool, last_sent, 200).await {
-                        Ok(found) if !found.is_empty() => queue.extend(found),
-                        Ok(_) => {
-                            // Nothing new: wait for the next commit (or the hub closing).
-                            commits.changed().await.ok()?;
-                        }
-                        Err(error) => {
-                            tracing::warn!(%error, "could not read events; retrying");
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                        }
+                    Ok(_) => {}
+                    Err(error) => {
+                        tracing::warn!(%error, "could not read events; retrying");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
                     }
                 }
+                // Nothing new: wait for a commit, the end, or the next check.
+                let ended = tokio::select! {
+                    changed = at.commits.changed() => changed.err().map(|_| StreamEnd::ServerStopping),
+                    why = at.ticket.ended() => Some(why),
+                    () = tokio::time::sleep(SESSION_CHECK) => {
+                        session_over(&state, &at.session).await.then_some(StreamEnd::SignedOut)
+                    }
+                };
+                if let Some(why) = ended {
+                    at.finished = true;
+                    return Some((Ok(last_event(why)), at));
+                }
             }
-        },
-    )
+        }
+    })
     // Ended streams may be polled again (by compression, for one); a fused
     // stream answers "ended" instead of panicking.
     .fuse();
@@ -83,6 +130,27 @@ pub async fn stream(
             .interval(Duration::from_secs(15))
             .text("keep-alive"),
     ))
+}
+
+/// Whether the stream's session has ended (signed out, expired, disabled).
+async fn session_over(state: &AppState, session: &str) -> bool {
+    // A database that does not answer is no reason to end a stream.
+    matches!(
+        agents::by_session(&state.db.pool, session, state.clock.now_ms()).await,
+        Ok(None)
+    )
+}
+
+/// The `end` event: why the stream closes, and when to come back.
+fn last_event(why: StreamEnd) -> Event {
+    let reason = match why {
+        StreamEnd::ServerStopping => "server_stopping",
+        StreamEnd::SignedOut => "signed_out",
+    };
+    Event::default()
+        .event("end")
+        .retry(Duration::from_millis(RECONNECT_MS))
+        .data(format!("{{\"reason\":\"{reason}\"}}"))
 }
 
 fn to_sse(id: i64, payload: &str) -> Event {

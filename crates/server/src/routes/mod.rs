@@ -20,13 +20,13 @@ pub mod webhook;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::routing::{delete, get, patch, post, put};
-use axum::Router;
+use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
 pub use crate::state::AppState;
-use crate::web_assets;
+use crate::{security, web_assets};
 
 /// Every API route as (method, path), in the OpenAPI document's notation.
 /// A test checks that the document describes each one.
@@ -101,6 +101,10 @@ pub fn router(state: AppState) -> Router {
         )
         .nest("/api", api_router())
         .fallback(web_assets::serve)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin_changes,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

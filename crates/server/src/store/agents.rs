@@ -277,21 +277,41 @@ pub async fn ensure_manager(
     };
     validate_email(email)?;
     validate_password(password)?;
-    let hash = password::hash(password);
+    let existing: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM agents WHERE email = ?1")
+            .bind(email.trim())
+            .fetch_optional(&db.pool)
+            .await?;
+    // Hashing is deliberately slow: done before taking the write lock.
+    let unchanged = existing
+        .as_ref()
+        .is_some_and(|(_, stored)| password::verify(password, stored));
+    let hash = (!unchanged).then(|| password::hash(password));
     let mut write = db.begin_write().await?;
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM agents WHERE email = ?1")
-        .bind(email.trim())
-        .fetch_optional(&mut *write.tx)
-        .await?;
-    match existing {
-        Some((id,)) => {
-            sqlx::query("UPDATE agents SET role = 'manager', disabled = 0, password_hash = ?2 WHERE id = ?1")
+    match (existing, hash) {
+        (Some((id, _)), None) => {
+            sqlx::query("UPDATE agents SET role = 'manager', disabled = 0 WHERE id = ?1")
                 .bind(id)
-                .bind(&hash)
                 .execute(&mut *write.tx)
                 .await?;
         }
-        None => {
+        // A password rotated through the configuration ends the sessions
+        // that signed in with the old one.
+        (Some((id, _)), Some(hash)) => {
+            sqlx::query(
+                "UPDATE agents SET role = 'manager', disabled = 0, password_hash = ?2 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(&hash)
+            .execute(&mut *write.tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE agent_id = ?1")
+                .bind(id)
+                .execute(&mut *write.tx)
+                .await?;
+        }
+        (None, hash) => {
+            let hash = hash.unwrap_or_else(|| password::hash(password));
             insert(&mut write.tx, &manager, &hash, now).await?;
         }
     }

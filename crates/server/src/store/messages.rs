@@ -251,20 +251,63 @@ pub async fn insert_system(
     Ok(id)
 }
 
-/// Messages waiting to be sent: people's (agents, the bot) before
-/// campaigns', each oldest first.
-pub async fn pending(
-    pool: &SqlitePool,
+/// Claims up to `limit` messages waiting to be sent, people's (agents, the
+/// bot) before campaigns', each oldest first; returns them in that order.
+/// A claimed message is never claimed again (see `outbound::worker`).
+pub async fn claim(
+    conn: &mut SqliteConnection,
     limit: u32,
-) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, wa_id, payload FROM messages WHERE delivery = 'pending'
-         ORDER BY (campaign_id IS NOT NULL), id LIMIT ?1",
+    now: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut claimed: Vec<(i64, String, bool)> = sqlx::query_as(
+        "UPDATE messages SET claimed_at = ?2
+         WHERE id IN (SELECT id FROM messages WHERE delivery = 'pending' AND claimed_at IS NULL
+                      ORDER BY (campaign_id IS NOT NULL), id LIMIT ?1)
+         RETURNING id, payload, campaign_id IS NOT NULL",
     )
     .bind(i64::from(limit))
-    .fetch_all(pool)
-    .await
+    .bind(now)
+    .fetch_all(conn)
+    .await?;
+    claimed.sort_by_key(|(id, _, campaign)| (*campaign, *id));
+    Ok(claimed
+        .into_iter()
+        .map(|(id, payload, _)| (id, payload))
+        .collect())
 }
+
+/// A claim that was not used (the sender stopped first): the message waits
+/// for the next start.
+pub async fn give_back(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE messages SET claimed_at = NULL WHERE id = ?1 AND delivery = 'pending'")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Messages claimed before `before` whose outcome was never recorded (the
+/// process stopped mid-send) and that no status callback settled: failed,
+/// never sent again. Returns their ids.
+pub async fn fail_unconfirmed(
+    conn: &mut SqliteConnection,
+    before: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE messages SET delivery = 'failed', claimed_at = NULL, failure_reason = ?2
+         WHERE delivery = 'pending' AND claimed_at < ?1 RETURNING id",
+    )
+    .bind(before)
+    .bind(UNCONFIRMED)
+    .fetch_all(conn)
+    .await?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
+/// Why a message cut off mid-send was not sent again.
+const UNCONFIRMED: &str = "Handover stopped while sending this message and WhatsApp never \
+confirmed it. It was not sent again, so that the customer does not get it twice; send it again \
+if it did not arrive.";
 
 /// WhatsApp accepted the message: record its wamid, then apply any status
 /// callbacks that arrived before we knew it.
@@ -274,7 +317,8 @@ pub async fn mark_sent(
     wamid: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE messages SET wamid = ?2, delivery = 'sent' WHERE id = ?1 AND delivery = 'pending'",
+        "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
+         WHERE id = ?1 AND delivery = 'pending'",
     )
     .bind(id)
     .bind(wamid)
@@ -298,46 +342,64 @@ pub async fn mark_failed(
     id: i64,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET delivery = 'failed', failure_reason = ?2 WHERE id = ?1")
-        .bind(id)
-        .bind(reason)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE messages SET delivery = 'failed', failure_reason = ?2, claimed_at = NULL
+         WHERE id = ?1 AND delivery = 'pending'",
+    )
+    .bind(id)
+    .bind(reason)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Applies a status callback. Returns the message id when it changed
-/// something; a callback for an unknown wamid is kept for later.
+/// something. A callback for a wamid not recorded yet settles the message
+/// its marker names (a send whose answer was lost); without one it is kept
+/// for later.
 pub async fn apply_status(
     conn: &mut SqliteConnection,
     wamid: &str,
     delivery: Delivery,
     error: Option<&str>,
     at: i64,
+    marked: Option<i64>,
 ) -> Result<Option<i64>, sqlx::Error> {
     let found: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM messages WHERE wamid = ?1 AND direction = 'out'")
             .bind(wamid)
             .fetch_optional(&mut *conn)
             .await?;
-    match found {
-        Some((id,)) => apply_delivery(conn, id, delivery, error)
+    if let Some((id,)) = found {
+        return apply_delivery(conn, id, delivery, error)
             .await
-            .map(|changed| changed.then_some(id)),
-        None => {
-            sqlx::query(
-                "INSERT INTO early_statuses (wamid, status, error, at) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (wamid, status) DO NOTHING",
-            )
-            .bind(wamid)
-            .bind(delivery.as_str())
-            .bind(error)
-            .bind(at)
-            .execute(conn)
-            .await?;
-            Ok(None)
+            .map(|changed| changed.then_some(id));
+    }
+    if let Some(id) = marked {
+        let settled = sqlx::query(
+            "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
+             WHERE id = ?1 AND direction = 'out' AND delivery = 'pending' AND wamid IS NULL",
+        )
+        .bind(id)
+        .bind(wamid)
+        .execute(&mut *conn)
+        .await?;
+        if settled.rows_affected() == 1 {
+            apply_delivery(conn, id, delivery, error).await?;
+            return Ok(Some(id));
         }
     }
+    sqlx::query(
+        "INSERT INTO early_statuses (wamid, status, error, at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (wamid, status) DO NOTHING",
+    )
+    .bind(wamid)
+    .bind(delivery.as_str())
+    .bind(error)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(None)
 }
 
 async fn apply_delivery(

@@ -45,6 +45,9 @@ pub struct StatusUpdate {
     pub at_ms: i64,
     /// Error titles and details, for failed sends.
     pub error: Option<String>,
+    /// The message our marker names (`biz_opaque_callback_data`), for a
+    /// send whose wamid was never recorded.
+    pub marked: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -240,7 +243,8 @@ fn status_update(status: &Value) -> Option<StatusUpdate> {
     let delivery = match str_at(status, &["status"])? {
         "sent" => Delivery::Sent,
         "delivered" => Delivery::Delivered,
-        "read" => Delivery::Read,
+        // A voice message played is one read, as the thread shows it.
+        "read" | "played" => Delivery::Read,
         "failed" => Delivery::Failed,
         _ => return None,
     };
@@ -264,6 +268,7 @@ fn status_update(status: &Value) -> Option<StatusUpdate> {
         delivery,
         at_ms: timestamp_ms(status).unwrap_or(0),
         error: (!errors.is_empty()).then(|| errors.join("; ")),
+        marked: str_at(status, &["biz_opaque_callback_data"]).and_then(crate::outbound::marked),
     })
 }
 

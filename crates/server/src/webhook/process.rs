@@ -44,6 +44,7 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Proc
             status.delivery,
             status.error.as_deref(),
             status.at_ms,
+            status.marked,
         )
         .await?;
         if let Some(id) = changed {

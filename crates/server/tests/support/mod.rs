@@ -29,17 +29,21 @@ pub const START_MS: i64 = 1_795_600_800_000;
 pub struct TestApp {
     pub addr: SocketAddr,
     config: Config,
-    /// Stops the running server gracefully, and its task.
-    running: Option<(
-        tokio::sync::oneshot::Sender<()>,
-        tokio::task::JoinHandle<std::io::Result<()>>,
-    )>,
+    /// The running server, on a runtime of its own.
+    running: Option<Running>,
     /// A second pool on the same database, for arranging and checking state.
     pub db: SqlitePool,
     pub http: reqwest::Client,
     pub clock: Clock,
     pub database_url: String,
     folder: TempDir,
+}
+
+/// A server running on its own runtime.
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    runtime: tokio::runtime::Runtime,
 }
 
 /// A signed-in browser: the session cookie to send with each request.
@@ -49,6 +53,16 @@ pub struct Session {
     pub agent: Agent,
 }
 
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // A runtime may not be dropped where blocking is not allowed (a
+        // test's own runtime): let it end in the background.
+        if let Some(running) = self.running.take() {
+            running.runtime.shutdown_background();
+        }
+    }
+}
+
 impl TestApp {
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
@@ -56,8 +70,25 @@ impl TestApp {
 
     /// Starts with a configuration the caller may adjust (e.g. a Cloud API).
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::start_prepared(&[], adjust).await
+    }
+
+    /// Starts on a database to which `schema` was added before the server
+    /// opened it (a server's connections do not expect the schema to change
+    /// under them), e.g. a trigger that injects a fault.
+    pub async fn start_prepared(schema: &[&str], adjust: impl FnOnce(&mut Config)) -> Self {
         let folder = tempfile::tempdir().expect("temporary folder");
         let database_url = format!("sqlite://{}/handover.db", folder.path().display());
+        let prepare = handover_server::db::connect(&database_url)
+            .await
+            .expect("database");
+        for statement in schema {
+            sqlx::query(statement)
+                .execute(&prepare)
+                .await
+                .expect("schema added");
+        }
+        prepare.close().await;
         let mut config = Config::for_tests(&database_url);
         config.app_secret = Some(APP_SECRET.into());
         config.verify_token = Some(VERIFY_TOKEN.into());
@@ -85,34 +116,78 @@ impl TestApp {
         }
     }
 
-    async fn serve(
-        config: &Config,
-        clock: &Clock,
-    ) -> (
-        SocketAddr,
-        (
-            tokio::sync::oneshot::Sender<()>,
-            tokio::task::JoinHandle<std::io::Result<()>>,
-        ),
-    ) {
-        let app = Application::build_with_clock(config, clock.clone())
-            .await
-            .expect("application starts");
-        let addr = app.local_addr();
+    /// Starts the application on a runtime of its own, so that a crash can
+    /// end every task of it at once, as the end of a process does.
+    async fn serve(config: &Config, clock: &Clock) -> (SocketAddr, Running) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime for the server");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        (addr, (stop, task))
+        let (started, addr) = tokio::sync::oneshot::channel();
+        let (config, clock) = (config.clone(), clock.clone());
+        let task = runtime.spawn(async move {
+            let app = Application::build_with_clock(&config, clock)
+                .await
+                .expect("application starts");
+            let _ = started.send(app.local_addr());
+            app.run_until(async move {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        let addr = addr.await.expect("the server started");
+        (
+            addr,
+            Running {
+                stop,
+                task,
+                runtime,
+            },
+        )
     }
 
     /// Stops the server as SIGTERM does (sends in flight are finished and
     /// recorded), then starts a new one on the same database and clock.
     /// Sessions stay valid; the address changes.
     pub async fn restart(&mut self) {
-        if let Some((stop, task)) = self.running.take() {
-            let _ = stop.send(());
-            task.await.expect("server task").expect("server stopped");
+        self.stop().await;
+        let (addr, running) = Self::serve(&self.config, &self.clock).await;
+        self.addr = addr;
+        self.running = Some(running);
+    }
+
+    /// Restarts with a configuration the caller adjusts (a rotated secret, say).
+    pub async fn restart_with(&mut self, adjust: impl FnOnce(&mut Config)) {
+        self.stop().await;
+        adjust(&mut self.config);
+        let (addr, running) = Self::serve(&self.config, &self.clock).await;
+        self.addr = addr;
+        self.running = Some(running);
+    }
+
+    /// Stops the server as SIGTERM does and says how long it took.
+    pub async fn stop(&mut self) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        if let Some(running) = self.running.take() {
+            let _ = running.stop.send(());
+            running
+                .task
+                .await
+                .expect("server task")
+                .expect("server stopped");
+            running.runtime.shutdown_background();
+        }
+        started.elapsed()
+    }
+
+    /// Ends the server at once, as a kill -9 or a power cut would: nothing
+    /// in flight is finished or recorded. Then starts a new one on the same
+    /// database and clock.
+    pub async fn crash_and_restart(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.runtime.shutdown_background();
         }
         let (addr, running) = Self::serve(&self.config, &self.clock).await;
         self.addr = addr;
