@@ -11,7 +11,7 @@ import { call, createAgent, login } from './support/api.mjs';
 import { screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
 import { MANAGER } from './support/server.mjs';
 import { serverAndBrowser } from './support/suite.mjs';
-import { customerWrites, deliver, manyMessages } from './support/whatsapp.mjs';
+import { changedMessage, customerWrites, deliver, manyMessages, textWithId } from './support/whatsapp.mjs';
 
 const DEEPA = '919845012345';
 const LINES = Array.from({ length: 70 }, (_, n) => `Line ${n + 1} of my long story about the wedding order`);
@@ -250,6 +250,40 @@ describe('the inbox as a chat app', () => {
     await page.getByText('Nobody matches “nobody writes this”.').waitFor();
     await search.press('Escape');
     await page.locator('.chat-row').first().waitFor();
+    await page.close();
+  });
+
+  test('a customer who edits or deletes a message changes the open thread at once, and no counter moves', async () => {
+    const { url } = suite.server;
+    const anjali = '919833333333';
+    await deliver(url, textWithId(anjali, 'Anjali Rao', 'wamid.e2e.anjali.1', 'Deliver to Flat 4B'));
+    await deliver(url, textWithId(anjali, 'Anjali Rao', 'wamid.e2e.anjali.2', 'My card number is 4111 1111'));
+    const manager = await login(url, MANAGER);
+    const { body: before } = await call(url, manager, 'GET', `/api/users/${anjali}`);
+
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, `${url}/chats/${anjali}`, MANAGER);
+    await page.locator('.bubble', { hasText: 'My card number' }).waitFor();
+    const edit = changedMessage(anjali, 'wamid.e2e.anjali.1', 'Deliver to Flat 4C, not 4B');
+    const deletion = changedMessage(anjali, 'wamid.e2e.anjali.2');
+    await deliver(url, edit);
+    await deliver(url, deletion);
+    const edited = page.locator('.bubble', { hasText: 'Deliver to Flat 4C, not 4B' });
+    await edited.locator('.edited', { hasText: 'edited' }).waitFor();
+    await page.locator('.bubble.deleted', { hasText: 'This message was deleted' }).waitFor();
+    assert.equal(await page.locator('.bubble', { hasText: 'My card number' }).count(), 0, 'the deleted words are gone');
+    assert.equal(await page.locator('.bubble', { hasText: 'Flat 4B' }).count(), 0, 'only the edited words show');
+    await screenshot(page, 'edited-and-deleted');
+
+    // The same notices again (WhatsApp retries) change nothing; none counts as a message.
+    await deliver(url, edit);
+    await deliver(url, deletion);
+    const { body: after } = await call(url, manager, 'GET', `/api/users/${anjali}`);
+    assert.equal(after.session_messages, before.session_messages);
+    assert.equal(after.last_active_at, before.last_active_at);
+    await page.reload();
+    await page.locator('.bubble.deleted').waitFor();
+    assert.equal(await page.locator('.bubble', { hasText: 'My card number' }).count(), 0);
     await page.close();
   });
 

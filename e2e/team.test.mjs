@@ -1,6 +1,7 @@
 // The Team screen in a real browser: a manager adds an agent, sees who is
 // online, renames, changes a role, disables, re-enables and resets a
-// password; the agent sees the team, read-only.
+// password; the agent sees the team, read-only, and changes her own
+// password by giving the current one, which signs out her other sessions.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -83,5 +84,40 @@ describe('team', () => {
     assert.deepEqual(errors, []);
     await agent.close();
     await page.close();
+  });
+
+  test('an agent changes her own password: the current one is asked for, her other sessions end', async () => {
+    const { url } = suite.server;
+    const current = { email: ASHA.email, password: 'second-password' };
+    const here = await suite.browser.newContext({ viewport: VIEWPORT });
+    const elsewhere = await suite.browser.newContext({ viewport: VIEWPORT });
+    const page = await here.newPage();
+    const other = await elsewhere.newPage();
+    await signIn(other, url, current);
+    await other.locator('.live-indicator:not(.down)').waitFor();
+    await signIn(page, `${url}/manage/team`, current);
+    const mine = page.locator('.member-row', { hasText: ASHA.email });
+    assert.equal(await page.getByRole('button', { name: 'Reset password' }).count(), 0, 'agents reset no one');
+
+    await mine.getByRole('button', { name: 'Change password' }).click();
+    await mine.getByLabel('Current password').fill('a wrong guess');
+    await mine.getByLabel('New password').fill('third-password');
+    await mine.getByRole('button', { name: 'Change', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'not your current password' }).waitFor();
+
+    await mine.getByRole('button', { name: 'Change password' }).click();
+    await mine.getByLabel('Current password').fill(current.password);
+    await mine.getByLabel('New password').fill('third-password');
+    await mine.getByRole('button', { name: 'Change', exact: true }).click();
+    await page.getByText('Your password was changed; your other sessions were signed out.').waitFor();
+    await screenshot(page, 'team-own-password');
+    // The other browser is signed out at once; this one stays.
+    await other.getByLabel('E-mail').waitFor({ timeout: 10_000 });
+    await page.reload();
+    await page.locator('.member-row', { hasText: ASHA.email }).waitFor();
+    await assert.rejects(login(url, current), /401/);
+    await login(url, { email: ASHA.email, password: 'third-password' });
+    await here.close();
+    await elsewhere.close();
   });
 });

@@ -5,8 +5,8 @@ use std::fmt;
 
 use gloo_net::http::{Request, Response};
 use handover_core::api::{
-    Agent, AgentChanges, LoginRequest, Message, NewAgent, Page, SearchResults, SendMessage,
-    SessionInfo, TeamMember, TemplateSend, TransferRequest, UserProfile, UserSummary,
+    Agent, AgentChanges, LoginRequest, Message, NewAgent, Page, PasswordChange, SearchResults,
+    SendMessage, SessionInfo, TeamMember, TemplateSend, TransferRequest, UserProfile, UserSummary,
 };
 use handover_core::campaigns::{ApiToken, Campaign, CreatedApiToken, NewApiToken};
 use handover_core::contacts::{ImportReport, UserFacets};
@@ -144,6 +144,14 @@ pub async fn create_agent(agent: NewAgent) -> Result<Agent, ApiError> {
 pub async fn update_agent(id: AgentId, changes: AgentChanges) -> Result<Agent, ApiError> {
     let request = Request::patch(&format!("/api/agents/{id}"))
         .json(&changes)
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `PUT /api/me/password`: one's own new password, given the current one.
+pub async fn change_password(change: PasswordChange) -> Result<Agent, ApiError> {
+    let request = Request::put("/api/me/password")
+        .json(&change)
         .map_err(|error| ApiError::Unreadable(error.to_string()))?;
     read(request.send().await).await
 }

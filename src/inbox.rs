@@ -560,6 +560,8 @@ mod tests {
             delivery: None,
             failure_reason: None,
             sent_at: "0".into(),
+            edited: false,
+            deleted: false,
         }
     }
 

@@ -352,6 +352,8 @@ async fn links_in_a_message_open_in_a_new_tab_and_scripts_stay_text() {
         delivery: None,
         failure_reason: None,
         sent_at: "2021-03-28T14:07:00Z".into(),
+        edited: false,
+        deleted: false,
     };
     let messages = vec![
         said(

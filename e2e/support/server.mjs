@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,17 +12,31 @@ import { createInterface } from 'node:readline';
 const STARTUP_TIMEOUT_MS = 20_000;
 export const MANAGER = { email: 'meera@example.com', password: 'manager-password' };
 
-/** `args` are extra server flags, e.g. `['--demo']`; `output` collects stdout lines. */
-export async function startServer({ args = [] } = {}) {
+/** A TCP port nobody listens on right now. */
+export async function freePort() {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/**
+ * `args` are extra server flags, e.g. `['--demo']`; `output` collects
+ * stdout lines. A `folder` and `port` from an earlier server start the
+ * same installation again (a restart).
+ */
+export async function startServer({ args = [], folder = mkdtempSync(join(tmpdir(), 'handover-e2e-')), port = 0 } = {}) {
   const binary = process.env.HANDOVER_SERVER_BIN;
   if (!binary) throw new Error('HANDOVER_SERVER_BIN is not set; run these tests with `cargo xtask test`');
-  const folder = mkdtempSync(join(tmpdir(), 'handover-e2e-'));
   const databasePath = join(folder, 'data', 'handover.db');
   const child = spawn(binary, args, {
     cwd: folder,
     env: {
       ...process.env,
-      HANDOVER_BIND: '127.0.0.1:0',
+      HANDOVER_BIND: `127.0.0.1:${port}`,
       HANDOVER_DATABASE_URL: `sqlite://${databasePath}`,
       HANDOVER_ADMIN_EMAIL: MANAGER.email,
       HANDOVER_ADMIN_PASSWORD: MANAGER.password,
@@ -47,12 +62,15 @@ export async function startServer({ args = [] } = {}) {
 
   return {
     url,
+    folder,
     databasePath,
     output,
+    /** Asks the server to stop (SIGTERM) and waits until it has; returns its exit code. */
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      const [code] = await once(child, 'exit');
+      return code;
     },
   };
 }

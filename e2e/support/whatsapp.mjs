@@ -44,6 +44,24 @@ export function manyMessages(waId, name, bodies, secondsAgo = 0) {
   });
 }
 
+/** A customer's text message with a given id, so it can be edited or deleted later. */
+export function textWithId(waId, name, wamid, body) {
+  return envelope({
+    contacts: [{ profile: { name }, wa_id: waId }],
+    messages: [{ from: waId, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } }],
+  });
+}
+
+/** WhatsApp's notice that a customer edited (`body` given) or deleted their message `original`. */
+export function changedMessage(waId, original, body) {
+  sequence += 1;
+  const common = { from: waId, id: `wamid.e2e.notice.${Date.now()}.${sequence}`, timestamp: String(Math.floor(Date.now() / 1000)) };
+  const message = body === undefined
+    ? { ...common, type: 'revoke', revoke: { original_message_id: original } }
+    : { ...common, type: 'edit', edit: { original_message_id: original, message: { type: 'text', text: { body } } } };
+  return envelope({ contacts: [{ profile: { name: '' }, wa_id: waId }], messages: [message] });
+}
+
 export async function deliver(serverUrl, body) {
   const raw = JSON.stringify(body);
   const signature = `sha256=${createHmac('sha256', APP_SECRET).update(raw).digest('hex')}`;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use handover_core::contacts::{ImportReport, ImportState, MAX_SOURCE};
+use handover_core::contacts::{ImportReport, ImportState, KEPT_SKIPPED_ROWS, MAX_SOURCE};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -220,6 +220,14 @@ fn ImportProgress(report: ImportReport) -> impl IntoView {
                     <h3>"Skipped rows"</h3>
                     <a class="button" href=download.clone() download="">"Download skipped rows (CSV)"</a>
                 </div>
+                {(report.skipped > report.skipped_rows.len() as u64).then(|| view! {
+                    <p class="muted">{format!(
+                        "The first {} of {} skipped rows; the download lists the first {}.",
+                        format::count(report.skipped_rows.len() as u64),
+                        format::count(report.skipped),
+                        format::count(report.skipped.min(KEPT_SKIPPED_ROWS as u64)),
+                    )}</p>
+                })}
                 <table class="data-table skipped-rows">
                     <thead><tr><th scope="col" class="number-cell">"Line"</th><th scope="col">"Phone"</th><th scope="col">"Reason"</th></tr></thead>
                     <tbody>

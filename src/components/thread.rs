@@ -55,7 +55,7 @@ pub fn Thread(
 ) -> impl IntoView {
     view! {
         <ol class="thread" aria-label="Conversation" aria-live="polite">
-            <For each=move || messages.get() key=|message| (message.id, message.delivery) let:message>
+            <For each=move || messages.get() key=|message| (message.id, message.delivery, message.text.clone(), message.deleted) let:message>
                 {bubble(message)}
             </For>
         </ol>
@@ -81,6 +81,7 @@ fn bubble(message: Message) -> AnyView {
     };
     let unsupported = message.content_type == "unsupported";
     let body = match (&message.template, &message.text) {
+        _ if message.deleted => "This message was deleted".to_owned(),
         (Some(template), _) if message.text.is_none() => {
             format!("{} ({})", template.name, template.params.join(", "))
         }
@@ -96,10 +97,12 @@ fn bubble(message: Message) -> AnyView {
             data-message-id=message.id
             class:template=message.kind == MessageKind::Template
             class:unsupported=unsupported
+            class:deleted=message.deleted
         >
             <span class="bubble-author">{author_label(&message)}</span>
             <p class="bubble-text">{text_with_links(&body)}</p>
             <span class="bubble-meta">
+                {message.edited.then_some(view! { <span class="edited">"edited"</span> })}
                 <span>{time}</span>
                 {tick.map(|(symbol, label)| {
                     view! {

@@ -153,6 +153,9 @@ pub fn Shell(
                 </div>
             </header>
             <div class="sr-only" role="status" aria-live="assertive">{announcement}</div>
+            {move || (!connected.get()).then(|| view! {
+                <div class="reconnecting">"Reconnecting to the server… new messages will show when it is back."</div>
+            })}
             <Show when=move || help.get()>
                 <ShortcutsHelp on_close=Callback::new(move |_| help.set(false)) />
             </Show>

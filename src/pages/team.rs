@@ -1,8 +1,9 @@
 //! Team: everyone who works in the inbox, with who is online now (a
 //! dashboard open). Managers add people, rename them, change their role,
 //! disable and re-enable them, and reset a password; agents see the list.
+//! Everyone changes their own password here, giving the current one.
 
-use handover_core::api::{AgentChanges, NewAgent, TeamMember};
+use handover_core::api::{AgentChanges, NewAgent, PasswordChange, TeamMember};
 use handover_core::{AgentId, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,6 +42,22 @@ pub fn TeamPage() -> impl IntoView {
             });
         },
     );
+    let change_own = Callback::new(move |change: PasswordChange| {
+        spawn_local(async move {
+            match api::change_password(change).await {
+                Ok(_) => {
+                    failure.set(None);
+                    notice.set(Some(
+                        "Your password was changed; your other sessions were signed out.".into(),
+                    ));
+                }
+                Err(error) => {
+                    notice.set(None);
+                    failure.set(Some(error));
+                }
+            }
+        });
+    });
 
     let rows = move || {
         match team.get() {
@@ -50,7 +67,7 @@ pub fn TeamPage() -> impl IntoView {
             .into_iter()
             .map(|member| {
                 let myself = member.agent.id == me;
-                view! { <MemberRow member is_manager myself change /> }
+                view! { <MemberRow member is_manager myself change change_own /> }
             })
             .collect_view()
             .into_any(),
@@ -107,6 +124,8 @@ fn MemberRow(
     myself: bool,
     /// Applies changes to someone, saying what was done when it worked.
     change: Callback<(AgentId, AgentChanges, &'static str)>,
+    /// Changes the signed-in person's own password.
+    change_own: Callback<PasswordChange>,
 ) -> impl IntoView {
     let agent = member.agent;
     let id = agent.id;
@@ -143,6 +162,17 @@ fn MemberRow(
             changes,
             "has a new password; their other sessions were signed out",
         ));
+    };
+    let current = RwSignal::new(String::new());
+    let change_mine = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        resetting.set(false);
+        change_own.run(PasswordChange {
+            current_password: current.get_untracked(),
+            new_password: password.get_untracked(),
+        });
+        current.set(String::new());
+        password.set(String::new());
     };
     let role_now = agent.role;
     let disabled = agent.disabled;
@@ -181,18 +211,31 @@ fn MemberRow(
             </td>
             <td><span class="presence" data-presence=status_class>{status}</span></td>
             <td class="row-actions">
-                {is_manager.then(|| view! {
+                {(is_manager && !myself).then(|| view! {
                     <button type="button" class="button" on:click=move |_| renaming.update(|on| *on = !*on)>"Rename"</button>
                     <button type="button" class="button" on:click=move |_| resetting.update(|on| *on = !*on)>"Reset password"</button>
-                    {(!myself).then(|| if disabled {
+                    {if disabled {
                         view! { <button type="button" class="button" on:click=move |_| change.run((id, AgentChanges { disabled: Some(false), ..AgentChanges::default() }, "was enabled"))>"Enable"</button> }.into_any()
                     } else {
                         view! { <button type="button" class="button button-quiet-danger" on:click=move |_| change.run((id, AgentChanges { disabled: Some(true), ..AgentChanges::default() }, "was disabled and signed out"))>"Disable"</button> }.into_any()
-                    })}
+                    }}
                     <Show when=move || resetting.get()>
                         <form class="inline-form reset-form" on:submit=reset>
                             <input type="password" aria-label="New password" autocomplete="new-password" minlength="8" required prop:value=password on:input=move |e| password.set(event_target_value(&e)) />
                             <button type="submit" class="button">"Set password"</button>
+                        </form>
+                    </Show>
+                })}
+                {myself.then(|| view! {
+                    {is_manager.then(|| view! {
+                        <button type="button" class="button" on:click=move |_| renaming.update(|on| *on = !*on)>"Rename"</button>
+                    })}
+                    <button type="button" class="button" on:click=move |_| resetting.update(|on| *on = !*on)>"Change password"</button>
+                    <Show when=move || resetting.get()>
+                        <form class="inline-form reset-form" on:submit=change_mine>
+                            <input type="password" aria-label="Current password" placeholder="Current password" autocomplete="current-password" required prop:value=current on:input=move |e| current.set(event_target_value(&e)) />
+                            <input type="password" aria-label="New password" placeholder="New password" autocomplete="new-password" minlength="8" required prop:value=password on:input=move |e| password.set(event_target_value(&e)) />
+                            <button type="submit" class="button">"Change"</button>
                         </form>
                     </Show>
                 })}

@@ -198,6 +198,12 @@ pub struct Message {
     pub delivery: Option<Delivery>,
     pub failure_reason: Option<String>,
     pub sent_at: String,
+    /// The customer edited it (the text is the new one).
+    #[serde(default)]
+    pub edited: bool,
+    /// The customer deleted it (the text is gone).
+    #[serde(default)]
+    pub deleted: bool,
 }
 
 /// `POST /api/auth/login`.
@@ -205,6 +211,14 @@ pub struct Message {
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+}
+
+/// `PUT /api/me/password`: anyone changes their own password by giving the
+/// current one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 /// `GET /api/me` and the agents list.

@@ -100,6 +100,10 @@ pub fn column_of(header: &str) -> Option<Column> {
     }
 }
 
+/// An import's report keeps its first this many skipped rows (all are
+/// counted), so a file of bad rows makes a report of bounded size.
+pub const KEPT_SKIPPED_ROWS: usize = 10_000;
+
 /// The longest Source text an import may set.
 pub const MAX_SOURCE: usize = 60;
 

@@ -18,6 +18,10 @@ pub struct ErrorDetail {
     /// For documents with several problems: each, with its field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// For a failure on the server's side: the id under which its details
+    /// were logged, to quote to whoever runs the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
 }
 
 /// One problem with one field of a submitted document.
@@ -35,6 +39,7 @@ impl ErrorBody {
                 code: code.into(),
                 message: message.into(),
                 fields: Vec::new(),
+                error_id: None,
             },
         }
     }

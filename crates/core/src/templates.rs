@@ -138,6 +138,49 @@ pub struct Template {
 }
 
 impl Template {
+    /// Whether `params` fill this template as WhatsApp takes them: one per
+    /// `{{n}}`, none empty, none with a line break, a tab or more than four
+    /// spaces in a row, and the filled body within WhatsApp's length.
+    /// Refused: the error code and what to fix.
+    pub fn check_params(&self, params: &[String]) -> Result<(), (&'static str, String)> {
+        if self.params != params.len() {
+            return Err((
+                "wrong_parameter_count",
+                format!(
+                    "{} takes {} parameter(s); {} given",
+                    self.name,
+                    self.params,
+                    params.len()
+                ),
+            ));
+        }
+        for (n, value) in params.iter().enumerate() {
+            let which = format!("parameter {{{{{}}}}}", n + 1);
+            if value.trim().is_empty() {
+                return Err(("empty_parameter", format!("{which} is empty")));
+            }
+            if value.contains(['\n', '\r', '\t']) || value.contains("     ") {
+                return Err((
+                    "invalid_parameter",
+                    format!(
+                        "{which} has a line break, a tab or more than four spaces in a row, which WhatsApp refuses in a parameter; put it on one line"
+                    ),
+                ));
+            }
+        }
+        let filled = preview(&self.body, params).chars().count();
+        if filled > limits::BODY {
+            return Err((
+                "parameters_too_long",
+                format!(
+                    "with its parameters the message is {filled} characters; WhatsApp takes at most {}, so shorten the parameters",
+                    limits::BODY
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The template as a draft to edit, or to copy under another name.
     pub fn draft(&self) -> TemplateDraft {
         TemplateDraft {

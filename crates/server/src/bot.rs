@@ -45,6 +45,14 @@ pub async fn turn(
     Ok(turn)
 }
 
+/// The welcome of the configuration in force.
+pub async fn welcome(conn: &mut SqliteConnection) -> Result<Reply, sqlx::Error> {
+    let (_, config) = store::bot::current(conn).await?;
+    Ok(Reply::Text {
+        text: config.welcome,
+    })
+}
+
 /// The Cloud API body of one bot reply: text, quick reply buttons or a list.
 pub fn payload(to: &WaId, reply: &Reply) -> Value {
     let interactive = match reply {

@@ -52,8 +52,8 @@ pub async fn start(
     }
     {
         let mut conn = state.db.pool.acquire().await?;
-        if let Some(id) = campaigns::by_key(&mut conn, key).await? {
-            return Ok(Started::Repeated(existing(state, id).await?));
+        if let Some(id) = campaigns::by_key(&mut conn, token, key).await? {
+            return Ok(Started::Repeated(find(state, id, Some(token)).await?));
         }
     }
     let limit = state.campaign_max_recipients;
@@ -71,9 +71,9 @@ pub async fn start(
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     // Two requests with one key: the second waited for the first to commit.
-    if let Some(id) = campaigns::by_key(&mut write.tx, key).await? {
+    if let Some(id) = campaigns::by_key(&mut write.tx, token, key).await? {
         drop(write);
-        return Ok(Started::Repeated(existing(state, id).await?));
+        return Ok(Started::Repeated(find(state, id, Some(token)).await?));
     }
     let name = request
         .name
@@ -127,11 +127,13 @@ pub async fn start(
     write.commit().await?;
     state.events.notify();
     state.outbox.wake();
-    Ok(Started::Created(existing(state, id).await?))
+    Ok(Started::Created(find(state, id, Some(token)).await?))
 }
 
-async fn existing(state: &AppState, id: i64) -> Result<Campaign, ApiError> {
-    campaigns::get(&state.db.pool, id)
+/// A campaign with its funnel; with `token`, only one that token started
+/// (an integration never sees another's campaigns).
+pub async fn find(state: &AppState, id: i64, token: Option<i64>) -> Result<Campaign, ApiError> {
+    campaigns::get(&state.db.pool, id, token)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("There is no campaign with id {id}.")))
 }
@@ -158,7 +160,7 @@ fn sort_recipients(
                 continue;
             }
         };
-        if let Err((_, reason)) = templates::check_params(template, &recipient.params) {
+        if let Err((_, reason)) = template.check_params(&recipient.params) {
             refused.push(refuse(reason));
             continue;
         }

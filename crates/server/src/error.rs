@@ -23,6 +23,9 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The request body stopped arriving before it was whole (408).
+    #[error("{0}")]
+    BodyIncomplete(String),
     #[error("{message}")]
     Unprocessable { code: &'static str, message: String },
     #[error("{message}")]
@@ -41,6 +44,30 @@ pub enum ApiError {
     Database(sqlx::Error),
 }
 
+/// Whether a database failure is one that passes (the database is busy or
+/// out of connections for now), so trying again later is the advice.
+fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+            let primary = db
+                .code()
+                .and_then(|code| code.parse::<i64>().ok())
+                .map(|code| code & 0xff);
+            matches!(primary, Some(5 | 6))
+        }
+        _ => false,
+    }
+}
+
+/// A short id to find one failure in the log by.
+fn new_error_id() -> String {
+    let mut bytes = [0u8; 6];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    hex::encode(bytes)
+}
+
 impl ApiError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::BadRequest {
@@ -54,6 +81,13 @@ impl ApiError {
             code,
             message: message.into(),
         }
+    }
+
+    /// A body cut off or stalled on the way: nothing was done with it.
+    pub fn body_incomplete() -> Self {
+        ApiError::BodyIncomplete(
+            "The request body stopped arriving before it was complete, so nothing was done; send it again.".into(),
+        )
     }
 
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
@@ -74,6 +108,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorBody::new("payload_too_large", message))
             }
+            ApiError::BodyIncomplete(_) => (StatusCode::REQUEST_TIMEOUT, ErrorBody::new("body_incomplete", message)),
             ApiError::Unprocessable { code, .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, ErrorBody::new(*code, message))
             }
@@ -86,11 +121,18 @@ impl ApiError {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorBody::new("too_many_requests", message))
             }
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorBody::new("unavailable", message)),
-            ApiError::Database(_) => (
+            ApiError::Database(error) if is_transient(error) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorBody::new(
                     "database_unavailable",
-                    "The database did not answer. Nothing was changed; please try again in a moment.",
+                    "The database is busy. Nothing was changed; please try again in a moment.",
+                ),
+            ),
+            ApiError::Database(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorBody::new(
+                    "internal_error",
+                    "Something went wrong on the server and nothing was changed. Whoever runs the server can find the details in its log under the error id.",
                 ),
             ),
         }
@@ -128,9 +170,11 @@ impl From<TransitionError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, body) = self.status_and_body();
+        let (status, mut body) = self.status_and_body();
         if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
+            let error_id = new_error_id();
+            tracing::error!(%error_id, error = ?self, "request failed");
+            body.error.error_id = Some(error_id);
         }
         let mut response = (status, Json(body)).into_response();
         if let ApiError::TooManyRequests { retry_after_s, .. } = self {

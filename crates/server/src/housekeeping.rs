@@ -1,4 +1,5 @@
-//! Periodic clean-up: old events and expired sessions.
+//! Periodic clean-up: old events, expired sessions, status callbacks for
+//! messages that never turned up, and notices too old to be retried.
 
 use std::time::Duration;
 
@@ -23,9 +24,17 @@ pub async fn tidy(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     let mut write = db.begin_write().await?;
     let events = store::events::prune(&mut write.tx, now).await?;
     let sessions = store::agents::prune_sessions(&mut write.tx, now).await?;
+    let statuses = store::messages::prune_early_statuses(&mut write.tx, now).await?;
+    let notices = store::messages::prune_notices(&mut write.tx, now).await?;
     write.commit().await?;
-    if events + sessions > 0 {
-        tracing::info!(events, sessions, "pruned old events and expired sessions");
+    if events + sessions + statuses + notices > 0 {
+        tracing::info!(
+            events,
+            sessions,
+            statuses,
+            notices,
+            "pruned old events, expired sessions, stray statuses and old notices"
+        );
     }
     Ok(())
 }

@@ -144,6 +144,15 @@ impl EventHub {
         self.end_where(|stream| stream.agent == agent, StreamEnd::SignedOut);
     }
 
+    /// Ends every stream of `agent` but those of the session `keep` (a new
+    /// password chosen by the agent themselves, from that session).
+    pub fn sign_out_agent_except(&self, agent: AgentId, keep: &str) {
+        self.end_where(
+            |stream| stream.agent == agent && stream.session != keep,
+            StreamEnd::SignedOut,
+        );
+    }
+
     /// Ends every stream, and any opened from now on: the server stops.
     pub fn stop(&self) {
         self.register().stopping = true;

@@ -196,3 +196,105 @@ async fn malformed_requests_get_json_errors_that_say_what_is_wrong() {
     let (status, code, _) = error_code(app.get(&manager, "/api/users?limit=many").await).await;
     assert_eq!((status.as_u16(), code.as_str()), (400, "invalid_query"));
 }
+
+#[tokio::test]
+async fn people_change_their_own_password_only_by_giving_the_current_one() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let asha = app.agent("Asha").await;
+    let asha_elsewhere = app
+        .login("asha@example.com", "agent-password")
+        .await
+        .unwrap();
+    let change = |session: &support::Session, body: serde_json::Value| {
+        let request = app
+            .http
+            .put(app.url("/api/me/password"))
+            .header(COOKIE, &session.cookie)
+            .json(&body);
+        async move { request.send().await.unwrap() }
+    };
+
+    // A session left open is not enough: the current password is asked for.
+    let (status, code, message) = error_code(
+        change(
+            &asha,
+            json!({"current_password": "a guess", "new_password": "asha-new-password"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), code.as_str()),
+        (422, "wrong_current_password")
+    );
+    assert!(message.starts_with("current_password:"), "{message}");
+    assert!(app
+        .login("asha@example.com", "agent-password")
+        .await
+        .is_ok());
+
+    let changed = change(
+        &asha,
+        json!({"current_password": "agent-password", "new_password": "asha-new-password"}),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(
+        app.get(&asha, "/api/me").await.status(),
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        app.get(&asha_elsewhere, "/api/me").await.status(),
+        401,
+        "the other sessions end"
+    );
+    assert!(app
+        .login("asha@example.com", "agent-password")
+        .await
+        .is_err());
+    assert!(app
+        .login("asha@example.com", "asha-new-password")
+        .await
+        .is_ok());
+
+    // Nor can a manager set their own password as if it were someone else's.
+    let id = manager.agent.id.0;
+    let (status, code, message) = error_code(
+        app.http
+            .patch(app.url(&format!("/api/agents/{id}")))
+            .header(COOKIE, &manager.cookie)
+            .json(&json!({"password": "taken-over-password"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status.as_u16(), code.as_str()), (409, "own_password"));
+    assert!(message.contains("current one"), "{message}");
+    assert!(app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn guesses_of_the_current_password_are_throttled_like_sign_ins() {
+    let app = TestApp::start().await;
+    let asha = app.agent("Asha").await;
+    let mut statuses = Vec::new();
+    for n in 0..8 {
+        let response = app
+            .http
+            .put(app.url("/api/me/password"))
+            .header(COOKIE, &asha.cookie)
+            .json(&json!({"current_password": format!("guess {n}"), "new_password": "asha-new-password"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [422, 429].contains(s)),
+        "{statuses:?}"
+    );
+}

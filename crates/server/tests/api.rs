@@ -204,3 +204,33 @@ async fn an_oversized_json_body_is_refused_with_413_and_a_json_error() {
     let body: ErrorBody = response.json().await.unwrap();
     assert_eq!(body.error.code, "payload_too_large");
 }
+
+#[tokio::test]
+async fn a_bad_id_in_the_path_gets_a_json_error_that_says_so() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    for (method, path) in [
+        ("PUT", "/api/tag-rules/abc"),
+        ("DELETE", "/api/tag-rules/1.5"),
+        ("GET", "/api/campaigns/first"),
+        ("GET", "/api/imports/%20/report.csv"),
+    ] {
+        let response = app
+            .http
+            .request(method.parse().unwrap(), app.url(path))
+            .header(reqwest::header::COOKIE, &manager.cookie)
+            .header(reqwest::header::ORIGIN, app.url(""))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{method} {path}");
+        let body: ErrorBody = response.json().await.expect("a JSON error");
+        assert_eq!(body.error.code, "invalid_path", "{method} {path}");
+        assert!(
+            body.error.message.contains("whole numbers"),
+            "{}",
+            body.error.message
+        );
+    }
+}

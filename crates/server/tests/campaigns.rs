@@ -402,3 +402,80 @@ async fn a_revoked_token_is_refused_and_last_use_is_shown() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn each_token_has_its_own_idempotency_keys_and_sees_only_its_campaigns() {
+    let (app, fake) = app_with_cloud_api(vec![], 500).await;
+    let (manager, shop) = ready(&app).await;
+    let created: Value = app
+        .post(&manager, "/api/tokens", json!({"name": "CRM"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let crm = created["secret"].as_str().unwrap().to_owned();
+
+    // Two integrations that both say "order-42" start two campaigns.
+    let from_shop = post_campaign(&app, &shop, &campaign("order-42", 1)).await;
+    assert_eq!(from_shop.status(), StatusCode::CREATED);
+    let from_shop: Value = from_shop.json().await.unwrap();
+    let from_crm = post_campaign(&app, &crm, &campaign("order-42", 1)).await;
+    assert_eq!(from_crm.status(), StatusCode::CREATED);
+    let from_crm: Value = from_crm.json().await.unwrap();
+    assert_ne!(from_shop["id"], from_crm["id"]);
+    assert_eq!(from_crm["idempotency_key"], "order-42");
+    // The same integration retrying gets its first campaign back.
+    let retried = post_campaign(&app, &shop, &campaign("order-42", 1)).await;
+    assert_eq!(retried.status(), StatusCode::OK);
+    assert_eq!(
+        retried.json::<Value>().await.unwrap()["id"],
+        from_shop["id"]
+    );
+
+    // Each reads its own campaign; another's is not found.
+    let read = |token: &str, id: &Value| {
+        app.http
+            .get(app.url(&format!("/api/v1/campaigns/{id}")))
+            .bearer_auth(token)
+            .send()
+    };
+    assert_eq!(read(&shop, &from_shop["id"]).await.unwrap().status(), 200);
+    assert_eq!(read(&crm, &from_shop["id"]).await.unwrap().status(), 404);
+    // Managers see both.
+    assert_eq!(
+        app.get_json(&manager, "/api/campaigns")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    sent_out(&app, &crm, &from_crm["id"]).await;
+    assert_eq!(delivered_to(&fake).values().sum::<usize>(), 2);
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_refused_at_once_even_while_the_database_is_busy_writing() {
+    let (app, _fake) = app_with_cloud_api(vec![], 500).await;
+    // Another writer holds SQLite's write lock.
+    let mut writer = app.db.acquire().await.unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut *writer)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let response = app
+        .http
+        .get(app.url("/api/v1/campaigns/1"))
+        .bearer_auth("hov_made_up")
+        .send()
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    sqlx::query("ROLLBACK").execute(&mut *writer).await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        took < Duration::from_secs(1),
+        "an unknown token waited {took:?} for the write lock"
+    );
+}

@@ -237,6 +237,32 @@ async fn a_hundred_thousand_rows_are_imported_in_seconds() {
 }
 
 #[tokio::test]
+async fn a_file_of_bad_rows_is_counted_whole_and_reported_in_bounded_size() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let long_phone = "x".repeat(500);
+    let mut file = String::from("name,mobile\n");
+    for n in 0..25_000 {
+        file.push_str(&format!("Nobody {n},{long_phone}{n}\n"));
+    }
+    let report = app.import_csv(&manager, QUERY, file).await;
+    assert_eq!(report["skipped"], 25_000, "every bad row is counted");
+    let csv = app
+        .get(
+            &manager,
+            &format!("/api/imports/{}/report.csv", report["id"]),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(rows.len() - 1, 10_000, "the first ten thousand are kept");
+    assert!(rows[1].starts_with("2,"), "{}", rows[1]);
+    assert!(csv.len() < 3_000_000, "the report is {} bytes", csv.len());
+}
+
+#[tokio::test]
 async fn files_over_the_configured_size_are_refused_with_413() {
     let app = TestApp::start_with(|config| config.import_max_mb = 1).await;
     let manager = app.manager().await;

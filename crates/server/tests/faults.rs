@@ -187,3 +187,30 @@ async fn after_a_crash_mid_send_whatsapps_status_settles_the_message_and_none_is
     );
     assert_eq!(sends_to(&fake, ROHAN), 1);
 }
+
+#[tokio::test]
+async fn an_unexpected_database_failure_answers_500_with_an_id_and_changes_nothing() {
+    let broken = [
+        "CREATE TRIGGER broken_intervene BEFORE UPDATE OF status ON users
+         WHEN new.status = 'intervened'
+         BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END",
+    ];
+    let app = TestApp::start_prepared(&broken, |_| {}).await;
+    app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s(), "hello"))
+        .await;
+    let manager = app.manager().await;
+    let response = app.act(&manager, PRIYA, "intervene").await;
+    assert_eq!(response.status(), 500);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "internal_error");
+    let id = body["error"]["error_id"].as_str().unwrap_or_default();
+    assert!(
+        id.len() == 12 && id.chars().all(|c| c.is_ascii_hexdigit()),
+        "an id to find the details in the log by: {body}"
+    );
+    assert!(
+        !body.to_string().contains("malformed"),
+        "the detail stays in the log: {body}"
+    );
+    assert_eq!(app.profile(&manager, PRIYA).await["status"], "active");
+}

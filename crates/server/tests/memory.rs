@@ -3,35 +3,9 @@
 
 mod support;
 
-use std::net::{IpAddr, Ipv4Addr};
-
 use futures_util::StreamExt;
 use reqwest::StatusCode;
-use serde_json::json;
-use support::TestApp;
-
-/// A client whose requests come from `127.0.0.n`.
-fn client_from(n: u8) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, n)))
-        .build()
-        .unwrap()
-}
-
-async fn sign_in(
-    app: &TestApp,
-    client: &reqwest::Client,
-    email: &str,
-    password: &str,
-) -> StatusCode {
-    client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
+use support::{client_from, sign_in, TestApp};
 
 /// The resident memory of this process (the server runs in it), in bytes.
 fn resident_bytes() -> u64 {

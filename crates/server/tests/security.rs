@@ -4,37 +4,13 @@
 
 mod support;
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{Session, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-
-/// A client whose requests come from `127.0.0.n`.
-fn client_from(n: u8) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, n)))
-        .build()
-        .unwrap()
-}
-
-async fn sign_in(
-    app: &TestApp,
-    client: &reqwest::Client,
-    email: &str,
-    password: &str,
-) -> StatusCode {
-    client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
+use support::{client_from, sign_in, Session, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 #[tokio::test]
 async fn wrong_passwords_from_one_address_never_stop_the_owner_signing_in_from_another() {
@@ -233,4 +209,43 @@ async fn a_change_forged_by_another_website_is_refused_and_ours_pass() {
         assert_eq!(header("x-content-type-options"), "nosniff");
         assert!(header("content-security-policy").contains("frame-ancestors 'none'"));
     }
+}
+
+/// Sends `head` and the start of a body over a raw connection, then stalls;
+/// returns what the server answered, if anything, and when.
+async fn stall_after(app: &TestApp, head: String) -> (String, std::time::Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut connection = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let started = std::time::Instant::now();
+    connection.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(40),
+        connection.read_to_end(&mut answer),
+    )
+    .await;
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test]
+async fn clients_that_stall_mid_request_are_let_go() {
+    let app = TestApp::start().await;
+    // Headers never finished: the connection is closed.
+    let (answer, took) = stall_after(&app, "POST /webhook HTTP/1.1\r\nhost: x\r\n".into()).await;
+    assert!(
+        took < std::time::Duration::from_secs(15),
+        "headers: {took:?}"
+    );
+    assert!(!answer.contains("200 OK"), "{answer}");
+    // A body that stops half-way: refused, and the connection closed.
+    let (answer, took) = stall_after(
+        &app,
+        "POST /webhook HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{\"object\":".into(),
+    )
+    .await;
+    assert!(took < std::time::Duration::from_secs(25), "body: {took:?}");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }

@@ -70,6 +70,14 @@ async fn a_new_template_waits_for_review_and_is_sent_once_approved() {
         error_code(send_template(&app, &asha, json!(["Priya", " "])).await).await;
     assert_eq!(code, "empty_parameter");
     assert!(message.contains("{{2}}"), "{message}");
+    // What WhatsApp would refuse is refused here, before anything is queued.
+    let (_, code, message) =
+        error_code(send_template(&app, &asha, json!(["Priya", "A-17\nFragile"])).await).await;
+    assert_eq!(code, "invalid_parameter");
+    assert!(message.contains("one line"), "{message}");
+    let (_, code, _) =
+        error_code(send_template(&app, &asha, json!(["Priya", "A".repeat(1100)])).await).await;
+    assert_eq!(code, "parameters_too_long");
     assert_eq!(app.profile(&asha, PRIYA).await["template_messages"], 0);
 
     let sent = send_template(&app, &asha, json!(["Priya", "A-17"])).await;

@@ -86,7 +86,7 @@ async fn malformed_and_oversized_bodies_get_clear_errors_never_500() {
         (br#"{"object":"whatsapp_business_account","entry":"nope"}"#.to_vec(), 400),
         (vec![0xff, 0xfe, 0x00], 400),
         (br#"{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"messages":[{"from":"x"}]}}]}]}"#.to_vec(), 200),
-        (format!(r#"{{"object":"x","entry":[],"pad":"{}"}}"#, "a".repeat(1_100_000)).into_bytes(), 413),
+        (format!(r#"{{"object":"x","entry":[],"pad":"{}"}}"#, "a".repeat(9_000_000)).into_bytes(), 413),
     ];
     for (body, expected) in cases {
         let response = app
@@ -168,7 +168,7 @@ async fn every_message_type_is_stored_and_none_is_dropped() {
         ("interactive", "Track my order"),
         ("button", "Yes"),
         ("reaction", "Reacted ❤️"),
-        ("unsupported", "Unsupported message type: order"),
+        ("order", "[Order] 0 item(s), 0.00"),
         ("unsupported", "Unsupported message type: unsupported"),
     ];
     let expected: Vec<(String, String)> = expected
@@ -294,4 +294,24 @@ async fn a_message_delivered_after_its_window_closed_is_stored_but_gets_no_bot_r
     assert_eq!(profile["unresolved_queries"], 0);
     let sections = app.get_json(&manager, "/api/sections").await;
     assert_eq!(sections["history"], 1);
+}
+
+#[tokio::test]
+async fn a_batch_of_ten_thousand_statuses_over_a_megabyte_is_taken_whole() {
+    let app = TestApp::start().await;
+    let statuses: Vec<serde_json::Value> = (0..10_000)
+        .map(|n| {
+            serde_json::json!({"id": format!("wamid.HBgMOTE5ODc2NTQzMjEwFQIAERgSQzY2{n:08}"), "status": "delivered",
+                "timestamp": app.now_s().to_string(), "recipient_id": PRIYA,
+                "conversation": {"id": "c1", "origin": {"type": "service"}}})
+        })
+        .collect();
+    let body = support::payloads::envelope(serde_json::json!({ "statuses": statuses }));
+    assert!(body.to_string().len() > 1_200_000, "a real batch's size");
+    app.webhook_ok(&body).await;
+    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM early_statuses")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 10_000, "every status of the batch was taken");
 }

@@ -161,3 +161,40 @@ fn statuses_read_ours_and_the_cloud_apis() {
     );
     assert_eq!(TemplateStatus::parse("PAUSED"), None);
 }
+
+#[test]
+fn parameters_are_refused_where_whatsapp_would_refuse_them() {
+    let template = Template {
+        id: 1,
+        name: "order_update".into(),
+        language: "en".into(),
+        category: TemplateCategory::Utility,
+        header: None,
+        body: "Hi {{1}}, your order {{2}} is on its way.".into(),
+        footer: None,
+        buttons: Vec::new(),
+        params: 2,
+        status: TemplateStatus::Approved,
+        rejection_reason: None,
+    };
+    let check = |params: &[&str]| {
+        let params: Vec<String> = params.iter().map(|p| p.to_string()).collect();
+        template.check_params(&params).map_err(|(code, _)| code)
+    };
+    assert_eq!(check(&["Priya", "#1042"]), Ok(()));
+    assert_eq!(check(&["Priya"]), Err("wrong_parameter_count"));
+    assert_eq!(check(&["Priya", "  "]), Err("empty_parameter"));
+    assert_eq!(
+        check(&["Priya", "#1042\nFragile"]),
+        Err("invalid_parameter")
+    );
+    assert_eq!(check(&["Priya\t", "#1042"]), Err("invalid_parameter"));
+    assert_eq!(check(&["Priya     Rao", "#1042"]), Err("invalid_parameter"));
+    assert_eq!(
+        check(&["Priya    Rao", "#1042"]),
+        Ok(()),
+        "four spaces are allowed"
+    );
+    let long = "x".repeat(1000);
+    assert_eq!(check(&["Priya", &long]), Err("parameters_too_long"));
+}

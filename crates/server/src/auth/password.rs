@@ -7,6 +7,9 @@ use rand_core::OsRng;
 /// The shortest password we accept.
 pub const MIN_LENGTH: usize = 8;
 
+/// The longest password we take, in bytes (to sign in, or as a new one).
+pub const MAX_BYTES: usize = 1_024;
+
 pub fn hash(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()

@@ -8,7 +8,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use handover_core::contacts::{column_of, Column, SkippedRow};
+use handover_core::contacts::{column_of, Column, SkippedRow, KEPT_SKIPPED_ROWS};
 use phonenumber::country::Id as Country;
 
 use super::phone;
@@ -24,6 +24,10 @@ const BATCH: usize = 2_000;
 
 /// The longest attribute value kept from a cell.
 const MAX_ATTRIBUTE: usize = 500;
+
+/// A skipped row is kept with the phone as typed and the reason cut short.
+const MAX_TYPED_PHONE: usize = 40;
+const MAX_REASON: usize = 200;
 
 /// Where the columns are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,8 +155,13 @@ impl Job {
                         let at = error.position().map_or(0, |at| at.byte());
                         let line = lines.at(&self.bytes, at);
                         progress.rows += 1;
-                        progress.skipped += 1;
-                        skipped.push(skip(line, "", format!("the row cannot be read ({error})")));
+                        skip(
+                            skipped,
+                            &mut progress,
+                            line,
+                            "",
+                            format!("the row cannot be read ({error})"),
+                        );
                         continue;
                     }
                 }
@@ -166,19 +175,14 @@ impl Job {
                 let row = match self.contact(&record) {
                     Ok(row) => row,
                     Err(reason) => {
-                        progress.skipped += 1;
-                        skipped.push(skip(line, typed, reason));
+                        skip(skipped, &mut progress, line, typed, reason);
                         continue;
                     }
                 };
                 match first_line.entry(row.wa_id.as_str().to_owned()) {
                     Entry::Occupied(first) => {
-                        progress.skipped += 1;
-                        skipped.push(skip(
-                            line,
-                            typed,
-                            format!("the same number as line {}", first.get()),
-                        ));
+                        let reason = format!("the same number as line {}", first.get());
+                        skip(skipped, &mut progress, line, typed, reason);
                     }
                     Entry::Vacant(slot) => {
                         slot.insert(line);
@@ -291,11 +295,21 @@ impl Lines {
     }
 }
 
-fn skip(line: u64, phone: &str, reason: String) -> SkippedRow {
-    SkippedRow {
-        line,
-        phone: phone.to_owned(),
-        reason,
+/// Counts a skipped row, and keeps it for the report while there is room.
+fn skip(
+    kept: &mut Vec<SkippedRow>,
+    progress: &mut Progress,
+    line: u64,
+    phone: &str,
+    reason: String,
+) {
+    progress.skipped += 1;
+    if kept.len() < KEPT_SKIPPED_ROWS {
+        kept.push(SkippedRow {
+            line,
+            phone: phone.chars().take(MAX_TYPED_PHONE).collect(),
+            reason: reason.chars().take(MAX_REASON).collect(),
+        });
     }
 }
 

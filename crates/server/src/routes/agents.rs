@@ -56,6 +56,12 @@ pub async fn update(
             "You cannot disable your own account or change your own role; ask another manager.",
         ));
     }
+    if AgentId(id) == manager.id && changes.password.is_some() {
+        return Err(ApiError::conflict(
+            "own_password",
+            "To change your own password, give your current one: Team → Change password (PUT /api/me/password).",
+        ));
+    }
     let updated = store::agents::update(&state.db, AgentId(id), &changes).await?;
     // Disabled, or with a new password: their dashboards stop receiving at once.
     if changes.disabled == Some(true) || changes.password.is_some() {

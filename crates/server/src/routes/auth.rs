@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
-use handover_core::api::{Agent, LoginRequest, SessionInfo};
+use handover_core::api::{Agent, LoginRequest, PasswordChange, SessionInfo};
 
 use super::extract::JsonBody;
 use crate::auth::throttle::Refusal;
@@ -13,9 +13,9 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
-/// The longest e-mail address there is, and the longest password taken.
+/// The longest e-mail address there is.
 const MAX_EMAIL: usize = 254;
-const MAX_PASSWORD: usize = 1_024;
+const MAX_PASSWORD: usize = password::MAX_BYTES;
 
 pub async fn login(
     State(state): State<AppState>,
@@ -112,6 +112,51 @@ pub async fn logout(
             session::clear_cookie(state.secure_cookies),
         )]),
     ))
+}
+
+/// `PUT /api/me/password`: a new password for oneself, given the current
+/// one (a session left open on a shared computer is not enough). Guesses
+/// of the current password are throttled like sign-ins. The agent's other
+/// sessions end; this one stays signed in.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
+    CurrentAgent(agent): CurrentAgent,
+    JsonBody(change): JsonBody<PasswordChange>,
+) -> Result<Json<Agent>, ApiError> {
+    if change.current_password.len() > MAX_PASSWORD {
+        return Err(ApiError::unprocessable(
+            "wrong_current_password",
+            "current_password: that is not your current password.",
+        ));
+    }
+    let attempt = state
+        .throttle
+        .begin(&agent.email, address, state.clock.now_ms())
+        .map_err(refused)?;
+    let stored = store::agents::with_password(&state.db.pool, &agent.email)
+        .await?
+        .map_or_else(|| password::decoy().to_owned(), |(_, hash)| hash);
+    let matches = state
+        .passwords
+        .check(change.current_password, stored)
+        .await
+        .map_err(|_busy| refused(Refusal::Busy))?;
+    if !matches {
+        attempt.failed(state.clock.now_ms());
+        return Err(ApiError::unprocessable(
+            "wrong_current_password",
+            "current_password: that is not your current password.",
+        ));
+    }
+    attempt.succeeded();
+    let session = session::token_from(&headers)
+        .map(|token| session::token_hash(&token))
+        .unwrap_or_default();
+    store::agents::set_own_password(&state.db, agent.id, &change.new_password, &session).await?;
+    state.events.sign_out_agent_except(agent.id, &session);
+    Ok(Json(agent))
 }
 
 pub async fn me(CurrentAgent(agent): CurrentAgent) -> Json<Agent> {

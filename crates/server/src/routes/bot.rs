@@ -3,7 +3,7 @@
 //! runs a draft over a conversation without touching any customer.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
@@ -11,7 +11,7 @@ use handover_core::api::{BotDocument, BotVersion, SimulatedTurn, Simulation};
 use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage};
 use handover_core::{FieldError, Status};
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParam};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -55,7 +55,7 @@ pub async fn versions(
 pub async fn rollback(
     Manager(manager): Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<BotDocument>, ApiError> {
     let config = store::bot::version(&state.db.pool, id)
         .await?

@@ -2,12 +2,12 @@
 //! (`/api/v1/campaigns`); managers follow their funnels and manage the
 //! tokens (`/api/campaigns`, `/api/tokens`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::campaigns::{ApiToken, Campaign, CampaignRequest, CreatedApiToken, NewApiToken};
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParam};
 use crate::auth::{session, ApiClient, Manager};
 use crate::campaigns::{self, Started};
 use crate::error::ApiError;
@@ -30,13 +30,14 @@ pub async fn start(
     }
 }
 
-/// `GET /api/v1/campaigns/{id}`: the funnel, for integrations.
+/// `GET /api/v1/campaigns/{id}`: the funnel, for the integration that
+/// started the campaign.
 pub async fn progress(
-    _client: ApiClient,
+    ApiClient(token): ApiClient,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Campaign>, ApiError> {
-    one(&state, id).await
+    Ok(Json(campaigns::find(&state, id, Some(token)).await?))
 }
 
 /// `GET /api/campaigns`: the newest campaigns with their funnels.
@@ -51,16 +52,9 @@ pub async fn list(
 pub async fn get(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<Campaign>, ApiError> {
-    one(&state, id).await
-}
-
-async fn one(state: &AppState, id: i64) -> Result<Json<Campaign>, ApiError> {
-    stored::get(&state.db.pool, id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("There is no campaign with id {id}.")))
+    Ok(Json(campaigns::find(&state, id, None).await?))
 }
 
 /// `GET /api/tokens`.
@@ -102,7 +96,7 @@ pub async fn create_token(
 pub async fn revoke_token(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<ApiToken>, ApiError> {
     let mut write = state.db.begin_write().await?;
     let revoked = api_tokens::revoke(&mut write.tx, id, state.clock.now_ms()).await?;

@@ -2,7 +2,7 @@
 //! progress and report.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +12,7 @@ use handover_core::contacts::{parse_source, ImportReport, UserFacets, UserOrder,
 use handover_core::Status;
 use serde::Deserialize;
 
-use super::extract::QueryParams;
+use super::extract::{PathParam, QueryParams};
 use crate::auth::Manager;
 use crate::contacts::export::{self, csv_lines};
 use crate::contacts::import::{self, Job};
@@ -22,7 +22,8 @@ use crate::state::AppState;
 use crate::store::imports::{self, NewImport};
 use crate::store::users_table::{self, TableCursor, TableFilter};
 
-/// How many skipped rows the JSON report lists; the CSV has them all.
+/// How many skipped rows the JSON report lists; the CSV has all that were
+/// kept (the first [`handover_core::contacts::KEPT_SKIPPED_ROWS`]).
 const SKIPPED_SHOWN: usize = 100;
 
 #[derive(Deserialize)]
@@ -175,19 +176,16 @@ pub async fn start(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
+    let mut chunks = body.into_data_stream();
     if declared.is_some_and(|length| length > limit) {
+        drain(&mut chunks).await;
         return Err(too_large());
     }
     let mut received = Vec::with_capacity(declared.unwrap_or(0).min(limit));
-    let mut chunks = body.into_data_stream();
     while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(|_| {
-            ApiError::bad_request(
-                "upload_interrupted",
-                "The upload was interrupted before the whole file arrived; send it again.",
-            )
-        })?;
+        let chunk = chunk.map_err(|_| ApiError::body_incomplete())?;
         if received.len() + chunk.len() > limit {
+            drain(&mut chunks).await;
             return Err(too_large());
         }
         received.extend_from_slice(&chunk);
@@ -246,7 +244,7 @@ fn not_found(id: i64) -> ApiError {
 pub async fn report(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Json<ImportReport>, ApiError> {
     imports::report(&state.db.pool, id, Some(SKIPPED_SHOWN))
         .await?
@@ -254,12 +252,12 @@ pub async fn report(
         .ok_or_else(|| not_found(id))
 }
 
-/// `GET /api/imports/{id}/report.csv`: every skipped row with its line
-/// and reason, to fix and upload again.
+/// `GET /api/imports/{id}/report.csv`: the skipped rows kept (the first
+/// ten thousand) with their line and reason, to fix and upload again.
 pub async fn report_csv(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<Response, ApiError> {
     let report = imports::report(&state.db.pool, id, None)
         .await?
@@ -282,4 +280,22 @@ pub async fn report_csv(
         body,
     )
         .into_response())
+}
+
+/// Reads and drops what is left of a refused upload, up to a bound, so
+/// that the client, still sending, reads the refusal instead of a reset
+/// connection. Nothing is kept: memory stays as it was.
+async fn drain(chunks: &mut axum::body::BodyDataStream) {
+    const AT_MOST: usize = 64 * 1024 * 1024;
+    const WITHIN: std::time::Duration = std::time::Duration::from_secs(5);
+    let _ = tokio::time::timeout(WITHIN, async {
+        let mut dropped = 0;
+        while let Some(Ok(chunk)) = chunks.next().await {
+            dropped += chunk.len();
+            if dropped > AT_MOST {
+                break;
+            }
+        }
+    })
+    .await;
 }

@@ -1,9 +1,10 @@
 //! Request extractors whose rejections are `ApiError`s, so a malformed body
 //! or query gets the same JSON error shape as everything else.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{
+    BytesRejection, FailedToBufferBody, JsonRejection, PathRejection, QueryRejection,
+};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::StatusCode;
 
 use crate::error::ApiError;
 
@@ -11,6 +12,11 @@ use crate::error::ApiError;
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct JsonBody<T>(pub T);
+
+/// Parameters in the path, such as the id in `/api/tag-rules/{id}`.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct PathParam<T>(pub T);
 
 /// Query-string parameters.
 #[derive(FromRequestParts)]
@@ -27,11 +33,11 @@ impl From<JsonRejection> for ApiError {
                 "not_json",
                 "Send the body as JSON with Content-Type: application/json.",
             ),
-            too_large if too_large.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge(
+            JsonRejection::BytesRejection(BytesRejection::FailedToBufferBody(failure)) => {
+                body_failure(&failure, || {
                     "The request body is larger than this endpoint accepts; send less at once."
-                        .into(),
-                )
+                        .into()
+                })
             }
             other => ApiError::bad_request("invalid_json", other.body_text()),
         }
@@ -41,5 +47,26 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::bad_request("invalid_query", rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::bad_request(
+            "invalid_path",
+            format!(
+                "The address does not name anything this endpoint knows ({}); ids are whole numbers.",
+                rejection.body_text()
+            ),
+        )
+    }
+}
+
+/// A body that could not be read whole: too large (413, with `too_large`
+/// saying what to do), or cut off or stalled on the way (408).
+pub fn body_failure(failure: &FailedToBufferBody, too_large: impl FnOnce() -> String) -> ApiError {
+    match failure {
+        FailedToBufferBody::LengthLimitError(_) => ApiError::PayloadTooLarge(too_large()),
+        _ => ApiError::body_incomplete(),
     }
 }

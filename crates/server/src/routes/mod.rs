@@ -18,10 +18,15 @@ mod templates;
 mod users;
 pub mod webhook;
 
-use axum::extract::{DefaultBodyLimit, OriginalUri};
+use std::time::Duration;
+
+use axum::extract::{DefaultBodyLimit, OriginalUri, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post, put};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
@@ -35,6 +40,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/auth/logout"),
     ("get", "/api/auth/session"),
     ("get", "/api/me"),
+    ("put", "/api/me/password"),
     ("get", "/api/sections"),
     ("get", "/api/search"),
     ("get", "/api/users"),
@@ -89,6 +95,9 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
 ];
 
+/// How long a request body may pause between two pieces.
+pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// The whole application: API, webhook, health check and the web app.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -97,7 +106,8 @@ pub fn router(state: AppState) -> Router {
             "/webhook",
             get(webhook::verify)
                 .post(webhook::receive)
-                .layer(DefaultBodyLimit::max(webhook::MAX_BODY_BYTES)),
+                .layer(DefaultBodyLimit::max(webhook::MAX_BODY_BYTES))
+                .layer(middleware::from_fn(webhook::large_in_turn)),
         )
         .nest("/api", api_router())
         .fallback(web_assets::serve)
@@ -106,27 +116,34 @@ pub fn router(state: AppState) -> Router {
             security::same_origin_changes,
         ))
         .layer(CompressionLayer::new())
+        // A client that stops sending its body mid-way is let go.
+        .layer(RequestBodyTimeoutLayer::new(BODY_IDLE_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 fn api_router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/session", get(auth::session))
-        .route("/me", get(auth::me))
-        .route("/sections", get(sections::counts))
-        .route("/search", get(search::search))
-        .route("/users", get(users::list))
-        .route("/users/table", get(contacts::table))
-        .route("/users/facets", get(contacts::facets))
+    // Answers that take as long as they take: a live stream, a file
+    // streamed out, a file uploaded (each bounded by its own limits).
+    let long = Router::new()
+        .route("/events", get(events::stream))
         .route("/users/export", get(contacts::export))
         // The import reads its body itself, up to HANDOVER_IMPORT_MAX_MB.
         .route(
             "/imports",
             post(contacts::start).layer(DefaultBodyLimit::disable()),
-        )
+        );
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/session", get(auth::session))
+        .route("/me", get(auth::me))
+        .route("/me/password", put(auth::change_password))
+        .route("/sections", get(sections::counts))
+        .route("/search", get(search::search))
+        .route("/users", get(users::list))
+        .route("/users/table", get(contacts::table))
+        .route("/users/facets", get(contacts::facets))
         .route("/imports/{id}", get(contacts::report))
         .route("/imports/{id}/report.csv", get(contacts::report_csv))
         .route("/users/{wa_id}", get(users::profile))
@@ -169,11 +186,29 @@ fn api_router() -> Router<AppState> {
             get(campaigns::tokens).post(campaigns::create_token),
         )
         .route("/tokens/{id}", delete(campaigns::revoke_token))
-        .route("/events", get(events::stream))
         .route("/sandbox/outbox", get(sandbox::outbox))
         .route("/openapi.json", get(openapi::document))
+        .layer(middleware::from_fn(in_time))
+        .merge(long)
         .layer(DefaultBodyLimit::max(256 * 1024))
         .fallback(api_not_found)
+}
+
+/// The longest an ordinary API request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answers a request that takes longer than [`REQUEST_TIMEOUT`] with a
+/// JSON error (what it was doing is dropped: an unfinished change is
+/// rolled back).
+async fn in_time(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Unavailable(
+            "The server took too long to answer and stopped; check whether the change was made, then try again."
+                .into(),
+        )
+        .into_response(),
+    }
 }
 
 /// Unknown API paths get a JSON error, never the web app's HTML.

@@ -1,12 +1,12 @@
 //! First-message tag rules (managers): list with how many customers each
 //! tagged, create, change and delete. Invalid patterns are refused on save.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::tags::{TagRule, TagRuleDraft};
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParam};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -31,7 +31,7 @@ pub async fn create(
 pub async fn update(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<Json<TagRule>, ApiError> {
     Ok(Json(store::tags::update(&state.db, id, &draft).await?))
@@ -40,7 +40,7 @@ pub async fn update(
 pub async fn delete(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
     store::tags::delete(&state.db, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,7 +3,7 @@
 //! configured, new and changed templates go to WhatsApp for review and the
 //! outcome is read back from it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::templates::{
@@ -11,7 +11,7 @@ use handover_core::templates::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParam};
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub async fn create(
 pub async fn update(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<Json<Template>, ApiError> {
     let updated = templates::update(&state.db, id, &draft, state.clock.now_ms()).await?;
@@ -62,7 +62,7 @@ pub struct CopyRequest {
 pub async fn copy(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<CopyRequest>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     let mut conn = state.db.pool.acquire().await?;
@@ -80,7 +80,7 @@ pub async fn copy(
 pub async fn review(
     _manager: Manager,
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    PathParam(id): PathParam<i64>,
     JsonBody(review): JsonBody<TemplateReview>,
 ) -> Result<Json<Template>, ApiError> {
     if state.templates_api.is_some() {

@@ -154,9 +154,7 @@ fn validate_name(name: &str) -> Result<(), ApiError> {
 }
 
 fn validate_password(password: &str) -> Result<(), ApiError> {
-    if password.chars().count() >= password::MIN_LENGTH {
-        Ok(())
-    } else {
+    if password.chars().count() < password::MIN_LENGTH {
         Err(ApiError::unprocessable(
             "weak_password",
             format!(
@@ -164,7 +162,42 @@ fn validate_password(password: &str) -> Result<(), ApiError> {
                 password::MIN_LENGTH
             ),
         ))
+    } else if password.len() > password::MAX_BYTES {
+        Err(ApiError::unprocessable(
+            "too_long",
+            format!(
+                "password: use at most {} bytes (a long passphrase fits).",
+                password::MAX_BYTES
+            ),
+        ))
+    } else {
+        Ok(())
     }
+}
+
+/// Sets an agent's own new password and ends their other sessions (the
+/// one they changed it from, `keep_session`, stays signed in).
+pub async fn set_own_password(
+    db: &Db,
+    id: AgentId,
+    new_password: &str,
+    keep_session: &str,
+) -> Result<(), ApiError> {
+    validate_password(new_password)?;
+    let hash = password::hash(new_password);
+    let mut write = db.begin_write().await?;
+    sqlx::query("UPDATE agents SET password_hash = ?2 WHERE id = ?1")
+        .bind(id.0)
+        .bind(hash)
+        .execute(&mut *write.tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE agent_id = ?1 AND token_hash <> ?2")
+        .bind(id.0)
+        .bind(keep_session)
+        .execute(&mut *write.tx)
+        .await?;
+    write.commit().await?;
+    Ok(())
 }
 
 pub async fn create(db: &Db, agent: &NewAgent, now: i64) -> Result<Agent, ApiError> {

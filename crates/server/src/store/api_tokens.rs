@@ -68,18 +68,26 @@ pub async fn revoke(
     Ok(row.map(token))
 }
 
-/// The live token with this hash, marked as used now.
-pub async fn authenticate(
-    conn: &mut SqliteConnection,
+/// The live token with this hash: its id and when it was last used. Only
+/// reads, so that unknown tokens never wait for (or hold) the write lock.
+pub async fn find_live(
+    pool: &SqlitePool,
     hash: &str,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL RETURNING id",
+) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, last_used_at FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
     )
     .bind(hash)
-    .bind(now)
-    .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|(id,)| id))
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records that the token was used now.
+pub async fn mark_used(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
+        .bind(id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

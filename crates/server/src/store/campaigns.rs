@@ -17,9 +17,20 @@ pub struct NewCampaign<'a> {
     pub refused: &'a [RefusedRecipient],
 }
 
-pub async fn by_key(conn: &mut SqliteConnection, key: &str) -> Result<Option<i64>, sqlx::Error> {
+/// A key as stored: qualified by the token that sent it, so each token has
+/// keys of its own.
+fn qualified_key(token: i64, key: &str) -> String {
+    format!("{token}:{key}")
+}
+
+/// The campaign this token started with this idempotency key, if any.
+pub async fn by_key(
+    conn: &mut SqliteConnection,
+    token: i64,
+    key: &str,
+) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM campaigns WHERE idempotency_key = ?1")
-        .bind(key)
+        .bind(qualified_key(token, key))
         .fetch_optional(conn)
         .await?;
     Ok(row.map(|(id,)| id))
@@ -31,12 +42,13 @@ pub async fn create(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO campaigns (name, template_name, language, idempotency_key, token_id, queued, refused, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        "INSERT INTO campaigns (name, template_name, language, idempotency_key, client_key, token_id, queued, refused, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
     )
     .bind(campaign.name)
     .bind(campaign.template)
     .bind(campaign.language)
+    .bind(qualified_key(campaign.token, campaign.idempotency_key))
     .bind(campaign.idempotency_key)
     .bind(campaign.token)
     .bind(campaign.queued as i64)
@@ -49,16 +61,22 @@ pub async fn create(
 
 type Row = (i64, String, String, String, String, i64, String, i64);
 
-const COLUMNS: &str =
-    "id, name, template_name, language, idempotency_key, queued, refused, created_at";
+const COLUMNS: &str = "id, name, template_name, language, client_key, queued, refused, created_at";
 
-/// The campaign with its funnel, if it exists.
-pub async fn get(pool: &SqlitePool, id: i64) -> Result<Option<Campaign>, sqlx::Error> {
-    let row: Option<Row> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM campaigns WHERE id = ?1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
+/// The campaign with its funnel, if it exists (and, with `token`, if that
+/// token started it).
+pub async fn get(
+    pool: &SqlitePool,
+    id: i64,
+    token: Option<i64>,
+) -> Result<Option<Campaign>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM campaigns WHERE id = ?1 AND (?2 IS NULL OR token_id = ?2)"
+    ))
+    .bind(id)
+    .bind(token)
+    .fetch_optional(pool)
+    .await?;
     match row {
         Some(row) => Ok(Some(with_funnel(pool, row).await?)),
         None => Ok(None),

@@ -27,12 +27,14 @@ struct MessageRow {
     delivery: Option<String>,
     failure_reason: Option<String>,
     sent_at: i64,
+    edited_at: Option<i64>,
+    deleted_at: Option<i64>,
 }
 
 const SELECT: &str =
     "SELECT m.id, m.wa_id, m.direction, m.author, m.agent_id, a.name AS agent_name,
         m.kind, m.content_type, m.text, m.template_name, m.template_language, m.template_params,
-        m.delivery, m.failure_reason, m.sent_at
+        m.delivery, m.failure_reason, m.sent_at, m.edited_at, m.deleted_at
     FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
 
 impl From<MessageRow> for Message {
@@ -76,6 +78,8 @@ impl From<MessageRow> for Message {
             delivery: row.delivery.as_deref().and_then(Delivery::parse),
             failure_reason: row.failure_reason,
             sent_at: rfc3339(row.sent_at),
+            edited: row.edited_at.is_some(),
+            deleted: row.deleted_at.is_some(),
         }
     }
 }
@@ -164,6 +168,91 @@ pub async fn insert_inbound(
     .bind(message.payload)
     .bind(message.sent_at)
     .bind(now)
+    .fetch_optional(conn)
+    .await
+    .map(|row| row.map(|(id,)| id))
+}
+
+/// Status callbacks wait this long for their message to be known.
+pub const EARLY_STATUS_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
+/// Notices are remembered this long (WhatsApp retries for up to a week).
+pub const NOTICE_KEEP_MS: i64 = 8 * 24 * 60 * 60 * 1000;
+
+/// Drops status callbacks that waited in vain for their message (statuses
+/// for messages some other system sent, say), so they never pile up.
+pub async fn prune_early_statuses(
+    conn: &mut SqliteConnection,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let pruned = sqlx::query("DELETE FROM early_statuses WHERE at < ?1")
+        .bind(now - EARLY_STATUS_KEEP_MS)
+        .execute(conn)
+        .await?;
+    Ok(pruned.rows_affected())
+}
+
+/// Forgets notices too old for WhatsApp to deliver again.
+pub async fn prune_notices(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+    let pruned = sqlx::query("DELETE FROM notices_seen WHERE at < ?1")
+        .bind(now - NOTICE_KEEP_MS)
+        .execute(conn)
+        .await?;
+    Ok(pruned.rows_affected())
+}
+
+/// Whether a notice (by its id) is new, recording it: a notice retried by
+/// WhatsApp is applied once.
+pub async fn first_notice(
+    conn: &mut SqliteConnection,
+    wamid: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let inserted =
+        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+            .bind(wamid)
+            .bind(now)
+            .execute(conn)
+            .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+/// The customer edited their message `original`: it reads `text` now.
+/// Returns the message's id when it is one of theirs.
+pub async fn edit_inbound(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    original: &str,
+    text: Option<&str>,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_as::<_, (i64,)>(
+        "UPDATE messages SET text = COALESCE(?3, text), edited_at = ?4
+         WHERE wamid = ?2 AND wa_id = ?1 AND author = 'user' AND deleted_at IS NULL RETURNING id",
+    )
+    .bind(wa_id.as_str())
+    .bind(original)
+    .bind(text)
+    .bind(at)
+    .fetch_optional(conn)
+    .await
+    .map(|row| row.map(|(id,)| id))
+}
+
+/// The customer deleted their message `original`: its text is gone.
+/// Returns the message's id when it is one of theirs.
+pub async fn delete_inbound(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    original: &str,
+    at: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_as::<_, (i64,)>(
+        "UPDATE messages SET text = NULL, deleted_at = ?3
+         WHERE wamid = ?2 AND wa_id = ?1 AND author = 'user' RETURNING id",
+    )
+    .bind(wa_id.as_str())
+    .bind(original)
+    .bind(at)
     .fetch_optional(conn)
     .await
     .map(|row| row.map(|(id,)| id))

@@ -12,6 +12,7 @@ pub mod search;
 pub mod sections;
 pub mod tags;
 pub mod templates;
+mod user_search;
 pub mod users;
 pub mod users_table;
 

@@ -259,28 +259,6 @@ pub async fn approved(pool: &SqlitePool, name: &str, language: &str) -> Result<T
     Ok(found)
 }
 
-/// Whether `params` fill `template`: the error code and the sentence.
-pub fn check_params(template: &Template, params: &[String]) -> Result<(), (&'static str, String)> {
-    if template.params != params.len() {
-        return Err((
-            "wrong_parameter_count",
-            format!(
-                "{} takes {} parameter(s); {} given",
-                template.name,
-                template.params,
-                params.len()
-            ),
-        ));
-    }
-    if let Some(n) = params.iter().position(|value| value.trim().is_empty()) {
-        return Err((
-            "empty_parameter",
-            format!("parameter {{{{{}}}}} is empty", n + 1),
-        ));
-    }
-    Ok(())
-}
-
 /// The approved template `send` names, if its parameters fit; otherwise a
 /// refusal that says what to fix. Nothing leaves before this passes.
 pub async fn sendable(
@@ -288,8 +266,10 @@ pub async fn sendable(
     send: &handover_core::api::TemplateSend,
 ) -> Result<Template, ApiError> {
     let found = approved(pool, &send.name, &send.language).await?;
-    check_params(&found, &send.params).map_err(|(code, message)| {
-        ApiError::unprocessable(code, format!("template: {message}."))
-    })?;
+    found
+        .check_params(&send.params)
+        .map_err(|(code, message)| {
+            ApiError::unprocessable(code, format!("template: {message}."))
+        })?;
     Ok(found)
 }

@@ -4,6 +4,7 @@ use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
 use handover_core::{AgentId, ChatState, Status, WaId};
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::user_search::{self, SearchPlan};
 use crate::error::ApiError;
 use crate::time::rfc3339;
 
@@ -170,6 +171,43 @@ pub async fn create_if_missing(
     Ok(inserted.rows_affected() == 1)
 }
 
+/// A customer moved to `new_wa_id`: the new number is a customer too, with
+/// the old one's name and Source (unless it already was one).
+pub async fn carry_over(
+    conn: &mut SqliteConnection,
+    old_wa_id: &WaId,
+    new_wa_id: &WaId,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at)
+         SELECT ?2, name, 'active', source, 0, ?3, ?3 FROM users WHERE wa_id = ?1
+         ON CONFLICT (wa_id) DO NOTHING",
+    )
+    .bind(old_wa_id.as_str())
+    .bind(new_wa_id.as_str())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Opens (or extends) the customer-service window to `until` without
+/// counting a message or moving Last Active: WhatsApp's request for the
+/// welcome lets the business answer.
+pub async fn open_window(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    until: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET window_expires_at = MAX(COALESCE(window_expires_at, 0), ?2) WHERE wa_id = ?1")
+        .bind(wa_id.as_str())
+        .bind(until)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Gives a customer without a name this one (an empty `name` changes
 /// nothing); a name they already have is kept.
 pub async fn fill_empty_name(
@@ -308,7 +346,16 @@ pub async fn list(
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty());
-    let sql = list_sql(listing, after.is_some(), query.is_some(), filter);
+    let search = match query {
+        Some(query) => Some(user_search::plan(pool, query).await?),
+        None => None,
+    };
+    let sql = list_sql(
+        listing,
+        after.is_some(),
+        search.as_ref().map(|(plan, _)| *plan),
+        filter,
+    );
     let status = match listing {
         Listing::Section(status) => Some(status.as_str()),
         Listing::History | Listing::All => None,
@@ -320,8 +367,8 @@ pub async fn list(
         .bind(now)
         .bind(after_key)
         .bind(after_wa_id)
-        .bind(query.map(escape_like))
-        .bind(query.map(|q| escape_like(q.trim_start_matches('+'))))
+        .bind(search.map(|(_, value)| value))
+        .bind(None::<String>)
         .bind(filter.source.as_deref())
         .bind(filter.tag.as_deref())
         .bind(i64::from(limit) + 1)
@@ -348,33 +395,41 @@ pub async fn list(
 
 /// The list query. Each clause is present only when used, so SQLite can walk
 /// the index (status, window_expires_at, wa_id), (status, status_changed_at,
-/// wa_id) or (window_expires_at, wa_id) from the cursor instead of scanning.
-fn list_sql(listing: Listing, after: bool, query: bool, filter: &ListFilter) -> String {
+/// wa_id) or (window_expires_at, wa_id) from the cursor instead of scanning;
+/// a narrow search starts from its few matches instead.
+fn list_sql(
+    listing: Listing,
+    after: bool,
+    search: Option<SearchPlan>,
+    filter: &ListFilter,
+) -> String {
     let (key, oldest_first) = listing.order();
     let (compare, direction) = if oldest_first {
         (">", "ASC")
     } else {
         ("<", "DESC")
     };
+    // A narrow search starts from its matches: the section's columns are
+    // only checked (`+`), so SQLite does not walk the section instead.
+    let pick = if search.is_some_and(SearchPlan::starts_from_matches) {
+        "+"
+    } else {
+        ""
+    };
     let mut clauses = vec![match listing {
         // The queue walks users_by_queue in order; the window is checked on
         // the way (the `+` keeps SQLite from the window's index and a sort).
         Listing::Section(Status::Requesting) => {
-            "u.status = ?1 AND +u.window_expires_at > ?2".to_owned()
+            format!("{pick}u.status = ?1 AND +u.window_expires_at > ?2")
         }
-        Listing::Section(_) => "u.status = ?1 AND u.window_expires_at > ?2".to_owned(),
-        Listing::History => "u.window_expires_at <= ?2".to_owned(),
+        Listing::Section(_) => format!("{pick}u.status = ?1 AND {pick}u.window_expires_at > ?2"),
+        Listing::History => format!("{pick}u.window_expires_at <= ?2"),
         Listing::All => "1 = 1".to_owned(),
     }];
     if after {
         clauses.push(format!("({key}, u.wa_id) {compare} (?3, ?4)"));
     }
-    if query {
-        clauses.push(
-            "(u.name LIKE '%' || ?5 || '%' ESCAPE '\\' OR u.wa_id LIKE ?6 || '%' ESCAPE '\\')"
-                .to_owned(),
-        );
-    }
+    clauses.extend(search.map(|plan| plan.clause("?5")));
     if filter.source.is_some() {
         clauses.push("u.source = ?7".to_owned());
     }
@@ -385,7 +440,7 @@ fn list_sql(listing: Listing, after: bool, query: bool, filter: &ListFilter) -> 
         clauses.push("u.assigned_agent_id = ?10".to_owned());
     }
     format!(
-        "{SELECT} WHERE {} ORDER BY {key} {direction}, u.wa_id {direction} LIMIT ?9",
+        "{SELECT} WHERE {} ORDER BY {pick}{key} {direction}, u.wa_id {direction} LIMIT ?9",
         clauses.join(" AND ")
     )
 }
@@ -424,7 +479,7 @@ mod tests {
             Listing::History,
         ] {
             for after in [false, true] {
-                let steps = query_plan(&pool, &list_sql(listing, after, false, &none)).await;
+                let steps = query_plan(&pool, &list_sql(listing, after, None, &none)).await;
                 let users = steps
                     .iter()
                     .find(|step| step.contains(" u "))
@@ -436,6 +491,27 @@ mod tests {
                 assert!(
                     !steps.iter().any(|step| step.contains("TEMP B-TREE")),
                     "{listing:?}: sorted: {steps:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_narrow_search_starts_from_its_matches_and_never_scans_the_users() {
+        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let none = ListFilter::default();
+        for listing in [
+            Listing::Section(Status::Active),
+            Listing::History,
+            Listing::All,
+        ] {
+            for search in [SearchPlan::PickNames, SearchPlan::PickNumbers] {
+                let steps = query_plan(&pool, &list_sql(listing, false, Some(search), &none)).await;
+                assert!(
+                    !steps.iter().any(|step| step == "SCAN u"
+                        || step.starts_with("SCAN u ")
+                        || step.contains("u USING INDEX users_by")),
+                    "{listing:?} {search:?}: {steps:?}"
                 );
             }
         }

@@ -7,7 +7,8 @@ use handover_core::contacts::{UserFacets, UserOrder, WindowFilter};
 use handover_core::{Status, WaId};
 use sqlx::SqlitePool;
 
-use super::users::{escape_like, UserRow, SELECT};
+use super::user_search::{self, SearchPlan};
+use super::users::{UserRow, SELECT};
 use crate::error::ApiError;
 
 /// The filters of `GET /api/users/table` and of the export.
@@ -49,63 +50,6 @@ impl TableCursor {
     }
 }
 
-/// How a search finds its customers. A search that matches few customers
-/// starts from them (the number's range of the primary key, or the names'
-/// trigram index) and sorts them; one that matches many walks the Last
-/// Active order and keeps the matches, which fills a page quickly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SearchPlan {
-    PickNumbers,
-    PickNames,
-    WalkNumbers,
-    WalkNames,
-}
-
-/// Up to this many matches a search starts from its matches.
-const FEW: i64 = 2_000;
-
-/// The digits of a search that is a phone number ("+91 98200-1"), if it is one.
-fn number_search(query: &str) -> Option<String> {
-    let is_number = query
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
-        && query.chars().any(|c| c.is_ascii_digit());
-    is_number.then(|| query.chars().filter(char::is_ascii_digit).collect())
-}
-
-/// The plan for `query` and the value it binds.
-async fn plan(pool: &SqlitePool, query: &str) -> Result<(SearchPlan, String), sqlx::Error> {
-    if let Some(digits) = number_search(query) {
-        let (matches,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE wa_id >= ?1 AND wa_id < ?1 || ':' LIMIT ?2)",
-        )
-        .bind(&digits)
-        .bind(FEW)
-        .fetch_one(pool)
-        .await?;
-        let plan = if matches < FEW {
-            SearchPlan::PickNumbers
-        } else {
-            SearchPlan::WalkNumbers
-        };
-        return Ok((plan, digits));
-    }
-    // The trigram index needs three characters and takes no wildcards.
-    if query.chars().count() >= 3 && !query.contains(['%', '_', '\\']) {
-        let (matches,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users_names WHERE name LIKE '%' || ?1 || '%' LIMIT ?2)",
-        )
-        .bind(query)
-        .bind(FEW)
-        .fetch_one(pool)
-        .await?;
-        if matches < FEW {
-            return Ok((SearchPlan::PickNames, query.to_owned()));
-        }
-    }
-    Ok((SearchPlan::WalkNames, escape_like(query)))
-}
-
 /// One page of the table at `now` (which decides open and closed windows).
 pub async fn page(
     pool: &SqlitePool,
@@ -120,7 +64,7 @@ pub async fn page(
         .map(str::trim)
         .filter(|q| !q.is_empty());
     let search = match query {
-        Some(query) => Some(plan(pool, query).await?),
+        Some(query) => Some(user_search::plan(pool, query).await?),
         None => None,
     };
     let sql = table_sql(
@@ -180,17 +124,7 @@ fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> S
     if filter.tag.is_some() {
         clauses.push("u.first_message_tag = ?4".into());
     }
-    clauses.extend(search.map(|plan| {
-        match plan {
-            SearchPlan::PickNumbers => "u.wa_id >= ?5 AND u.wa_id < ?5 || ':'",
-            SearchPlan::WalkNumbers => "+u.wa_id >= ?5 AND +u.wa_id < ?5 || ':'",
-            SearchPlan::PickNames => {
-                "u.wa_id IN (SELECT CAST(rowid AS TEXT) FROM users_names WHERE name LIKE '%' || ?5 || '%')"
-            }
-            SearchPlan::WalkNames => "u.name LIKE '%' || ?5 || '%' ESCAPE '\\'",
-        }
-        .to_owned()
-    }));
+    clauses.extend(search.map(|plan| plan.clause("?5")));
     let (compare, direction) = match filter.order {
         UserOrder::LastActiveDesc => ("<", "DESC"),
         UserOrder::LastActiveAsc => (">", "ASC"),
@@ -203,9 +137,10 @@ fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> S
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    let sort = match search {
-        Some(SearchPlan::PickNumbers | SearchPlan::PickNames) => "+",
-        _ => "",
+    let sort = if search.is_some_and(SearchPlan::starts_from_matches) {
+        "+"
+    } else {
+        ""
     };
     format!(
         "{SELECT} {filter} ORDER BY {sort}{LAST_ACTIVE} {direction}, u.wa_id {direction} LIMIT ?9"
@@ -312,13 +247,5 @@ mod tests {
                 "{search:?}: {steps:?}"
             );
         }
-    }
-
-    #[test]
-    fn a_search_of_digits_and_phone_punctuation_is_a_number() {
-        assert_eq!(number_search("+91 98200-1"), Some("91982001".into()));
-        assert_eq!(number_search("(415) 555"), Some("415555".into()));
-        assert_eq!(number_search("Asha 98"), None);
-        assert_eq!(number_search("+"), None);
     }
 }

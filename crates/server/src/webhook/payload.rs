@@ -1,10 +1,16 @@
 //! Reading the Cloud API envelope: `entry[].changes[].value` with
 //! `contacts[]`, `messages[]` and `statuses[]`.
 //!
-//! Parsing is strict about the envelope (so a wrong body is a clear 400) and
-//! lenient inside it: a message of a type we do not know is kept as
-//! "unsupported", and an item missing its id is skipped and logged, never
-//! allowed to fail the whole delivery.
+//! Parsing is strict about the envelope and about times (so a wrong body is
+//! a clear 400) and lenient inside it: a message of a type we do not know is
+//! kept as "unsupported", and an item missing its sender or id is skipped
+//! and logged, never allowed to fail the whole delivery. What customers
+//! wrote is kept within WhatsApp's own limits.
+//!
+//! WhatsApp's notifications that are not something the customer wrote
+//! (an edit, a deletion, a number change, a request for the welcome, other
+//! system notices) are told apart as [`Notice`]s: they never count as
+//! messages.
 
 use std::collections::HashMap;
 
@@ -18,7 +24,42 @@ pub struct WebhookDelivery {
     /// wa_id → profile name.
     pub contacts: HashMap<String, String>,
     pub messages: Vec<InboundMessage>,
+    pub notices: Vec<Notice>,
     pub statuses: Vec<StatusUpdate>,
+}
+
+/// The longest text WhatsApp lets a customer send; anything longer did not
+/// come from WhatsApp and is cut.
+pub const MAX_TEXT: usize = 4_096;
+/// The longest profile name kept.
+pub const MAX_NAME: usize = 256;
+/// The longest message id taken (WhatsApp's are under a hundred bytes).
+pub const MAX_WAMID: usize = 256;
+
+/// A notification from WhatsApp about a customer that is not a message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub from: WaId,
+    pub wamid: String,
+    pub at_ms: i64,
+    pub what: NoticeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoticeKind {
+    /// The customer edited a message: its new text.
+    Edited {
+        original: String,
+        text: Option<String>,
+    },
+    /// The customer deleted a message.
+    Deleted { original: String },
+    /// The customer moved to another number.
+    ChangedNumber { new_wa_id: WaId },
+    /// The customer opened the chat for the first time: greet them.
+    RequestedWelcome,
+    /// Any other notice, as WhatsApp words it.
+    System { text: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +97,8 @@ pub enum PayloadError {
     NotJson(String),
     #[error("The body is not a WhatsApp Cloud API webhook: expected an object with \"object\" and an \"entry\" array.")]
     NotAnEnvelope,
+    #[error("Message {wamid}: its timestamp {found} is not a time in Unix seconds, so the delivery was refused (nothing was stored).")]
+    BadTimestamp { wamid: String, found: String },
 }
 
 pub fn parse(body: &[u8]) -> Result<WebhookDelivery, PayloadError> {
@@ -77,12 +120,15 @@ pub fn parse(body: &[u8]) -> Result<WebhookDelivery, PayloadError> {
                 str_at(contact, &["wa_id"]),
                 str_at(contact, &["profile", "name"]),
             ) {
-                delivery.contacts.insert(wa_id.to_owned(), name.to_owned());
+                delivery
+                    .contacts
+                    .insert(wa_id.to_owned(), cut(name, MAX_NAME));
             }
         }
         for message in array(value, "messages") {
-            match inbound(message) {
-                Some(parsed) => delivery.messages.push(parsed),
+            match inbound(message)? {
+                Some(Item::Message(parsed)) => delivery.messages.push(parsed),
+                Some(Item::Notice(notice)) => delivery.notices.push(notice),
                 None => {
                     tracing::warn!(%message, "skipped a webhook message without a valid sender or id")
                 }
@@ -115,30 +161,128 @@ fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
 }
 
 /// WhatsApp sends Unix seconds as a string; numbers are accepted too.
+/// `None` when there is none or it is no time at all (not a number, before
+/// 1970, or too large to be one).
 fn timestamp_ms(value: &Value) -> Option<i64> {
     let seconds = match value.get("timestamp")? {
         Value::String(text) => text.parse::<i64>().ok()?,
         Value::Number(number) => number.as_i64()?,
         _ => return None,
     };
-    seconds.checked_mul(1000)
+    (0..=MAX_SECONDS).contains(&seconds).then(|| seconds * 1000)
 }
 
-fn inbound(message: &Value) -> Option<InboundMessage> {
-    let from = WaId::parse(str_at(message, &["from"])?).ok()?;
-    let wamid = str_at(message, &["id"])?.to_owned();
+/// The year 9999, in Unix seconds: later than any real message.
+const MAX_SECONDS: i64 = 253_402_300_799;
+
+/// `text` within `max` characters (a longer one ends in `…`).
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// The most of a message's object kept as received.
+const MAX_RAW: usize = 16 * 1024;
+
+/// The message's object as received when it is of a size WhatsApp sends;
+/// otherwise its type and ids only, marked as cut.
+fn bounded_raw(message: &Value) -> String {
+    let raw = message.to_string();
+    if raw.len() <= MAX_RAW {
+        return raw;
+    }
+    let mut kept = serde_json::Map::new();
+    for key in ["from", "id", "timestamp", "type"] {
+        if let Some(value) = message.get(key).and_then(Value::as_str) {
+            kept.insert(key.to_owned(), Value::from(cut(value, MAX_WAMID)));
+        }
+    }
+    kept.insert(
+        "cut".to_owned(),
+        Value::from(format!("{} bytes", raw.len())),
+    );
+    Value::Object(kept).to_string()
+}
+
+/// One item of `messages[]`.
+enum Item {
+    Message(InboundMessage),
+    Notice(Notice),
+}
+
+fn inbound(message: &Value) -> Result<Option<Item>, PayloadError> {
+    let (Some(from), Some(wamid)) = (
+        str_at(message, &["from"]).and_then(|from| WaId::parse(from).ok()),
+        str_at(message, &["id"]).filter(|id| !id.is_empty() && id.len() <= MAX_WAMID),
+    ) else {
+        return Ok(None);
+    };
+    let wamid = wamid.to_owned();
+    let Some(sent_at_ms) = timestamp_ms(message) else {
+        let found = message
+            .get("timestamp")
+            .map_or("(none)".to_owned(), Value::to_string);
+        return Err(PayloadError::BadTimestamp { wamid, found });
+    };
     let kind = str_at(message, &["type"]).unwrap_or("unknown");
+    if let Some(what) = notice(message, kind) {
+        return Ok(Some(Item::Notice(Notice {
+            from,
+            wamid,
+            at_ms: sent_at_ms,
+            what,
+        })));
+    }
     let (content_type, text, reply_id) = content(message, kind);
-    Some(InboundMessage {
+    Ok(Some(Item::Message(InboundMessage {
         from,
         wamid,
-        sent_at_ms: timestamp_ms(message)?,
+        sent_at_ms,
         content_type,
-        text,
-        reply_id,
-        referral_source_id: str_at(message, &["referral", "source_id"]).map(str::to_owned),
-        raw: message.to_string(),
-    })
+        text: text.map(|text| cut(&text, MAX_TEXT)),
+        reply_id: reply_id.map(|id| cut(&id, MAX_WAMID)),
+        referral_source_id: str_at(message, &["referral", "source_id"])
+            .map(|id| cut(id, MAX_WAMID)),
+        raw: bounded_raw(message),
+    })))
+}
+
+/// What a notification that is not a customer's message says, if it is one.
+fn notice(message: &Value, kind: &str) -> Option<NoticeKind> {
+    let at = |path: &[&str]| str_at(message, path).map(str::to_owned);
+    match kind {
+        "edit" => Some(NoticeKind::Edited {
+            original: at(&["edit", "original_message_id"])?,
+            text: at(&["edit", "message", "text", "body"])
+                .or_else(|| {
+                    let edited = &message["edit"]["message"];
+                    let kind = edited["type"].as_str()?;
+                    str_at(edited, &[kind, "caption"]).map(str::to_owned)
+                })
+                .map(|text| cut(&text, MAX_TEXT)),
+        }),
+        "revoke" => Some(NoticeKind::Deleted {
+            original: at(&["revoke", "original_message_id"])?,
+        }),
+        "request_welcome" => Some(NoticeKind::RequestedWelcome),
+        "system" => match (
+            str_at(message, &["system", "type"]),
+            str_at(message, &["system", "new_wa_id"]).and_then(|id| WaId::parse(id).ok()),
+        ) {
+            (Some("user_changed_number"), Some(new_wa_id)) => {
+                Some(NoticeKind::ChangedNumber { new_wa_id })
+            }
+            _ => Some(NoticeKind::System {
+                text: cut(
+                    &at(&["system", "body"]).unwrap_or_else(|| "A notice from WhatsApp".into()),
+                    MAX_TEXT,
+                ),
+            }),
+        },
+        _ => None,
+    }
 }
 
 /// (content type, text to show, reply id) for each message type.
@@ -181,6 +325,7 @@ fn content(message: &Value, kind: &str) -> (String, Option<String>, Option<Strin
         ),
         "document" => (media("Document"), None),
         "sticker" => (Some("[Sticker]".to_owned()), None),
+        "order" => (Some(order(&message["order"])), None),
         "location" => (Some(location(&message["location"])), None),
         "contacts" => {
             let names: Vec<&str> = array(message, "contacts")
@@ -215,6 +360,31 @@ fn content(message: &Value, kind: &str) -> (String, Option<String>, Option<Strin
         }
     };
     (kind.to_owned(), text, reply_id)
+}
+
+/// A catalog order: its items and total, as the agent reads it.
+fn order(order: &Value) -> String {
+    let items: Vec<&Value> = array(order, "product_items").collect();
+    let count = items
+        .iter()
+        .filter_map(|item| item["quantity"].as_i64())
+        .fold(0i64, i64::saturating_add);
+    // Folded from +0.0: an empty sum of floats is -0.0, shown as "-0.00".
+    let total = items
+        .iter()
+        .filter_map(|item| Some(item["item_price"].as_f64()? * item["quantity"].as_f64()?))
+        .fold(0.0, |sum, price| sum + price);
+    let currency = items
+        .first()
+        .and_then(|item| item["currency"].as_str())
+        .unwrap_or("");
+    let mut text = format!("[Order] {count} item(s), {total:.2} {currency}")
+        .trim_end()
+        .to_owned();
+    if let Some(note) = order["text"].as_str().filter(|note| !note.is_empty()) {
+        text.push_str(&format!(": {note}"));
+    }
+    text
 }
 
 fn location(location: &Value) -> String {
@@ -374,9 +544,10 @@ mod tests {
                 None,
             ),
             (
-                json!({"type": "order", "order": {}}),
-                "unsupported",
-                "Unsupported message type: order",
+                json!({"type": "order", "order": {"product_items": [
+                    {"product_retailer_id": "r", "quantity": 2, "item_price": 10.5, "currency": "USD"}]}}),
+                "order",
+                "[Order] 2 item(s), 21.00 USD",
                 None,
             ),
             (

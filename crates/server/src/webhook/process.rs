@@ -1,12 +1,18 @@
 //! Applying one webhook delivery, all in one transaction: users, messages,
-//! profile counters, status changes, the bot's decisions and replies, and
-//! delivery statuses. The caller answers 200 only after this commits.
+//! profile counters, status changes, the bot's decisions and replies,
+//! WhatsApp's notices (edits, deletions, number changes, a request for the
+//! welcome), and delivery statuses. The caller answers 200 only after this
+//! commits.
+//!
+//! A message stamped more than a few minutes later than now counts as
+//! written now (a wrong clock must not move Last Active and the window
+//! into the future for good).
 
 use handover_core::api::Author;
 use handover_core::Command;
 use sqlx::SqliteConnection;
 
-use super::payload::{InboundMessage, WebhookDelivery};
+use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::bot;
 use crate::db::Db;
 use crate::error::ApiError;
@@ -37,6 +43,9 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Proc
             .map_or("", String::as_str);
         outbound |= inbound(&mut write.tx, &mut batch, message, name, now).await?;
     }
+    for notice in &delivery.notices {
+        outbound |= apply_notice(&mut write.tx, &mut batch, notice, now).await?;
+    }
     for status in &delivery.statuses {
         let changed = messages::apply_status(
             &mut write.tx,
@@ -65,6 +74,16 @@ async fn inbound(
     now: i64,
 ) -> Result<bool, ApiError> {
     let wa_id = &message.from;
+    let sent_at = if message.sent_at_ms > now + CLOCK_SKEW_MS {
+        tracing::warn!(
+            wamid = %message.wamid,
+            ahead_s = (message.sent_at_ms - now) / 1000,
+            "a message stamped in the future counts as written now"
+        );
+        now
+    } else {
+        message.sent_at_ms
+    };
     let is_new_user = users::create_if_missing(conn, wa_id, name, "Organic", now).await?;
     let stored = Inbound {
         wa_id,
@@ -72,7 +91,7 @@ async fn inbound(
         content_type: &message.content_type,
         text: message.text.as_deref(),
         payload: &message.raw,
-        sent_at: message.sent_at_ms,
+        sent_at,
     };
     let Some(id) = messages::insert_inbound(conn, &stored, now).await? else {
         // Seen before: a retried delivery changes nothing.
@@ -101,7 +120,7 @@ async fn inbound(
          WHERE wa_id = ?1 RETURNING status_changed_at",
     )
     .bind(wa_id.as_str())
-    .bind(message.sent_at_ms)
+    .bind(sent_at)
     .bind(WINDOW_MS)
     .bind(message.text.as_deref())
     .bind(name)
@@ -111,7 +130,7 @@ async fn inbound(
     // A late delivery of a message written before the chat was resolved
     // does not reopen it. WhatsApp's timestamps are whole seconds, so a
     // message from the same second as the change counts as after it.
-    let reopened = if message.sent_at_ms / 1000 >= status_changed_at / 1000 {
+    let reopened = if sent_at / 1000 >= status_changed_at / 1000 {
         lifecycle::apply(
             conn,
             batch,
@@ -180,4 +199,85 @@ async fn inbound(
         .await?;
     }
     Ok(!turn.replies.is_empty())
+}
+
+/// How far ahead of ours WhatsApp's clock may run; a message stamped later
+/// than that counts as written now.
+const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// One notice, once (WhatsApp retries deliveries). None counts as a
+/// message, moves Last Active or escalates. Returns whether a reply (the
+/// welcome) was queued.
+async fn apply_notice(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    notice: &Notice,
+    now: i64,
+) -> Result<bool, ApiError> {
+    if !messages::first_notice(conn, &notice.wamid, now).await? {
+        return Ok(false);
+    }
+    let wa_id = &notice.from;
+    match &notice.what {
+        NoticeKind::Edited { original, text } => {
+            if let Some(id) =
+                messages::edit_inbound(conn, wa_id, original, text.as_deref(), now).await?
+            {
+                batch.message(id);
+            }
+        }
+        NoticeKind::Deleted { original } => {
+            if let Some(id) = messages::delete_inbound(conn, wa_id, original, now).await? {
+                batch.message(id);
+            }
+        }
+        NoticeKind::ChangedNumber { new_wa_id } => {
+            if users::chat_state(conn, wa_id, now).await?.is_none() {
+                return Ok(false);
+            }
+            users::carry_over(conn, wa_id, new_wa_id, now).await?;
+            for (thread, line) in [
+                (
+                    wa_id,
+                    format!("Changed their WhatsApp number to +{new_wa_id}"),
+                ),
+                (new_wa_id, format!("Wrote before from +{wa_id}")),
+            ] {
+                batch.message(messages::insert_system(conn, thread, &line, now).await?);
+                batch.user(thread);
+            }
+        }
+        NoticeKind::RequestedWelcome => {
+            let is_new_user = users::create_if_missing(conn, wa_id, "", "Organic", now).await?;
+            let at = if notice.at_ms > now + CLOCK_SKEW_MS {
+                now
+            } else {
+                notice.at_ms
+            };
+            users::open_window(conn, wa_id, at + WINDOW_MS).await?;
+            batch.user(wa_id);
+            if is_new_user {
+                let welcome = bot::welcome(conn).await?;
+                let payload = bot::payload(wa_id, &welcome);
+                let outbound = Outbound {
+                    wa_id,
+                    author: Author::Bot,
+                    agent: None,
+                    text: Some(welcome.text()),
+                    template: None,
+                    payload: &payload,
+                    campaign: None,
+                };
+                batch.message(messages::queue_outbound(conn, &outbound, now).await?);
+                return Ok(true);
+            }
+        }
+        NoticeKind::System { text } => {
+            if users::chat_state(conn, wa_id, now).await?.is_some() {
+                let line = format!("WhatsApp: {text}");
+                batch.message(messages::insert_system(conn, wa_id, &line, now).await?);
+            }
+        }
+    }
+    Ok(false)
 }

@@ -5,7 +5,7 @@
 pub mod cloud_api;
 pub mod payloads;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use handover_core::api::{Agent, NewAgent};
 use handover_core::Role;
@@ -484,4 +484,29 @@ pub fn use_cloud_api(config: &mut Config, url: String) {
     config.wa_base_url = Some(url);
     config.wa_token = Some("EAAG-test-token".into());
     config.wa_phone_number_id = Some(payloads::PHONE_NUMBER_ID.into());
+}
+
+/// A client whose requests come from `127.0.0.n` (sign-ins are throttled
+/// per address).
+pub fn client_from(n: u8) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, n)))
+        .build()
+        .unwrap()
+}
+
+/// A sign-in from `client`: only its status.
+pub async fn sign_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> StatusCode {
+    client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
