@@ -219,15 +219,16 @@ pub fn content_type(path: &str, guessed: &str) -> String {
     }
 }
 
-/// Trunk appends `-<16 hex digits>` to the stem of every file it hashes,
-/// e.g. `handover-web-4f9c0d1e2a3b5c6d_bg.wasm` or `main-0123456789abcdef.css`.
+/// Trunk appends `-<hash>` to the stem of every file it hashes, e.g.
+/// `handover-web-4f9c0d1e2a3b5c6d_bg.wasm` or `main-0123456789abcdef.css`:
+/// a 64-bit number in hex without leading zeros, so usually 16 digits and
+/// now and then fewer.
 fn has_content_hash(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.match_indices('-').any(|(at, _)| {
         let rest = &name[at + 1..];
-        rest.len() > 16
-            && rest[..16].bytes().all(|b| b.is_ascii_hexdigit())
-            && matches!(rest.as_bytes()[16], b'.' | b'_')
+        let digits = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+        (12..=16).contains(&digits) && matches!(rest.as_bytes().get(digits), Some(b'.' | b'_'))
     })
 }
 
@@ -272,6 +273,10 @@ mod tests {
             ),
             (
                 "main-0123456789abcdef.css",
+                "public, max-age=31536000, immutable",
+            ),
+            (
+                "handover-manage-7d8736fbd96b89f_bg.wasm",
                 "public, max-age=31536000, immutable",
             ),
             ("main.css", "no-cache"),
