@@ -152,6 +152,24 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
         }
     };
     let recent = count("SELECT COUNT(*) FROM events").await - 1;
+    // Statuses for messages never known, and notices WhatsApp will not
+    // deliver again, go too; recent ones stay.
+    for (at, wamid) in [(now - 25 * 3_600_000, "wamid.stray"), (now, "wamid.fresh")] {
+        sqlx::query("INSERT INTO early_statuses (wamid, status, at) VALUES (?1, 'read', ?2)")
+            .bind(wamid)
+            .bind(at)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    for (at, wamid) in [(now - 9 * 24 * 3_600_000, "wamid.old"), (now, "wamid.new")] {
+        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES (?1, ?2)")
+            .bind(wamid)
+            .bind(at)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
 
     let db = handover_server::db::Db::new(app.db.clone());
     handover_server::housekeeping::tidy(&db, now).await.unwrap();
@@ -160,6 +178,8 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
         recent,
         "only the old event went"
     );
+    assert_eq!(count("SELECT COUNT(*) FROM early_statuses").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM notices_seen").await, 1);
     assert_eq!(
         app.get(&manager, "/api/me").await.status(),
         200,
