@@ -9,6 +9,8 @@ use web_sys::{
     AudioContext, Notification, NotificationOptions, NotificationPermission, OscillatorType,
 };
 
+use handover_core::notes::Mention;
+
 use crate::inbox::Waiting;
 
 const NOTIFY_KEY: &str = "handover.alerts.notify";
@@ -64,6 +66,25 @@ impl AlertSettings {
             options.set_body(&format!("{} is waiting for an agent.", waiting.name));
             options.set_tag(&format!("requesting-{}", waiting.wa_id));
             let _ = Notification::new_with_options("Handover: a customer is waiting", &options);
+        }
+        if self.sound.get_untracked() {
+            chime();
+        }
+    }
+
+    /// Alerts for a note that mentions the signed-in person.
+    pub fn mentioned(self, mention: &Mention) {
+        if self.notify.get_untracked() && permitted() {
+            let options = NotificationOptions::new();
+            options.set_body(&mention.text);
+            options.set_tag(&format!("mention-{}", mention.message_id));
+            let _ = Notification::new_with_options(
+                &format!(
+                    "{} mentioned you in the chat with {}",
+                    mention.by.name, mention.customer
+                ),
+                &options,
+            );
         }
         if self.sound.get_untracked() {
             chime();

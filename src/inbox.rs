@@ -181,6 +181,8 @@ impl Inbox {
                 self.apply_message(message);
                 None
             }
+            // Said by the shell to whoever was mentioned; nothing to keep.
+            Event::Mention { .. } => None,
         }
     }
 
@@ -217,6 +219,7 @@ impl Inbox {
             assigned_agent: profile.assigned_agent.clone(),
             last_message_preview: preview,
             waiting_since: profile.waiting_since.clone(),
+            labels: profile.labels.clone(),
         };
         let section = self.list.section;
         let at = self
@@ -532,6 +535,7 @@ mod tests {
             window_open: window > 0,
             waiting_since: None,
             attributes: Default::default(),
+            labels: Vec::new(),
         }
     }
 
@@ -562,6 +566,9 @@ mod tests {
             sent_at: "0".into(),
             edited: false,
             deleted: false,
+            media: None,
+            location: None,
+            contacts: Vec::new(),
         }
     }
 

@@ -14,4 +14,5 @@ pub mod pages;
 pub mod places;
 pub mod shortcuts;
 pub mod users_filter;
+pub mod whatsapp_text;
 pub mod workspace;

@@ -32,7 +32,7 @@ pub fn connect(
     let source = EventSource::new("/api/events").ok()?;
     let on_event = std::rc::Rc::new(on_event);
     let mut callbacks = Vec::new();
-    for name in ["sections", "user", "message"] {
+    for name in ["sections", "user", "message", "mention"] {
         let on_event = on_event.clone();
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let data = event

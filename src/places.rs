@@ -107,17 +107,21 @@ pub enum ManageScreen {
     Campaigns,
     Bot,
     Tags,
+    CannedReplies,
+    ClosingReasons,
     Team,
 }
 
 impl ManageScreen {
     /// In the order of the Manage menu.
-    pub const ALL: [ManageScreen; 6] = [
+    pub const ALL: [ManageScreen; 8] = [
         ManageScreen::Users,
         ManageScreen::Templates,
         ManageScreen::Campaigns,
         ManageScreen::Bot,
         ManageScreen::Tags,
+        ManageScreen::CannedReplies,
+        ManageScreen::ClosingReasons,
         ManageScreen::Team,
     ];
 
@@ -129,6 +133,8 @@ impl ManageScreen {
             ManageScreen::Campaigns => "campaigns",
             ManageScreen::Bot => "bot",
             ManageScreen::Tags => "tags",
+            ManageScreen::CannedReplies => "canned-replies",
+            ManageScreen::ClosingReasons => "closing-reasons",
             ManageScreen::Team => "team",
         }
     }
@@ -140,6 +146,8 @@ impl ManageScreen {
             ManageScreen::Campaigns => "Campaigns and API",
             ManageScreen::Bot => "Bot",
             ManageScreen::Tags => "First-message tags",
+            ManageScreen::CannedReplies => "Canned replies",
+            ManageScreen::ClosingReasons => "Closing reasons",
             ManageScreen::Team => "Team",
         }
     }

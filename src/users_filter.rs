@@ -14,6 +14,7 @@ pub struct UsersFilter {
     pub window: Option<WindowFilter>,
     pub source: String,
     pub tag: String,
+    pub label: String,
     pub query: String,
     pub order: UserOrder,
 }
@@ -31,6 +32,7 @@ impl UsersFilter {
         for (name, value) in [
             ("source", &self.source),
             ("tag", &self.tag),
+            ("label", &self.label),
             ("q", &self.query),
         ] {
             let value = value.trim();
@@ -50,6 +52,7 @@ impl UsersFilter {
             || self.window.is_some()
             || !self.source.trim().is_empty()
             || !self.tag.trim().is_empty()
+            || !self.label.trim().is_empty()
             || !self.query.trim().is_empty()
     }
 }
@@ -73,12 +76,13 @@ mod tests {
             window: Some(WindowFilter::Open),
             source: "Diwali fair & expo".into(),
             tag: " ".into(),
+            label: "refund".into(),
             query: "+91 98".into(),
             order: UserOrder::LastActiveAsc,
         };
         assert_eq!(
             filter.query_string(),
-            "status=closed&window=open&source=Diwali%20fair%20%26%20expo&q=%2B91%2098&order=last_active_asc"
+            "status=closed&window=open&source=Diwali%20fair%20%26%20expo&label=refund&q=%2B91%2098&order=last_active_asc"
         );
         assert!(filter.is_narrowed());
         assert!(!UsersFilter {

@@ -79,6 +79,7 @@ fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserPro
         window_open,
         waiting_since: None,
         attributes: Default::default(),
+        labels: Vec::new(),
     }
 }
 
@@ -271,6 +272,7 @@ async fn enabled_actions(shown: UserProfile, me: Actor) -> Vec<(String, bool, St
                 agents=Signal::stored(Vec::new())
                 on_action=Callback::new(|_| {})
                 busy=Signal::stored(false)
+                reasons=Signal::stored(handover_core::labels::ClosingReasons::default())
             />
         }
     });
@@ -354,6 +356,9 @@ async fn links_in_a_message_open_in_a_new_tab_and_scripts_stay_text() {
         sent_at: "2021-03-28T14:07:00Z".into(),
         edited: false,
         deleted: false,
+        media: None,
+        location: None,
+        contacts: Vec::new(),
     };
     let messages = vec![
         said(

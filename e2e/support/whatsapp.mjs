@@ -52,6 +52,15 @@ export function textWithId(waId, name, wamid, body) {
   });
 }
 
+/** A customer's message of any type: `content` is e.g. `{ type: 'image', image: { id } }`. */
+export function customerMessage(waId, name, content) {
+  sequence += 1;
+  return envelope({
+    contacts: [{ profile: { name }, wa_id: waId }],
+    messages: [{ from: waId, id: `wamid.e2e.${Date.now()}.${sequence}`, timestamp: String(Math.floor(Date.now() / 1000)), ...content }],
+  });
+}
+
 /** WhatsApp's notice that a customer edited (`body` given) or deleted their message `original`. */
 export function changedMessage(waId, original, body) {
   sequence += 1;

@@ -1,7 +1,9 @@
 //! Intervene, Resolve, Release and Transfer: each enabled or disabled by the
 //! same `handover_core::decide` the server uses, with the reason on hover.
+//! When the team keeps closing reasons, Resolve asks for one first.
 
 use handover_core::api::{TeamMember, UserProfile};
+use handover_core::labels::ClosingReasons;
 use handover_core::{decide, Actor, ChatState, Command};
 use leptos::prelude::*;
 
@@ -32,8 +34,13 @@ pub fn ChatActions(
     /// True while an action is on its way.
     #[prop(into)]
     busy: Signal<bool>,
+    /// The team's closing reasons.
+    #[prop(into)]
+    reasons: Signal<ClosingReasons>,
 ) -> impl IntoView {
     let transfer_to = RwSignal::new(None::<handover_core::AgentId>);
+    let closing = RwSignal::new(false);
+    let chosen_reason = RwSignal::new(String::new());
     let button =
         move |label: &'static str, key: &'static str, command: Command, action: ChatAction| {
             let reason = move || profile.with(|p| refusal(p, command));
@@ -44,12 +51,29 @@ pub fn ChatActions(
                     data-action=key
                     disabled=move || busy.get() || reason().is_some()
                     title=move || reason().unwrap_or_default()
-                    on:click=move |_| on_action.run(action)
+                    on:click=move |_| {
+                        let asks = reasons.with(|r| !r.reasons.is_empty());
+                        if matches!(action, ChatAction::Resolve(_)) && asks {
+                            closing.update(|open| *open = !*open);
+                        } else {
+                            on_action.run(action.clone());
+                        }
+                    }
                 >
                     {label}
                 </button>
             }
         };
+    let resolve_with_reason = move |_| {
+        let reason = chosen_reason.get_untracked();
+        let reason = (!reason.is_empty()).then_some(reason);
+        closing.set(false);
+        chosen_reason.set(String::new());
+        on_action.run(ChatAction::Resolve(reason));
+    };
+    let may_resolve = move || {
+        !busy.get() && (!reasons.with(|r| r.required) || chosen_reason.with(|r| !r.is_empty()))
+    };
     let transfer_reason = move || {
         let target = transfer_to.get()?;
         profile.with(|p| refusal(p, Command::Transfer { by: me, to: target }))
@@ -69,7 +93,7 @@ pub fn ChatActions(
     view! {
         <div class="chat-actions" role="group" aria-label="Chat actions">
             {button("Intervene", "intervene", Command::Intervene(me), ChatAction::Intervene)}
-            {button("Resolve", "resolve", Command::Resolve(me), ChatAction::Resolve)}
+            {button("Resolve", "resolve", Command::Resolve(me), ChatAction::Resolve(None))}
             {button("Release", "release", Command::Release(me), ChatAction::Release)}
             <select
                 class="transfer-select"
@@ -109,6 +133,26 @@ pub fn ChatActions(
             >
                 "Transfer"
             </button>
+            <Show when=move || closing.get()>
+                <div class="closing-reason" role="group" aria-label="Why is the chat closed?">
+                    <select
+                        aria-label="Closing reason"
+                        prop:value=chosen_reason
+                        on:change=move |event| chosen_reason.set(event_target_value(&event))
+                    >
+                        <option value="">
+                            {move || if reasons.with(|r| r.required) { "Choose a reason…" } else { "No reason" }}
+                        </option>
+                        {move || reasons.get().reasons.into_iter().map(|reason| {
+                            view! { <option value=reason.clone()>{reason.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button type="button" class="button button-primary" disabled=move || !may_resolve() on:click=resolve_with_reason>
+                        "Resolve chat"
+                    </button>
+                    <button type="button" class="button-quiet" on:click=move |_| closing.set(false)>"Cancel"</button>
+                </div>
+            </Show>
         </div>
     }
 }

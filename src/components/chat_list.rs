@@ -29,7 +29,7 @@ pub fn ChatList(
         <ul class="chat-list" aria-label="Chats">
             <For
                 each=move || items.get()
-                key=|item| (item.wa_id.clone(), item.status, item.last_message_preview.clone(), item.window_expires_at.clone(), item.assigned_agent.clone(), item.waiting_since.clone())
+                key=|item| (item.wa_id.clone(), item.status, item.last_message_preview.clone(), item.window_expires_at.clone(), item.assigned_agent.clone(), item.waiting_since.clone(), item.labels.clone())
                 let:item
             >
                 {
@@ -71,6 +71,11 @@ pub fn ChatList(
                                 </div>
                                 <div class="chat-number">{format!("+{}", item.wa_id)}</div>
                                 <div class="chat-preview">{item.last_message_preview.clone().unwrap_or_default()}</div>
+                                {(!item.labels.is_empty()).then(|| view! {
+                                    <div class="chat-labels">
+                                        {item.labels.iter().map(|label| view! { <span class="label-chip small">{label.clone()}</span> }).collect_view()}
+                                    </div>
+                                })}
                                 <div class="chat-meta">
                                     {move || waited().map(|waited| view! { <span class="waited">{waited}</span> })}
                                     <span class="window-left" class:urgent=urgent>

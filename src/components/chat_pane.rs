@@ -8,14 +8,14 @@
 //! yanking the view; older messages load above without moving what is on
 //! screen, and a thread opened further up fills in downwards.
 
-use handover_core::api::{TemplateSend, UserProfile};
+use handover_core::api::UserProfile;
 use handover_core::templates::Template;
 use handover_core::Actor;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ChatAction, ThreadPage};
+use crate::api::{self, ChatAction, Outgoing, ThreadPage};
 use crate::components::{ChatActions, Composer, StatusBadge, Thread, WriteAsCustomer};
 use crate::format;
 use crate::inbox::display_name;
@@ -42,8 +42,7 @@ pub fn ChatPane(
     #[prop(into)]
     templates: Signal<Vec<Template>>,
     on_action: Callback<ChatAction>,
-    on_send_text: Callback<String>,
-    on_send_template: Callback<TemplateSend>,
+    on_send: Callback<Outgoing>,
     /// True while an action or a send is on its way.
     #[prop(into)]
     busy: Signal<bool>,
@@ -56,6 +55,11 @@ pub fn ChatPane(
     let unseen = Memo::new(move |_| inbox.with(|inbox| inbox.unseen()));
     let behind = Memo::new(move |_| inbox.with(|inbox| inbox.newer_cursor().is_some()));
     let loading = StoredValue::new(false);
+    // The team's closing reasons and canned replies, read once per chat.
+    let reasons = LocalResource::new(api::fetch_closing_reasons);
+    let reasons = Signal::derive(move || reasons.get().and_then(Result::ok).unwrap_or_default());
+    let canned = LocalResource::new(api::fetch_canned_replies);
+    let canned = Signal::derive(move || canned.get().and_then(Result::ok).unwrap_or_default());
 
     let load = move |page: ThreadPage| {
         let Some(wa_id) = inbox.with_untracked(|inbox| inbox.selected().cloned()) else {
@@ -170,7 +174,7 @@ pub fn ChatPane(
                 <h2>{title}</h2>
                 <StatusBadge status=Signal::derive(move || profile.with(|p| p.status)) />
             </div>
-            <ChatActions profile me agents on_action busy />
+            <ChatActions profile me agents on_action busy reasons />
         </header>
         <div class="thread-wrap">
             <div class="thread-scroll" node_ref=scroller on:scroll=on_scroll>
@@ -189,7 +193,7 @@ pub fn ChatPane(
                 </button>
             </Show>
         </div>
-        <Composer profile me templates on_send_text on_send_template busy />
+        <Composer profile me templates canned on_send busy />
         <Show when=move || workspace.demo.get()>
             <WriteAsCustomer profile />
         </Show>

@@ -1,11 +1,24 @@
-//! Writing to the customer: free text for the agent holding the chat inside
-//! the window, and a template picker that is always available.
+//! Writing in a chat: a reply to the customer (free text, a photo or a
+//! document, for the agent holding the chat inside the window), a private
+//! note for the team (anyone, any time, `@name` to mention), and a
+//! template picker that is always available. Typing `/` offers the team's
+//! canned replies; files can be attached with the button, dropped on the
+//! composer or pasted.
 
 use handover_core::api::{TemplateSend, UserProfile};
+use handover_core::canned::{fill, CannedReply, Filling};
+use handover_core::media::{size_in_words, MediaKind};
 use handover_core::{Actor, Status, TransitionError};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use handover_core::templates::{preview, Template, TemplateStatus};
+
+use super::canned_picker::{self, CannedPicker};
+use super::emoji_picker::EmojiPicker;
+use super::icons;
+use crate::api::Outgoing;
+use crate::workspace::Workspace;
 
 /// Why the signed-in agent cannot write free text here, or `None`.
 pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
@@ -28,6 +41,31 @@ pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
     }
 }
 
+/// Whether the composer writes to the customer or to the team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Reply,
+    Note,
+}
+
+/// Why a file cannot be sent, or `None` if it can.
+pub fn file_refusal(mime_type: &str, size: u64) -> Option<String> {
+    match MediaKind::for_sending(mime_type) {
+        None => Some(
+            "Only JPEG or PNG photos and PDF, Word, Excel, PowerPoint or text documents can be sent on WhatsApp."
+                .into(),
+        ),
+        Some(kind) if size > kind.max_bytes() => Some(format!(
+            "This {} is {}; WhatsApp takes at most {}.",
+            kind.noun(),
+            size_in_words(size),
+            size_in_words(kind.max_bytes())
+        )),
+        Some(_) if size == 0 => Some("This file is empty.".into()),
+        Some(_) => None,
+    }
+}
+
 #[component]
 pub fn Composer(
     /// The open chat.
@@ -38,26 +76,175 @@ pub fn Composer(
     /// Templates that can be sent.
     #[prop(into)]
     templates: Signal<Vec<Template>>,
-    /// Sends a text; the composer clears once it was accepted.
-    on_send_text: Callback<String>,
-    /// Sends a template.
-    on_send_template: Callback<TemplateSend>,
+    /// The team's canned replies.
+    #[prop(into)]
+    canned: Signal<Vec<CannedReply>>,
+    /// Sends what was written; the composer clears at once.
+    on_send: Callback<Outgoing>,
     /// True while a send is on its way.
     #[prop(into)]
     busy: Signal<bool>,
 ) -> impl IntoView {
+    let my_name = Workspace::get()
+        .agent
+        .with_value(|agent| agent.name.clone());
+    let mode = RwSignal::new(Mode::Reply);
     let text = RwSignal::new(String::new());
+    let file = RwSignal::new_local(None::<web_sys::File>);
+    let problem = RwSignal::new(None::<String>);
+    let emoji_open = RwSignal::new(false);
+    let dragging = RwSignal::new(false);
+    let highlighted = RwSignal::new(0usize);
+    let input = NodeRef::<leptos::html::Textarea>::new();
+    let file_input = NodeRef::<leptos::html::Input>::new();
     let refusal = move || profile.with(|p| text_refusal(p, me));
+    let replying = move || mode.get() == Mode::Reply;
+    let locked = move || replying() && refusal().is_some();
+    let offered = Memo::new(move |_| {
+        if !replying() {
+            return None;
+        }
+        text.with(|t| {
+            canned_picker::typed_shortcut(t)
+                .map(|typed| canned.with(|all| canned_picker::offered(all, typed)))
+        })
+    });
+    let focus_input = move || {
+        if let Some(element) = input.get_untracked() {
+            let _ = element.focus();
+        }
+    };
+    let insert_canned = move |reply: CannedReply| {
+        let filled = profile.with_untracked(|p| {
+            let number = format!("+{}", p.wa_id);
+            let name = if p.name.is_empty() {
+                number.as_str()
+            } else {
+                p.name.as_str()
+            };
+            fill(
+                &reply.text,
+                &Filling {
+                    name,
+                    agent: &my_name,
+                    wa_id: p.wa_id.as_str(),
+                },
+            )
+        });
+        text.set(filled);
+        highlighted.set(0);
+        focus_input();
+    };
+    let insert_canned = Callback::new(insert_canned);
+    let choose_file = move |chosen: Option<web_sys::File>| {
+        let Some(chosen) = chosen else { return };
+        match file_refusal(&chosen.type_(), chosen.size() as u64) {
+            Some(why) => problem.set(Some(why)),
+            None => {
+                problem.set(None);
+                mode.set(Mode::Reply);
+                file.set(Some(chosen));
+            }
+        }
+    };
+    let send = move || {
+        let written = text.get_untracked();
+        match mode.get_untracked() {
+            Mode::Note if !written.trim().is_empty() => on_send.run(Outgoing::Note(written)),
+            Mode::Note => return,
+            Mode::Reply if refusal().is_some() => return,
+            Mode::Reply => match file.get_untracked() {
+                Some(chosen) => {
+                    file.set(None);
+                    on_send.run(Outgoing::File {
+                        file: chosen,
+                        caption: written,
+                    });
+                }
+                None if !written.trim().is_empty() => on_send.run(Outgoing::Text(written)),
+                None => return,
+            },
+        }
+        text.set(String::new());
+        problem.set(None);
+    };
+    let insert_emoji = Callback::new(move |emoji: &'static str| {
+        let (start, end) = input
+            .get_untracked()
+            .map(|element| {
+                let at =
+                    |position: Result<Option<u32>, _>| position.ok().flatten().map(|p| p as usize);
+                (at(element.selection_start()), at(element.selection_end()))
+            })
+            .unwrap_or((None, None));
+        text.update(|t| {
+            // Selection offsets count UTF-16 units, as the browser does.
+            let units: Vec<u16> = t.encode_utf16().collect();
+            let start = start.unwrap_or(units.len()).min(units.len());
+            let end = end.unwrap_or(start).clamp(start, units.len());
+            *t = format!(
+                "{}{emoji}{}",
+                String::from_utf16_lossy(&units[..start]),
+                String::from_utf16_lossy(&units[end..])
+            );
+        });
+        emoji_open.set(false);
+        focus_input();
+    });
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        let choices = offered.get_untracked().unwrap_or_default();
+        if !choices.is_empty() {
+            match event.key().as_str() {
+                "ArrowDown" => {
+                    event.prevent_default();
+                    highlighted.update(|at| *at = (*at + 1) % choices.len());
+                    return;
+                }
+                "ArrowUp" => {
+                    event.prevent_default();
+                    highlighted.update(|at| *at = (*at + choices.len() - 1) % choices.len());
+                    return;
+                }
+                "Enter" | "Tab" => {
+                    event.prevent_default();
+                    let at = highlighted.get_untracked().min(choices.len() - 1);
+                    insert_canned.run(choices[at].clone());
+                    return;
+                }
+                _ => {}
+            }
+        }
+        if event.key() == "Escape" && offered.get_untracked().is_some() {
+            event.prevent_default();
+            text.update(|t| *t = t.trim_start_matches('/').to_owned());
+        } else if event.key() == "Enter" && !event.shift_key() {
+            event.prevent_default();
+            send();
+        }
+    };
+    let on_paste = move |event: leptos::ev::ClipboardEvent| {
+        let pasted = event.clipboard_data().and_then(|data| data.files());
+        if let Some(first) = pasted.and_then(|files| files.get(0)) {
+            event.prevent_default();
+            choose_file(Some(first));
+        }
+    };
+    let on_drop = move |event: leptos::ev::DragEvent| {
+        event.prevent_default();
+        dragging.set(false);
+        if locked() {
+            return;
+        }
+        choose_file(
+            event
+                .data_transfer()
+                .and_then(|data| data.files())
+                .and_then(|files| files.get(0)),
+        );
+    };
     let picking = RwSignal::new(false);
     let chosen = RwSignal::new(None::<Template>);
     let params = RwSignal::new(Vec::<String>::new());
-    let send_text = move || {
-        let value = text.get_untracked();
-        if !value.trim().is_empty() && refusal().is_none() {
-            on_send_text.run(value);
-            text.set(String::new());
-        }
-    };
     let approved = move || {
         templates
             .get()
@@ -68,39 +255,117 @@ pub fn Composer(
     let ready = move || {
         chosen.with(|t| t.is_some()) && params.with(|p| p.iter().all(|v| !v.trim().is_empty()))
     };
+    let nothing_to_send =
+        move || text.with(|t| t.trim().is_empty()) && (!replying() || file.with(Option::is_none));
+    let tab = move |label: &'static str, which: Mode| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class="composer-tab"
+                aria-selected=move || (mode.get() == which).to_string()
+                on:click=move |_| {
+                    mode.set(which);
+                    focus_input();
+                }
+            >
+                {label}
+            </button>
+        }
+    };
 
     view! {
-        <div class="composer">
+        <div
+            class="composer"
+            class:note=move || !replying()
+            class:dragging=move || dragging.get()
+            on:dragover=move |event: leptos::ev::DragEvent| {
+                event.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <div class="composer-tabs" role="tablist" aria-label="Write">
+                {tab("Reply", Mode::Reply)}
+                {tab("Private note", Mode::Note)}
+            </div>
+            {move || offered.get().map(|replies| view! {
+                <CannedPicker offered=Signal::stored(replies) highlighted on_pick=insert_canned />
+            })}
+            {move || file.get().map(|chosen| view! {
+                <div class="attachment" role="status">
+                    <span class="attachment-icon">{icons::paperclip()}</span>
+                    <span class="attachment-name">{chosen.name()}</span>
+                    <span class="muted">{size_in_words(chosen.size() as u64)}</span>
+                    <button type="button" class="button-quiet" aria-label="Remove the attachment" on:click=move |_| file.set(None)>"✕"</button>
+                </div>
+            })}
             <div class="composer-row">
                 <textarea
                     class="composer-input"
-                    aria-label="Message"
+                    node_ref=input
+                    aria-label=move || if replying() { "Message" } else { "Note" }
                     rows="2"
-                    placeholder=move || if refusal().is_some() { "Replies are off for this chat" } else { "Write a reply… (Enter sends, Shift+Enter for a new line)" }
-                    disabled=move || refusal().is_some()
-                    prop:value=text
-                    on:input=move |event| text.set(event_target_value(&event))
-                    on:keydown=move |event: leptos::ev::KeyboardEvent| {
-                        if event.key() == "Enter" && !event.shift_key() {
-                            event.prevent_default();
-                            send_text();
-                        }
+                    placeholder=move || match (mode.get(), refusal()) {
+                        (Mode::Note, _) => "A note only the team sees… @name tells a colleague".to_owned(),
+                        (Mode::Reply, Some(_)) => "Replies are off for this chat".to_owned(),
+                        (Mode::Reply, None) if file.with(Option::is_some) => "Add a caption (optional)".to_owned(),
+                        (Mode::Reply, None) => "Write a reply… / for canned replies (Enter sends, Shift+Enter for a new line)".to_owned(),
                     }
+                    disabled=locked
+                    prop:value=text
+                    on:input=move |event| {
+                        text.set(event_target_value(&event));
+                        highlighted.set(0);
+                    }
+                    on:keydown=on_keydown
+                    on:paste=on_paste
                 ></textarea>
+                <div class="composer-tools">
+                    <button type="button" class="button-quiet tool" aria-label="Emoji" aria-expanded=move || emoji_open.get().to_string() disabled=locked on:click=move |_| emoji_open.update(|open| *open = !*open)>{icons::smile()}</button>
+                    <Show when=replying>
+                        <button type="button" class="button-quiet tool" aria-label="Attach a photo or document" title="Attach a photo or document (or drop or paste it here)" disabled=locked on:click=move |_| {
+                            if let Some(element) = file_input.get_untracked() {
+                                element.click();
+                            }
+                        }>{icons::paperclip()}</button>
+                    </Show>
+                    <input
+                        type="file"
+                        class="file-input"
+                        node_ref=file_input
+                        aria-label="Choose a file to send"
+                        accept="image/jpeg,image/png,application/pdf,text/plain,.doc,.docx,.xls,.xlsx,.ppt,.pptx"
+                        on:change=move |event| {
+                            let element = event.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok());
+                            choose_file(element.as_ref().and_then(|element| element.files()).and_then(|files| files.get(0)));
+                            if let Some(element) = element {
+                                element.set_value("");
+                            }
+                        }
+                    />
+                </div>
                 <button
                     type="button"
                     class="button button-primary"
-                    disabled=move || busy.get() || refusal().is_some() || text.with(|t| t.trim().is_empty())
-                    on:click=move |_| send_text()
+                    disabled=move || busy.get() || locked() || nothing_to_send()
+                    on:click=move |_| send()
                 >
-                    "Send"
+                    {move || if replying() { "Send" } else { "Add note" }}
                 </button>
-                <button type="button" class="button" aria-expanded=move || picking.get().to_string() on:click=move |_| picking.update(|p| *p = !*p)>
-                    "Template"
-                </button>
+                <Show when=replying>
+                    <button type="button" class="button" aria-expanded=move || picking.get().to_string() on:click=move |_| picking.update(|p| *p = !*p)>
+                        "Template"
+                    </button>
+                </Show>
             </div>
-            {move || refusal().map(|reason| view! { <p class="composer-reason" role="status">{reason}</p> })}
-            <Show when=move || picking.get()>
+            <Show when=move || emoji_open.get()>
+                <EmojiPicker on_pick=insert_emoji />
+            </Show>
+            {move || problem.get().map(|why| view! { <p class="composer-reason error" role="alert">{why}</p> })}
+            {move || (replying() && problem.with(Option::is_none)).then(refusal).flatten().map(|reason| view! { <p class="composer-reason" role="status">{reason}</p> })}
+            <Show when=move || picking.get() && replying()>
                 <div class="template-picker" role="group" aria-label="Send a template">
                     <select
                         aria-label="Template"
@@ -133,7 +398,7 @@ pub fn Composer(
                         disabled=move || busy.get() || !ready()
                         on:click=move |_| {
                             if let Some(template) = chosen.get_untracked() {
-                                on_send_template.run(TemplateSend { name: template.name, language: template.language, params: params.get_untracked() });
+                                on_send.run(Outgoing::Template(TemplateSend { name: template.name, language: template.language, params: params.get_untracked() }));
                                 picking.set(false);
                             }
                         }

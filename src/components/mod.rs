@@ -1,12 +1,16 @@
 //! Reusable pieces of the dashboard.
 
 pub mod bot_form;
+pub mod canned_picker;
 pub mod chat_actions;
 pub mod chat_list;
 pub mod chat_pane;
 pub mod composer;
 pub mod demo_customer;
+pub mod emoji_picker;
+pub mod icons;
 pub mod import_panel;
+pub mod labels_editor;
 pub mod manage_menu;
 pub mod profile_card;
 pub mod search_results;
@@ -21,6 +25,7 @@ pub use chat_pane::ChatPane;
 pub use composer::Composer;
 pub use demo_customer::{NewDemoCustomer, WriteAsCustomer};
 pub use import_panel::ImportPanel;
+pub use labels_editor::LabelsEditor;
 pub use manage_menu::ManageMenu;
 pub use profile_card::ProfileCard;
 pub use search_results::SearchResultList;

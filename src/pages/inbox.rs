@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use handover_core::api::{Event, Message, SearchResults, TemplateSend};
+use handover_core::api::{Event, Message, SearchResults};
 use handover_core::{Actor, Section, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,10 +14,12 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ApiError, ChatAction, ThreadPage};
+use crate::api::{self, ApiError, ChatAction, Outgoing, ThreadPage};
 use crate::clock;
 use crate::components::chat_pane::PAGE;
-use crate::components::{ChatList, ChatPane, NewDemoCustomer, ProfileCard, SearchResultList};
+use crate::components::{
+    ChatList, ChatPane, LabelsEditor, NewDemoCustomer, ProfileCard, SearchResultList,
+};
 use crate::inbox::List;
 use crate::pages::NotFound;
 use crate::places::{self, Place};
@@ -191,7 +193,7 @@ pub fn InboxScreen() -> impl IntoView {
     // plainly and the chat is reloaded.
     let open_chat = move || inbox.with_untracked(|inbox| inbox.selected().cloned());
     let action = Action::new_local(move |(wa_id, chosen): &(WaId, ChatAction)| {
-        api::act(wa_id.to_string(), *chosen)
+        api::act(wa_id.to_string(), chosen.clone())
     });
     Effect::new(move |_| match action.value().get() {
         Some(Ok(profile)) => inbox.update(|inbox| inbox.show_profile(profile)),
@@ -209,31 +211,17 @@ pub fn InboxScreen() -> impl IntoView {
             action.dispatch((wa_id, chosen));
         }
     });
-    let send = Action::new_local(
-        move |(wa_id, text, template): &(WaId, Option<String>, Option<TemplateSend>)| {
-            let (wa_id, text, template) = (wa_id.to_string(), text.clone(), template.clone());
-            async move {
-                match (text, template) {
-                    (Some(text), _) => api::send_text(wa_id, text).await,
-                    (None, Some(template)) => api::send_template(wa_id, template).await,
-                    (None, None) => Err(ApiError::Unreadable("nothing to send".into())),
-                }
-            }
-        },
-    );
+    let send = Action::new_local(move |(wa_id, outgoing): &(WaId, Outgoing)| {
+        api::send(wa_id.to_string(), outgoing.clone())
+    });
     Effect::new(move |_| match send.value().get() {
         Some(Ok(message)) => show_sent(inbox, message),
         Some(Err(error)) => notice.set(Some(error.message())),
         None => {}
     });
-    let on_send_text = Callback::new(move |text: String| {
+    let on_send = Callback::new(move |outgoing: Outgoing| {
         if let Some(wa_id) = open_chat() {
-            send.dispatch((wa_id, Some(text), None));
-        }
-    });
-    let on_send_template = Callback::new(move |template: TemplateSend| {
-        if let Some(wa_id) = open_chat() {
-            send.dispatch((wa_id, None, Some(template)));
+            send.dispatch((wa_id, outgoing));
         }
     });
     let busy = Signal::derive(move || action.pending().get() || send.pending().get());
@@ -274,7 +262,7 @@ pub fn InboxScreen() -> impl IntoView {
                     if inbox.with_untracked(|inbox| inbox.profile().is_some()) {
                         on_action.run(match shortcut {
                             Shortcut::Intervene => ChatAction::Intervene,
-                            _ => ChatAction::Resolve,
+                            _ => ChatAction::Resolve(None),
                         });
                     }
                 }
@@ -397,7 +385,7 @@ pub fn InboxScreen() -> impl IntoView {
                         (Some(current), None) => {
                             let profile = Signal::derive(move || profile.get().unwrap_or_else(|| current.clone()));
                             view! {
-                                <ChatPane profile me agents=team templates on_action on_send_text on_send_template busy />
+                                <ChatPane profile me agents=team templates on_action on_send busy />
                             }.into_any()
                         }
                     }}
@@ -406,7 +394,11 @@ pub fn InboxScreen() -> impl IntoView {
                     {move || match profile.get() {
                         Some(current) => {
                             let profile = Signal::derive(move || profile.get().unwrap_or_else(|| current.clone()));
-                            view! { <ProfileCard profile now_ms=workspace.now_ms /> }.into_any()
+                            view! {
+                                <ProfileCard profile now_ms=workspace.now_ms />
+                                <LabelsEditor profile />
+                            }
+                            .into_any()
                         }
                         None => view! { <p class="empty">"The customer's profile appears here."</p> }.into_any(),
                     }}

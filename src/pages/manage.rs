@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::{
-    BotPage, CampaignsPage, NotFound, TagsPage, TeamPage, TemplatesPage, UsersPage,
+    BotPage, CampaignsPage, CannedRepliesPage, ClosingReasonsPage, NotFound, TagsPage, TeamPage,
+    TemplatesPage, UsersPage,
 };
 use crate::places::{self, ManageScreen};
 use crate::workspace::Workspace;
@@ -45,6 +46,8 @@ pub fn ManageScreenView() -> impl IntoView {
         Some(ManageScreen::Campaigns) => view! { <CampaignsPage /> }.into_any(),
         Some(ManageScreen::Bot) => view! { <BotPage /> }.into_any(),
         Some(ManageScreen::Tags) => view! { <TagsPage /> }.into_any(),
+        Some(ManageScreen::CannedReplies) => view! { <CannedRepliesPage /> }.into_any(),
+        Some(ManageScreen::ClosingReasons) => view! { <ClosingReasonsPage /> }.into_any(),
         Some(ManageScreen::Team) => view! { <TeamPage /> }.into_any(),
     }
     }

@@ -3,6 +3,8 @@
 
 pub mod bot;
 pub mod campaigns;
+pub mod canned;
+pub mod closing_reasons;
 pub mod inbox;
 pub mod login;
 pub mod manage;
@@ -15,6 +17,8 @@ pub mod users;
 
 pub use bot::BotPage;
 pub use campaigns::CampaignsPage;
+pub use canned::CannedRepliesPage;
+pub use closing_reasons::ClosingReasonsPage;
 pub use inbox::InboxScreen;
 pub use login::Login;
 pub use manage::ManageScreenView;

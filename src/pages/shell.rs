@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use handover_core::api::{Agent, Event};
+use handover_core::notes::Mention;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -59,7 +60,20 @@ pub fn Shell(
     });
     let alerts = AlertSettings::load();
     let announcement = RwSignal::new(String::new());
+    let me = agent.id;
+    let mentioned = RwSignal::new(None::<Mention>);
     let on_event = move |event: Event| {
+        if let Event::Mention { mention } = &event {
+            if mention.agent == me {
+                announcement.set(format!(
+                    "{} mentioned you in the chat with {}.",
+                    mention.by.name, mention.customer
+                ));
+                alerts.mentioned(mention);
+                mentioned.set(Some(mention.clone()));
+            }
+            return;
+        }
         if let Some(waiting) = inbox
             .try_update(|inbox| inbox.apply(&event, clock::parse_ms))
             .flatten()
@@ -153,6 +167,20 @@ pub fn Shell(
                 </div>
             </header>
             <div class="sr-only" role="status" aria-live="assertive">{announcement}</div>
+            {move || mentioned.get().map(|mention| view! {
+                <div class="mention-toast" role="status">
+                    <span>
+                        <strong>{mention.by.name.clone()}</strong>
+                        {format!(" mentioned you in the chat with {}: ", mention.customer)}
+                        <span class="mention-text">{mention.text.clone()}</span>
+                    </span>
+                    {
+                        let href = places::chat_at(&mention.wa_id, Some(mention.message_id));
+                        view! { <a class="button" rel=places::rel(&href) href=href.clone() on:click=move |_| mentioned.set(None)>"Open the chat"</a> }
+                    }
+                    <button type="button" class="button-quiet" aria-label="Dismiss" on:click=move |_| mentioned.set(None)>"✕"</button>
+                </div>
+            })}
             {move || (!connected.get()).then(|| view! {
                 <div class="reconnecting">"Reconnecting to the server… new messages will show when it is back."</div>
             })}

@@ -1,5 +1,5 @@
 //! Users (managers): every customer with the seven parameters, filtered by
-//! status, window, source and first-message tag, searched by name or
+//! status, window, source, first-message tag and label, searched by name or
 //! number, sorted by Last Active and loaded a page at a time; the same
 //! filter exported as CSV; and CSV imports. A row opens the chat.
 
@@ -79,6 +79,13 @@ pub fn UsersPage(
             .map(|f| f.tags)
             .unwrap_or_default()
     };
+    let labels = move || {
+        facets
+            .get()
+            .and_then(Result::ok)
+            .map(|f| f.labels)
+            .unwrap_or_default()
+    };
     let export = move || {
         let query = filter.with(UsersFilter::query_string);
         format!("/api/users/export?{query}")
@@ -110,7 +117,10 @@ pub fn UsersPage(
                 <td class="number-cell">{format::count(user.session_messages)}</td>
                 <td class="number-cell">{format::count(user.unresolved_queries)}</td>
                 <td>{user.source.clone()}</td>
-                <td>{user.first_message_tag.clone().map(|tag| view! { <span class="tag-chip">{tag}</span> })}</td>
+                <td>
+                    {user.first_message_tag.clone().map(|tag| view! { <span class="tag-chip">{tag}</span> })}
+                    {user.labels.iter().map(|label| view! { <span class="label-chip small">{label.clone()}</span> }).collect_view()}
+                </td>
                 <td>
                     <span class="window-pill" class:open=user.window_open>
                         {if user.window_open { "Open" } else { "Closed" }}
@@ -162,6 +172,10 @@ pub fn UsersPage(
                     <select aria-label="First message" on:change=move |event| filter.update(|f| f.tag = event_target_value(&event))>
                         <option value="">"Any first message"</option>
                         {move || tags().into_iter().map(|tag| view! { <option value=tag.clone()>{tag.clone()}</option> }).collect_view()}
+                    </select>
+                    <select aria-label="Label" on:change=move |event| filter.update(|f| f.label = event_target_value(&event))>
+                        <option value="">"Any label"</option>
+                        {move || labels().into_iter().map(|label| view! { <option value=label.clone()>{label.clone()}</option> }).collect_view()}
                     </select>
                 </div>
                 {move || failure.get().map(|error| view! { <p class="bot-notice error" role="alert">{error.to_string()}</p> })}

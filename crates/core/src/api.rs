@@ -38,6 +38,9 @@ pub struct UserProfile {
     /// Extra columns of an imported CSV file (city, email, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
+    /// The chat's labels, sorted.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// One row of a section or History list.
@@ -53,6 +56,9 @@ pub struct UserSummary {
     /// While Requesting: when the customer entered the queue.
     #[serde(default)]
     pub waiting_since: Option<String>,
+    /// The chat's labels, sorted.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// What made a customer a search result.
@@ -125,6 +131,8 @@ pub enum MessageKind {
     Session,
     Template,
     System,
+    /// A private note of the team: never sent, never counted.
+    Note,
 }
 
 /// How far an outbound message got, from WhatsApp's status callbacks.
@@ -204,6 +212,15 @@ pub struct Message {
     /// The customer deleted it (the text is gone).
     #[serde(default)]
     pub deleted: bool,
+    /// The photo, audio, video, document or sticker it carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<crate::media::Media>,
+    /// A location the customer shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<crate::media::Location>,
+    /// Contact cards the customer shared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<crate::media::SharedContact>,
 }
 
 /// `POST /api/auth/login`.
@@ -287,6 +304,8 @@ pub enum Event {
     User { profile: UserProfile },
     /// A message was added or changed (delivery); replace by `id`.
     Message { message: Message },
+    /// Someone was mentioned in a note.
+    Mention { mention: crate::notes::Mention },
 }
 
 impl Event {
@@ -295,6 +314,7 @@ impl Event {
             Event::Sections { .. } => "sections",
             Event::User { .. } => "user",
             Event::Message { .. } => "message",
+            Event::Mention { .. } => "mention",
         }
     }
 }

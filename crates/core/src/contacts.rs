@@ -29,6 +29,9 @@ pub struct UserFacets {
     pub sources: Vec<String>,
     /// The tags of the first-message tag rules.
     pub tags: Vec<String>,
+    /// The labels on chats.
+    #[serde(default)]
+    pub labels: Vec<String>,
 }
 
 /// The column of an imported CSV file that a header names.

@@ -8,10 +8,14 @@
 pub mod api;
 pub mod bot;
 pub mod campaigns;
+pub mod canned;
 pub mod contacts;
 pub mod error;
 pub mod ids;
+pub mod labels;
 pub mod lifecycle;
+pub mod media;
+pub mod notes;
 pub mod sections;
 pub mod status;
 pub mod tags;

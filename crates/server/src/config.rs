@@ -27,6 +27,11 @@ pub struct Config {
     )]
     pub database_url: String,
 
+    /// Folder of the files of messages (photos, voice notes, documents);
+    /// created if missing. By default `media/` next to the database.
+    #[arg(long, env = "HANDOVER_MEDIA_DIR")]
+    pub media_dir: Option<std::path::PathBuf>,
+
     /// E-mail of the manager account ensured at start.
     #[arg(long, env = "HANDOVER_ADMIN_EMAIL")]
     pub admin_email: Option<String>,

@@ -25,7 +25,7 @@ pub async fn tidy(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     let events = store::events::prune(&mut write.tx, now).await?;
     let sessions = store::agents::prune_sessions(&mut write.tx, now).await?;
     let statuses = store::messages::prune_early_statuses(&mut write.tx, now).await?;
-    let notices = store::messages::prune_notices(&mut write.tx, now).await?;
+    let notices = store::notices::prune_notices(&mut write.tx, now).await?;
     write.commit().await?;
     if events + sessions + statuses + notices > 0 {
         tracing::info!(

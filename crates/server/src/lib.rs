@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod housekeeping;
 pub mod lifecycle;
+pub mod media;
 pub mod outbound;
 pub mod realtime;
 pub mod routes;

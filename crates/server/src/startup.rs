@@ -18,6 +18,8 @@ use crate::config::Config;
 use crate::db::{self, Db, DbError};
 use crate::demo;
 use crate::error::ApiError;
+use crate::media::fetcher::{Fetcher, MediaSource};
+use crate::media::{FetchQueue, MediaFiles};
 use crate::outbound::cloud_api::CloudApi;
 use crate::outbound::sandbox::Sandbox;
 use crate::outbound::templates_api::TemplatesApi;
@@ -51,6 +53,11 @@ pub enum StartupError {
     IncompleteCloudApi(&'static str),
     #[error("HANDOVER_PUBLIC_URL {0:?} is not an address such as https://inbox.example.com")]
     PublicUrl(String),
+    #[error("could not use {dir} for the files of messages (set HANDOVER_MEDIA_DIR to a folder this user may write): {source}")]
+    MediaDir {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A migrated database and a bound listener, ready to serve.
@@ -59,6 +66,8 @@ pub struct Application {
     local_addr: SocketAddr,
     state: AppState,
     transport: Arc<dyn Transport>,
+    /// Where customers' files are fetched from (the Cloud API), if anywhere.
+    media_source: Option<MediaSource>,
     /// Which transport sends messages, for the start-up line.
     pub transport_name: &'static str,
     /// What demo mode seeded; `None` when demo mode is off.
@@ -83,11 +92,19 @@ impl Application {
                 .await
                 .map_err(StartupError::Manager)?;
         }
+        let media_dir = config
+            .media_dir
+            .clone()
+            .unwrap_or_else(|| MediaFiles::default_dir(&config.database_url));
+        let media = MediaFiles::open(&media_dir).map_err(|source| StartupError::MediaDir {
+            dir: media_dir.clone(),
+            source,
+        })?;
         abandon_unfinished_imports(&db, clock.now_ms())
             .await
             .map_err(StartupError::Imports)?;
         let seeded = if config.demo {
-            let seeded = demo::seed(&db, clock.now_ms())
+            let seeded = demo::seed(&db, &media, clock.now_ms())
                 .await
                 .map_err(StartupError::Demo)?;
             Some(seeded)
@@ -126,6 +143,8 @@ impl Application {
             },
             events: EventHub::with_limit(config.max_streams as usize),
             outbox: Outbox::default(),
+            media,
+            fetches: FetchQueue::default(),
             throttle: Arc::new(LoginThrottle::new()),
             passwords: Arc::new(PasswordChecker::start()),
             demo: config.demo,
@@ -144,6 +163,12 @@ impl Application {
             local_addr,
             state,
             transport,
+            media_source: config.wa_token.as_deref().map(|token| {
+                MediaSource::new(
+                    config.wa_base_url.as_deref().unwrap_or(DEFAULT_CLOUD_API),
+                    token,
+                )
+            }),
             transport_name,
             demo: seeded,
             idle_ms: i64::from(config.idle_resolve_hours) * 3_600_000,
@@ -187,9 +212,21 @@ impl Application {
                 events: state.events.clone(),
                 clock: state.clock.clone(),
                 pacer: worker::Pacer::new(self.send_rate),
+                files: state.media.clone(),
                 first_backoff: Duration::from_millis(250),
             }
             .run(stopping),
+        );
+        let fetcher = tokio::spawn(
+            Fetcher {
+                db: state.db.clone(),
+                files: state.media.clone(),
+                source: self.media_source,
+                queue: state.fetches.clone(),
+                events: state.events.clone(),
+                clock: state.clock.clone(),
+            }
+            .run(stop_sending.subscribe()),
         );
         let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
         let timers = tokio::spawn(timeouts::run(
@@ -222,6 +259,7 @@ impl Application {
             tracing::warn!("sends were still in flight when the grace ended");
             abort.abort();
         }
+        fetcher.abort();
         housekeeping.abort();
         timers.abort();
         Ok(())

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::auth::checker::PasswordChecker;
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
+use crate::media::{FetchQueue, MediaFiles};
 use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::Outbox;
 use crate::realtime::EventHub;
@@ -24,6 +25,10 @@ pub struct AppState {
     pub webhook: WebhookSecrets,
     pub events: EventHub,
     pub outbox: Outbox,
+    /// Where message files are stored.
+    pub media: MediaFiles,
+    /// Wakes the fetcher of customers' files.
+    pub fetches: FetchQueue,
     pub throttle: Arc<LoginThrottle>,
     /// Checks sign-in passwords, one at a time.
     pub passwords: Arc<PasswordChecker>,

@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 use crate::auth::session::new_token;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::media::MediaFiles;
+use crate::store::media;
 use crate::webhook::payload;
 use crate::webhook::process::{self, Processed};
 
@@ -23,25 +25,66 @@ pub struct CustomerText<'a> {
 
 /// The body WhatsApp would POST to the webhook for `message`.
 pub fn delivery_body(message: &CustomerText<'_>, wamid: &str) -> Value {
-    let wa_id = message.wa_id.as_str();
+    let text = json!({"type": "text", "text": { "body": message.text }});
+    envelope(message.wa_id, message.name, wamid, message.at_ms, text)
+}
+
+/// A webhook body with one message of `content` (its `type` and object).
+fn envelope(wa_id: &WaId, name: &str, wamid: &str, at_ms: i64, content: Value) -> Value {
+    let wa_id = wa_id.as_str();
+    let mut message = json!({
+        "from": wa_id,
+        "id": wamid,
+        "timestamp": (at_ms / 1000).to_string(),
+    });
+    if let (Some(message), Value::Object(content)) = (message.as_object_mut(), content) {
+        message.extend(content);
+    }
     let mut value = json!({
         "messaging_product": "whatsapp",
         "metadata": { "display_phone_number": "15550000000", "phone_number_id": "demo" },
-        "messages": [{
-            "from": wa_id,
-            "id": wamid,
-            "timestamp": (message.at_ms / 1000).to_string(),
-            "type": "text",
-            "text": { "body": message.text },
-        }],
+        "messages": [message],
     });
-    if !message.name.is_empty() {
-        value["contacts"] = json!([{ "profile": { "name": message.name }, "wa_id": wa_id }]);
+    if !name.is_empty() {
+        value["contacts"] = json!([{ "profile": { "name": name }, "wa_id": wa_id }]);
     }
     json!({
         "object": "whatsapp_business_account",
         "entry": [{ "id": "demo", "changes": [{ "field": "messages", "value": value }] }],
     })
+}
+
+/// A photo from a customer, stored here as if fetched from WhatsApp.
+pub struct CustomerPhoto<'a> {
+    pub wa_id: &'a WaId,
+    pub name: &'a str,
+    pub caption: &'a str,
+    pub png: &'a [u8],
+    pub at_ms: i64,
+}
+
+/// Delivers a photo as WhatsApp would, with the file already in place.
+pub async fn send_photo(
+    db: &Db,
+    files: &MediaFiles,
+    photo: &CustomerPhoto<'_>,
+) -> Result<(), ApiError> {
+    let saved = files.save_bytes(photo.png).await.map_err(|error| {
+        ApiError::Unavailable(format!("The demo photo could not be stored: {error}"))
+    })?;
+    let media_id = format!("demo-media-{}", new_token());
+    let image = json!({"type": "image", "image": {
+        "id": media_id, "mime_type": "image/png", "sha256": saved.hash, "caption": photo.caption,
+    }});
+    let wamid = format!("wamid.demo.{}", new_token());
+    let body = envelope(photo.wa_id, photo.name, &wamid, photo.at_ms, image).to_string();
+    let delivery = payload::parse(body.as_bytes())
+        .map_err(|error| ApiError::bad_request("invalid_webhook", error.to_string()))?;
+    process::apply(db, &delivery, photo.at_ms).await?;
+    let mut write = db.begin_write().await?;
+    media::ready_by_wa_media_id(&mut write.tx, &media_id, &saved.hash, saved.size).await?;
+    write.commit().await?;
+    Ok(())
 }
 
 /// Delivers `message` as WhatsApp would; returns its new wamid and what the

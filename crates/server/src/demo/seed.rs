@@ -9,10 +9,11 @@ use handover_core::bot::BotConfig;
 use handover_core::templates::{TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus};
 use handover_core::{Actor, Command, Role, WaId};
 
-use super::customer::{self, CustomerText};
+use super::customer::{self, CustomerPhoto, CustomerText};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
+use crate::media::MediaFiles;
 use crate::outbound;
 use crate::store;
 use crate::store::events::EventBatch;
@@ -22,6 +23,9 @@ use crate::store::messages::{self, Outbound};
 pub const AGENT_EMAIL: &str = "asha@demo.handover.local";
 pub const AGENT_PASSWORD: &str = "handover-agent";
 const AGENT_NAME: &str = "Asha Rao";
+
+/// The photo a customer sends of her crushed delivery.
+const PHOTO: &[u8] = include_bytes!("crushed-box.png");
 
 /// The demo bot, also a worked example of the export/import format.
 const BOT_JSON: &str = include_str!("bot.json");
@@ -39,6 +43,8 @@ pub enum Seeded {
 enum Step {
     /// The customer writes; the bot answers as configured.
     Writes(&'static str),
+    /// The customer sends the demo photo with this caption.
+    SendsPhoto(&'static str),
     /// Asha takes the chat.
     Intervenes,
     /// Asha writes.
@@ -104,6 +110,10 @@ const STORIES: &[Story] = &[
                 Step::Replies("I'm so sorry, Sneha! Could you send me a photo of the bouquet? We'll make it right today."),
             ),
             (
+                26,
+                Step::SendsPhoto("The box as it arrived this morning"),
+            ),
+            (
                 25,
                 Step::Writes("Sure, the box was crushed and half the roses are broken."),
             ),
@@ -151,7 +161,7 @@ pub fn bot_config() -> BotConfig {
 /// Fills an empty database with the demo: the bot (unless one was saved),
 /// Asha, and the customers' chats. A database that already has customers is
 /// left as it is, so restarting the demo keeps what people did in it.
-pub async fn seed(db: &Db, now: i64) -> Result<Seeded, ApiError> {
+pub async fn seed(db: &Db, files: &MediaFiles, now: i64) -> Result<Seeded, ApiError> {
     let (customers,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
         .fetch_one(&db.pool)
         .await?;
@@ -168,7 +178,7 @@ pub async fn seed(db: &Db, now: i64) -> Result<Seeded, ApiError> {
     seed_templates(db, now).await?;
     let agent = demo_agent(db, now).await?;
     for story in STORIES {
-        play(db, &agent, story, now).await?;
+        play(db, files, &agent, story, now).await?;
     }
     Ok(Seeded::Customers(STORIES.len()))
 }
@@ -225,7 +235,13 @@ async fn demo_agent(db: &Db, now: i64) -> Result<Agent, ApiError> {
     store::agents::create(db, &asha, now).await
 }
 
-async fn play(db: &Db, agent: &Agent, story: &Story, now: i64) -> Result<(), ApiError> {
+async fn play(
+    db: &Db,
+    files: &MediaFiles,
+    agent: &Agent,
+    story: &Story,
+    now: i64,
+) -> Result<(), ApiError> {
     let wa_id = WaId::parse(story.wa_id)
         .map_err(|error| ApiError::bad_request("invalid_wa_id", format!("demo story: {error}")))?;
     for (minutes_ago, step) in story.steps {
@@ -239,6 +255,16 @@ async fn play(db: &Db, agent: &Agent, story: &Story, now: i64) -> Result<(), Api
                     at_ms: at,
                 };
                 customer::write(db, &message).await?;
+            }
+            Step::SendsPhoto(caption) => {
+                let photo = CustomerPhoto {
+                    wa_id: &wa_id,
+                    name: story.name,
+                    caption,
+                    png: PHOTO,
+                    at_ms: at,
+                };
+                customer::send_photo(db, files, &photo).await?;
             }
             Step::Intervenes => {
                 let command = Command::Intervene(actor(agent));

@@ -18,6 +18,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use handover_core::api::TemplateSend;
+use handover_core::media::MediaKind;
 use handover_core::WaId;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
@@ -34,11 +35,22 @@ pub struct SendError {
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<String, SendError>> + Send + 'a>>;
 
+/// A file to upload before the message that carries it is sent.
+pub struct FileToUpload<'a> {
+    pub path: &'a std::path::Path,
+    pub mime_type: &'a str,
+    pub filename: &'a str,
+}
+
 /// Where outbound messages go: the Cloud API, or the sandbox.
 pub trait Transport: Send + Sync {
     /// Sends one Cloud API `/messages` request body once; returns the
     /// wamid. Retrying is the worker's decision.
     fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a>;
+
+    /// Uploads one file once (`POST /{phone-number-id}/media`); returns
+    /// WhatsApp's media id to send it with.
+    fn upload<'a>(&'a self, file: &'a FileToUpload<'a>) -> SendFuture<'a>;
 }
 
 /// What a message carries so that WhatsApp's status callbacks name it even
@@ -87,6 +99,31 @@ pub fn text_payload(to: &WaId, text: &str) -> Value {
         "to": to.as_str(),
         "type": "text",
         "text": { "preview_url": false, "body": text },
+    })
+}
+
+/// The Cloud API body of a photo or document message; WhatsApp's id for
+/// the file is added when it is uploaded, just before sending.
+pub fn file_payload(
+    to: &WaId,
+    kind: MediaKind,
+    caption: Option<&str>,
+    filename: Option<&str>,
+) -> Value {
+    let mut file = json!({});
+    if let Some(caption) = caption {
+        file["caption"] = json!(caption);
+    }
+    // Only documents carry a file name on WhatsApp.
+    if let (MediaKind::Document, Some(filename)) = (kind, filename) {
+        file["filename"] = json!(filename);
+    }
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to.as_str(),
+        "type": kind.as_str(),
+        kind.as_str(): file,
     })
 }
 

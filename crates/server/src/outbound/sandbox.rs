@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{SendError, SendFuture, Transport};
+use super::{FileToUpload, SendError, SendFuture, Transport};
 use crate::db::Db;
 
 pub struct Sandbox {
@@ -34,6 +34,17 @@ impl Transport for Sandbox {
                 .map_err(failed)?;
             write.commit().await.map_err(failed)?;
             Ok(wamid)
+        })
+    }
+
+    /// Nothing leaves: the file is already stored here, and its message is
+    /// recorded with this id when sent.
+    fn upload<'a>(&'a self, _file: &'a FileToUpload<'a>) -> SendFuture<'a> {
+        Box::pin(async move {
+            Ok(format!(
+                "media.sandbox.{}",
+                crate::auth::session::new_token()
+            ))
         })
     }
 }

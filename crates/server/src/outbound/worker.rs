@@ -25,11 +25,12 @@ use serde_json::Value;
 use tokio::sync::{watch, Mutex};
 use tokio::time::Instant;
 
-use super::{Outbox, SendError, Transport};
+use super::{FileToUpload, Outbox, SendError, SendFuture, Transport};
 use crate::db::Db;
+use crate::media::MediaFiles;
 use crate::realtime::EventHub;
 use crate::store::events::EventBatch;
-use crate::store::messages;
+use crate::store::{media, messages};
 use crate::time::Clock;
 
 /// Sends waiting for WhatsApp's answer at once: enough to reach the rate
@@ -85,6 +86,8 @@ pub struct Sender {
     pub events: EventHub,
     pub clock: Clock,
     pub pacer: Pacer,
+    /// Where the files of messages are, to upload them.
+    pub files: MediaFiles,
     /// The wait before the first retry; each next one doubles it.
     pub first_backoff: Duration,
 }
@@ -184,25 +187,90 @@ impl Sender {
             }
         };
         payload["biz_opaque_callback_data"] = Value::String(super::marker(id));
+        if let Err(outcome) = self.attach_file(id, &mut payload, stop).await {
+            return outcome;
+        }
+        match self.retrying(|| self.transport.send(&payload), stop).await {
+            Ok(wamid) => Outcome::Sent(wamid),
+            Err(outcome) => outcome,
+        }
+    }
+
+    /// One call to WhatsApp, retried while it may be and the sender is not
+    /// stopping: what it returned, or how the message ends.
+    async fn retrying<'a>(
+        &'a self,
+        call: impl Fn() -> SendFuture<'a>,
+        stop: &watch::Receiver<bool>,
+    ) -> Result<String, Outcome> {
         let mut backoff = self.first_backoff;
         for attempt in 1..=ATTEMPTS {
-            match self.transport.send(&payload).await {
-                Ok(wamid) => return Outcome::Sent(wamid),
+            match call().await {
+                Ok(answer) => return Ok(answer),
                 Err(SendError {
                     reason,
                     retryable: true,
                 }) if attempt < ATTEMPTS => {
-                    tracing::warn!(attempt, %reason, "retrying a WhatsApp send");
+                    tracing::warn!(attempt, %reason, "retrying a call to WhatsApp");
                     tokio::time::sleep(backoff).await;
                     backoff *= 2;
                     if *stop.borrow() {
-                        return Outcome::GiveBack;
+                        return Err(Outcome::GiveBack);
                     }
                 }
-                Err(SendError { reason, .. }) => return Outcome::Failed(reason),
+                Err(SendError { reason, .. }) => return Err(Outcome::Failed(reason)),
             }
         }
-        Outcome::Failed("WhatsApp did not take the message.".into())
+        Err(Outcome::Failed("WhatsApp did not take the message.".into()))
+    }
+
+    /// A message that carries a file goes with WhatsApp's id for it: the
+    /// file is uploaded first, once (the id is kept, so a send tried again
+    /// uploads nothing again).
+    async fn attach_file(
+        &self,
+        id: i64,
+        payload: &mut Value,
+        stop: &watch::Receiver<bool>,
+    ) -> Result<(), Outcome> {
+        let file = match media::of_outbound(&self.db.pool, id).await {
+            Ok(Some(file)) => file,
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                tracing::error!(id, %error, "could not read the file of a message; it is sent later");
+                return Err(Outcome::GiveBack);
+            }
+        };
+        let media_id = match file.wa_media_id {
+            Some(media_id) => media_id,
+            None => {
+                let path = file
+                    .content_hash
+                    .as_deref()
+                    .and_then(|hash| self.files.path(hash))
+                    .ok_or_else(|| Outcome::Failed("The file to send is missing here.".into()))?;
+                let upload = FileToUpload {
+                    path: &path,
+                    mime_type: &file.mime_type,
+                    filename: file.filename.as_deref().unwrap_or("file"),
+                };
+                let media_id = self
+                    .retrying(|| self.transport.upload(&upload), stop)
+                    .await?;
+                // Kept if it can be; otherwise a retried send uploads again.
+                if let Ok(mut write) = self.db.begin_write().await {
+                    if media::set_uploaded(&mut write.tx, file.id, &media_id)
+                        .await
+                        .is_ok()
+                    {
+                        let _ = write.commit().await;
+                    }
+                }
+                media_id
+            }
+        };
+        payload[file.kind.as_str()]["id"] = Value::String(media_id);
+        Ok(())
     }
 
     /// Records an outcome. When the database refuses, the outcome is kept

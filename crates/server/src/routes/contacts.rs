@@ -32,6 +32,7 @@ pub struct TableQuery {
     window: Option<String>,
     source: Option<String>,
     tag: Option<String>,
+    label: Option<String>,
     q: Option<String>,
     order: Option<String>,
     cursor: Option<String>,
@@ -78,6 +79,7 @@ impl TableQuery {
             window,
             source: given(&self.source),
             tag: given(&self.tag),
+            label: given(&self.label).map(|label| label.trim().to_lowercase()),
             query: given(&self.q),
             order,
         })

@@ -48,6 +48,9 @@ pub async fn write(
     if processed.outbound {
         state.outbox.wake();
     }
+    if processed.media {
+        state.fetches.wake();
+    }
     Ok((StatusCode::CREATED, Json(DemoDelivered { wamid })))
 }
 

@@ -4,11 +4,15 @@ mod agents;
 mod auth;
 mod bot;
 mod campaigns;
+mod canned;
 mod contacts;
 mod demo;
 mod events;
 mod extract;
 mod health;
+mod labels;
+mod media;
+mod notes;
 mod openapi;
 mod sandbox;
 mod search;
@@ -57,6 +61,18 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/users/{wa_id}/resolve"),
     ("post", "/api/users/{wa_id}/release"),
     ("post", "/api/users/{wa_id}/transfer"),
+    ("post", "/api/users/{wa_id}/media"),
+    ("get", "/api/media/{id}"),
+    ("post", "/api/media/{id}/retry"),
+    ("post", "/api/users/{wa_id}/notes"),
+    ("put", "/api/users/{wa_id}/labels"),
+    ("get", "/api/labels"),
+    ("get", "/api/closing-reasons"),
+    ("put", "/api/closing-reasons"),
+    ("get", "/api/canned-replies"),
+    ("post", "/api/canned-replies"),
+    ("put", "/api/canned-replies/{id}"),
+    ("delete", "/api/canned-replies/{id}"),
     ("get", "/api/agents"),
     ("post", "/api/agents"),
     ("patch", "/api/agents/{id}"),
@@ -132,7 +148,13 @@ fn api_router() -> Router<AppState> {
         .route(
             "/imports",
             post(contacts::start).layer(DefaultBodyLimit::disable()),
-        );
+        )
+        // A file to send is read up to WhatsApp's limit for its kind.
+        .route(
+            "/users/{wa_id}/media",
+            post(media::send).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/media/{id}", get(media::serve));
     Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
@@ -155,6 +177,19 @@ fn api_router() -> Router<AppState> {
         .route("/users/{wa_id}/resolve", post(users::resolve))
         .route("/users/{wa_id}/release", post(users::release))
         .route("/users/{wa_id}/transfer", post(users::transfer))
+        .route("/media/{id}/retry", post(media::retry))
+        .route("/users/{wa_id}/notes", post(notes::create))
+        .route("/users/{wa_id}/labels", put(labels::set))
+        .route("/labels", get(labels::in_use))
+        .route(
+            "/closing-reasons",
+            get(labels::closing_reasons).put(labels::save_closing_reasons),
+        )
+        .route("/canned-replies", get(canned::list).post(canned::create))
+        .route(
+            "/canned-replies/{id}",
+            put(canned::update).delete(canned::delete),
+        )
         .route("/agents", get(agents::list).post(agents::create))
         .route("/agents/{id}", patch(agents::update))
         .route("/templates", get(templates::list).post(templates::create))

@@ -7,11 +7,13 @@ use axum::Json;
 use handover_core::api::{
     Agent, Author, Message, Page, SendMessage, TransferRequest, UserProfile, UserSummary,
 };
-use handover_core::{Command, Status, TransitionError, WaId};
+use handover_core::labels::ResolveRequest;
+use handover_core::{ChatState, Command, Status, TransitionError, WaId};
 use serde::Deserialize;
 
 use super::extract::{JsonBody, QueryParams};
 use crate::auth::CurrentAgent;
+use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
 use crate::outbound;
@@ -19,12 +21,12 @@ use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound, ThreadPage};
 use crate::store::users::{self, ListFilter, Listing};
-use crate::store::{agents, templates};
+use crate::store::{agents, labels, templates};
 
 /// The longest text WhatsApp accepts in one message.
 const MAX_TEXT: usize = 4096;
 
-fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
+pub(super) fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
     WaId::parse(path).map_err(|error| ApiError::bad_request("invalid_wa_id", error.to_string()))
 }
 
@@ -118,20 +120,53 @@ pub async fn intervene(
     act(&state, &agent.0, &wa_id, command, "An agent took the chat").await
 }
 
+/// Resolves, with a closing reason from the team's list when one is given
+/// (or required): the body `{"reason": "…"}` is optional.
 pub async fn resolve(
     agent: CurrentAgent,
     State(state): State<AppState>,
     Path(wa_id): Path<String>,
+    body: axum::body::Bytes,
 ) -> Result<Json<UserProfile>, ApiError> {
-    let command = Command::Resolve(agent.actor());
-    act(
-        &state,
-        &agent.0,
+    let request: ResolveRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        ResolveRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|error| ApiError::unprocessable("invalid_body", error.to_string()))?
+    };
+    let wa_id = wa_id_from(&wa_id)?;
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let reasons = labels::closing_reasons(&mut write.tx).await?;
+    let reason = reasons
+        .check(request.reason.as_deref())
+        .map_err(|problem| ApiError::unprocessable("closing_reason", format!("{problem}.")))?
+        .map(str::to_owned);
+    let line = match &reason {
+        Some(reason) => format!("Resolved ({reason}); handed back to the bot"),
+        None => "Resolved; handed back to the bot".to_owned(),
+    };
+    let mut batch = EventBatch::default();
+    let changed = lifecycle::apply(
+        &mut write.tx,
+        &mut batch,
         &wa_id,
-        command,
-        "Resolved; handed back to the bot",
+        Command::Resolve(agent.actor()),
+        ChangedBy::Agent(&agent.0),
+        &line,
+        now,
     )
-    .await
+    .await?;
+    if let (Some(_), Some(reason)) = (changed, &reason) {
+        labels::note_closing_reason(&mut write.tx, &wa_id, reason).await?;
+    }
+    let profile = users::require_profile(&mut write.tx, &wa_id, now).await?;
+    let recorded = batch.record(&mut write.tx, now).await?;
+    write.commit().await?;
+    if recorded {
+        state.events.notify();
+    }
+    Ok(Json(profile))
 }
 
 pub async fn release(
@@ -244,24 +279,13 @@ pub async fn send(
     };
 
     let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, &wa_id, now)
-        .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "There is no customer with WhatsApp number {wa_id}."
-            ))
-        })?;
+    let chat = users::chat_state(&mut write.tx, &wa_id, now).await?;
+    if chat.is_none() {
+        return Err(no_customer(&wa_id));
+    }
     let (text, template, payload) = match draft {
         Draft::Text(text) => {
-            if chat.status != Status::Intervened || chat.holder != Some(agent.id) {
-                return Err(ApiError::conflict(
-                    TransitionError::NotHolder.code(),
-                    "Only the agent handling this chat can send messages. Intervene first, or send a template.",
-                ));
-            }
-            if !chat.window_open {
-                return Err(TransitionError::WindowClosed.into());
-            }
+            holder_may_write(chat.as_ref(), &wa_id, &agent)?;
             (Some(text), None, outbound::text_payload(&wa_id, text))
         }
         Draft::Template(template) => (
@@ -280,9 +304,21 @@ pub async fn send(
         campaign: None,
     };
     let id = messages::queue_outbound(&mut write.tx, &outbound, now).await?;
+    queued(&state, write, &wa_id, id, now).await
+}
+
+/// Commits a message just queued in `write`: the dashboards are told, the
+/// outbox woken; the answer is the message as the thread shows it.
+pub(super) async fn queued(
+    state: &AppState,
+    mut write: WriteTx<'_>,
+    wa_id: &WaId,
+    id: i64,
+    now: i64,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
     let mut batch = EventBatch::default();
     batch.message(id);
-    batch.user(&wa_id);
+    batch.user(wa_id);
     batch.record(&mut write.tx, now).await?;
     let message = messages::by_id(&mut write.tx, id)
         .await?
@@ -291,4 +327,30 @@ pub async fn send(
     state.events.notify();
     state.outbox.wake();
     Ok((StatusCode::CREATED, Json(message)))
+}
+
+fn no_customer(wa_id: &WaId) -> ApiError {
+    ApiError::NotFound(format!(
+        "There is no customer with WhatsApp number {wa_id}."
+    ))
+}
+
+/// Whether `agent` may write in this chat as people do (a text, a file):
+/// only the agent handling it, and only while the window is open.
+pub(super) fn holder_may_write(
+    chat: Option<&ChatState>,
+    wa_id: &WaId,
+    agent: &Agent,
+) -> Result<(), ApiError> {
+    let chat = chat.ok_or_else(|| no_customer(wa_id))?;
+    if chat.status != Status::Intervened || chat.holder != Some(agent.id) {
+        return Err(ApiError::conflict(
+            TransitionError::NotHolder.code(),
+            "Only the agent handling this chat can send messages. Intervene first, or send a template.",
+        ));
+    }
+    if !chat.window_open {
+        return Err(TransitionError::WindowClosed.into());
+    }
+    Ok(())
 }

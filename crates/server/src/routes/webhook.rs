@@ -117,5 +117,8 @@ pub async fn receive(
     if processed.outbound {
         state.outbox.wake();
     }
+    if processed.media {
+        state.fetches.wake();
+    }
     Ok(StatusCode::OK)
 }

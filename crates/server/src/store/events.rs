@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 
 use handover_core::api::Event;
+use handover_core::notes::Mention;
 use handover_core::WaId;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -20,6 +21,8 @@ pub struct EventBatch {
     /// Customers were added or removed in bulk (an import): only the counts
     /// are announced, not every profile.
     counts: bool,
+    /// People mentioned in notes.
+    mentions: Vec<Mention>,
 }
 
 impl EventBatch {
@@ -35,8 +38,15 @@ impl EventBatch {
         self.counts = true;
     }
 
+    pub fn mention(&mut self, mention: Mention) {
+        self.mentions.push(mention);
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.users.is_empty() && self.messages.is_empty() && !self.counts
+        self.users.is_empty()
+            && self.messages.is_empty()
+            && !self.counts
+            && self.mentions.is_empty()
     }
 
     /// Writes one event per changed message and user, then the section
@@ -56,6 +66,11 @@ impl EventBatch {
                 events.push(Event::User { profile });
             }
         }
+        events.extend(
+            self.mentions
+                .into_iter()
+                .map(|mention| Event::Mention { mention }),
+        );
         events.push(Event::Sections {
             counts: sections::counts(&mut *conn, now).await?,
         });

@@ -1,88 +1,13 @@
 //! Threads: inbound messages (idempotent on the wamid), outbound messages
 //! queued for sending, system lines, and delivery updates.
 
-use handover_core::api::{
-    AgentRef, Author, Delivery, Direction, Message, MessageKind, Page, TemplateSend,
-};
+use handover_core::api::{Author, Delivery, Message, Page, TemplateSend};
+use handover_core::media::MediaKind;
 use handover_core::{AgentId, WaId};
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::message_row::{MessageRow, SELECT};
 use crate::error::ApiError;
-use crate::time::rfc3339;
-
-#[derive(sqlx::FromRow)]
-struct MessageRow {
-    id: i64,
-    wa_id: String,
-    direction: String,
-    author: String,
-    agent_id: Option<i64>,
-    agent_name: Option<String>,
-    kind: String,
-    content_type: String,
-    text: Option<String>,
-    template_name: Option<String>,
-    template_language: Option<String>,
-    template_params: Option<String>,
-    delivery: Option<String>,
-    failure_reason: Option<String>,
-    sent_at: i64,
-    edited_at: Option<i64>,
-    deleted_at: Option<i64>,
-}
-
-const SELECT: &str =
-    "SELECT m.id, m.wa_id, m.direction, m.author, m.agent_id, a.name AS agent_name,
-        m.kind, m.content_type, m.text, m.template_name, m.template_language, m.template_params,
-        m.delivery, m.failure_reason, m.sent_at, m.edited_at, m.deleted_at
-    FROM messages m LEFT JOIN agents a ON a.id = m.agent_id";
-
-impl From<MessageRow> for Message {
-    fn from(row: MessageRow) -> Self {
-        let author = match row.author.as_str() {
-            "user" => Author::User,
-            "bot" => Author::Bot,
-            "agent" => Author::Agent,
-            _ => Author::System,
-        };
-        let kind = match row.kind.as_str() {
-            "template" => MessageKind::Template,
-            "system" => MessageKind::System,
-            _ => MessageKind::Session,
-        };
-        let template = row.template_name.map(|name| TemplateSend {
-            name,
-            language: row.template_language.unwrap_or_default(),
-            params: row
-                .template_params
-                .and_then(|json| serde_json::from_str(&json).ok())
-                .unwrap_or_default(),
-        });
-        Message {
-            id: row.id,
-            wa_id: super::stored_wa_id(&row.wa_id),
-            direction: if row.direction == "in" {
-                Direction::In
-            } else {
-                Direction::Out
-            },
-            author,
-            agent: row.agent_id.map(|id| AgentRef {
-                id: AgentId(id),
-                name: row.agent_name.unwrap_or_default(),
-            }),
-            kind,
-            content_type: row.content_type,
-            text: row.text,
-            template,
-            delivery: row.delivery.as_deref().and_then(Delivery::parse),
-            failure_reason: row.failure_reason,
-            sent_at: rfc3339(row.sent_at),
-            edited: row.edited_at.is_some(),
-            deleted: row.deleted_at.is_some(),
-        }
-    }
-}
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
     sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = ?1"))
@@ -175,8 +100,6 @@ pub async fn insert_inbound(
 
 /// Status callbacks wait this long for their message to be known.
 pub const EARLY_STATUS_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
-/// Notices are remembered this long (WhatsApp retries for up to a week).
-pub const NOTICE_KEEP_MS: i64 = 8 * 24 * 60 * 60 * 1000;
 
 /// Drops status callbacks that waited in vain for their message (statuses
 /// for messages some other system sent, say), so they never pile up.
@@ -189,73 +112,6 @@ pub async fn prune_early_statuses(
         .execute(conn)
         .await?;
     Ok(pruned.rows_affected())
-}
-
-/// Forgets notices too old for WhatsApp to deliver again.
-pub async fn prune_notices(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let pruned = sqlx::query("DELETE FROM notices_seen WHERE at < ?1")
-        .bind(now - NOTICE_KEEP_MS)
-        .execute(conn)
-        .await?;
-    Ok(pruned.rows_affected())
-}
-
-/// Whether a notice (by its id) is new, recording it: a notice retried by
-/// WhatsApp is applied once.
-pub async fn first_notice(
-    conn: &mut SqliteConnection,
-    wamid: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let inserted =
-        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
-            .bind(wamid)
-            .bind(now)
-            .execute(conn)
-            .await?;
-    Ok(inserted.rows_affected() == 1)
-}
-
-/// The customer edited their message `original`: it reads `text` now.
-/// Returns the message's id when it is one of theirs.
-pub async fn edit_inbound(
-    conn: &mut SqliteConnection,
-    wa_id: &WaId,
-    original: &str,
-    text: Option<&str>,
-    at: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_as::<_, (i64,)>(
-        "UPDATE messages SET text = COALESCE(?3, text), edited_at = ?4
-         WHERE wamid = ?2 AND wa_id = ?1 AND author = 'user' AND deleted_at IS NULL RETURNING id",
-    )
-    .bind(wa_id.as_str())
-    .bind(original)
-    .bind(text)
-    .bind(at)
-    .fetch_optional(conn)
-    .await
-    .map(|row| row.map(|(id,)| id))
-}
-
-/// The customer deleted their message `original`: its text is gone.
-/// Returns the message's id when it is one of theirs.
-pub async fn delete_inbound(
-    conn: &mut SqliteConnection,
-    wa_id: &WaId,
-    original: &str,
-    at: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_as::<_, (i64,)>(
-        "UPDATE messages SET text = NULL, deleted_at = ?3
-         WHERE wamid = ?2 AND wa_id = ?1 AND author = 'user' RETURNING id",
-    )
-    .bind(wa_id.as_str())
-    .bind(original)
-    .bind(at)
-    .fetch_optional(conn)
-    .await
-    .map(|row| row.map(|(id,)| id))
 }
 
 /// An outbound message to queue: its Cloud API request body is `payload`.
@@ -277,9 +133,33 @@ pub async fn queue_outbound(
     message: &Outbound<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let (kind, content_type) = match message.template {
-        Some(_) => ("template", "template"),
-        None => ("session", "text"),
+    let content_type = match message.template {
+        Some(_) => "template",
+        None => "text",
+    };
+    queue(conn, message, content_type, now).await
+}
+
+/// Queues an outbound message carrying a file of `kind` (its record is the
+/// caller's to add).
+pub async fn queue_outbound_file(
+    conn: &mut SqliteConnection,
+    message: &Outbound<'_>,
+    kind: MediaKind,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    queue(conn, message, kind.as_str(), now).await
+}
+
+async fn queue(
+    conn: &mut SqliteConnection,
+    message: &Outbound<'_>,
+    content_type: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let kind = match message.template {
+        Some(_) => "template",
+        None => "session",
     };
     let author = match message.author {
         Author::Bot => "bot",
@@ -333,6 +213,27 @@ pub async fn insert_system(
          VALUES (?1, 'out', 'system', 'system', 'system', ?2, ?3, ?3) RETURNING id",
     )
     .bind(wa_id.as_str())
+    .bind(text)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A private note of `agent` in the thread: never sent, never counted.
+pub async fn insert_note(
+    conn: &mut SqliteConnection,
+    wa_id: &WaId,
+    agent: AgentId,
+    text: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, sent_at, created_at)
+         VALUES (?1, 'out', 'agent', ?2, 'system', 'note', ?3, ?4, ?4) RETURNING id",
+    )
+    .bind(wa_id.as_str())
+    .bind(agent.0)
     .bind(text)
     .bind(now)
     .fetch_one(conn)

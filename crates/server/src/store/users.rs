@@ -25,6 +25,7 @@ pub(super) struct UserRow {
     last_message_preview: Option<String>,
     attributes: Option<String>,
     status_changed_at: i64,
+    labels: Option<String>,
 }
 
 impl UserRow {
@@ -41,7 +42,7 @@ pub(super) const SELECT: &str =
     "SELECT u.wa_id, u.name, u.status, u.last_active_at, u.window_expires_at,
         u.template_messages, u.session_messages, u.unresolved_queries, u.source,
         u.first_message_tag, u.assigned_agent_id, a.name AS assigned_agent_name,
-        u.last_message_preview, u.attributes, u.status_changed_at
+        u.last_message_preview, u.attributes, u.status_changed_at, u.labels
     FROM users u LEFT JOIN agents a ON a.id = u.assigned_agent_id";
 
 pub(super) fn status_of(text: &str) -> Status {
@@ -63,6 +64,13 @@ impl UserRow {
         (status_of(&self.status) == Status::Requesting).then(|| rfc3339(self.status_changed_at))
     }
 
+    fn labels(&self) -> Vec<String> {
+        self.labels
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or_default()
+    }
+
     fn agent(&self) -> Option<AgentRef> {
         Some(AgentRef {
             id: AgentId(self.assigned_agent_id?),
@@ -72,6 +80,7 @@ impl UserRow {
 
     pub(super) fn into_profile(self, now: i64) -> UserProfile {
         UserProfile {
+            labels: self.labels(),
             wa_id: self.wa_id(),
             assigned_agent: self.agent(),
             status: status_of(&self.status),
@@ -95,6 +104,7 @@ impl UserRow {
 
     pub(super) fn into_summary(self) -> UserSummary {
         UserSummary {
+            labels: self.labels(),
             wa_id: self.wa_id(),
             assigned_agent: self.agent(),
             waiting_since: self.waiting_since(),

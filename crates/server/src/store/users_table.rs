@@ -18,6 +18,8 @@ pub struct TableFilter {
     pub window: Option<WindowFilter>,
     pub source: Option<String>,
     pub tag: Option<String>,
+    /// Chats with this label.
+    pub label: Option<String>,
     /// Part of a name, or the start of a number.
     pub query: Option<String>,
     pub order: UserOrder,
@@ -79,7 +81,7 @@ pub async fn page(
         .bind(filter.source.as_deref())
         .bind(filter.tag.as_deref())
         .bind(search.map(|(_, value)| value))
-        .bind(None::<String>)
+        .bind(filter.label.as_deref())
         .bind(cursor.map(|c| c.last_active))
         .bind(cursor.map(|c| c.wa_id.as_str()))
         .bind(i64::from(limit) + 1)
@@ -124,6 +126,9 @@ fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> S
     if filter.tag.is_some() {
         clauses.push("u.first_message_tag = ?4".into());
     }
+    if filter.label.is_some() {
+        clauses.push("u.wa_id IN (SELECT wa_id FROM chat_labels WHERE label = ?6)".into());
+    }
     clauses.extend(search.map(|plan| plan.clause("?5")));
     let (compare, direction) = match filter.order {
         UserOrder::LastActiveDesc => ("<", "DESC"),
@@ -148,8 +153,8 @@ fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> S
 }
 
 /// What the table's filters offer: the built-in sources and every import's,
-/// and the tags of the tag rules. Both lists are small tables, never the
-/// users table.
+/// the tags of the tag rules and the labels in use. None reads the users
+/// table.
 pub async fn facets(pool: &SqlitePool) -> Result<UserFacets, sqlx::Error> {
     let imported: Vec<(String,)> =
         sqlx::query_as("SELECT DISTINCT source FROM imports WHERE dry_run = 0 ORDER BY source")
@@ -164,6 +169,7 @@ pub async fn facets(pool: &SqlitePool) -> Result<UserFacets, sqlx::Error> {
             .chain(imported.into_iter().map(|(source,)| source))
             .collect(),
         tags: tags.into_iter().map(|(tag,)| tag).collect(),
+        labels: super::labels::in_use(pool).await?,
     })
 }
 

@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 
 use handover_core::api::Delivery;
+use handover_core::media::MediaKind;
 use handover_core::WaId;
 use serde_json::Value;
 
@@ -75,8 +76,22 @@ pub struct InboundMessage {
     pub reply_id: Option<String>,
     /// `referral.source_id` of a click-to-WhatsApp ad.
     pub referral_source_id: Option<String>,
+    /// The file of an image, sticker, audio, video or document message.
+    pub media: Option<InboundMedia>,
     /// The message object as received.
     pub raw: String,
+}
+
+/// A file as the webhook describes it; fetched later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundMedia {
+    pub kind: MediaKind,
+    /// WhatsApp's id for it (`None`: it cannot be fetched).
+    pub id: Option<String>,
+    pub mime_type: String,
+    pub sha256: Option<String>,
+    pub filename: Option<String>,
+    pub caption: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +260,7 @@ fn inbound(message: &Value) -> Result<Option<Item>, PayloadError> {
         reply_id: reply_id.map(|id| cut(&id, MAX_WAMID)),
         referral_source_id: str_at(message, &["referral", "source_id"])
             .map(|id| cut(id, MAX_WAMID)),
+        media: media(message, kind),
         raw: bounded_raw(message),
     })))
 }
@@ -360,6 +376,26 @@ fn content(message: &Value, kind: &str) -> (String, Option<String>, Option<Strin
         }
     };
     (kind.to_owned(), text, reply_id)
+}
+
+/// The file a message of this kind carries, as described.
+fn media(message: &Value, kind: &str) -> Option<InboundMedia> {
+    let kind_of_file = MediaKind::parse(kind)?;
+    let field = |key: &str| {
+        str_at(message, &[kind, key])
+            .filter(|text| !text.is_empty())
+            .map(|text| cut(text, MAX_NAME))
+    };
+    Some(InboundMedia {
+        kind: kind_of_file,
+        id: field("id"),
+        mime_type: field("mime_type").unwrap_or_default(),
+        sha256: field("sha256"),
+        filename: field("filename"),
+        caption: str_at(message, &[kind, "caption"])
+            .filter(|text| !text.is_empty())
+            .map(|text| cut(text, MAX_TEXT)),
+    })
 }
 
 /// A catalog order: its items and total, as the agent reads it.

@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
-use crate::store::{tags, users};
+use crate::store::{media, notices, tags, users};
 use crate::time::WINDOW_MS;
 use handover_core::bot::CustomerMessage;
 
@@ -30,6 +30,8 @@ pub struct Processed {
     pub events: bool,
     /// Bot replies were queued: wake the sender.
     pub outbound: bool,
+    /// Customers sent files: wake the fetcher.
+    pub media: bool,
 }
 
 pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Processed, ApiError> {
@@ -62,7 +64,15 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Proc
     }
     let events = batch.record(&mut write.tx, now).await?;
     write.commit().await?;
-    Ok(Processed { events, outbound })
+    let media = delivery
+        .messages
+        .iter()
+        .any(|message| message.media.is_some());
+    Ok(Processed {
+        events,
+        outbound,
+        media,
+    })
 }
 
 /// One customer message. Returns whether the bot queued a reply.
@@ -99,6 +109,18 @@ async fn inbound(
     };
     batch.message(id);
     batch.user(wa_id);
+    if let Some(file) = &message.media {
+        let described = media::InboundMedia {
+            message_id: id,
+            kind: file.kind,
+            wa_media_id: file.id.as_deref(),
+            mime_type: &file.mime_type,
+            sha256: file.sha256.as_deref(),
+            filename: file.filename.as_deref(),
+            caption: file.caption.as_deref(),
+        };
+        media::insert_inbound(conn, &described, now).await?;
+    }
     tags::tag_first_message(
         conn,
         wa_id,
@@ -214,20 +236,20 @@ async fn apply_notice(
     notice: &Notice,
     now: i64,
 ) -> Result<bool, ApiError> {
-    if !messages::first_notice(conn, &notice.wamid, now).await? {
+    if !notices::first_notice(conn, &notice.wamid, now).await? {
         return Ok(false);
     }
     let wa_id = &notice.from;
     match &notice.what {
         NoticeKind::Edited { original, text } => {
             if let Some(id) =
-                messages::edit_inbound(conn, wa_id, original, text.as_deref(), now).await?
+                notices::edit_inbound(conn, wa_id, original, text.as_deref(), now).await?
             {
                 batch.message(id);
             }
         }
         NoticeKind::Deleted { original } => {
-            if let Some(id) = messages::delete_inbound(conn, wa_id, original, now).await? {
+            if let Some(id) = notices::delete_inbound(conn, wa_id, original, now).await? {
                 batch.message(id);
             }
         }

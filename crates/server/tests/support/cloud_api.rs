@@ -1,11 +1,14 @@
 //! A fake WhatsApp Cloud API on loopback: records each request and answers
 //! from a script (a status code per call; 200 once the script runs out).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
@@ -26,6 +29,29 @@ pub struct FakeCloudApi {
     pub template_reviews: Arc<Mutex<Value>>,
     /// How long each answer to `/messages` takes, as over a real network.
     latency: Arc<Mutex<std::time::Duration>>,
+    /// Customers' files WhatsApp holds, by media id.
+    media: Arc<Mutex<HashMap<String, HeldFile>>>,
+    /// Files uploaded to `POST /{phone}/media`, as received (multipart).
+    pub uploads: Arc<Mutex<Vec<Upload>>>,
+    /// Where this fake listens, for the download addresses it gives.
+    origin: Arc<Mutex<String>>,
+}
+
+/// A customer's file as WhatsApp keeps it.
+#[derive(Clone, Debug)]
+pub struct HeldFile {
+    pub bytes: Vec<u8>,
+    pub mime_type: String,
+    /// The size WhatsApp states (the real one unless set).
+    pub stated_size: Option<u64>,
+}
+
+/// One upload: its raw multipart body and its content type.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub path: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
 }
 
 impl FakeCloudApi {
@@ -36,6 +62,9 @@ impl FakeCloudApi {
             script: Arc::new(Mutex::new(script.into_iter().rev().collect())),
             template_reviews: Arc::new(Mutex::new(json!({"data": []}))),
             latency: Arc::default(),
+            media: Arc::default(),
+            uploads: Arc::default(),
+            origin: Arc::default(),
         };
         let app = Router::new()
             .route("/{version}/{phone}/messages", post(answer))
@@ -43,8 +72,11 @@ impl FakeCloudApi {
                 "/{version}/{account}/message_templates",
                 post(submit_template).get(list_templates),
             )
+            .route("/{version}/{phone}/media", post(upload))
+            .route("/{version}/{media_id}", get(media_about))
             .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        *fake.origin.lock().unwrap() = format!("http://{}", listener.local_addr().unwrap());
         let url = format!("http://{}/v21.0", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
         (fake, url)
@@ -69,6 +101,15 @@ impl FakeCloudApi {
             answered,
         });
         requests.len()
+    }
+
+    /// Makes WhatsApp hold a customer's file under `media_id`.
+    pub fn hold(&self, media_id: &str, file: HeldFile) {
+        self.media.lock().unwrap().insert(media_id.to_owned(), file);
+    }
+
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.uploads.lock().unwrap().clone()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -142,4 +183,89 @@ async fn submit_template(
 
 async fn list_templates(State(fake): State<FakeCloudApi>) -> Json<Value> {
     Json(fake.template_reviews.lock().unwrap().clone())
+}
+
+#[derive(serde::Deserialize)]
+struct Download {
+    download: Option<String>,
+}
+
+/// `GET /{media_id}`: the file's short-lived address, type, size and
+/// SHA-256, as WhatsApp answers; with `?download=1` (the address this fake
+/// gives) the bytes themselves. Both need the bearer token.
+async fn media_about(
+    State(fake): State<FakeCloudApi>,
+    Path((version, media_id)): Path<(String, String)>,
+    Query(download): Query<Download>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/{version}/{media_id}");
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer EAAG-test-token")
+    {
+        fake.record(path, &headers, &Value::Null, 401);
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {"message": "Invalid OAuth access token", "code": 190}})),
+        )
+            .into_response();
+    }
+    let held = fake.media.lock().unwrap().get(&media_id).cloned();
+    let Some(file) = held else {
+        fake.record(path, &headers, &Value::Null, 404);
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": {"message": "Unsupported get request.", "code": 100}})),
+        )
+            .into_response();
+    };
+    fake.record(path, &headers, &Value::Null, 200);
+    if download.download.is_some() {
+        return ([(header::CONTENT_TYPE, file.mime_type.clone())], file.bytes).into_response();
+    }
+    use sha2::Digest;
+    let sha256 = hex::encode(sha2::Sha256::digest(&file.bytes));
+    let origin = fake.origin.lock().unwrap().clone();
+    Json(json!({
+        "messaging_product": "whatsapp",
+        "url": format!("{origin}/{version}/{media_id}?download=1"),
+        "mime_type": file.mime_type,
+        "sha256": sha256,
+        "file_size": file.stated_size.unwrap_or(file.bytes.len() as u64),
+        "id": media_id,
+    }))
+    .into_response()
+}
+
+/// `POST /{phone}/media`: keeps the multipart upload, answers with an id.
+async fn upload(
+    State(fake): State<FakeCloudApi>,
+    Path((version, phone)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Json<Value>) {
+    let path = format!("/{version}/{phone}/media");
+    let status = fake.script.lock().unwrap().pop().unwrap_or(200);
+    fake.record(path.clone(), &headers, &Value::Null, status);
+    if status != 200 {
+        return (
+            StatusCode::from_u16(status).unwrap(),
+            Json(
+                json!({"error": {"message": format!("Scripted failure {status}"), "code": 131053}}),
+            ),
+        );
+    }
+    let mut uploads = fake.uploads.lock().unwrap();
+    uploads.push(Upload {
+        path,
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        body: body.to_vec(),
+    });
+    (
+        StatusCode::OK,
+        Json(json!({"id": format!("media.up.{}", uploads.len())})),
+    )
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cloud_api;
+pub mod events;
 pub mod payloads;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

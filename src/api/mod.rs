@@ -1,6 +1,8 @@
 //! Typed calls to the server's JSON API. Every call returns
 //! `Result<T, ApiError>`, and `ApiError` reads as a sentence a person can act on.
 
+mod tools;
+
 use std::fmt;
 
 use gloo_net::http::{Request, Response};
@@ -10,11 +12,13 @@ use handover_core::api::{
 };
 use handover_core::campaigns::{ApiToken, Campaign, CreatedApiToken, NewApiToken};
 use handover_core::contacts::{ImportReport, UserFacets};
+use handover_core::labels::ResolveRequest;
 use handover_core::tags::{TagRule, TagRuleDraft};
 use handover_core::templates::{Template, TemplateDraft, TemplateReview};
 use handover_core::AgentId;
 use handover_core::{ErrorBody, SectionCounts};
 use serde::de::DeserializeOwned;
+pub use tools::*;
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,10 +166,11 @@ pub async fn fetch_templates() -> Result<Vec<Template>, ApiError> {
 }
 
 /// The lifecycle actions of the chat header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChatAction {
     Intervene,
-    Resolve,
+    /// With a closing reason from the team's list, or none.
+    Resolve(Option<String>),
     Release,
     Transfer(AgentId),
 }
@@ -174,17 +179,52 @@ pub enum ChatAction {
 pub async fn act(wa_id: String, action: ChatAction) -> Result<UserProfile, ApiError> {
     let (verb, body) = match action {
         ChatAction::Intervene => ("intervene", None),
-        ChatAction::Resolve => ("resolve", None),
+        ChatAction::Resolve(reason) => (
+            "resolve",
+            reason.map(|reason| {
+                serde_json::to_value(ResolveRequest {
+                    reason: Some(reason),
+                })
+            }),
+        ),
         ChatAction::Release => ("release", None),
-        ChatAction::Transfer(agent_id) => ("transfer", Some(TransferRequest { agent_id })),
+        ChatAction::Transfer(agent_id) => (
+            "transfer",
+            Some(serde_json::to_value(TransferRequest { agent_id })),
+        ),
     };
     let request = Request::post(&format!("/api/users/{wa_id}/{verb}"));
     let request = match body {
-        Some(body) => request.json(&body),
+        Some(Ok(body)) => request.json(&body),
+        Some(Err(error)) => return Err(ApiError::Unreadable(error.to_string())),
         None => request.build(),
     }
     .map_err(|error| ApiError::Unreadable(error.to_string()))?;
     read(request.send().await).await
+}
+
+/// What the composer sends.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    Text(String),
+    Template(TemplateSend),
+    /// A private note for the team.
+    Note(String),
+    /// A photo or document, with a caption.
+    File {
+        file: web_sys::File,
+        caption: String,
+    },
+}
+
+/// Sends what the composer wrote; the stored message comes back.
+pub async fn send(wa_id: String, outgoing: Outgoing) -> Result<Message, ApiError> {
+    match outgoing {
+        Outgoing::Text(text) => send_text(wa_id, text).await,
+        Outgoing::Template(template) => send_template(wa_id, template).await,
+        Outgoing::Note(text) => add_note(wa_id, text).await,
+        Outgoing::File { file, caption } => send_file(wa_id, file, caption).await,
+    }
 }
 
 /// `POST /api/users/{wa_id}/messages`: a session text.
@@ -205,7 +245,7 @@ pub async fn send_template(wa_id: String, template: TemplateSend) -> Result<Mess
     .await
 }
 
-async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+pub(crate) async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
@@ -432,11 +472,13 @@ pub async fn logout() -> Result<(), ApiError> {
     no_content(Request::post("/api/auth/logout").send().await).await
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+pub(crate) async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     read(Request::get(path).send().await).await
 }
 
-async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+pub(crate) async fn read<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, ApiError> {
     let response = sent.map_err(|error| ApiError::Unreachable(error.to_string()))?;
     if !response.ok() {
         return Err(error_from(response).await);
@@ -448,7 +490,7 @@ async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> R
 }
 
 /// For calls whose success has no body.
-async fn no_content(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiError> {
+pub(crate) async fn no_content(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiError> {
     let response = sent.map_err(|error| ApiError::Unreachable(error.to_string()))?;
     match response.ok() {
         true => Ok(()),

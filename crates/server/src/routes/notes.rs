@@ -1,0 +1,82 @@
+//! Private notes in a chat: only the team sees them; `@name` tells a
+//! colleague.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use handover_core::api::{AgentRef, Message};
+use handover_core::notes::{mentioned_names, names_person, Mention, NewNote, MAX_NOTE};
+
+use super::extract::{JsonBody, PathParam};
+use super::users::wa_id_from;
+use crate::auth::CurrentAgent;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::events::EventBatch;
+use crate::store::{agents, messages, users};
+
+/// `POST /api/users/{wa_id}/notes`: a note in the thread, never sent to
+/// WhatsApp and never counted; everyone it mentions is told at once.
+pub async fn create(
+    CurrentAgent(author): CurrentAgent,
+    State(state): State<AppState>,
+    PathParam(wa_id): PathParam<String>,
+    JsonBody(note): JsonBody<NewNote>,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
+    let wa_id = wa_id_from(&wa_id)?;
+    let text = note.text.trim();
+    if text.is_empty() || text.chars().count() > MAX_NOTE {
+        return Err(ApiError::unprocessable(
+            "invalid_text",
+            format!("text: write 1 to {MAX_NOTE} characters."),
+        ));
+    }
+    let handles = mentioned_names(text);
+    let team = agents::list(&state.db.pool).await?;
+    let mentioned: Vec<_> = team
+        .iter()
+        .filter(|person| !person.disabled && person.id != author.id)
+        .filter(|person| {
+            handles
+                .iter()
+                .any(|handle| names_person(handle, &person.name, &person.email))
+        })
+        .collect();
+
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let customer = users::profile(&mut write.tx, &wa_id, now)
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "There is no customer with WhatsApp number {wa_id}."
+            ))
+        })?;
+    let id = messages::insert_note(&mut write.tx, &wa_id, author.id, text, now).await?;
+    let mut batch = EventBatch::default();
+    batch.message(id);
+    for person in mentioned {
+        batch.mention(Mention {
+            agent: person.id,
+            by: AgentRef {
+                id: author.id,
+                name: author.name.clone(),
+            },
+            wa_id: wa_id.clone(),
+            customer: if customer.name.is_empty() {
+                format!("+{wa_id}")
+            } else {
+                customer.name.clone()
+            },
+            message_id: id,
+            text: text.to_owned(),
+        });
+    }
+    batch.record(&mut write.tx, now).await?;
+    let message = messages::by_id(&mut write.tx, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("The note vanished.".into()))?;
+    write.commit().await?;
+    state.events.notify();
+    Ok((StatusCode::CREATED, Json(message)))
+}

@@ -1,0 +1,219 @@
+//! A thread message as stored, read into the API's `Message`: its author,
+//! kind, template, delivery, and what it carries (a file, a shared
+//! location, contact cards).
+
+use handover_core::api::{
+    AgentRef, Author, Delivery, Direction, Message, MessageKind, TemplateSend,
+};
+use handover_core::media::{Location, Media, MediaKind, MediaState, SharedContact};
+use handover_core::AgentId;
+use serde_json::Value;
+
+use crate::time::rfc3339;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct MessageRow {
+    pub(super) id: i64,
+    wa_id: String,
+    direction: String,
+    author: String,
+    agent_id: Option<i64>,
+    agent_name: Option<String>,
+    kind: String,
+    content_type: String,
+    text: Option<String>,
+    template_name: Option<String>,
+    template_language: Option<String>,
+    template_params: Option<String>,
+    delivery: Option<String>,
+    failure_reason: Option<String>,
+    sent_at: i64,
+    edited_at: Option<i64>,
+    deleted_at: Option<i64>,
+    /// The inbound message object, for a location or contact cards.
+    shared: Option<String>,
+    media_id: Option<i64>,
+    media_kind: Option<String>,
+    media_mime_type: Option<String>,
+    media_size: Option<i64>,
+    media_filename: Option<String>,
+    media_caption: Option<String>,
+    media_state: Option<String>,
+    media_failure: Option<String>,
+}
+
+pub(super) const SELECT: &str =
+    "SELECT m.id, m.wa_id, m.direction, m.author, m.agent_id, a.name AS agent_name,
+        m.kind, m.content_type, m.text, m.template_name, m.template_language, m.template_params,
+        m.delivery, m.failure_reason, m.sent_at, m.edited_at, m.deleted_at,
+        CASE WHEN m.direction = 'in' AND m.content_type IN ('location', 'contacts') THEN m.payload END AS shared,
+        md.id AS media_id, md.kind AS media_kind, md.mime_type AS media_mime_type,
+        md.size AS media_size, md.filename AS media_filename, md.caption AS media_caption,
+        md.state AS media_state, md.failure AS media_failure
+    FROM messages m
+    LEFT JOIN agents a ON a.id = m.agent_id
+    LEFT JOIN media md ON md.message_id = m.id";
+
+impl MessageRow {
+    fn media(&self) -> Option<Media> {
+        let id = self.media_id?;
+        Some(Media {
+            id,
+            kind: MediaKind::parse(self.media_kind.as_deref()?)?,
+            url: format!("/api/media/{id}"),
+            mime_type: self.media_mime_type.clone().unwrap_or_default(),
+            size: self.media_size.and_then(|size| u64::try_from(size).ok()),
+            filename: self.media_filename.clone(),
+            caption: self.media_caption.clone(),
+            state: match self.media_state.as_deref() {
+                Some("ready") => MediaState::Ready,
+                Some("failed") => MediaState::Failed,
+                _ => MediaState::Pending,
+            },
+            failure: self.media_failure.clone(),
+        })
+    }
+}
+
+/// The location of an inbound `location` message object.
+fn location(shared: &Value) -> Option<Location> {
+    let place = &shared["location"];
+    let text = |key: &str| {
+        place[key]
+            .as_str()
+            .filter(|text| !text.is_empty())
+            .map(str::to_owned)
+    };
+    Some(Location {
+        latitude: place["latitude"]
+            .as_f64()
+            .filter(|l| (-90.0..=90.0).contains(l))?,
+        longitude: place["longitude"]
+            .as_f64()
+            .filter(|l| (-180.0..=180.0).contains(l))?,
+        name: text("name"),
+        address: text("address"),
+    })
+}
+
+/// The contact cards of an inbound `contacts` message object.
+fn contacts(shared: &Value) -> Vec<SharedContact> {
+    let strings = |contact: &Value, list: &str, key: &str| -> Vec<String> {
+        contact[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry[key].as_str().map(str::to_owned))
+            .take(10)
+            .collect()
+    };
+    shared["contacts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .take(20)
+        .map(|contact| SharedContact {
+            name: contact["name"]["formatted_name"]
+                .as_str()
+                .unwrap_or("Contact")
+                .to_owned(),
+            phones: strings(contact, "phones", "phone"),
+            emails: strings(contact, "emails", "email"),
+        })
+        .collect()
+}
+
+impl From<MessageRow> for Message {
+    fn from(row: MessageRow) -> Self {
+        let media = row.media();
+        let shared: Value = row
+            .shared
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or(Value::Null);
+        let author = match row.author.as_str() {
+            "user" => Author::User,
+            "bot" => Author::Bot,
+            "agent" => Author::Agent,
+            _ => Author::System,
+        };
+        let kind = match (row.kind.as_str(), row.content_type.as_str()) {
+            ("template", _) => MessageKind::Template,
+            ("system", "note") => MessageKind::Note,
+            ("system", _) => MessageKind::System,
+            _ => MessageKind::Session,
+        };
+        let template = row.template_name.map(|name| TemplateSend {
+            name,
+            language: row.template_language.unwrap_or_default(),
+            params: row
+                .template_params
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default(),
+        });
+        Message {
+            id: row.id,
+            wa_id: super::stored_wa_id(&row.wa_id),
+            direction: if row.direction == "in" {
+                Direction::In
+            } else {
+                Direction::Out
+            },
+            author,
+            agent: row.agent_id.map(|id| AgentRef {
+                id: AgentId(id),
+                name: row.agent_name.unwrap_or_default(),
+            }),
+            kind,
+            content_type: row.content_type,
+            text: row.text,
+            template,
+            delivery: row.delivery.as_deref().and_then(Delivery::parse),
+            failure_reason: row.failure_reason,
+            sent_at: rfc3339(row.sent_at),
+            edited: row.edited_at.is_some(),
+            deleted: row.deleted_at.is_some(),
+            // A deleted message keeps nothing of what it carried.
+            media: media.filter(|_| row.deleted_at.is_none()),
+            location: location(&shared).filter(|_| row.deleted_at.is_none()),
+            contacts: if row.deleted_at.is_none() {
+                contacts(&shared)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shared_locations_and_contacts_become_cards() {
+        let shared = json!({"type": "location", "location": {"latitude": 12.9716, "longitude": 77.5946, "name": "Store", "address": ""}});
+        assert_eq!(
+            location(&shared),
+            Some(Location {
+                latitude: 12.9716,
+                longitude: 77.5946,
+                name: Some("Store".into()),
+                address: None
+            })
+        );
+        assert_eq!(
+            location(&json!({"location": {"latitude": 91.0, "longitude": 0.0}})),
+            None
+        );
+        let shared = json!({"contacts": [{"name": {"formatted_name": "Ravi Kumar"}, "phones": [{"phone": "+91 98450 00000"}], "emails": [{"email": "ravi@example.com"}]}]});
+        assert_eq!(
+            contacts(&shared),
+            [SharedContact {
+                name: "Ravi Kumar".into(),
+                phones: vec!["+91 98450 00000".into()],
+                emails: vec!["ravi@example.com".into()]
+            }]
+        );
+    }
+}
