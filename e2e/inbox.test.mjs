@@ -86,7 +86,7 @@ describe('the inbox as a chat app', () => {
     await page.getByRole('heading', { name: 'Team', exact: true }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Team', exact: true }).waitFor();
-    assert.equal(await page.getByRole('tab', { selected: true }).count(), 0, 'no section tab is on show');
+    assert.equal(await page.locator('.section-tabs').getByRole('tab', { selected: true }).count(), 0, 'no section tab is on show');
     await page.goBack();
     await page.waitForURL(`${url}/sections/active`);
     await page.locator('.chat-row', { hasText: 'Rohan Das' }).waitFor();

@@ -89,7 +89,7 @@ describe('users and imports', () => {
     await card.locator('.profile-name', { hasText: 'Iyer, Arjun' }).waitFor();
     await card.locator('.parameter', { hasText: 'Source' }).filter({ hasText: 'Kochi fair 2026' }).waitFor();
     await card.locator('.parameter', { hasText: 'City' }).filter({ hasText: 'Chennai, TN' }).waitFor();
-    assert.equal(await page.getByRole('tab', { selected: true }).textContent().then((t) => t.includes('History')), true);
+    assert.equal(await page.locator('.section-tabs').getByRole('tab', { selected: true }).textContent().then((t) => t.includes('History')), true);
 
     assert.deepEqual(errors, []);
     await page.close();

@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
+use reqwest::header::{CONTENT_TYPE, COOKIE};
 use serde_json::{json, Value};
 use support::cloud_api::{FakeCloudApi, HeldFile};
 use support::payloads::{inbound, text};
@@ -378,20 +378,20 @@ async fn files_whatsapp_would_refuse_are_refused_before_anything_leaves() {
     let empty = attach(&app, &manager, "", "image/png", vec![]).await;
     assert_eq!(error_code(empty).await.1, "empty_file");
 
-    // Larger than WhatsApp's 5 MB for photos: refused by its length alone.
-    let large = app
-        .http
-        .post(app.url(&format!("/api/users/{PRIYA}/media")))
-        .header(COOKIE, &manager.cookie)
-        .header(CONTENT_TYPE, "image/jpeg")
-        .header(CONTENT_LENGTH, (6 * 1024 * 1024).to_string())
-        .body(vec![0u8; 6 * 1024 * 1024])
-        .send()
-        .await
-        .unwrap();
-    let (status, _, message) = error_code(large).await;
-    assert_eq!(status, 413);
-    assert!(message.contains("5 MB"), "{message}");
+    // Larger than WhatsApp's 5 MB for photos: refused by its length alone,
+    // before the body is read (so only the headers are sent here).
+    let answer = headers_only(
+        &app,
+        &format!(
+            "POST /api/users/{PRIYA}/media HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            app.addr,
+            manager.cookie,
+            6 * 1024 * 1024
+        ),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("at most 5 MB"), "{answer}");
 
     // Outside the 24-hour window only templates may go.
     app.advance_hours(25);
@@ -401,4 +401,17 @@ async fn files_whatsapp_would_refuse_are_refused_before_anything_leaves() {
     app.settle_outbound().await;
     assert!(fake.uploads().is_empty());
     assert!(fake.requests().iter().all(|r| r.body["type"] != "image"));
+}
+
+/// Sends a request's head alone and reads the whole answer.
+async fn headers_only(app: &TestApp, head: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered without the body")
+        .unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
 }
