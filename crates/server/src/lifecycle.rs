@@ -43,6 +43,22 @@ pub async fn apply(
     reason: &str,
     now: i64,
 ) -> Result<Option<Status>, ApiError> {
+    apply_closing(conn, batch, wa_id, command, by, reason, None, now).await
+}
+
+/// [`apply`], with the closing reason a resolve gave: kept on the
+/// transition and said in the thread's line.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_closing(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    wa_id: &WaId,
+    command: Command,
+    by: ChangedBy<'_>,
+    reason: &str,
+    closing_reason: Option<&str>,
+    now: i64,
+) -> Result<Option<Status>, ApiError> {
     let state = users::chat_state(conn, wa_id, now).await?.ok_or_else(|| {
         ApiError::NotFound(format!(
             "There is no customer with WhatsApp number {wa_id}."
@@ -67,8 +83,8 @@ pub async fn apply(
 
     let (actor, agent_id) = by.actor();
     sqlx::query(
-        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command, closing_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
     .bind(wa_id.as_str())
     .bind(state.status.as_str())
@@ -78,10 +94,14 @@ pub async fn apply(
     .bind(reason)
     .bind(now)
     .bind(command.name())
+    .bind(closing_reason)
     .execute(&mut *conn)
     .await?;
 
-    let line = system_line(conn, command, &by, reason).await?;
+    let mut line = system_line(conn, command, &by, reason).await?;
+    if let Some(closing_reason) = closing_reason {
+        line = format!("{line} · {closing_reason}");
+    }
     let message = messages::insert_system(conn, wa_id, &line, now).await?;
     batch.message(message);
     batch.user(wa_id);

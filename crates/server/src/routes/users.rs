@@ -147,19 +147,17 @@ pub async fn resolve(
         None => "Resolved; handed back to the bot".to_owned(),
     };
     let mut batch = EventBatch::default();
-    let changed = lifecycle::apply(
+    lifecycle::apply_closing(
         &mut write.tx,
         &mut batch,
         &wa_id,
         Command::Resolve(agent.actor()),
         ChangedBy::Agent(&agent.0),
         &line,
+        reason.as_deref(),
         now,
     )
     .await?;
-    if let (Some(_), Some(reason)) = (changed, &reason) {
-        labels::note_closing_reason(&mut write.tx, &wa_id, reason).await?;
-    }
     let profile = users::require_profile(&mut write.tx, &wa_id, now).await?;
     let recorded = batch.record(&mut write.tx, now).await?;
     write.commit().await?;

@@ -117,29 +117,3 @@ pub async fn save_closing_reasons(
     .await?;
     Ok(())
 }
-
-/// Records why the chat's latest change closed it.
-pub async fn note_closing_reason(
-    conn: &mut SqliteConnection,
-    wa_id: &WaId,
-    reason: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE transitions SET closing_reason = ?2
-         WHERE id = (SELECT MAX(id) FROM transitions WHERE wa_id = ?1)",
-    )
-    .bind(wa_id.as_str())
-    .bind(reason)
-    .execute(&mut *conn)
-    .await?;
-    // The thread's line for the resolve says why too.
-    sqlx::query(
-        "UPDATE messages SET text = text || ' · ' || ?2
-         WHERE id = (SELECT MAX(id) FROM messages WHERE wa_id = ?1 AND content_type = 'system')",
-    )
-    .bind(wa_id.as_str())
-    .bind(reason)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
