@@ -590,7 +590,9 @@ mod tests {
     }
 
     fn said(message: Message) -> Event {
-        Event::Message { message }
+        Event::Message {
+            message: Box::new(message),
+        }
     }
 
     fn page<T>(items: Vec<T>, next_cursor: Option<&str>) -> Page<T> {

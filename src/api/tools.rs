@@ -6,6 +6,7 @@ use handover_core::api::{Message, UserProfile};
 use handover_core::canned::{CannedReply, CannedReplyDraft};
 use handover_core::labels::ClosingReasons;
 use handover_core::notes::NewNote;
+use handover_core::templates::HeaderMedia;
 
 use super::{encode, get_json, no_content, post_json, read, ApiError};
 
@@ -29,6 +30,18 @@ pub async fn send_file(
         .header("content-type", &file.type_())
         .body(file)
         .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `POST /api/templates/media`: a photo, video or PDF to head a template.
+pub async fn upload_template_header(file: web_sys::File) -> Result<HeaderMedia, ApiError> {
+    let request = Request::post(&format!(
+        "/api/templates/media?filename={}",
+        encode(&file.name())
+    ))
+    .header("content-type", &file.type_())
+    .body(file)
+    .map_err(|error| ApiError::Unreadable(error.to_string()))?;
     read(request.send().await).await
 }
 

@@ -144,6 +144,14 @@ pub fn ChatPane(
         }
     };
 
+    // A photo or video that finishes loading makes the thread taller: one
+    // read at the bottom stays at the bottom.
+    let follow_growth = move || {
+        if inbox.with_untracked(|inbox| inbox.pinned()) {
+            to_bottom();
+        }
+    };
+
     // Follow the newest message while the agent reads the bottom; bring a
     // focused message (a search result) into view once it is on screen.
     let tail = Memo::new(move |_| {
@@ -177,7 +185,9 @@ pub fn ChatPane(
             <ChatActions profile me agents on_action busy reasons />
         </header>
         <div class="thread-wrap">
-            <div class="thread-scroll" node_ref=scroller on:scroll=on_scroll>
+            <div class="thread-scroll" node_ref=scroller on:scroll=on_scroll
+                on:load:capture=move |_| follow_growth()
+                on:loadedmetadata:capture=move |_| follow_growth()>
                 <Show when=has_older>
                     <button type="button" class="button load-older" on:click=move |_| load_older()>"Load older messages"</button>
                 </Show>

@@ -17,6 +17,7 @@ use handover_core::templates::{preview, Template, TemplateStatus};
 use super::canned_picker::{self, CannedPicker};
 use super::emoji_picker::EmojiPicker;
 use super::icons;
+use super::template_header::header_view;
 use crate::api::Outgoing;
 use crate::workspace::Workspace;
 
@@ -391,14 +392,19 @@ pub fn Composer(
                             on:input=move |event| params.update(|p| if let Some(slot) = p.get_mut(n) { *slot = event_target_value(&event) })
                         />
                     }).collect_view()}
-                    {move || chosen.get().map(|t| view! { <p class="template-preview">{preview(&t.body, &params.get())}</p> })}
+                    {move || chosen.get().map(|t| view! {
+                        <div class="template-preview">
+                            {t.header_media.as_ref().map(header_view)}
+                            <p>{preview(&t.body, &params.get())}</p>
+                        </div>
+                    })}
                     <button
                         type="button"
                         class="button button-primary"
                         disabled=move || busy.get() || !ready()
                         on:click=move |_| {
                             if let Some(template) = chosen.get_untracked() {
-                                on_send.run(Outgoing::Template(TemplateSend { name: template.name, language: template.language, params: params.get_untracked() }));
+                                on_send.run(Outgoing::Template(TemplateSend { name: template.name, language: template.language, params: params.get_untracked(), header_media_id: None }));
                                 picking.set(false);
                             }
                         }

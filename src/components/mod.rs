@@ -17,6 +17,7 @@ pub mod search_results;
 pub mod section_tabs;
 pub mod shortcuts_help;
 pub mod status_badge;
+pub mod template_header;
 pub mod thread;
 
 pub use chat_actions::ChatActions;

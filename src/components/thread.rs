@@ -99,6 +99,9 @@ fn bubble(message: Message) -> AnyView {
         message.media.is_some() || message.location.is_some() || !message.contacts.is_empty();
     let body = match (&message.template, &message.text) {
         _ if message.deleted => "This message was deleted".to_owned(),
+        // A template with a photo, video or document header: the file
+        // above, the template below.
+        (Some(template), None) => format!("{} ({})", template.name, template.params.join(", ")),
         // A file's caption is its text; the "[Photo] …" summary is not shown.
         _ if message.media.is_some() => message
             .media
@@ -106,9 +109,6 @@ fn bubble(message: Message) -> AnyView {
             .and_then(|media| media.caption.clone())
             .unwrap_or_default(),
         _ if carries_card => String::new(),
-        (Some(template), _) if message.text.is_none() => {
-            format!("{} ({})", template.name, template.params.join(", "))
-        }
         (_, Some(text)) => text.clone(),
         _ => String::new(),
     };
@@ -237,7 +237,7 @@ fn media_view(media: Media) -> AnyView {
     }
 }
 
-fn ready_media(media: Media) -> AnyView {
+pub(crate) fn ready_media(media: Media) -> AnyView {
     let url = media.url.clone();
     match media.kind {
         MediaKind::Image | MediaKind::Sticker => {

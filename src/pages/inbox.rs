@@ -459,6 +459,11 @@ fn show_sent(inbox: RwSignal<crate::inbox::Inbox>, message: Message) {
     }
     inbox.update(|inbox| {
         inbox.set_pinned(true);
-        inbox.apply(&Event::Message { message }, clock::parse_ms);
+        inbox.apply(
+            &Event::Message {
+                message: Box::new(message),
+            },
+            clock::parse_ms,
+        );
     });
 }

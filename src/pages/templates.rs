@@ -4,13 +4,14 @@
 //! copies of approved templates, which cannot be edited.
 
 use handover_core::templates::{
-    count_params, limits, preview, ReviewMode, Reviewer, Template, TemplateButton,
+    count_params, limits, preview, HeaderMedia, ReviewMode, Reviewer, Template, TemplateButton,
     TemplateCategory, TemplateDraft, TemplateReview, TemplateStatus, LANGUAGES,
 };
 use handover_core::TemplateName;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::components::template_header::{choice_of, header_view, HeaderEditor};
 
 fn blank() -> TemplateDraft {
     TemplateDraft {
@@ -18,6 +19,7 @@ fn blank() -> TemplateDraft {
         language: "en".into(),
         category: TemplateCategory::Utility,
         header: None,
+        header_media_id: None,
         body: String::new(),
         footer: None,
         buttons: Vec::new(),
@@ -72,6 +74,8 @@ pub fn TemplatesPage() -> impl IntoView {
     });
     let editing = RwSignal::new(None::<i64>);
     let draft = RwSignal::new(blank());
+    let header_file = RwSignal::new(None::<HeaderMedia>);
+    let header_choice = RwSignal::new("none");
     let samples = RwSignal::new(Vec::<String>::new());
     let failure = RwSignal::new(None::<ApiError>);
     let notice = RwSignal::new(None::<String>);
@@ -90,6 +94,8 @@ pub fn TemplatesPage() -> impl IntoView {
         Some(Ok(saved)) => {
             editing.set(None);
             draft.set(blank());
+            header_file.set(None);
+            header_choice.set("none");
             done(match saved.status {
                 TemplateStatus::Rejected => format!(
                     "Saved {}, but WhatsApp refused it: {}",
@@ -123,6 +129,8 @@ pub fn TemplatesPage() -> impl IntoView {
         Some(Ok(copied)) => {
             editing.set(Some(copied.id));
             draft.set(copied.draft());
+            header_file.set(copied.header_media.clone());
+            header_choice.set(choice_of(&copied.draft(), copied.header_media.as_ref()));
             done(format!(
                 "Copied as {}; edit it, then save it for review.",
                 copied.name
@@ -149,6 +157,8 @@ pub fn TemplatesPage() -> impl IntoView {
     let edit = move |template: &Template| {
         editing.set(Some(template.id));
         draft.set(template.draft());
+        header_file.set(template.header_media.clone());
+        header_choice.set(choice_of(&template.draft(), template.header_media.as_ref()));
         failure.set(None);
         notice.set(None);
     };
@@ -178,7 +188,13 @@ pub fn TemplatesPage() -> impl IntoView {
         let status = template.status;
         view! {
             <tr class:editing=move || editing.get() == Some(id)>
-                <td><strong>{template.name.clone()}</strong><div class="muted">{template.language.clone()}</div></td>
+                <td>
+                    <strong>{template.name.clone()}</strong>
+                    <div class="muted">
+                        {template.language.clone()}
+                        {template.header_media.as_ref().map(|file| format!(" · {} header", file.kind.noun()))}
+                    </div>
+                </td>
                 <td>{template.category.as_str()}</td>
                 <td>
                     <span class="review" data-status=status.as_str()>{status.as_str()}</span>
@@ -288,11 +304,8 @@ pub fn TemplatesPage() -> impl IntoView {
                             </select>
                         </label>
                     </div>
-                    <label class="field">
-                        <span class="field-label">{format!("Header (optional, up to {} characters)", limits::HEADER)}</span>
-                        <input aria-label="Header" prop:value=move || draft.with(|d| d.header.clone().unwrap_or_default()) on:input=set(|d, v| d.header = optional(v)) />
-                        {problem("header")}
-                    </label>
+                    <HeaderEditor draft file=header_file choice=header_choice
+                        problem=Signal::derive(move || failure.with(|error| error.as_ref().and_then(|error| error.problem_with("header").or_else(|| error.problem_with("header_media_id"))))) />
                     <label class="field">
                         <span class="field-label">{format!("Body: parameters {{{{1}}}}, {{{{2}}}}, … (up to {} characters)", limits::BODY)}</span>
                         <textarea aria-label="Body" rows="4" prop:value=move || draft.with(|d| d.body.clone()) on:input=set(|d, v| d.body = v)></textarea>
@@ -313,7 +326,7 @@ pub fn TemplatesPage() -> impl IntoView {
                     </div>
                     <div class="dialog-actions">
                         <Show when=move || editing.get().is_some()>
-                            <button type="button" class="button" on:click=move |_| { editing.set(None); draft.set(blank()); failure.set(None); }>"Cancel"</button>
+                            <button type="button" class="button" on:click=move |_| { editing.set(None); draft.set(blank()); header_file.set(None); header_choice.set("none"); failure.set(None); }>"Cancel"</button>
                         </Show>
                         <button type="submit" class="button button-primary" disabled=move || save.pending().get()>
                             {move || if by_whatsapp.get() { "Save and submit for review" } else { "Save" }}
@@ -330,6 +343,7 @@ pub fn TemplatesPage() -> impl IntoView {
                         }).collect_view()}
                     </div>
                     <div class="wa-bubble">
+                        {move || header_file.get().filter(|_| draft.with(|d| d.header_media_id.is_some())).map(|file| header_view(&file))}
                         {move || draft.with(|d| d.header.clone()).map(|header| view! { <p class="wa-header">{header}</p> })}
                         <p class="wa-body" class:wa-placeholder=move || draft.with(|d| d.body.trim().is_empty())>
                             {move || draft.with(|d| if d.body.trim().is_empty() {

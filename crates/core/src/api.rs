@@ -184,6 +184,10 @@ pub struct TemplateSend {
     pub language: String,
     #[serde(default)]
     pub params: Vec<String>,
+    /// For a template with a media header: another uploaded file of the
+    /// same kind to send instead of the template's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_media_id: Option<i64>,
 }
 
 /// One line of a chat thread.
@@ -303,7 +307,7 @@ pub enum Event {
     /// A profile changed (status, counters, holder, window…).
     User { profile: UserProfile },
     /// A message was added or changed (delivery); replace by `id`.
-    Message { message: Message },
+    Message { message: Box<Message> },
     /// Someone was mentioned in a note.
     Mention { mention: crate::notes::Mention },
 }
@@ -343,6 +347,7 @@ mod tests {
                     name: "order_update".into(),
                     language: "en".into(),
                     params: vec!["A1".into(), "Monday".into()],
+                    header_media_id: None,
                 }
             }
         );

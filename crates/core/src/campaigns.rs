@@ -28,6 +28,10 @@ pub struct CampaignRequest {
     pub name: Option<String>,
     pub template: String,
     pub language: String,
+    /// For a template with a media header: an uploaded file of its kind to
+    /// send instead of the template's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_media_id: Option<i64>,
     pub recipients: Vec<Recipient>,
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
 use crate::ids::TemplateName;
+use crate::media::MediaKind;
 
 /// WhatsApp's limits for templates.
 pub mod limits {
@@ -110,13 +111,45 @@ pub struct TemplateDraft {
     pub name: String,
     pub language: String,
     pub category: TemplateCategory,
+    /// A text header; or, instead, a media header:
     #[serde(default)]
     pub header: Option<String>,
+    /// The photo, video or document at the top, uploaded first with
+    /// `POST /api/templates/media`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_media_id: Option<i64>,
     pub body: String,
     #[serde(default)]
     pub footer: Option<String>,
     #[serde(default)]
     pub buttons: Vec<TemplateButton>,
+}
+
+/// A template's media header: a photo, a video or a PDF that WhatsApp
+/// reviews with the template and each send carries (unless the send names
+/// another file of the same kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderMedia {
+    pub id: i64,
+    pub kind: MediaKind,
+    /// `/api/templates/media/{id}`, for signed-in people.
+    pub url: String,
+    pub mime_type: String,
+    pub filename: Option<String>,
+    pub size: u64,
+}
+
+impl HeaderMedia {
+    /// The kind of header a file can be, by its type (WhatsApp takes JPEG
+    /// and PNG photos, MP4 and 3GPP videos, and PDF documents).
+    pub fn kind_for(mime_type: &str) -> Option<MediaKind> {
+        match crate::media::essence(mime_type).as_str() {
+            "image/jpeg" | "image/png" => Some(MediaKind::Image),
+            "video/mp4" | "video/3gpp" => Some(MediaKind::Video),
+            "application/pdf" => Some(MediaKind::Document),
+            _ => None,
+        }
+    }
 }
 
 /// A stored template.
@@ -127,6 +160,8 @@ pub struct Template {
     pub language: String,
     pub category: TemplateCategory,
     pub header: Option<String>,
+    #[serde(default)]
+    pub header_media: Option<HeaderMedia>,
     pub body: String,
     pub footer: Option<String>,
     pub buttons: Vec<TemplateButton>,
@@ -188,6 +223,7 @@ impl Template {
             language: self.language.clone(),
             category: self.category,
             header: self.header.clone(),
+            header_media_id: self.header_media.as_ref().map(|media| media.id),
             body: self.body.clone(),
             footer: self.footer.clone(),
             buttons: self.buttons.clone(),
@@ -381,6 +417,12 @@ impl TemplateDraft {
             } else if text.contains("{{") {
                 problem(field, "cannot hold parameters; put them in the body".into());
             }
+        }
+        if self.header.is_some() && self.header_media_id.is_some() {
+            problem(
+                "header",
+                "a template has a text header or a photo, video or document header, not both; remove one".into(),
+            );
         }
         let quick_replies = self.buttons.iter().filter(|b| b.is_quick_reply()).count();
         let calls = self.buttons.len() - quick_replies;

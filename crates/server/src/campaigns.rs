@@ -67,6 +67,10 @@ pub async fn start(
     }
     let template =
         templates::approved(&state.db.pool, &request.template, &request.language).await?;
+    let header = templates::header_file(&state.db.pool, &template, request.header_media_id).await?;
+    let shown = header
+        .as_ref()
+        .map(|file| (file.kind, file.filename.as_deref()));
     let (accepted, refused) = sort_recipients(&request, &template);
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
@@ -105,8 +109,8 @@ pub async fn start(
         )
         .await?;
         users::fill_empty_name(&mut write.tx, &recipient.wa_id, &recipient.name).await?;
-        let payload = outbound::template_payload(&recipient.wa_id, &recipient.send);
-        messages::queue_outbound(
+        let payload = outbound::template_payload(&recipient.wa_id, &recipient.send, shown);
+        messages::queue_template(
             &mut write.tx,
             &Outbound {
                 wa_id: &recipient.wa_id,
@@ -117,6 +121,7 @@ pub async fn start(
                 payload: &payload,
                 campaign: Some(id),
             },
+            header.as_ref(),
             now,
         )
         .await?;
@@ -183,6 +188,7 @@ fn sort_recipients(
                 name: template.name.clone(),
                 language: template.language.clone(),
                 params: recipient.params.clone(),
+                header_media_id: request.header_media_id,
             },
         });
     }
@@ -209,6 +215,7 @@ mod tests {
             name: None,
             template: "order_update".into(),
             language: "en".into(),
+            header_media_id: None,
             recipients: vec![
                 recipient("+91 98200 12345", &["Asha", "A-1"]),
                 recipient("12345", &["Ravi", "A-2"]),
@@ -224,6 +231,7 @@ mod tests {
             language: "en".into(),
             category: handover_core::templates::TemplateCategory::Utility,
             header: None,
+            header_media: None,
             body: "Hi {{1}}, order {{2}} ships today.".into(),
             footer: None,
             buttons: Vec::new(),

@@ -65,6 +65,11 @@ pub struct Config {
     #[arg(long, env = "HANDOVER_WA_BUSINESS_ACCOUNT_ID")]
     pub wa_business_account_id: Option<String>,
 
+    /// The Meta app's id: templates with a photo, video or PDF header are
+    /// submitted with a sample uploaded through it.
+    #[arg(long, env = "HANDOVER_WA_APP_ID")]
+    pub wa_app_id: Option<String>,
+
     /// Messages sent to WhatsApp per second at most (Meta's default per
     /// number is 80; up to 1,000 for higher tiers).
     #[arg(long, env = "HANDOVER_SEND_RATE", default_value_t = 80, value_parser = clap::value_parser!(u32).range(1..=1000))]

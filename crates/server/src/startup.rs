@@ -301,7 +301,12 @@ fn templates_api(config: &Config) -> Option<Arc<TemplatesApi>> {
     let token = config.wa_token.as_deref()?;
     let account = config.wa_business_account_id.as_deref()?;
     let base = config.wa_base_url.as_deref().unwrap_or(DEFAULT_CLOUD_API);
-    Some(Arc::new(TemplatesApi::new(base, account, token)))
+    Some(Arc::new(TemplatesApi::new(
+        base,
+        account,
+        token,
+        config.wa_app_id.as_deref(),
+    )))
 }
 
 /// The Cloud API's public address, used when HANDOVER_WA_BASE_URL is unset.

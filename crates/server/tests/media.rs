@@ -8,7 +8,6 @@ mod support;
 
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, COOKIE};
 use serde_json::{json, Value};
 use support::cloud_api::{FakeCloudApi, HeldFile};
 use support::payloads::{inbound, text};
@@ -284,14 +283,13 @@ async fn attach(
     content_type: &str,
     bytes: Vec<u8>,
 ) -> reqwest::Response {
-    app.http
-        .post(app.url(&format!("/api/users/{PRIYA}/media?{query}")))
-        .header(COOKIE, &session.cookie)
-        .header(CONTENT_TYPE, content_type)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap()
+    app.post_file(
+        session,
+        &format!("/api/users/{PRIYA}/media?{query}"),
+        content_type,
+        bytes,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -380,8 +378,8 @@ async fn files_whatsapp_would_refuse_are_refused_before_anything_leaves() {
 
     // Larger than WhatsApp's 5 MB for photos: refused by its length alone,
     // before the body is read (so only the headers are sent here).
-    let answer = headers_only(
-        &app,
+    let answer = app
+        .headers_only(
         &format!(
             "POST /api/users/{PRIYA}/media HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: image/jpeg\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             app.addr,
@@ -401,17 +399,4 @@ async fn files_whatsapp_would_refuse_are_refused_before_anything_leaves() {
     app.settle_outbound().await;
     assert!(fake.uploads().is_empty());
     assert!(fake.requests().iter().all(|r| r.body["type"] != "image"));
-}
-
-/// Sends a request's head alone and reads the whole answer.
-async fn headers_only(app: &TestApp, head: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-    stream.write_all(head.as_bytes()).await.unwrap();
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
-        .await
-        .expect("answered without the body")
-        .unwrap();
-    String::from_utf8_lossy(&answer).into_owned()
 }

@@ -6,6 +6,7 @@ fn draft() -> TemplateDraft {
         language: "en".into(),
         category: TemplateCategory::Utility,
         header: Some("Your order is on its way".into()),
+        header_media_id: None,
         body: "Hi {{1}}, order {{2}} ships today.".into(),
         footer: Some("Bloom & Petal".into()),
         buttons: vec![TemplateButton::QuickReply {
@@ -170,6 +171,7 @@ fn parameters_are_refused_where_whatsapp_would_refuse_them() {
         language: "en".into(),
         category: TemplateCategory::Utility,
         header: None,
+        header_media: None,
         body: "Hi {{1}}, your order {{2}} is on its way.".into(),
         footer: None,
         buttons: Vec::new(),
@@ -197,4 +199,41 @@ fn parameters_are_refused_where_whatsapp_would_refuse_them() {
     );
     let long = "x".repeat(1000);
     assert_eq!(check(&["Priya", &long]), Err("parameters_too_long"));
+}
+
+#[test]
+fn a_header_is_a_text_or_a_file_not_both() {
+    let with_file = TemplateDraft {
+        header: None,
+        header_media_id: Some(7),
+        ..draft()
+    };
+    assert_eq!(with_file.validate(), Ok(2));
+    let both = TemplateDraft {
+        header_media_id: Some(7),
+        ..draft()
+    };
+    assert_eq!(fields(&both), ["header"]);
+}
+
+#[test]
+fn only_what_whatsapp_takes_can_head_a_template() {
+    use crate::media::MediaKind;
+    assert_eq!(HeaderMedia::kind_for("image/png"), Some(MediaKind::Image));
+    assert_eq!(HeaderMedia::kind_for("IMAGE/JPEG"), Some(MediaKind::Image));
+    assert_eq!(HeaderMedia::kind_for("video/mp4"), Some(MediaKind::Video));
+    assert_eq!(
+        HeaderMedia::kind_for("application/pdf; name=a.pdf"),
+        Some(MediaKind::Document)
+    );
+    for refused in [
+        "image/gif",
+        "image/webp",
+        "audio/ogg",
+        "text/plain",
+        "application/msword",
+        "",
+    ] {
+        assert_eq!(HeaderMedia::kind_for(refused), None, "{refused}");
+    }
 }

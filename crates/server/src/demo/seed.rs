@@ -194,6 +194,7 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
         language: "en".into(),
         category: TemplateCategory::Utility,
         header: Some("Your flowers are on their way".into()),
+        header_media_id: None,
         body: "Hi {{1}}, your order {{2}} left our shop and arrives today.".into(),
         footer: Some("Bloom & Petal".into()),
         buttons: vec![TemplateButton::QuickReply {
@@ -207,6 +208,7 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
         language: "en".into(),
         category: TemplateCategory::Marketing,
         header: None,
+        header_media_id: None,
         body: "Hi {{1}}! Diwali hampers are 15% off until {{2}}.".into(),
         footer: None,
         buttons: Vec::new(),

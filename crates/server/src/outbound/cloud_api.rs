@@ -52,7 +52,7 @@ fn unreachable(error: reqwest::Error) -> SendError {
 }
 
 /// The file's bytes a piece at a time, so no file is held in memory whole.
-fn file_body(file: tokio::fs::File) -> reqwest::Body {
+pub(super) fn file_body(file: tokio::fs::File) -> reqwest::Body {
     let pieces = stream::unfold(file, |mut file| async move {
         let mut buffer = vec![0u8; 64 * 1024];
         match file.read(&mut buffer).await {

@@ -127,19 +127,39 @@ pub fn file_payload(
     })
 }
 
-/// The Cloud API body of a template message with body parameters.
-pub fn template_payload(to: &WaId, template: &TemplateSend) -> Value {
+/// The Cloud API body of a template message: its media header (`kind`,
+/// and a document's file name), WhatsApp's id for the file added when it
+/// is uploaded just before sending; then its body parameters.
+pub fn template_payload(
+    to: &WaId,
+    template: &TemplateSend,
+    header: Option<(MediaKind, Option<&str>)>,
+) -> Value {
     let mut body = json!({
         "name": template.name,
         "language": { "code": template.language },
     });
+    let mut components = Vec::new();
+    if let Some((kind, filename)) = header {
+        let mut file = json!({});
+        if let (MediaKind::Document, Some(filename)) = (kind, filename) {
+            file["filename"] = json!(filename);
+        }
+        components.push(json!({
+            "type": "header",
+            "parameters": [{ "type": kind.as_str(), kind.as_str(): file }],
+        }));
+    }
     if !template.params.is_empty() {
         let parameters: Vec<Value> = template
             .params
             .iter()
             .map(|text| json!({ "type": "text", "text": text }))
             .collect();
-        body["components"] = json!([{ "type": "body", "parameters": parameters }]);
+        components.push(json!({ "type": "body", "parameters": parameters }));
+    }
+    if !components.is_empty() {
+        body["components"] = Value::Array(components);
     }
     json!({
         "messaging_product": "whatsapp",
@@ -148,6 +168,25 @@ pub fn template_payload(to: &WaId, template: &TemplateSend) -> Value {
         "type": "template",
         "template": body,
     })
+}
+
+/// Puts WhatsApp's id for an uploaded file where the message carries it:
+/// in a template's header, or in a photo or document message.
+pub fn set_media_id(payload: &mut Value, kind: MediaKind, media_id: &str) {
+    let file = match payload["type"].as_str() {
+        Some("template") => payload["template"]["components"]
+            .as_array_mut()
+            .and_then(|components| {
+                components
+                    .iter_mut()
+                    .find(|component| component["type"] == "header")
+            })
+            .map(|header| &mut header["parameters"][0][kind.as_str()]),
+        _ => Some(&mut payload[kind.as_str()]),
+    };
+    if let Some(file) = file {
+        file["id"] = Value::String(media_id.to_owned());
+    }
 }
 
 #[cfg(test)]
@@ -174,9 +213,10 @@ mod tests {
             name: "order_update".into(),
             language: "en_US".into(),
             params: vec!["A1".into()],
+            header_media_id: None,
         };
         assert_eq!(
-            template_payload(&to, &template)["template"],
+            template_payload(&to, &template, None)["template"],
             json!({"name": "order_update", "language": {"code": "en_US"},
                    "components": [{"type": "body", "parameters": [{"type": "text", "text": "A1"}]}]})
         );
@@ -184,9 +224,37 @@ mod tests {
             name: "hello_world".into(),
             language: "en_US".into(),
             params: vec![],
+            header_media_id: None,
         };
-        assert!(template_payload(&to, &bare)["template"]
+        assert!(template_payload(&to, &bare, None)["template"]
             .get("components")
             .is_none());
+    }
+
+    #[test]
+    fn a_media_header_goes_first_and_takes_the_uploaded_id() {
+        let to = WaId::parse("919876543210").unwrap();
+        let template = TemplateSend {
+            name: "invoice_ready".into(),
+            language: "en".into(),
+            params: vec!["INV-7".into()],
+            header_media_id: None,
+        };
+        let mut payload = template_payload(
+            &to,
+            &template,
+            Some((MediaKind::Document, Some("invoice.pdf"))),
+        );
+        set_media_id(&mut payload, MediaKind::Document, "4490709327");
+        assert_eq!(
+            payload["template"]["components"],
+            json!([
+                {"type": "header", "parameters": [{"type": "document", "document": {"filename": "invoice.pdf", "id": "4490709327"}}]},
+                {"type": "body", "parameters": [{"type": "text", "text": "INV-7"}]}
+            ])
+        );
+        let mut photo = file_payload(&to, MediaKind::Image, Some("Your box"), None);
+        set_media_id(&mut photo, MediaKind::Image, "77");
+        assert_eq!(photo["image"], json!({"caption": "Your box", "id": "77"}));
     }
 }

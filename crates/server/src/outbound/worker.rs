@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
+use handover_core::media::MediaKind;
 use serde_json::Value;
 use tokio::sync::{watch, Mutex};
 use tokio::time::Instant;
@@ -48,6 +49,10 @@ const ATTEMPTS: u32 = 4;
 /// How long a claimed message whose outcome was lost waits for WhatsApp's
 /// status callbacks before it is marked failed.
 pub const UNCONFIRMED_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// How long an uploaded file's id is used again: WhatsApp keeps uploads
+/// for 30 days.
+const UPLOAD_KEPT_FOR: Duration = Duration::from_secs(25 * 24 * 60 * 60);
 
 /// The longest wait between two tries to record an outcome.
 const RECORD_BACKOFF_MAX: Duration = Duration::from_secs(30);
@@ -226,7 +231,9 @@ impl Sender {
 
     /// A message that carries a file goes with WhatsApp's id for it: the
     /// file is uploaded first, once (the id is kept, so a send tried again
-    /// uploads nothing again).
+    /// uploads nothing again; and the same file sent again while WhatsApp
+    /// keeps it, such as a campaign's template header, is not uploaded
+    /// again).
     async fn attach_file(
         &self,
         id: i64,
@@ -241,7 +248,18 @@ impl Sender {
                 return Err(Outcome::GiveBack);
             }
         };
-        let media_id = match file.wa_media_id {
+        let kind = MediaKind::parse(&file.kind).unwrap_or(MediaKind::Document);
+        let reusable = match (&file.wa_media_id, &file.content_hash) {
+            (Some(_), _) | (_, None) => None,
+            (None, Some(hash)) => {
+                let since = self.clock.now_ms() - UPLOAD_KEPT_FOR.as_millis() as i64;
+                media::recent_upload(&self.db.pool, hash, since)
+                    .await
+                    .ok()
+                    .flatten()
+            }
+        };
+        let media_id = match file.wa_media_id.or(reusable) {
             Some(media_id) => media_id,
             None => {
                 let path = file
@@ -259,7 +277,7 @@ impl Sender {
                     .await?;
                 // Kept if it can be; otherwise a retried send uploads again.
                 if let Ok(mut write) = self.db.begin_write().await {
-                    if media::set_uploaded(&mut write.tx, file.id, &media_id)
+                    if media::set_uploaded(&mut write.tx, file.id, &media_id, self.clock.now_ms())
                         .await
                         .is_ok()
                     {
@@ -269,7 +287,7 @@ impl Sender {
                 media_id
             }
         };
-        payload[file.kind.as_str()]["id"] = Value::String(media_id);
+        super::set_media_id(payload, kind, &media_id);
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! Files of messages: serving them to signed-in people, asking for a failed
-//! fetch again, and an agent's photo or document sent to a customer.
+//! fetch again, and an agent's photo or document sent to a customer; and
+//! the receiving and serving of a file that template headers use too.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -17,7 +18,7 @@ use super::extract::{PathParam, QueryParams};
 use super::users::{holder_may_write, queued, wa_id_from};
 use crate::auth::CurrentAgent;
 use crate::error::ApiError;
-use crate::media::SaveError;
+use crate::media::{SaveError, Saved};
 use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::media::{self, OutboundMedia};
@@ -36,21 +37,48 @@ pub async fn serve(
     PathParam(id): PathParam<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError::NotFound(format!("There is no file with id {id}."));
     let file = media::file(&state.db.pool, id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| ApiError::NotFound(format!("There is no file with id {id}.")))?;
     if file.state != "ready" {
         return Err(ApiError::conflict(
             "media_not_ready",
             "This file has not been fetched from WhatsApp (yet); the thread says why.",
         ));
     }
+    let kind = MediaKind::parse(&file.kind).unwrap_or(MediaKind::Document);
+    let stored = Stored {
+        id,
+        kind,
+        mime_type: &file.mime_type,
+        filename: file.filename.as_deref(),
+        content_hash: file.content_hash.as_deref(),
+    };
+    serve_stored(&state, &stored, request).await
+}
+
+/// A file in the media folder, as it is served.
+pub(super) struct Stored<'a> {
+    pub id: i64,
+    pub kind: MediaKind,
+    pub mime_type: &'a str,
+    pub filename: Option<&'a str>,
+    pub content_hash: Option<&'a str>,
+}
+
+/// Streams a stored file (ranges and conditional requests included) with
+/// the headers that keep it safe: its own type only when it is what it
+/// claims, inline only for pictures, sound and video, never sniffed.
+pub(super) async fn serve_stored(
+    state: &AppState,
+    file: &Stored<'_>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let id = file.id;
     let path = file
         .content_hash
-        .as_deref()
         .and_then(|hash| state.media.path(hash))
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| ApiError::NotFound(format!("There is no file with id {id}.")))?;
     // Ranges, conditional requests and streaming are ServeFile's.
     let mut response = ServeFile::new(path)
         .oneshot(request)
@@ -62,16 +90,15 @@ pub async fn serve(
             "The file with id {id} is missing from this server's media folder."
         )));
     }
-    let kind = MediaKind::parse(&file.kind).unwrap_or(MediaKind::Document);
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&served_type(kind, &file.mime_type))
+        HeaderValue::from_str(&served_type(file.kind, file.mime_type))
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     headers.insert(
         header::CONTENT_DISPOSITION,
-        disposition(kind, file.filename.as_deref(), id),
+        disposition(file.kind, file.filename, id),
     );
     headers.insert(
         header::CACHE_CONTROL,
@@ -176,17 +203,12 @@ pub async fn send(
     body: Body,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let mime_type = essence(
-        headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or(""),
-    );
+    let mime_type = content_type(&headers);
     let kind = MediaKind::for_sending(&mime_type).ok_or_else(|| ApiError::Unprocessable {
         code: "unsupported_file",
         message: format!(
             "file: {} cannot be sent on WhatsApp from here; send a JPEG or PNG photo, or a PDF, Word, Excel, PowerPoint or text document.",
-            if mime_type.is_empty() { "a file without a Content-Type" } else { mime_type.as_str() }
+            described(&mime_type)
         ),
     })?;
     let caption = attachment
@@ -202,53 +224,15 @@ pub async fn send(
             format!("caption: write at most {MAX_CAPTION} characters."),
         ));
     }
-    let filename: Option<String> = attachment
-        .filename
-        .map(|name| {
-            name.chars()
-                .filter(|c| !c.is_control() && !"/\\".contains(*c))
-                .take(MAX_FILENAME)
-                .collect::<String>()
-        })
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty());
-    let too_large = || {
-        ApiError::PayloadTooLarge(format!(
-            "file: a {} may be at most {} on WhatsApp; send a smaller one.",
-            kind.noun(),
-            size_in_words(kind.max_bytes())
-        ))
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > kind.max_bytes()) {
-        return Err(too_large());
-    }
+    let filename = clean_filename(attachment.filename);
+    refuse_declared_too_large(&headers, kind)?;
     // Refused before the file is read when the agent may not write here.
     {
         let mut conn = state.db.pool.acquire().await?;
         let chat = users::chat_state(&mut conn, &wa_id, state.clock.now_ms()).await?;
         holder_may_write(chat.as_ref(), &wa_id, &agent)?;
     }
-    let saved = state
-        .media
-        .save(body.into_data_stream().boxed(), kind.max_bytes())
-        .await
-        .map_err(|error| match error {
-            SaveError::TooLarge { .. } => too_large(),
-            SaveError::Source(_) => ApiError::body_incomplete(),
-            SaveError::Io(error) => ApiError::Unavailable(format!(
-                "The file could not be stored on this server: {error}"
-            )),
-        })?;
-    if saved.size == 0 {
-        return Err(ApiError::unprocessable(
-            "empty_file",
-            "file: the file is empty.",
-        ));
-    }
+    let saved = store_body(&state, body, kind).await?;
 
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
@@ -281,6 +265,90 @@ pub async fn send(
     };
     media::insert_outbound(&mut write.tx, &file, now).await?;
     queued(&state, write, &wa_id, id, now).await
+}
+
+/// The type an uploaded body declares, without its parameters.
+pub(super) fn content_type(headers: &HeaderMap) -> String {
+    essence(
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or(""),
+    )
+}
+
+/// A declared type, in words for a refusal.
+pub(super) fn described(mime_type: &str) -> String {
+    if mime_type.is_empty() {
+        "a file without a Content-Type".to_owned()
+    } else {
+        mime_type.to_owned()
+    }
+}
+
+/// A file name as given, without control characters or folders; `None`
+/// when nothing is left.
+pub(super) fn clean_filename(filename: Option<String>) -> Option<String> {
+    filename
+        .map(|name| {
+            name.chars()
+                .filter(|c| !c.is_control() && !"/\\".contains(*c))
+                .take(MAX_FILENAME)
+                .collect::<String>()
+        })
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+}
+
+fn too_large(kind: MediaKind) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "file: a {} may be at most {} on WhatsApp; send a smaller one.",
+        kind.noun(),
+        size_in_words(kind.max_bytes())
+    ))
+}
+
+/// Refuses a body whose declared length is over WhatsApp's limit for
+/// `kind`, before any of it is read.
+pub(super) fn refuse_declared_too_large(
+    headers: &HeaderMap,
+    kind: MediaKind,
+) -> Result<(), ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > kind.max_bytes()) {
+        return Err(too_large(kind));
+    }
+    Ok(())
+}
+
+/// Stores an uploaded body in the media folder, read up to WhatsApp's
+/// limit for `kind`; an empty one is refused.
+pub(super) async fn store_body(
+    state: &AppState,
+    body: Body,
+    kind: MediaKind,
+) -> Result<Saved, ApiError> {
+    let saved = state
+        .media
+        .save(body.into_data_stream().boxed(), kind.max_bytes())
+        .await
+        .map_err(|error| match error {
+            SaveError::TooLarge { .. } => too_large(kind),
+            SaveError::Source(_) => ApiError::body_incomplete(),
+            SaveError::Io(error) => ApiError::Unavailable(format!(
+                "The file could not be stored on this server: {error}"
+            )),
+        })?;
+    if saved.size == 0 {
+        return Err(ApiError::unprocessable(
+            "empty_file",
+            "file: the file is empty.",
+        ));
+    }
+    Ok(saved)
 }
 
 fn capitalised(word: &str) -> String {

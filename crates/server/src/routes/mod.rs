@@ -18,6 +18,7 @@ mod sandbox;
 mod search;
 mod sections;
 mod tags;
+mod template_media;
 mod templates;
 mod users;
 pub mod webhook;
@@ -83,6 +84,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("put", "/api/templates/{id}/status"),
     ("post", "/api/templates/refresh"),
     ("get", "/api/templates/review"),
+    ("post", "/api/templates/media"),
+    ("get", "/api/templates/media/{id}"),
     ("get", "/api/bot"),
     ("put", "/api/bot"),
     ("get", "/api/bot/versions"),
@@ -154,7 +157,13 @@ fn api_router() -> Router<AppState> {
             "/users/{wa_id}/media",
             post(media::send).layer(DefaultBodyLimit::disable()),
         )
-        .route("/media/{id}", get(media::serve));
+        .route("/media/{id}", get(media::serve))
+        // A template's header file, read up to WhatsApp's limit for its kind.
+        .route(
+            "/templates/media",
+            post(template_media::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/templates/media/{id}", get(template_media::serve));
     Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::extract::{JsonBody, PathParam};
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
+use crate::outbound::templates_api::Sample;
 use crate::state::AppState;
-use crate::store::templates;
+use crate::store::{template_media, templates};
 
 pub async fn list(
     _agent: CurrentAgent,
@@ -126,14 +127,31 @@ pub async fn refresh(
     Ok(Json(Refreshed { changed }))
 }
 
-/// Sends a stored template to WhatsApp for review, when configured. A
-/// refusal is kept on the template as its rejection reason, so the manager
-/// sees it and can fix the template.
+/// Sends a stored template to WhatsApp for review (with its header's
+/// sample), when configured. A refusal is kept on the template as its
+/// rejection reason, so the manager sees it and can fix the template.
 async fn submit(state: &AppState, template: Template) -> Result<Template, ApiError> {
     let Some(api) = &state.templates_api else {
         return Ok(template);
     };
-    match api.submit(&template).await {
+    let header = match &template.header_media {
+        Some(media) => {
+            template_media::by_id(&mut *state.db.pool.acquire().await?, media.id).await?
+        }
+        None => None,
+    };
+    let path = header
+        .as_ref()
+        .and_then(|file| state.media.path(&file.content_hash));
+    let sample = header
+        .as_ref()
+        .zip(path.as_deref())
+        .map(|(file, path)| Sample {
+            path,
+            mime_type: &file.mime_type,
+            filename: file.filename.as_deref().unwrap_or("header"),
+        });
+    match api.submit(&template, sample).await {
         Ok(()) => Ok(template),
         Err(reason) => {
             templates::review(

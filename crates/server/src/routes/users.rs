@@ -20,6 +20,7 @@ use crate::outbound;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound, ThreadPage};
+use crate::store::template_media::HeaderFile;
 use crate::store::users::{self, ListFilter, Listing};
 use crate::store::{agents, labels, templates};
 
@@ -247,7 +248,8 @@ async fn act(
 /// A message that passed validation.
 enum Draft<'a> {
     Text(&'a str),
-    Template(&'a handover_core::api::TemplateSend),
+    /// A template, with the file its media header carries.
+    Template(&'a handover_core::api::TemplateSend, Option<HeaderFile>),
 }
 
 /// Sends a session text (holder only, window open) or a template (any time).
@@ -261,8 +263,8 @@ pub async fn send(
     let now = state.clock.now_ms();
     let draft = match &request {
         SendMessage::Template { template } => {
-            templates::sendable(&state.db.pool, template).await?;
-            Draft::Template(template)
+            let (_, header) = templates::sendable(&state.db.pool, template).await?;
+            Draft::Template(template, header)
         }
         SendMessage::Text { text } => {
             let text = text.trim();
@@ -281,27 +283,38 @@ pub async fn send(
     if chat.is_none() {
         return Err(no_customer(&wa_id));
     }
-    let (text, template, payload) = match draft {
+    let id = match draft {
         Draft::Text(text) => {
             holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-            (Some(text), None, outbound::text_payload(&wa_id, text))
+            let payload = outbound::text_payload(&wa_id, text);
+            let message = Outbound {
+                wa_id: &wa_id,
+                author: Author::Agent,
+                agent: Some(agent.id),
+                text: Some(text),
+                template: None,
+                payload: &payload,
+                campaign: None,
+            };
+            messages::queue_outbound(&mut write.tx, &message, now).await?
         }
-        Draft::Template(template) => (
-            None,
-            Some(template),
-            outbound::template_payload(&wa_id, template),
-        ),
+        Draft::Template(template, header) => {
+            let shown = header
+                .as_ref()
+                .map(|file| (file.kind, file.filename.as_deref()));
+            let payload = outbound::template_payload(&wa_id, template, shown);
+            let message = Outbound {
+                wa_id: &wa_id,
+                author: Author::Agent,
+                agent: Some(agent.id),
+                text: None,
+                template: Some(template),
+                payload: &payload,
+                campaign: None,
+            };
+            messages::queue_template(&mut write.tx, &message, header.as_ref(), now).await?
+        }
     };
-    let outbound = Outbound {
-        wa_id: &wa_id,
-        author: Author::Agent,
-        agent: Some(agent.id),
-        text,
-        template,
-        payload: &payload,
-        campaign: None,
-    };
-    let id = messages::queue_outbound(&mut write.tx, &outbound, now).await?;
     queued(&state, write, &wa_id, id, now).await
 }
 

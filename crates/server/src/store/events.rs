@@ -58,7 +58,9 @@ impl EventBatch {
         let mut events = Vec::new();
         for id in self.messages {
             if let Some(message) = messages::by_id(conn, id).await? {
-                events.push(Event::Message { message });
+                events.push(Event::Message {
+                    message: Box::new(message),
+                });
             }
         }
         for wa_id in &self.users {

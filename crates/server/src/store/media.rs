@@ -258,11 +258,31 @@ pub async fn set_uploaded(
     conn: &mut SqliteConnection,
     id: i64,
     wa_media_id: &str,
+    now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE media SET wa_media_id = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE media SET wa_media_id = ?2, uploaded_at = ?3 WHERE id = ?1")
         .bind(id)
         .bind(wa_media_id)
+        .bind(now)
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// WhatsApp's id for the same file uploaded since `since`, if any.
+pub async fn recent_upload(
+    pool: &SqlitePool,
+    content_hash: &str,
+    since: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT wa_media_id FROM media
+         WHERE content_hash = ?1 AND uploaded_at >= ?2 AND wa_media_id IS NOT NULL AND direction = 'out'
+         ORDER BY uploaded_at DESC LIMIT 1",
+    )
+    .bind(content_hash)
+    .bind(since)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
 }

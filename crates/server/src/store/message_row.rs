@@ -150,6 +150,7 @@ impl From<MessageRow> for Message {
                 .template_params
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default(),
+            header_media_id: None,
         });
         Message {
             id: row.id,

@@ -6,7 +6,9 @@ use handover_core::media::MediaKind;
 use handover_core::{AgentId, WaId};
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
+use super::template_media::HeaderFile;
 use crate::error::ApiError;
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
@@ -138,6 +140,30 @@ pub async fn queue_outbound(
         None => "text",
     };
     queue(conn, message, content_type, now).await
+}
+
+/// Queues a template message; the file its media header carries, if any,
+/// is recorded with it, to be uploaded when it is sent.
+pub async fn queue_template(
+    conn: &mut SqliteConnection,
+    message: &Outbound<'_>,
+    header: Option<&HeaderFile>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id = queue(conn, message, "template", now).await?;
+    if let Some(header) = header {
+        let file = OutboundMedia {
+            message_id: id,
+            kind: header.kind,
+            mime_type: &header.mime_type,
+            filename: header.filename.as_deref(),
+            caption: None,
+            content_hash: &header.content_hash,
+            size: header.size,
+        };
+        super::media::insert_outbound(conn, &file, now).await?;
+    }
+    Ok(id)
 }
 
 /// Queues an outbound message carrying a file of `kind` (its record is the

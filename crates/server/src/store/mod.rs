@@ -16,6 +16,7 @@ pub mod notices;
 pub mod search;
 pub mod sections;
 pub mod tags;
+pub mod template_media;
 pub mod templates;
 mod user_search;
 pub mod users;

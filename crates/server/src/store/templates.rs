@@ -9,11 +9,11 @@ use sqlx::query::QueryAs;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
+use super::template_media::{self, HeaderFile};
 use crate::db::Db;
 use crate::error::ApiError;
 
-const COLUMNS: &str =
-    "id, name, language, category, header, body, footer, buttons, params, status, rejection_reason";
+const COLUMNS: &str = "id, name, language, category, header, body, footer, buttons, params, status, rejection_reason, header_media_id";
 
 type Row = (
     i64,
@@ -27,11 +27,32 @@ type Row = (
     i64,
     String,
     Option<String>,
+    Option<i64>,
 );
 
-fn template(row: Row) -> Template {
-    let (id, name, language, category, header, body, footer, buttons, params, status, reason) = row;
-    Template {
+/// A stored template, its media header read with it.
+async fn template(conn: &mut SqliteConnection, row: Row) -> Result<Template, sqlx::Error> {
+    let (
+        id,
+        name,
+        language,
+        category,
+        header,
+        body,
+        footer,
+        buttons,
+        params,
+        status,
+        reason,
+        media,
+    ) = row;
+    let header_media = match media {
+        Some(media) => template_media::by_id(conn, media)
+            .await?
+            .map(|file| file.shown()),
+        None => None,
+    };
+    Ok(Template {
         id,
         name,
         language,
@@ -43,7 +64,8 @@ fn template(row: Row) -> Template {
         params: usize::try_from(params).unwrap_or_default(),
         status: TemplateStatus::parse(&status).unwrap_or(TemplateStatus::Pending),
         rejection_reason: reason,
-    }
+        header_media,
+    })
 }
 
 /// The draft checked against WhatsApp's limits; its parameter count.
@@ -77,7 +99,31 @@ fn optional(text: &Option<String>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
-/// Binds ?1 to ?9: the draft's fields, its parameter count, and now.
+/// Refuses a draft whose media header names no uploaded file.
+async fn check_header_media(
+    conn: &mut SqliteConnection,
+    draft: &TemplateDraft,
+) -> Result<(), ApiError> {
+    let Some(id) = draft.header_media_id else {
+        return Ok(());
+    };
+    if template_media::by_id(conn, id).await?.is_some() {
+        return Ok(());
+    }
+    Err(ApiError::Invalid {
+        code: "invalid_template",
+        message: "The template's header names a file that was never uploaded.".into(),
+        fields: vec![handover_core::FieldError {
+            field: "header_media_id".into(),
+            message: format!(
+                "there is no header file {id}; upload the photo, video or PDF with POST /api/templates/media first"
+            ),
+        }],
+    })
+}
+
+/// Binds ?1 to ?10: the draft's fields, its parameter count, now, and its
+/// media header.
 fn with_draft<'q>(
     query: QueryAs<'q, Sqlite, Row, SqliteArguments<'q>>,
     draft: &'q TemplateDraft,
@@ -94,23 +140,26 @@ fn with_draft<'q>(
         .bind(serde_json::to_string(&draft.buttons).unwrap_or_else(|_| "[]".into()))
         .bind(params as i64)
         .bind(now)
+        .bind(draft.header_media_id)
 }
 
 /// Stores a new template, pending review.
 pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, ApiError> {
     let params = checked(draft)?;
     let mut write = db.begin_write().await?;
+    check_header_media(&mut write.tx, draft).await?;
     let insert = format!(
-        "INSERT INTO templates (name, language, category, header, body, footer, buttons, params, status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9)
+        "INSERT INTO templates (name, language, category, header, body, footer, buttons, params, status, created_at, updated_at, header_media_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?10)
          RETURNING {COLUMNS}"
     );
     let row: Row = with_draft(sqlx::query_as(&insert), draft, params, now)
         .fetch_one(&mut *write.tx)
         .await
         .map_err(taken(draft))?;
+    let created = template(&mut write.tx, row).await?;
     write.commit().await?;
-    Ok(template(row))
+    Ok(created)
 }
 
 /// Changes a pending or rejected template; it goes back to pending.
@@ -132,18 +181,21 @@ pub async fn update(
             ),
         ));
     }
+    check_header_media(&mut write.tx, draft).await?;
     let update = format!(
         "UPDATE templates SET name = ?1, language = ?2, category = ?3, header = ?4, body = ?5, footer = ?6,
-                buttons = ?7, params = ?8, status = 'pending', rejection_reason = NULL, updated_at = ?9
-         WHERE id = ?10 RETURNING {COLUMNS}"
+                buttons = ?7, params = ?8, status = 'pending', rejection_reason = NULL, updated_at = ?9,
+                header_media_id = ?10
+         WHERE id = ?11 RETURNING {COLUMNS}"
     );
     let row: Row = with_draft(sqlx::query_as(&update), draft, params, now)
         .bind(id)
         .fetch_one(&mut *write.tx)
         .await
         .map_err(taken(draft))?;
+    let updated = template(&mut write.tx, row).await?;
     write.commit().await?;
-    Ok(template(row))
+    Ok(updated)
 }
 
 /// Sets the review outcome (sandbox mode, or what WhatsApp said).
@@ -165,8 +217,10 @@ pub async fn review(
     .bind(now)
     .fetch_optional(&mut *write.tx)
     .await?;
+    let row = row.ok_or_else(|| not_found(id))?;
+    let reviewed = template(&mut write.tx, row).await?;
     write.commit().await?;
-    row.map(template).ok_or_else(|| not_found(id))
+    Ok(reviewed)
 }
 
 /// Applies statuses reported by WhatsApp, by name and language; returns
@@ -204,9 +258,10 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Template, Api
     let row: Option<Row> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = ?1"))
             .bind(id)
-            .fetch_optional(conn)
+            .fetch_optional(&mut *conn)
             .await?;
-    row.map(template).ok_or_else(|| not_found(id))
+    let row = row.ok_or_else(|| not_found(id))?;
+    Ok(template(conn, row).await?)
 }
 
 fn not_found(id: i64) -> ApiError {
@@ -219,7 +274,12 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Template>, sqlx::Error> {
     ))
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(template).collect())
+    let mut conn = pool.acquire().await?;
+    let mut templates = Vec::with_capacity(rows.len());
+    for row in rows {
+        templates.push(template(&mut conn, row).await?);
+    }
+    Ok(templates)
 }
 
 pub async fn find(
@@ -234,7 +294,10 @@ pub async fn find(
     .bind(language)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(template))
+    match row {
+        Some(row) => Ok(Some(template(&mut *pool.acquire().await?, row).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The approved template `name` in `language`; otherwise a refusal that
@@ -259,17 +322,62 @@ pub async fn approved(pool: &SqlitePool, name: &str, language: &str) -> Result<T
     Ok(found)
 }
 
-/// The approved template `send` names, if its parameters fit; otherwise a
-/// refusal that says what to fix. Nothing leaves before this passes.
+/// The approved template `send` names, if its parameters fit, with the
+/// file its media header carries on this send; otherwise a refusal that
+/// says what to fix. Nothing leaves before this passes.
 pub async fn sendable(
     pool: &SqlitePool,
     send: &handover_core::api::TemplateSend,
-) -> Result<Template, ApiError> {
+) -> Result<(Template, Option<HeaderFile>), ApiError> {
     let found = approved(pool, &send.name, &send.language).await?;
     found
         .check_params(&send.params)
         .map_err(|(code, message)| {
             ApiError::unprocessable(code, format!("template: {message}."))
         })?;
-    Ok(found)
+    let header = header_file(pool, &found, send.header_media_id).await?;
+    Ok((found, header))
+}
+
+/// The file a send of `template` carries at its top: the one `requested`
+/// (of the template's header kind) or else the template's own; none for a
+/// template without a media header.
+pub async fn header_file(
+    pool: &SqlitePool,
+    template: &Template,
+    requested: Option<i64>,
+) -> Result<Option<HeaderFile>, ApiError> {
+    let Some(own) = &template.header_media else {
+        return match requested {
+            Some(_) => Err(ApiError::unprocessable(
+                "no_media_header",
+                format!(
+                    "header_media_id: {} has no photo, video or document header; leave header_media_id out.",
+                    template.name
+                ),
+            )),
+            None => Ok(None),
+        };
+    };
+    let id = requested.unwrap_or(own.id);
+    let mut conn = pool.acquire().await?;
+    let file = template_media::by_id(&mut conn, id).await?.ok_or_else(|| {
+        ApiError::unprocessable(
+            "unknown_header_media",
+            format!("header_media_id: there is no header file {id}; upload it with POST /api/templates/media first."),
+        )
+    })?;
+    if file.kind != own.kind {
+        return Err(ApiError::unprocessable(
+            "wrong_header_media",
+            format!(
+                "header_media_id: {} starts with a {}, and file {id} is a {}; choose a {}.",
+                template.name,
+                own.kind.noun(),
+                file.kind.noun(),
+                own.kind.noun()
+            ),
+        ));
+    }
+    Ok(Some(file))
 }

@@ -35,6 +35,19 @@ pub struct FakeCloudApi {
     pub uploads: Arc<Mutex<Vec<Upload>>>,
     /// Where this fake listens, for the download addresses it gives.
     origin: Arc<Mutex<String>>,
+    /// Samples of template headers sent through the Resumable Upload API.
+    pub samples: Arc<Mutex<Vec<Sample>>>,
+}
+
+/// A header sample: the session it was opened with, and its bytes.
+#[derive(Clone, Debug, Default)]
+pub struct Sample {
+    /// `POST /{app-id}/uploads`'s path and query.
+    pub session: String,
+    pub session_authorization: String,
+    pub bytes: Vec<u8>,
+    pub bytes_authorization: String,
+    pub file_offset: String,
 }
 
 /// A customer's file as WhatsApp keeps it.
@@ -65,6 +78,7 @@ impl FakeCloudApi {
             media: Arc::default(),
             uploads: Arc::default(),
             origin: Arc::default(),
+            samples: Arc::default(),
         };
         let app = Router::new()
             .route("/{version}/{phone}/messages", post(answer))
@@ -73,7 +87,11 @@ impl FakeCloudApi {
                 post(submit_template).get(list_templates),
             )
             .route("/{version}/{phone}/media", post(upload))
-            .route("/{version}/{media_id}", get(media_about))
+            .route("/{version}/{app}/uploads", post(open_upload))
+            .route(
+                "/{version}/{media_id}",
+                get(media_about).post(upload_sample),
+            )
             .with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         *fake.origin.lock().unwrap() = format!("http://{}", listener.local_addr().unwrap());
@@ -106,6 +124,10 @@ impl FakeCloudApi {
     /// Makes WhatsApp hold a customer's file under `media_id`.
     pub fn hold(&self, media_id: &str, file: HeldFile) {
         self.media.lock().unwrap().insert(media_id.to_owned(), file);
+    }
+
+    pub fn samples(&self) -> Vec<Sample> {
+        self.samples.lock().unwrap().clone()
     }
 
     pub fn uploads(&self) -> Vec<Upload> {
@@ -268,4 +290,60 @@ async fn upload(
         StatusCode::OK,
         Json(json!({"id": format!("media.up.{}", uploads.len())})),
     )
+}
+
+/// `POST /{app-id}/uploads?file_name&file_length&file_type`: opens an
+/// upload session, as the Resumable Upload API does.
+async fn open_upload(
+    State(fake): State<FakeCloudApi>,
+    Path((version, app)): Path<(String, String)>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Json<Value> {
+    let path = format!("/{version}/{app}/uploads");
+    fake.record(path, &headers, &Value::Null, 200);
+    let mut samples = fake.samples.lock().unwrap();
+    samples.push(Sample {
+        session: uri.to_string(),
+        session_authorization: authorization(&headers),
+        ..Sample::default()
+    });
+    Json(json!({"id": format!("upload:MTphdHRhY2htZW50{}", samples.len())}))
+}
+
+/// `POST /upload:{session}` with `file_offset: 0`: takes the bytes and
+/// answers the handle a template submission names.
+async fn upload_sample(
+    State(fake): State<FakeCloudApi>,
+    Path((version, session)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, Json<Value>) {
+    fake.record(format!("/{version}/{session}"), &headers, &Value::Null, 200);
+    let mut samples = fake.samples.lock().unwrap();
+    let Some(sample) = samples.last_mut() else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": {"message": "No upload session", "code": 100}})),
+        );
+    };
+    sample.bytes = body.to_vec();
+    sample.bytes_authorization = authorization(&headers);
+    sample.file_offset = headers
+        .get("file_offset")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    (
+        StatusCode::OK,
+        Json(json!({"h": format!("4::aW1hZ2UvcG5n:{session}")})),
+    )
+}
+
+fn authorization(headers: &HeaderMap) -> String {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
 }

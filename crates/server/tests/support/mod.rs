@@ -323,6 +323,41 @@ impl TestApp {
         approved.json().await.unwrap()
     }
 
+    /// Posts a file: `bytes` as the body with its `content_type`.
+    pub async fn post_file(
+        &self,
+        session: &Session,
+        path: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
+        self.http
+            .post(self.url(path))
+            .header(COOKIE, &session.cookie)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Sends a request's head alone and reads the whole answer: what the
+    /// server decides before reading a body.
+    pub async fn headers_only(&self, head: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut answer),
+        )
+        .await
+        .expect("answered without the body")
+        .unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
     pub async fn delete(&self, session: &Session, path: &str) -> Response {
         self.http
             .delete(self.url(path))

@@ -1,0 +1,85 @@
+//! Files at the top of templates: a manager uploads the photo, video or
+//! PDF (`POST /api/templates/media?filename=`, the file as the body with
+//! its `Content-Type`), then names it in the template as
+//! `header_media_id`; signed-in people read it back.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use handover_core::templates::HeaderMedia;
+use serde::Deserialize;
+
+use super::extract::{PathParam, QueryParams};
+use super::media::{
+    clean_filename, content_type, described, refuse_declared_too_large, serve_stored, store_body,
+    Stored,
+};
+use crate::auth::{CurrentAgent, Manager};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::template_media;
+
+#[derive(Deserialize)]
+pub struct Upload {
+    filename: Option<String>,
+}
+
+/// `POST /api/templates/media?filename=`: a JPEG or PNG photo (5 MB), an
+/// MP4 or 3GPP video (16 MB) or a PDF (100 MB), as WhatsApp takes them at
+/// the top of a template.
+pub async fn upload(
+    _manager: Manager,
+    State(state): State<AppState>,
+    QueryParams(upload): QueryParams<Upload>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<HeaderMedia>), ApiError> {
+    let mime_type = content_type(&headers);
+    let kind = HeaderMedia::kind_for(&mime_type).ok_or_else(|| ApiError::Unprocessable {
+        code: "unsupported_file",
+        message: format!(
+            "file: {} cannot head a template; WhatsApp takes a JPEG or PNG photo, an MP4 or 3GPP video, or a PDF.",
+            described(&mime_type)
+        ),
+    })?;
+    refuse_declared_too_large(&headers, kind)?;
+    let saved = store_body(&state, body, kind).await?;
+    let filename = clean_filename(upload.filename);
+    let mut write = state.db.begin_write().await?;
+    let file = template_media::insert(
+        &mut write.tx,
+        kind,
+        &mime_type,
+        filename.as_deref(),
+        &saved.hash,
+        saved.size,
+        state.clock.now_ms(),
+    )
+    .await?;
+    write.commit().await?;
+    Ok((StatusCode::CREATED, Json(file.shown())))
+}
+
+/// `GET /api/templates/media/{id}`: the file, for signed-in people only.
+pub async fn serve(
+    _agent: CurrentAgent,
+    State(state): State<AppState>,
+    PathParam(id): PathParam<i64>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let file = {
+        let mut conn = state.db.pool.acquire().await?;
+        template_media::by_id(&mut conn, id).await?
+    }
+    .ok_or_else(|| ApiError::NotFound(format!("There is no template header file with id {id}.")))?;
+    let stored = Stored {
+        id,
+        kind: file.kind,
+        mime_type: &file.mime_type,
+        filename: file.filename.as_deref(),
+        content_hash: Some(&file.content_hash),
+    };
+    serve_stored(&state, &stored, request).await
+}
