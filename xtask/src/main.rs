@@ -9,6 +9,8 @@
 //!   ending with one line `N passed, N failed`.
 //! - `bench [USERS] [MESSAGES_PER_USER]`: times the dashboard's queries on a
 //!   seeded database (default 1,000,000 users, 10 messages each).
+//! - `bench live [USERS] [SECONDS]`: builds the release server and drives
+//!   its live path: deliveries with 0, 200 and 500 event streams open.
 
 mod process;
 mod suites;
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
         "test" => return suites::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [USERS] [MESSAGES_PER_USER]>"
+                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [live] [USERS] [MESSAGES_PER_USER | SECONDS]>"
             );
             return ExitCode::from(2);
         }
@@ -47,6 +49,11 @@ fn main() -> ExitCode {
 
 /// Seeds a throw-away database at scale and prints query timings.
 fn bench(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("live") {
+        // The live benchmark starts the release server beside it.
+        tools::setup(false)?;
+        suites::build_release()?;
+    }
     let mut cargo_args = vec![
         "run",
         "--release",

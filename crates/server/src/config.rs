@@ -113,6 +113,11 @@ pub struct Config {
     /// Live dashboards (event streams) the server keeps open at most.
     #[arg(long, env = "HANDOVER_MAX_STREAMS", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_streams: u32,
+
+    /// The newest events kept in memory for live streams; a stream further
+    /// behind reads from the database.
+    #[arg(long, env = "HANDOVER_EVENT_BUFFER", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub event_buffer: u32,
 }
 
 impl Config {

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod event_feed;
 pub mod housekeeping;
 pub mod lifecycle;
 pub mod media;

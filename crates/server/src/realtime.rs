@@ -1,6 +1,6 @@
 //! Telling live streams that new events were committed. Events themselves
-//! live in the database (see `store::events`), so a stream that wakes up
-//! reads everything after the last id it sent, and a reconnecting client
+//! live in the database (see `store::events`); the hub's [`EventFeed`]
+//! reads them once per process for every stream, and a reconnecting client
 //! resumes from its `Last-Event-ID` without missing anything.
 //!
 //! The hub also keeps the register of open streams: who is online (an
@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use handover_core::AgentId;
 use tokio::sync::watch;
+
+use crate::event_feed::EventFeed;
 
 /// Streams one agent may have open at once (tabs, devices).
 pub const STREAMS_PER_AGENT: usize = 8;
@@ -43,6 +45,7 @@ pub enum TooManyStreams {
 pub struct EventHub {
     commits: watch::Sender<u64>,
     register: Arc<Mutex<Register>>,
+    feed: EventFeed,
 }
 
 /// The open streams, each with the signal that ends it.
@@ -68,7 +71,13 @@ impl Default for EventHub {
 impl EventHub {
     /// A hub that serves at most `limit` streams at once.
     pub fn with_limit(limit: usize) -> Self {
+        Self::with_limits(limit, EventFeed::default())
+    }
+
+    /// A hub that serves at most `limit` streams from `feed`.
+    pub fn with_limits(limit: usize, feed: EventFeed) -> Self {
         Self {
+            feed,
             commits: watch::channel(0).0,
             register: Arc::new(Mutex::new(Register {
                 next_id: 0,
@@ -91,8 +100,14 @@ impl EventHub {
             .send_modify(|count| *count = count.wrapping_add(1));
     }
 
+    /// Changes after each commit that recorded events.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.commits.subscribe()
+    }
+
+    /// The newest committed events, shared by every stream.
+    pub fn feed(&self) -> &EventFeed {
+        &self.feed
     }
 
     /// Registers a stream of `agent`'s session (the hash of its token);

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::db::{self, Db, DbError};
 use crate::demo;
 use crate::error::ApiError;
+use crate::event_feed::EventFeed;
 use crate::media::fetcher::{Fetcher, MediaSource};
 use crate::media::{FetchQueue, MediaFiles};
 use crate::outbound::cloud_api::CloudApi;
@@ -141,7 +142,10 @@ impl Application {
                 app_secret: config.app_secret.clone(),
                 verify_token: config.verify_token.clone(),
             },
-            events: EventHub::with_limit(config.max_streams as usize),
+            events: EventHub::with_limits(
+                config.max_streams as usize,
+                EventFeed::with_capacity(config.event_buffer as usize),
+            ),
             outbox: Outbox::default(),
             media,
             fetches: FetchQueue::default(),
@@ -195,8 +199,8 @@ impl Application {
     /// Serves until `shutdown` resolves, then stops within the grace: live
     /// streams end at once (telling dashboards to reconnect), no new
     /// connection or send starts, requests in flight finish, and the sends
-    /// in flight are recorded. The sender of queued messages, the timers and
-    /// the housekeeping run alongside.
+    /// in flight are recorded. The sender of queued messages, the event
+    /// feed, the timers and the housekeeping run alongside.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -227,6 +231,13 @@ impl Application {
                 clock: state.clock.clone(),
             }
             .run(stop_sending.subscribe()),
+        );
+        let feed = tokio::spawn(
+            state
+                .events
+                .feed()
+                .clone()
+                .run(state.db.pool.clone(), state.events.subscribe()),
         );
         let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
         let timers = tokio::spawn(timeouts::run(
@@ -260,6 +271,7 @@ impl Application {
             abort.abort();
         }
         fetcher.abort();
+        feed.abort();
         housekeeping.abort();
         timers.abort();
         Ok(())

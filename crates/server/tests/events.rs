@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::events::{read_events, subscribe};
+use support::events::{read_events, read_events_until, subscribe};
 use support::payloads::text;
 use support::TestApp;
 
@@ -148,4 +148,98 @@ async fn events_stream_at_once_to_a_browser_that_accepts_gzip() {
         .await;
     let events = read_events(stream, 4).await;
     assert_eq!(events[0].2["message"]["text"], "hello");
+}
+
+/// Every event id in the log, oldest first.
+async fn logged_ids(app: &TestApp) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM events ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+}
+
+fn ids_of(events: &[(i64, String, serde_json::Value)]) -> Vec<i64> {
+    events.iter().map(|(id, _, _)| *id).collect()
+}
+
+#[tokio::test]
+async fn a_stream_further_behind_than_memory_holds_reads_the_database_then_follows_live() {
+    // The process keeps only the newest 4 events in memory.
+    let app = TestApp::start_with(|config| config.event_buffer = 4).await;
+    let manager = app.manager().await;
+    for n in 0..6 {
+        app.webhook_ok(&text(
+            &format!("91987654321{n}"),
+            &format!("wamid.{n}"),
+            app.now_s(),
+            "hello",
+        ))
+        .await;
+    }
+    app.settle_outbound().await;
+    let logged = logged_ids(&app).await;
+    assert!(logged.len() > 20, "{logged:?}");
+
+    // From the start: everything, read from the database, in order.
+    let behind = subscribe(&app, &manager, Some(0)).await;
+    let last = *logged.last().unwrap();
+    let caught_up = read_events_until(behind, |events| {
+        events.last().is_some_and(|(id, _, _)| *id >= last)
+    })
+    .await;
+    assert_eq!(ids_of(&caught_up), logged);
+
+    // Then live, from memory: a stream that resumes at the newest event
+    // gets the next delivery and nothing twice.
+    let live = subscribe(&app, &manager, Some(last)).await;
+    app.webhook_ok(&text("919876543299", "wamid.later", app.now_s(), "later"))
+        .await;
+    let next = read_events(live, 4).await;
+    let logged = logged_ids(&app).await;
+    let after: Vec<i64> = logged.into_iter().filter(|id| *id > last).take(4).collect();
+    assert_eq!(ids_of(&next), after);
+    assert!(next
+        .iter()
+        .any(|(_, _, data)| data["message"]["text"] == "later"));
+}
+
+#[tokio::test]
+async fn every_stream_gets_every_event_once_and_in_order_under_concurrent_writes() {
+    let app = TestApp::start_with(|config| config.event_buffer = 8).await;
+    let manager = app.manager().await;
+    let start = logged_ids(&app).await.last().copied().unwrap_or(0);
+    let streams = [
+        subscribe(&app, &manager, None).await,
+        subscribe(&app, &manager, None).await,
+        subscribe(&app, &manager, None).await,
+    ];
+    // Twenty customers write at once; the bot answers each.
+    let deliveries = (0..20).map(|n| {
+        let app = &app;
+        async move {
+            app.webhook_ok(&text(
+                &format!("9198200{n:05}"),
+                &format!("wamid.burst.{n}"),
+                app.now_s(),
+                "agent please",
+            ))
+            .await;
+        }
+    });
+    futures_util::future::join_all(deliveries).await;
+    app.settle_outbound().await;
+    let logged: Vec<i64> = logged_ids(&app)
+        .await
+        .into_iter()
+        .filter(|id| *id > start)
+        .collect();
+    let last = *logged.last().unwrap();
+    let reads = streams.map(|stream| {
+        read_events_until(stream, move |events| {
+            events.last().is_some_and(|(id, _, _)| *id >= last)
+        })
+    });
+    for received in futures_util::future::join_all(reads).await {
+        assert_eq!(ids_of(&received), logged, "each event once, in order");
+    }
 }

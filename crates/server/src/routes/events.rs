@@ -12,6 +12,7 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -23,6 +24,7 @@ use serde::Deserialize;
 use super::extract::QueryParams;
 use crate::auth::{session, CurrentAgent};
 use crate::error::ApiError;
+use crate::event_feed::FeedEvent;
 use crate::realtime::{StreamEnd, StreamTicket};
 use crate::state::AppState;
 use crate::store::{agents, events};
@@ -31,6 +33,8 @@ use crate::store::{agents, events};
 pub const SESSION_CHECK: Duration = Duration::from_secs(5);
 /// How soon a client told the server stops should try again.
 const RECONNECT_MS: u64 = 2_000;
+/// Events a stream takes at once.
+const PER_READ: usize = 200;
 
 #[derive(Deserialize)]
 pub struct Resume {
@@ -41,8 +45,9 @@ pub struct Resume {
 /// Where a stream is.
 struct Streaming {
     last_sent: i64,
-    queue: VecDeque<(i64, String)>,
-    commits: tokio::sync::watch::Receiver<u64>,
+    queue: VecDeque<FeedEvent>,
+    /// Changes when the feed holds newer events.
+    newer: tokio::sync::watch::Receiver<i64>,
     ticket: StreamTicket,
     session: String,
     /// The last event was sent: the stream is over.
@@ -66,8 +71,8 @@ pub async fn stream(
                 message: refused.to_string(),
                 retry_after_s: 60,
             })?;
-    // Subscribe before reading where to start, so no commit falls between.
-    let commits = state.events.subscribe();
+    // Subscribe before reading where to start, so no event falls between.
+    let newer = state.events.feed().watch();
     let from_header = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -79,7 +84,7 @@ pub async fn stream(
     let start = Streaming {
         last_sent,
         queue: VecDeque::new(),
-        commits,
+        newer,
         ticket,
         session,
         finished: false,
@@ -95,7 +100,9 @@ pub async fn stream(
                     at.last_sent = id;
                     return Some((Ok(to_sse(id, &payload)), at));
                 }
-                match events::after(&state.db.pool, at.last_sent, 200).await {
+                // Marked seen before looking, so what arrives after wakes us.
+                at.newer.borrow_and_update();
+                match next_events(&state, at.last_sent).await {
                     Ok(found) if !found.is_empty() => {
                         at.queue.extend(found);
                         continue;
@@ -107,9 +114,9 @@ pub async fn stream(
                         continue;
                     }
                 }
-                // Nothing new: wait for a commit, the end, or the next check.
+                // Nothing new: wait for newer events, the end, or the next check.
                 let ended = tokio::select! {
-                    changed = at.commits.changed() => changed.err().map(|_| StreamEnd::ServerStopping),
+                    changed = at.newer.changed() => changed.err().map(|_| StreamEnd::ServerStopping),
                     why = at.ticket.ended() => Some(why),
                     () = tokio::time::sleep(SESSION_CHECK) => {
                         session_over(&state, &at.session).await.then_some(StreamEnd::SignedOut)
@@ -130,6 +137,19 @@ pub async fn stream(
             .interval(Duration::from_secs(15))
             .text("keep-alive"),
     ))
+}
+
+/// The next events after `last_sent`: from the shared feed, or from the
+/// database for a stream further behind than the feed holds.
+async fn next_events(state: &AppState, last_sent: i64) -> Result<Vec<FeedEvent>, sqlx::Error> {
+    if let Some(held) = state.events.feed().since(last_sent, PER_READ) {
+        return Ok(held);
+    }
+    let read = events::after(&state.db.pool, last_sent, PER_READ as u32).await?;
+    Ok(read
+        .into_iter()
+        .map(|(id, payload)| (id, Arc::from(payload)))
+        .collect())
 }
 
 /// Whether the stream's session has ended (signed out, expired, disabled).

@@ -1,7 +1,11 @@
 //! `handover-bench`: seeds a database at scale and times the queries behind
-//! the dashboard, printing figures (run through `cargo xtask bench`).
+//! the dashboard, printing figures (run through `cargo xtask bench`); with
+//! `live`, drives the release server's live path (see [`live`]).
 //!
-//! Usage: `handover-bench [USERS] [MESSAGES_PER_USER]` (default 1000000 10).
+//! Usage: `handover-bench [USERS] [MESSAGES_PER_USER]` (default 1000000 10),
+//! or `handover-bench live [USERS] [SECONDS]` (default 1000000 10).
+
+mod live;
 
 use std::time::{Duration, Instant};
 
@@ -20,7 +24,11 @@ use handover_server::time::{now_ms, Clock, WINDOW_MS};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("live") {
+        args.next();
+        return live::run(args).await;
+    }
     let user_count: i64 = args
         .next()
         .map(|n| n.parse())
