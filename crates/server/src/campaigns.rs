@@ -19,6 +19,7 @@ use crate::state::AppState;
 use crate::store::campaigns::{self, NewCampaign};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
+use crate::store::template_media::HeaderFile;
 use crate::store::{templates, users};
 
 /// The Source of customers first reached by the API (PRODUCT.md §2).
@@ -68,9 +69,7 @@ pub async fn start(
     let template =
         templates::approved(&state.db.pool, &request.template, &request.language).await?;
     let header = templates::header_file(&state.db.pool, &template, request.header_media_id).await?;
-    let shown = header
-        .as_ref()
-        .map(|file| (file.kind, file.filename.as_deref()));
+    let in_header = header.as_ref().map(HeaderFile::in_header);
     let (accepted, refused) = sort_recipients(&request, &template);
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
@@ -109,7 +108,7 @@ pub async fn start(
         )
         .await?;
         users::fill_empty_name(&mut write.tx, &recipient.wa_id, &recipient.name).await?;
-        let payload = outbound::template_payload(&recipient.wa_id, &recipient.send, shown);
+        let payload = outbound::template_payload(&recipient.wa_id, &recipient.send, in_header);
         messages::queue_template(
             &mut write.tx,
             &Outbound {

@@ -159,13 +159,7 @@ pub async fn resolve(
         now,
     )
     .await?;
-    let profile = users::require_profile(&mut write.tx, &wa_id, now).await?;
-    let recorded = batch.record(&mut write.tx, now).await?;
-    write.commit().await?;
-    if recorded {
-        state.events.notify();
-    }
-    Ok(Json(profile))
+    changed(&state, write, batch, &wa_id, now).await
 }
 
 pub async fn release(
@@ -236,7 +230,19 @@ async fn act(
         now,
     )
     .await?;
-    let profile = users::require_profile(&mut write.tx, &wa_id, now).await?;
+    changed(state, write, batch, &wa_id, now).await
+}
+
+/// Commits a lifecycle change made in `write`: the dashboards are told;
+/// the answer is the customer's profile as it now is.
+async fn changed(
+    state: &AppState,
+    mut write: WriteTx<'_>,
+    batch: EventBatch,
+    wa_id: &WaId,
+    now: i64,
+) -> Result<Json<UserProfile>, ApiError> {
+    let profile = users::require_profile(&mut write.tx, wa_id, now).await?;
     let recorded = batch.record(&mut write.tx, now).await?;
     write.commit().await?;
     if recorded {
@@ -299,10 +305,8 @@ pub async fn send(
             messages::queue_outbound(&mut write.tx, &message, now).await?
         }
         Draft::Template(template, header) => {
-            let shown = header
-                .as_ref()
-                .map(|file| (file.kind, file.filename.as_deref()));
-            let payload = outbound::template_payload(&wa_id, template, shown);
+            let in_header = header.as_ref().map(HeaderFile::in_header);
+            let payload = outbound::template_payload(&wa_id, template, in_header);
             let message = Outbound {
                 wa_id: &wa_id,
                 author: Author::Agent,

@@ -18,6 +18,12 @@ pub struct HeaderFile {
 }
 
 impl HeaderFile {
+    /// What a template message's header says of the file: its kind, and a
+    /// document's name.
+    pub fn in_header(&self) -> (MediaKind, Option<&str>) {
+        (self.kind, self.filename.as_deref())
+    }
+
     /// The file as templates show it.
     pub fn shown(&self) -> HeaderMedia {
         HeaderMedia {
