@@ -4,6 +4,15 @@
 //! event and is reconnected to when it is back); `connected` tells the
 //! view when it is. A stream that ends because the session is over calls
 //! `on_signed_out` instead.
+//!
+//! Events are handed over together, once per animation frame (or every
+//! [`HIDDEN_FLUSH`] while the tab is hidden, where frames stop but alerts
+//! must not), so a burst of a thousand events a second updates the views a
+//! few dozen times, not a thousand.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
 
 use handover_core::api::Event;
 use leptos::prelude::*;
@@ -11,35 +20,80 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{EventSource, MessageEvent};
 
+/// How often events are handed over while the tab is hidden.
+const HIDDEN_FLUSH: Duration = Duration::from_millis(250);
+
 /// An open EventSource and the callbacks it holds; closed on drop.
 pub struct Live {
     source: EventSource,
+    closed: Rc<Cell<bool>>,
     _callbacks: Vec<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
 impl Drop for Live {
     fn drop(&mut self) {
+        self.closed.set(true);
         self.source.close();
     }
 }
 
-/// Opens the stream; each event is handed to `on_event`.
+/// Events received and not yet handed over, and whether a hand-over is
+/// scheduled.
+struct Pending<F> {
+    events: RefCell<Vec<Event>>,
+    scheduled: Cell<bool>,
+    closed: Rc<Cell<bool>>,
+    on_events: F,
+}
+
+impl<F: Fn(Vec<Event>) + 'static> Pending<F> {
+    fn push(self: &Rc<Self>, event: Event) {
+        self.events.borrow_mut().push(event);
+        if self.scheduled.replace(true) {
+            return;
+        }
+        let pending = self.clone();
+        let flush = move || pending.flush();
+        if document().hidden() {
+            set_timeout(flush, HIDDEN_FLUSH);
+        } else {
+            request_animation_frame(flush);
+        }
+    }
+
+    fn flush(&self) {
+        self.scheduled.set(false);
+        let events = self.events.take();
+        if !self.closed.get() && !events.is_empty() {
+            (self.on_events)(events);
+        }
+    }
+}
+
+/// Opens the stream; events are handed to `on_events` in arrival order,
+/// those of one frame together.
 pub fn connect(
-    on_event: impl Fn(Event) + 'static,
+    on_events: impl Fn(Vec<Event>) + 'static,
     connected: RwSignal<bool>,
     on_signed_out: Callback<()>,
 ) -> Option<Live> {
     let source = EventSource::new("/api/events").ok()?;
-    let on_event = std::rc::Rc::new(on_event);
+    let closed = Rc::new(Cell::new(false));
+    let pending = Rc::new(Pending {
+        events: RefCell::default(),
+        scheduled: Cell::new(false),
+        closed: closed.clone(),
+        on_events,
+    });
     let mut callbacks = Vec::new();
     for name in ["sections", "user", "message", "mention"] {
-        let on_event = on_event.clone();
+        let pending = pending.clone();
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let data = event
                 .dyn_ref::<MessageEvent>()
                 .and_then(|event| event.data().as_string());
             if let Some(event) = data.and_then(|data| serde_json::from_str::<Event>(&data).ok()) {
-                on_event(event);
+                pending.push(event);
             }
         });
         source
@@ -72,6 +126,7 @@ pub fn connect(
     callbacks.extend([opened, failed]);
     Some(Live {
         source,
+        closed,
         _callbacks: callbacks,
     })
 }

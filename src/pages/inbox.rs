@@ -293,9 +293,14 @@ pub fn InboxScreen() -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let items = Memo::new(move |_| inbox.with(|inbox| inbox.items().to_vec()));
-    let selected = Signal::derive(move || inbox.with(|inbox| inbox.selected().cloned()));
-    let unread = Signal::derive(move || inbox.with(|inbox| inbox.unread().clone()));
+    // Memos, so that a live event that changes neither wakes none of the
+    // list's rows (each row watches both).
+    let selected = Memo::new(move |_| inbox.with(|inbox| inbox.selected().cloned()));
+    let unread = Memo::new(move |_| inbox.with(|inbox| inbox.unread().clone()));
     let profile = Memo::new(move |_| inbox.with(|inbox| inbox.profile().cloned()));
+    // Whose chat is open: the panes are built again when it changes, not
+    // when the open customer's profile does (they follow that themselves).
+    let open_chat_id = Memo::new(move |_| profile.with(|p| p.as_ref().map(|p| p.wa_id.clone())));
     let has_more = move || inbox.with(|inbox| inbox.next_cursor().is_some());
     let shown_section = Signal::derive(move || section.get());
     let on_new_customer = Callback::new(move |wa_id: WaId| go(places::chat(&wa_id)));
@@ -367,7 +372,7 @@ pub fn InboxScreen() -> impl IntoView {
                             <button type="button" class="button" on:click=move |_| notice.set(None)>"Dismiss"</button>
                         </div>
                     })}
-                    {move || match (profile.get(), missing.get()) {
+                    {move || match (open_chat_id.get().and(profile.get_untracked()), missing.get()) {
                         (_, Some(wa_id)) => view! {
                             <div class="empty chat-empty" role="alert">
                                 <p class="empty-title">"No such customer"</p>
@@ -391,7 +396,7 @@ pub fn InboxScreen() -> impl IntoView {
                     }}
                 </main>
                 <aside class="profile-pane">
-                    {move || match profile.get() {
+                    {move || match open_chat_id.get().and(profile.get_untracked()) {
                         Some(current) => {
                             let profile = Signal::derive(move || profile.get().unwrap_or_else(|| current.clone()));
                             view! {

@@ -62,27 +62,32 @@ pub fn Shell(
     let announcement = RwSignal::new(String::new());
     let me = agent.id;
     let mentioned = RwSignal::new(None::<Mention>);
-    let on_event = move |event: Event| {
-        if let Event::Mention { mention } = &event {
-            if mention.agent == me {
-                announcement.set(format!(
-                    "{} mentioned you in the chat with {}.",
-                    mention.by.name, mention.customer
-                ));
-                alerts.mentioned(mention);
-                mentioned.set(Some(mention.clone()));
+    let on_events = move |events: Vec<Event>| {
+        let mut waiting = Vec::new();
+        // One update for all of them: the views follow once per frame.
+        inbox.try_update(|inbox| {
+            for event in &events {
+                waiting.extend(inbox.apply(event, clock::parse_ms));
             }
-            return;
+        });
+        for event in &events {
+            if let Event::Mention { mention } = event {
+                if mention.agent == me {
+                    announcement.set(format!(
+                        "{} mentioned you in the chat with {}.",
+                        mention.by.name, mention.customer
+                    ));
+                    alerts.mentioned(mention);
+                    mentioned.set(Some(mention.clone()));
+                }
+            }
         }
-        if let Some(waiting) = inbox
-            .try_update(|inbox| inbox.apply(&event, clock::parse_ms))
-            .flatten()
-        {
-            announcement.set(format!("{} is waiting for an agent.", waiting.name));
-            alerts.announce(&waiting);
+        for customer in waiting {
+            announcement.set(format!("{} is waiting for an agent.", customer.name));
+            alerts.announce(&customer);
         }
     };
-    let stream = StoredValue::new_local(live::connect(on_event, connected, on_signed_out));
+    let stream = StoredValue::new_local(live::connect(on_events, connected, on_signed_out));
     on_cleanup(move || stream.dispose());
 
     // The browser tab says how many customers wait, so it can be seen from

@@ -11,6 +11,9 @@
 //!   seeded database (default 1,000,000 users, 10 messages each).
 //! - `bench live [USERS] [SECONDS]`: builds the release server and drives
 //!   its live path: deliveries with 0, 200 and 500 event streams open.
+//! - `bench burst [EVENTS_PER_SECOND] [SECONDS]`: builds everything and
+//!   times clicks in the dashboard (headless Chromium) during a burst of
+//!   live events.
 
 mod process;
 mod suites;
@@ -33,7 +36,7 @@ fn main() -> ExitCode {
         "test" => return suites::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [live] [USERS] [MESSAGES_PER_USER | SECONDS]>"
+                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [live | burst] [USERS | EVENTS_PER_SECOND] [MESSAGES_PER_USER | SECONDS]>"
             );
             return ExitCode::from(2);
         }
@@ -49,6 +52,9 @@ fn main() -> ExitCode {
 
 /// Seeds a throw-away database at scale and prints query timings.
 fn bench(args: &[String]) -> Result<(), String> {
+    if args.first().map(String::as_str) == Some("burst") {
+        return suites::bench_burst(&args[1..]);
+    }
     if args.first().map(String::as_str) == Some("live") {
         // The live benchmark starts the release server beside it.
         tools::setup(false)?;

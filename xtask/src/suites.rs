@@ -198,6 +198,27 @@ fn end_to_end_suite(tally: &mut Tally) {
     println!("   screenshots: {out}/screenshots/");
 }
 
+/// `bench burst`: the dashboard in Chromium during a burst of live events
+/// (e2e/bench/burst.mjs), against the release build.
+pub fn bench_burst(args: &[String]) -> Result<(), String> {
+    tools::setup(true)?;
+    build_release()?;
+    let root = tools::root();
+    let server = root.join("target/release/handover-server");
+    let script = root.join("e2e/bench/burst.mjs");
+    let script = script.to_string_lossy();
+    let mut node_args = vec![script.as_ref()];
+    node_args.extend(args.iter().map(String::as_str));
+    process::run_named(
+        "node",
+        &node_args,
+        &[
+            ("HANDOVER_SERVER_BIN", &server.to_string_lossy()),
+            ("CHROMIUM", tools::CHROMIUM),
+        ],
+    )
+}
+
 fn record_suite(tally: &mut Tally, name: &str, counts: Counts, result: Result<bool, String>) {
     let (counts, note) = match result {
         Ok(succeeded) => tally::settle(counts, succeeded),

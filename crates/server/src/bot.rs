@@ -2,7 +2,7 @@
 //! the configuration in force, asks `handover_core::bot::respond`, and turns
 //! its replies into Cloud API messages.
 
-use handover_core::bot::{self, BotTurn, ChatContext, CustomerMessage, Reply};
+use handover_core::bot::{self, BotConfig, BotTurn, ChatContext, CustomerMessage, Reply};
 use handover_core::WaId;
 use serde_json::{json, Value};
 use sqlx::SqliteConnection;
@@ -10,17 +10,38 @@ use sqlx::SqliteConnection;
 use crate::outbound;
 use crate::store;
 
+/// The configuration in force, parsed once per saved version: a writer
+/// that handles many messages keeps one and asks it for each.
+#[derive(Default)]
+pub struct ConfigInForce {
+    version: Option<i64>,
+    config: BotConfig,
+}
+
+impl ConfigInForce {
+    /// The configuration in force as `conn`'s transaction sees it.
+    pub async fn get(&mut self, conn: &mut SqliteConnection) -> Result<&BotConfig, sqlx::Error> {
+        let newest = store::bot::newest_id(&mut *conn).await?;
+        if self.version != Some(newest) {
+            let (version, config) = store::bot::current(conn).await?;
+            self.version = Some(version);
+            self.config = config;
+        }
+        Ok(&self.config)
+    }
+}
+
 /// The bot's turn for one customer message, and what it remembers for the
 /// next one (fallbacks in a row, whether this wait's holding message went).
 pub async fn turn(
     conn: &mut SqliteConnection,
+    config: &BotConfig,
     wa_id: &WaId,
     status: handover_core::Status,
     greet: bool,
     message: CustomerMessage<'_>,
     now: i64,
 ) -> Result<BotTurn, sqlx::Error> {
-    let (_, config) = store::bot::current(&mut *conn).await?;
     let memory = store::users::bot_memory(&mut *conn, wa_id).await?;
     let queue_position = match status {
         handover_core::Status::Requesting => {
@@ -36,7 +57,7 @@ pub async fn turn(
         queue_position,
         holding_sent: memory.holding_sent,
     };
-    let turn = bot::respond(&config, chat, message);
+    let turn = bot::respond(config, chat, message);
     let remembered = store::users::BotMemory {
         fallbacks_in_row: turn.fallbacks_in_row,
         holding_sent: memory.holding_sent || turn.held,
@@ -45,12 +66,11 @@ pub async fn turn(
     Ok(turn)
 }
 
-/// The welcome of the configuration in force.
-pub async fn welcome(conn: &mut SqliteConnection) -> Result<Reply, sqlx::Error> {
-    let (_, config) = store::bot::current(conn).await?;
-    Ok(Reply::Text {
-        text: config.welcome,
-    })
+/// The welcome of `config`.
+pub fn welcome(config: &BotConfig) -> Reply {
+    Reply::Text {
+        text: config.welcome.clone(),
+    }
 }
 
 /// The Cloud API body of one bot reply: text, quick reply buttons or a list.

@@ -29,6 +29,7 @@ use crate::realtime::EventHub;
 use crate::state::{AppState, WebhookSecrets};
 use crate::store;
 use crate::time::Clock;
+use crate::webhook::ingest::{Ingest, Wakes};
 use crate::{housekeeping, timeouts};
 use crate::{routes, serve};
 
@@ -135,6 +136,20 @@ impl Application {
         };
         let listener = TcpListener::bind(config.bind).await.map_err(bind_error)?;
         let local_addr = listener.local_addr().map_err(bind_error)?;
+        let events = EventHub::with_limits(
+            config.max_streams as usize,
+            EventFeed::with_capacity(config.event_buffer as usize),
+        );
+        let outbox = Outbox::default();
+        let fetches = FetchQueue::default();
+        let ingest = Ingest::start(
+            db.clone(),
+            Wakes {
+                events: events.clone(),
+                outbox: outbox.clone(),
+                fetches: fetches.clone(),
+            },
+        );
         let state = AppState {
             db,
             clock,
@@ -142,13 +157,11 @@ impl Application {
                 app_secret: config.app_secret.clone(),
                 verify_token: config.verify_token.clone(),
             },
-            events: EventHub::with_limits(
-                config.max_streams as usize,
-                EventFeed::with_capacity(config.event_buffer as usize),
-            ),
-            outbox: Outbox::default(),
+            events,
+            outbox,
+            ingest,
             media,
-            fetches: FetchQueue::default(),
+            fetches,
             throttle: Arc::new(LoginThrottle::new()),
             passwords: Arc::new(PasswordChecker::start()),
             demo: config.demo,

@@ -10,6 +10,7 @@ use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::Outbox;
 use crate::realtime::EventHub;
 use crate::time::Clock;
+use crate::webhook::ingest::Ingest;
 
 /// Webhook secrets; `None` when not configured.
 #[derive(Clone, Default)]
@@ -25,6 +26,8 @@ pub struct AppState {
     pub webhook: WebhookSecrets,
     pub events: EventHub,
     pub outbox: Outbox,
+    /// Applies webhook deliveries in batches (group commit).
+    pub ingest: Ingest,
     /// Where message files are stored.
     pub media: MediaFiles,
     /// Wakes the fetcher of customers' files.

@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use super::extract::{body_failure, QueryParams};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::webhook::{payload, process, signature};
+use crate::webhook::{payload, signature};
 
 /// Deliveries larger than this are refused with 413. Meta's are usually a
 /// few KB, but a batch of thousands of statuses runs into megabytes.
@@ -72,9 +72,9 @@ pub async fn verify(
     }
 }
 
-/// Checks the signature, parses, applies in one transaction, and only then
-/// answers 200. Any failure before the commit leaves nothing behind, and
-/// WhatsApp retries.
+/// Checks the signature, parses, applies (in a batch's transaction), and
+/// only after the commit answers 200. Any failure before the commit leaves
+/// nothing behind, and WhatsApp retries.
 pub async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -110,15 +110,6 @@ pub async fn receive(
         tracing::error!(%error, "refused a signed webhook delivery");
         ApiError::bad_request("invalid_webhook", error.to_string())
     })?;
-    let processed = process::apply(&state.db, &delivery, state.clock.now_ms()).await?;
-    if processed.events {
-        state.events.notify();
-    }
-    if processed.outbound {
-        state.outbox.wake();
-    }
-    if processed.media {
-        state.fetches.wake();
-    }
+    state.ingest.apply(delivery, state.clock.now_ms()).await?;
     Ok(StatusCode::OK)
 }

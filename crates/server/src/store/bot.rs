@@ -18,6 +18,13 @@ pub async fn current(conn: &mut SqliteConnection) -> Result<(i64, BotConfig), sq
     })
 }
 
+/// The id of the newest saved configuration (0 when none was saved).
+pub async fn newest_id(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM bot_configs")
+        .fetch_one(conn)
+        .await
+}
+
 /// Saves `config` as the newest version; returns its id. `by` is `None`
 /// for configurations Handover itself saved (the demo's).
 pub async fn save(

@@ -9,9 +9,13 @@ use std::collections::BTreeSet;
 use handover_core::api::Event;
 use handover_core::notes::Mention;
 use handover_core::WaId;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, SqliteConnection, SqlitePool};
 
 use super::{messages, sections, users};
+
+/// Events written by one statement at most (two values each, well within
+/// SQLite's limit on a statement's values).
+const INSERT_AT_ONCE: usize = 500;
 
 /// What one transaction changed.
 #[derive(Default)]
@@ -42,6 +46,14 @@ impl EventBatch {
         self.mentions.push(mention);
     }
 
+    /// Adds what another part of the same transaction changed.
+    pub fn merge(&mut self, other: EventBatch) {
+        self.users.extend(other.users);
+        self.messages.extend(other.messages);
+        self.counts |= other.counts;
+        self.mentions.extend(other.mentions);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.users.is_empty()
             && self.messages.is_empty()
@@ -50,7 +62,7 @@ impl EventBatch {
     }
 
     /// Writes one event per changed message and user, then the section
-    /// counts, all as of this transaction.
+    /// counts when customers changed, all as of this transaction.
     pub async fn record(self, conn: &mut SqliteConnection, now: i64) -> Result<bool, sqlx::Error> {
         if self.is_empty() {
             return Ok(false);
@@ -73,15 +85,21 @@ impl EventBatch {
                 .into_iter()
                 .map(|mention| Event::Mention { mention }),
         );
-        events.push(Event::Sections {
-            counts: sections::counts(&mut *conn, now).await?,
-        });
-        for event in events {
-            sqlx::query("INSERT INTO events (payload, at) VALUES (?1, ?2)")
-                .bind(serde_json::to_string(&event).unwrap_or_default())
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
+        // Only customers move between sections: a message alone (a delivery
+        // tick, a reply) leaves the counts as they were.
+        if !self.users.is_empty() || self.counts {
+            events.push(Event::Sections {
+                counts: sections::counts(&mut *conn, now).await?,
+            });
+        }
+        // In order, a few hundred rows per statement.
+        for chunk in events.chunks(INSERT_AT_ONCE) {
+            let mut insert = QueryBuilder::new("INSERT INTO events (payload, at) ");
+            insert.push_values(chunk, |mut row, event| {
+                row.push_bind(serde_json::to_string(event).unwrap_or_default())
+                    .push_bind(now);
+            });
+            insert.build().execute(&mut *conn).await?;
         }
         Ok(true)
     }

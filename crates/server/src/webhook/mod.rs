@@ -1,6 +1,8 @@
 //! The WhatsApp Cloud API webhook: signature check, envelope parsing, and
-//! applying a delivery in one transaction (PRODUCT.md §3).
+//! applying deliveries in batches, each answered after its commit
+//! (PRODUCT.md §3).
 
+pub mod ingest;
 pub mod payload;
 pub mod process;
 pub mod signature;

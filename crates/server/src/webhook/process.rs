@@ -1,8 +1,8 @@
-//! Applying one webhook delivery, all in one transaction: users, messages,
+//! Applying one webhook delivery inside a writing transaction: users, messages,
 //! profile counters, status changes, the bot's decisions and replies,
 //! WhatsApp's notices (edits, deletions, number changes, a request for the
-//! welcome), and delivery statuses. The caller answers 200 only after this
-//! commits.
+//! welcome), and delivery statuses. The caller answers 200 only after the
+//! transaction commits (see `ingest` for the webhook's batches).
 //!
 //! A message stamped more than a few minutes later than now counts as
 //! written now (a wrong clock must not move Last Active and the window
@@ -13,7 +13,7 @@ use handover_core::Command;
 use sqlx::SqliteConnection;
 
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
-use crate::bot;
+use crate::bot::{self, ConfigInForce};
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
@@ -24,7 +24,7 @@ use crate::time::WINDOW_MS;
 use handover_core::bot::CustomerMessage;
 
 /// What a committed delivery needs from the caller afterwards.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Processed {
     /// Events were recorded: tell the live streams.
     pub events: bool,
@@ -34,23 +34,52 @@ pub struct Processed {
     pub media: bool,
 }
 
+impl Processed {
+    /// What a batch of deliveries needs: what any of them needs.
+    pub fn and(self, other: Processed) -> Processed {
+        Processed {
+            events: self.events || other.events,
+            outbound: self.outbound || other.outbound,
+            media: self.media || other.media,
+        }
+    }
+}
+
+/// Applies one delivery in a transaction of its own and records its
+/// events; for deliveries that do not come through the webhook (the demo's).
 pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Processed, ApiError> {
     let mut write = db.begin_write().await?;
     let mut batch = EventBatch::default();
+    let mut bot_config = ConfigInForce::default();
+    let processed = apply_in(&mut write.tx, &mut batch, &mut bot_config, delivery, now).await?;
+    batch.record(&mut write.tx, now).await?;
+    write.commit().await?;
+    Ok(processed)
+}
+
+/// Applies one delivery inside the caller's transaction, collecting what
+/// it changed in `batch`. The caller records the events and commits.
+pub async fn apply_in(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    bot_config: &mut ConfigInForce,
+    delivery: &WebhookDelivery,
+    now: i64,
+) -> Result<Processed, ApiError> {
     let mut outbound = false;
     for message in &delivery.messages {
         let name = delivery
             .contacts
             .get(message.from.as_str())
             .map_or("", String::as_str);
-        outbound |= inbound(&mut write.tx, &mut batch, message, name, now).await?;
+        outbound |= inbound(&mut *conn, batch, bot_config, message, name, now).await?;
     }
     for notice in &delivery.notices {
-        outbound |= apply_notice(&mut write.tx, &mut batch, notice, now).await?;
+        outbound |= apply_notice(&mut *conn, batch, bot_config, notice, now).await?;
     }
     for status in &delivery.statuses {
         let changed = messages::apply_status(
-            &mut write.tx,
+            &mut *conn,
             &status.wamid,
             status.delivery,
             status.error.as_deref(),
@@ -62,14 +91,12 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Proc
             batch.message(id);
         }
     }
-    let events = batch.record(&mut write.tx, now).await?;
-    write.commit().await?;
     let media = delivery
         .messages
         .iter()
         .any(|message| message.media.is_some());
     Ok(Processed {
-        events,
+        events: !batch.is_empty(),
         outbound,
         media,
     })
@@ -79,6 +106,7 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Proc
 async fn inbound(
     conn: &mut SqliteConnection,
     batch: &mut EventBatch,
+    bot_config: &mut ConfigInForce,
     message: &InboundMessage,
     name: &str,
     now: i64,
@@ -186,8 +214,10 @@ async fn inbound(
         media: CustomerMessage::is_media_type(&message.content_type),
     };
     // New customers are greeted, and so are those coming back after a Resolve.
+    let config = bot_config.get(&mut *conn).await?;
     let turn = bot::turn(
         conn,
+        config,
         wa_id,
         state.status,
         is_new_user || reopened,
@@ -233,6 +263,7 @@ const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 async fn apply_notice(
     conn: &mut SqliteConnection,
     batch: &mut EventBatch,
+    bot_config: &mut ConfigInForce,
     notice: &Notice,
     now: i64,
 ) -> Result<bool, ApiError> {
@@ -279,7 +310,7 @@ async fn apply_notice(
             users::open_window(conn, wa_id, at + WINDOW_MS).await?;
             batch.user(wa_id);
             if is_new_user {
-                let welcome = bot::welcome(conn).await?;
+                let welcome = bot::welcome(bot_config.get(&mut *conn).await?);
                 let payload = bot::payload(wa_id, &welcome);
                 let outbound = Outbound {
                     wa_id,

@@ -1,0 +1,161 @@
+//! Deliveries that arrive together are applied in one transaction (group
+//! commit), and each is answered only after that transaction commits: a
+//! batch that cannot commit answers none of its deliveries 200 and keeps
+//! nothing, and one delivery that fails is refused alone.
+
+mod support;
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::payloads::text;
+use support::TestApp;
+
+const PRIYA: &str = "919876543210";
+const ROHAN: &str = "919822222222";
+const ASHA: &str = "919833333333";
+
+/// Sends three deliveries while the test holds SQLite's write lock, so that
+/// the server's writer takes them as one batch when the lock is released.
+/// Rohan's message says `rohans_text`. Returns the three answers.
+async fn three_in_one_batch(app: &TestApp, rohans_text: &str) -> [StatusCode; 3] {
+    let holding = app.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let at = app.now_s();
+    let send = |from: &'static str, wamid: &'static str, body: String| async move {
+        app.webhook(&text(from, wamid, at, &body)).await.status()
+    };
+    let deliveries = futures_util::future::join3(
+        send(PRIYA, "wamid.priya", "hello".into()),
+        send(ROHAN, "wamid.rohan", rohans_text.into()),
+        send(ASHA, "wamid.asha", "hi there".into()),
+    );
+    let release = async {
+        // Long enough for all three to reach the server and queue.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        holding.rollback().await.unwrap();
+    };
+    let ((priya, rohan, asha), ()) = tokio::join!(deliveries, release);
+    [priya, rohan, asha]
+}
+
+async fn messages_from(app: &TestApp, wa_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE wa_id = ?1 AND direction = 'in'")
+        .bind(wa_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn logged_events(app: &TestApp) -> Vec<Value> {
+    let payloads: Vec<String> = sqlx::query_scalar("SELECT payload FROM events ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    payloads
+        .iter()
+        .map(|payload| serde_json::from_str(payload).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_batch_that_cannot_commit_answers_none_of_its_deliveries_and_keeps_nothing() {
+    // While the switch is on, a message saying "poison" breaks a rule that
+    // SQLite checks only at COMMIT: the whole batch's commit fails.
+    let fault = [
+        "CREATE TABLE fault (armed INTEGER NOT NULL)",
+        "INSERT INTO fault VALUES (1)",
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+        "CREATE TABLE orphan (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        "CREATE TRIGGER fail_at_commit AFTER INSERT ON messages
+         WHEN new.text = 'poison' AND (SELECT armed FROM fault) = 1
+         BEGIN INSERT INTO orphan VALUES (42); END",
+    ];
+    let app = TestApp::start_prepared(&fault, |_| {}).await;
+    let manager = app.manager().await;
+    let events_before = logged_events(&app).await.len();
+
+    let answers = three_in_one_batch(&app, "poison").await;
+    assert!(
+        answers
+            .iter()
+            .all(|status| *status == StatusCode::SERVICE_UNAVAILABLE),
+        "no delivery of a batch that did not commit is answered 200: {answers:?}"
+    );
+    for wa_id in [PRIYA, ROHAN, ASHA] {
+        assert_eq!(
+            messages_from(&app, wa_id).await,
+            0,
+            "nothing of {wa_id} kept"
+        );
+        let response = app.get(&manager, &format!("/api/users/{wa_id}")).await;
+        assert_eq!(response.status(), 404, "no profile for {wa_id}");
+    }
+    assert_eq!(logged_events(&app).await.len(), events_before, "no event");
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE direction = 'out'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(sent, 0, "no bot reply queued");
+
+    // WhatsApp sends them again once the fault is gone: each stored once.
+    sqlx::query("UPDATE fault SET armed = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let answers = three_in_one_batch(&app, "poison").await;
+    assert_eq!(answers, [StatusCode::OK; 3]);
+    let answers = three_in_one_batch(&app, "poison").await;
+    assert_eq!(
+        answers,
+        [StatusCode::OK; 3],
+        "a retry is acknowledged again"
+    );
+    for wa_id in [PRIYA, ROHAN, ASHA] {
+        assert_eq!(messages_from(&app, wa_id).await, 1, "{wa_id} stored once");
+        // Their message and the bot's welcome, each counted once.
+        assert_eq!(app.profile(&manager, wa_id).await["session_messages"], 2);
+    }
+    let counts: Value = app.get_json(&manager, "/api/sections").await;
+    assert_eq!(counts["active"], 3, "{counts}");
+}
+
+#[tokio::test]
+async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_stored_together() {
+    let broken = ["CREATE TRIGGER broken_message BEFORE INSERT ON messages
+         WHEN new.text = 'poison'
+         BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END"];
+    let app = TestApp::start_prepared(&broken, |_| {}).await;
+    let manager = app.manager().await;
+    let events_before = logged_events(&app).await.len();
+
+    let [priya, rohan, asha] = three_in_one_batch(&app, "poison").await;
+    assert_eq!((priya, asha), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(rohan, StatusCode::INTERNAL_SERVER_ERROR);
+
+    assert_eq!(messages_from(&app, PRIYA).await, 1);
+    assert_eq!(messages_from(&app, ASHA).await, 1);
+    assert_eq!(messages_from(&app, ROHAN).await, 0);
+    let response = app.get(&manager, &format!("/api/users/{ROHAN}")).await;
+    assert_eq!(
+        response.status(),
+        404,
+        "Rohan's new profile went with his delivery"
+    );
+
+    // Both stored deliveries were committed as one batch: the first count
+    // of the sections after them follows both profiles and counts both.
+    let events = logged_events(&app).await.split_off(events_before);
+    let first_count = events
+        .iter()
+        .position(|event| event["type"] == "sections")
+        .expect("a count of the sections");
+    let mut profiles: Vec<&str> = events[..first_count]
+        .iter()
+        .filter(|event| event["type"] == "user")
+        .filter_map(|event| event["profile"]["wa_id"].as_str())
+        .collect();
+    profiles.sort_unstable();
+    assert_eq!(profiles, [ASHA, PRIYA], "{events:#?}");
+    assert_eq!(events[first_count]["counts"]["active"], 2);
+}

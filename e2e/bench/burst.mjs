@@ -1,0 +1,139 @@
+// `cargo xtask bench burst [EVENTS_PER_SECOND] [SECONDS]`: the dashboard
+// during a burst of live events. Starts the release server, opens the inbox
+// in headless Chromium, drives signed deliveries until the page receives
+// about EVENTS_PER_SECOND events a second, and meanwhile clicks one chat
+// after another in the list, timing in the browser each click until the
+// chat is on screen. Prints the events the page received per second, the
+// frames drawn, the click times and the longest main-thread task.
+import { startServer, MANAGER } from '../support/server.mjs';
+import { launchBrowser, signIn, VIEWPORT } from '../support/browser.mjs';
+import { APP_SECRET } from '../support/whatsapp.mjs';
+import { createHmac } from 'node:crypto';
+
+const targetEvents = Number(process.argv[2] ?? 1000);
+const seconds = Number(process.argv[3] ?? 10);
+/** Events one delivery of a waiting customer makes (message, profile, counts). */
+const EVENTS_PER_DELIVERY = 3;
+const CUSTOMERS = 300;
+
+function delivery(waId, name, body, n) {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
+      contacts: [{ profile: { name }, wa_id: waId }],
+      messages: [{ from: waId, id: `wamid.burst.${Date.now()}.${n}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } }],
+    } }] }],
+  });
+}
+
+async function post(url, body) {
+  const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+  const response = await fetch(`${url}/webhook`, {
+    method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+const customer = (n) => ({ waId: `9198${String(n).padStart(8, '0')}`, name: `Customer ${n}` });
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  // Customers waiting for an agent: the queue is the list clicked, and
+  // what they write during the burst keeps them in it.
+  let sent = 0;
+  for (let start = 0; start < CUSTOMERS; start += 50) {
+    await Promise.all(Array.from({ length: 50 }, (_, k) => {
+      const { waId, name } = customer(start + k);
+      sent += 1;
+      return post(server.url, delivery(waId, name, 'agent please', sent));
+    }));
+  }
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  await signIn(page, server.url, MANAGER);
+  await page.goto(`${server.url}/sections/requesting`);
+  await page.locator('.chat-row').first().waitFor();
+  // The page counts the events it receives on its own stream and the
+  // main thread's long tasks.
+  await page.evaluate(() => {
+    window.burst = { events: 0, longest: 0, frames: 0 };
+    const frame = () => { window.burst.frames += 1; requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+    const source = new EventSource('/api/events');
+    for (const name of ['sections', 'user', 'message']) {
+      source.addEventListener(name, () => { window.burst.events += 1; });
+    }
+    new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) window.burst.longest = Math.max(window.burst.longest, task.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  await page.waitForTimeout(1000);
+
+  // The burst: known customers write again, paced to the target rate.
+  const perSecond = Math.ceil(targetEvents / EVENTS_PER_DELIVERY);
+  let driving = true;
+  let delivered = 0;
+  let refused = 0;
+  const driver = (async () => {
+    const started = Date.now();
+    while (driving) {
+      const due = Math.floor(((Date.now() - started) / 1000) * perSecond) - delivered - refused;
+      const batch = Array.from({ length: Math.min(due, 200) }, () => {
+        sent += 1;
+        const { waId, name } = customer(sent % CUSTOMERS);
+        return post(server.url, delivery(waId, name, `Update ${sent}`, sent));
+      });
+      const statuses = await Promise.all(batch);
+      delivered += statuses.filter((status) => status === 200).length;
+      refused += statuses.filter((status) => status !== 200).length;
+      if (batch.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
+
+  const start = await page.evaluate(() => ({ ...window.burst }));
+  const burstStarted = Date.now();
+  const clicks = [];
+  while (Date.now() - burstStarted < seconds * 1000) {
+    // A row other than the chat on screen, clicked in the page; answered
+    // when its chat's title is on screen.
+    const took = await page.evaluate(() => new Promise((resolve) => {
+      const rows = [...document.querySelectorAll('.chat-row:not([aria-current])')];
+      const row = rows[Math.floor(Math.random() * Math.min(rows.length, 20))];
+      if (!row) { resolve(null); return; }
+      const name = row.querySelector('.chat-name')?.textContent?.trim();
+      const started = performance.now();
+      row.click();
+      const check = () => {
+        const title = document.querySelector('.chat-title h2')?.textContent?.trim();
+        if (title === name) resolve(performance.now() - started);
+        else if (performance.now() - started > 5000) resolve(5000);
+        else requestAnimationFrame(check);
+      };
+      check();
+    }));
+    if (took !== null) clicks.push(took);
+    await page.waitForTimeout(200);
+  }
+  const burstSeconds = (Date.now() - burstStarted) / 1000;
+  const { events, longest, frames } = await page.evaluate(() => window.burst);
+  driving = false;
+  await driver;
+
+  clicks.sort((a, b) => a - b);
+  const ms = (value) => `${value.toFixed(0)} ms`;
+  console.log(`\ndashboard during a burst (${burstSeconds.toFixed(0)} s, ${perSecond} deliveries/s asked)`);
+  console.log(`deliveries answered 200           ${delivered} (${refused} refused)`);
+  console.log(`events the page received          ${((events - start.events) / burstSeconds).toFixed(0)}/s`);
+  console.log(`frames drawn                      ${((frames - start.frames) / burstSeconds).toFixed(0)}/s`);
+  console.log(`click → chat on screen (${clicks.length} clicks)  p50 ${ms(percentile(clicks, 0.5))}, p95 ${ms(percentile(clicks, 0.95))}, max ${ms(clicks[clicks.length - 1])}`);
+  console.log(`longest main-thread task          ${ms(longest)}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
+process.exit(0);
