@@ -11,8 +11,8 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::media::MediaFiles;
 use crate::store::media;
-use crate::webhook::payload;
-use crate::webhook::process::{self, Processed};
+use crate::webhook::payload::{self, WebhookDelivery};
+use crate::webhook::process;
 
 /// One text from a customer.
 pub struct CustomerText<'a> {
@@ -87,15 +87,22 @@ pub async fn send_photo(
     Ok(())
 }
 
-/// Delivers `message` as WhatsApp would; returns its new wamid and what the
-/// caller must wake (live streams, the sender of the bot's replies).
-pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(String, Processed), ApiError> {
+/// The delivery WhatsApp would make for `message`, parsed, and its new
+/// wamid.
+pub fn delivery(message: &CustomerText<'_>) -> Result<(String, WebhookDelivery), ApiError> {
     let wamid = format!("wamid.demo.{}", new_token());
     let body = delivery_body(message, &wamid).to_string();
     let delivery = payload::parse(body.as_bytes())
         .map_err(|error| ApiError::bad_request("invalid_webhook", error.to_string()))?;
-    let processed = process::apply(db, &delivery, message.at_ms).await?;
-    Ok((wamid, processed))
+    Ok((wamid, delivery))
+}
+
+/// Delivers `message` as WhatsApp would, in a transaction of its own (the
+/// demo's seed, before anything listens).
+pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(), ApiError> {
+    let (_, delivery) = delivery(message)?;
+    process::apply(db, &delivery, message.at_ms).await?;
+    Ok(())
 }
 
 #[cfg(test)]

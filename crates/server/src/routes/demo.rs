@@ -1,6 +1,7 @@
 //! Demo mode's API: `GET /api/demo` tells the dashboard whether it is on;
 //! `POST /api/demo/messages` writes as a customer through the webhook
-//! pipeline. Any signed-in agent may use it, and only in demo mode.
+//! pipeline (the same writer as WhatsApp's deliveries). Any signed-in agent
+//! may use it, and only in demo mode.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -41,16 +42,8 @@ pub async fn write(
         text,
         at_ms: state.clock.now_ms(),
     };
-    let (wamid, processed) = customer::write(&state.db, &message).await?;
-    if processed.events {
-        state.events.notify();
-    }
-    if processed.outbound {
-        state.outbox.wake();
-    }
-    if processed.media {
-        state.fetches.wake();
-    }
+    let (wamid, delivery) = customer::delivery(&message)?;
+    state.ingest.apply(delivery, message.at_ms).await?;
     Ok((StatusCode::CREATED, Json(DemoDelivered { wamid })))
 }
 

@@ -5,10 +5,10 @@
 //! [`MAX_BATCH`], in one transaction: the deliveries, then the batch's
 //! events (one section count for all), then one commit. Only after that
 //! commit is each delivery answered, so WhatsApp gets its 200 exactly when
-//! the delivery's effects are stored. Under a
-//! light load a batch is one delivery and nothing waits; under a heavy one
-//! the batch grows with the queue and the per-transaction costs (taking
-//! the lock, counting the sections, committing) are shared.
+//! the delivery's effects are stored. Under a light load a batch is one
+//! delivery and nothing waits; under a heavy one the batch grows with the
+//! queue and the per-transaction costs (taking the lock, counting the
+//! sections, committing) are shared.
 //!
 //! A batch is first applied without savepoints (they cost two statements a
 //! delivery). When a delivery fails, that attempt is rolled back and the
