@@ -31,8 +31,9 @@ async fn three_in_one_batch(app: &TestApp, rohans_text: &str) -> [StatusCode; 3]
         send(ASHA, "wamid.asha", "hi there".into()),
     );
     let release = async {
-        // Long enough for all three to reach the server and queue.
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        // Long enough for all three to reach the server and queue, even on
+        // a busy machine.
+        tokio::time::sleep(Duration::from_millis(1_200)).await;
         holding.rollback().await.unwrap();
     };
     let ((priya, rohan, asha), ()) = tokio::join!(deliveries, release);
