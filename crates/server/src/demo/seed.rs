@@ -4,7 +4,7 @@
 //! lifecycle, so counters, system lines and the bot's replies are exactly
 //! what the real product would have stored.
 
-use handover_core::api::{Agent, Author, NewAgent};
+use handover_core::api::{Agent, NewAgent};
 use handover_core::bot::BotConfig;
 use handover_core::templates::{TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus};
 use handover_core::{Actor, Command, Role, WaId};
@@ -315,15 +315,7 @@ async fn agent_writes(
     at: i64,
 ) -> Result<(), ApiError> {
     let payload = outbound::text_payload(wa_id, text);
-    let message = Outbound {
-        wa_id,
-        author: Author::Agent,
-        agent: Some(agent.id),
-        text: Some(text),
-        template: None,
-        payload: &payload,
-        campaign: None,
-    };
+    let message = Outbound::from_agent(wa_id, agent.id, text, &payload);
     let mut write = db.begin_write().await?;
     let id = messages::queue_outbound(&mut write.tx, &message, at).await?;
     let mut batch = EventBatch::default();

@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use futures_util::StreamExt;
-use handover_core::api::{Author, Message};
+use handover_core::api::Message;
 use handover_core::media::{essence, size_in_words, MediaKind};
 use serde::Deserialize;
 use tower::ServiceExt;
@@ -244,15 +244,7 @@ pub async fn send(
         (Some(name), MediaKind::Document) => name.clone(),
         _ => format!("[{}]", capitalised(kind.noun())),
     });
-    let outbound = Outbound {
-        wa_id: &wa_id,
-        author: Author::Agent,
-        agent: Some(agent.id),
-        text: Some(&shown),
-        template: None,
-        payload: &payload,
-        campaign: None,
-    };
+    let outbound = Outbound::from_agent(&wa_id, agent.id, &shown, &payload);
     let id = messages::queue_outbound_file(&mut write.tx, &outbound, kind, now).await?;
     let file = OutboundMedia {
         message_id: id,

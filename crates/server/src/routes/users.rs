@@ -293,15 +293,7 @@ pub async fn send(
         Draft::Text(text) => {
             holder_may_write(chat.as_ref(), &wa_id, &agent)?;
             let payload = outbound::text_payload(&wa_id, text);
-            let message = Outbound {
-                wa_id: &wa_id,
-                author: Author::Agent,
-                agent: Some(agent.id),
-                text: Some(text),
-                template: None,
-                payload: &payload,
-                campaign: None,
-            };
+            let message = Outbound::from_agent(&wa_id, agent.id, text, &payload);
             messages::queue_outbound(&mut write.tx, &message, now).await?
         }
         Draft::Template(template, header) => {

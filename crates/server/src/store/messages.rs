@@ -128,6 +128,42 @@ pub struct Outbound<'a> {
     pub campaign: Option<i64>,
 }
 
+impl<'a> Outbound<'a> {
+    /// A session message of the bot's, sent as the Cloud API body `payload`.
+    pub fn from_bot(wa_id: &'a WaId, text: &'a str, payload: &'a serde_json::Value) -> Self {
+        Self::session(wa_id, Author::Bot, None, text, payload)
+    }
+
+    /// A session message of `agent`'s: a text, or a file shown by its
+    /// caption or name.
+    pub fn from_agent(
+        wa_id: &'a WaId,
+        agent: AgentId,
+        text: &'a str,
+        payload: &'a serde_json::Value,
+    ) -> Self {
+        Self::session(wa_id, Author::Agent, Some(agent), text, payload)
+    }
+
+    fn session(
+        wa_id: &'a WaId,
+        author: Author,
+        agent: Option<AgentId>,
+        text: &'a str,
+        payload: &'a serde_json::Value,
+    ) -> Self {
+        Self {
+            wa_id,
+            author,
+            agent,
+            text: Some(text),
+            template: None,
+            payload,
+            campaign: None,
+        }
+    }
+}
+
 /// Queues an outbound message (delivery `pending`) and counts it on the
 /// user's profile in the same transaction.
 pub async fn queue_outbound(

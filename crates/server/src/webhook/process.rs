@@ -8,7 +8,6 @@
 //! written now (a wrong clock must not move Last Active and the window
 //! into the future for good).
 
-use handover_core::api::Author;
 use handover_core::Command;
 use sqlx::SqliteConnection;
 
@@ -227,15 +226,7 @@ async fn inbound(
     .await?;
     for reply in &turn.replies {
         let payload = bot::payload(wa_id, reply);
-        let outbound = Outbound {
-            wa_id,
-            author: Author::Bot,
-            agent: None,
-            text: Some(reply.text()),
-            template: None,
-            payload: &payload,
-            campaign: None,
-        };
+        let outbound = Outbound::from_bot(wa_id, reply.text(), &payload);
         batch.message(messages::queue_outbound(conn, &outbound, now).await?);
     }
     if let Some(reason) = &turn.escalate {
@@ -312,15 +303,7 @@ async fn apply_notice(
             if is_new_user {
                 let welcome = bot::welcome(bot_config.get(&mut *conn).await?);
                 let payload = bot::payload(wa_id, &welcome);
-                let outbound = Outbound {
-                    wa_id,
-                    author: Author::Bot,
-                    agent: None,
-                    text: Some(welcome.text()),
-                    template: None,
-                    payload: &payload,
-                    campaign: None,
-                };
+                let outbound = Outbound::from_bot(wa_id, welcome.text(), &payload);
                 batch.message(messages::queue_outbound(conn, &outbound, now).await?);
                 return Ok(true);
             }
