@@ -7,8 +7,7 @@
 // frames drawn, the click times and the longest main-thread task.
 import { startServer, MANAGER } from '../support/server.mjs';
 import { launchBrowser, signIn, VIEWPORT } from '../support/browser.mjs';
-import { APP_SECRET } from '../support/whatsapp.mjs';
-import { createHmac } from 'node:crypto';
+import { deliver, textMessage } from '../support/whatsapp.mjs';
 
 const targetEvents = Number(process.argv[2] ?? 1000);
 const seconds = Number(process.argv[3] ?? 10);
@@ -16,26 +15,8 @@ const seconds = Number(process.argv[3] ?? 10);
 const EVENTS_PER_DELIVERY = 3;
 const CUSTOMERS = 300;
 
-function delivery(waId, name, body, n) {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, id: `wamid.burst.${Date.now()}.${n}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } }],
-    } }] }],
-  });
-}
-
-async function post(url, body) {
-  const signature = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
-  const response = await fetch(`${url}/webhook`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
+/** Delivers a customer's text; whether the webhook answered 200. */
+const delivered = (url, waId, name, body) => deliver(url, textMessage(waId, name, body)).then(() => true, () => false);
 
 const customer = (n) => ({ waId: `9198${String(n).padStart(8, '0')}`, name: `Customer ${n}` });
 
@@ -50,8 +31,7 @@ try {
   for (let start = 0; start < CUSTOMERS; start += 50) {
     await Promise.all(Array.from({ length: 50 }, (_, k) => {
       const { waId, name } = customer(start + k);
-      sent += 1;
-      return post(server.url, delivery(waId, name, 'agent please', sent));
+      return delivered(server.url, waId, name, 'agent please');
     }));
   }
   const page = await browser.newPage({ viewport: VIEWPORT });
@@ -77,20 +57,20 @@ try {
   // The burst: known customers write again, paced to the target rate.
   const perSecond = Math.ceil(targetEvents / EVENTS_PER_DELIVERY);
   let driving = true;
-  let delivered = 0;
+  let accepted = 0;
   let refused = 0;
   const driver = (async () => {
     const started = Date.now();
     while (driving) {
-      const due = Math.floor(((Date.now() - started) / 1000) * perSecond) - delivered - refused;
+      const due = Math.floor(((Date.now() - started) / 1000) * perSecond) - accepted - refused;
       const batch = Array.from({ length: Math.min(due, 200) }, () => {
         sent += 1;
         const { waId, name } = customer(sent % CUSTOMERS);
-        return post(server.url, delivery(waId, name, `Update ${sent}`, sent));
+        return delivered(server.url, waId, name, `Update ${sent}`);
       });
-      const statuses = await Promise.all(batch);
-      delivered += statuses.filter((status) => status === 200).length;
-      refused += statuses.filter((status) => status !== 200).length;
+      const answers = await Promise.all(batch);
+      accepted += answers.filter((ok) => ok).length;
+      refused += answers.filter((ok) => !ok).length;
       if (batch.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     }
   })();
@@ -127,7 +107,7 @@ try {
   clicks.sort((a, b) => a - b);
   const ms = (value) => `${value.toFixed(0)} ms`;
   console.log(`\ndashboard during a burst (${burstSeconds.toFixed(0)} s, ${perSecond} deliveries/s asked)`);
-  console.log(`deliveries answered 200           ${delivered} (${refused} refused)`);
+  console.log(`deliveries answered 200           ${accepted} (${refused} refused)`);
   console.log(`events the page received          ${((events - start.events) / burstSeconds).toFixed(0)}/s`);
   console.log(`frames drawn                      ${((frames - start.frames) / burstSeconds).toFixed(0)}/s`);
   console.log(`click → chat on screen (${clicks.length} clicks)  p50 ${ms(percentile(clicks, 0.5))}, p95 ${ms(percentile(clicks, 0.95))}, max ${ms(clicks[clicks.length - 1])}`);

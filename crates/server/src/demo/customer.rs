@@ -101,8 +101,7 @@ pub fn delivery(message: &CustomerText<'_>) -> Result<(String, WebhookDelivery),
 /// demo's seed, before anything listens).
 pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(), ApiError> {
     let (_, delivery) = delivery(message)?;
-    process::apply(db, &delivery, message.at_ms).await?;
-    Ok(())
+    process::apply(db, &delivery, message.at_ms).await
 }
 
 #[cfg(test)]

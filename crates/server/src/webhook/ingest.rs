@@ -133,15 +133,21 @@ async fn write_batches(db: Db, wakes: Wakes, mut jobs: mpsc::Receiver<Job>) {
                     let _ = job.answer.send(answer);
                 }
             }
-            Ok(Applied::OneFailed) | Err(_) => {
-                if let Err(error) = applied {
-                    tracing::error!(%error, deliveries = batch.len(), "a batch of webhook deliveries was rolled back");
-                }
-                for job in batch {
-                    let _ = job.answer.send(Err(not_stored()));
-                }
+            // Only the first attempt (together) ends so; the retry apart
+            // answers each delivery, or fails as a whole.
+            Ok(Applied::OneFailed) => refuse_all(batch),
+            Err(error) => {
+                tracing::error!(%error, deliveries = batch.len(), "a batch of webhook deliveries was rolled back");
+                refuse_all(batch);
             }
         }
+    }
+}
+
+/// Answers every delivery of a batch that was not kept.
+fn refuse_all(batch: Vec<Job>) {
+    for job in batch {
+        let _ = job.answer.send(Err(not_stored()));
     }
 }
 
@@ -182,48 +188,52 @@ async fn apply_batch(
     for job in batch {
         newest = newest.max(job.now);
         let mut changed = EventBatch::default();
-        if apart == Apart::No {
-            let applied = process::apply_in(
-                &mut write.tx,
-                &mut changed,
-                bot_config,
-                &job.delivery,
-                job.now,
-            )
-            .await;
-            let Ok(done) = applied else {
-                return Ok(Applied::OneFailed);
-            };
-            events.merge(changed);
-            processed = processed.and(done);
-            answers.push(Ok(()));
-            continue;
-        }
-        let mut savepoint = (&mut write.tx).begin().await?;
-        let applied = process::apply_in(
-            &mut savepoint,
-            &mut changed,
-            bot_config,
-            &job.delivery,
-            job.now,
-        )
-        .await;
+        let applied = match apart {
+            Apart::No => {
+                let applied = process::apply_in(
+                    &mut write.tx,
+                    &mut changed,
+                    bot_config,
+                    &job.delivery,
+                    job.now,
+                )
+                .await;
+                if applied.is_err() {
+                    return Ok(Applied::OneFailed);
+                }
+                applied
+            }
+            Apart::Yes => apply_in_savepoint(&mut write, &mut changed, bot_config, job).await?,
+        };
         match applied {
             Ok(done) => {
-                savepoint.commit().await?;
                 events.merge(changed);
                 processed = processed.and(done);
                 answers.push(Ok(()));
             }
-            Err(error) => {
-                // Fails when SQLite already ended the whole transaction,
-                // which then ends the batch.
-                savepoint.rollback().await?;
-                answers.push(Err(error));
-            }
+            Err(error) => answers.push(Err(error)),
         }
     }
     processed.events = events.record(&mut write.tx, newest).await?;
     write.commit().await?;
     Ok(Applied::Committed(answers, processed))
+}
+
+/// Applies one delivery in a savepoint of its own, rolled back to when the
+/// delivery fails. An error when the whole transaction is gone (SQLite
+/// ends it on some failures), which ends the batch.
+async fn apply_in_savepoint(
+    write: &mut WriteTx<'_>,
+    changed: &mut EventBatch,
+    bot_config: &mut ConfigInForce,
+    job: &Job,
+) -> Result<Result<Processed, ApiError>, sqlx::Error> {
+    let mut savepoint = (&mut write.tx).begin().await?;
+    let applied =
+        process::apply_in(&mut savepoint, changed, bot_config, &job.delivery, job.now).await;
+    match applied {
+        Ok(_) => savepoint.commit().await?,
+        Err(_) => savepoint.rollback().await?,
+    }
+    Ok(applied)
 }

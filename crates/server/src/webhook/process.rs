@@ -45,15 +45,16 @@ impl Processed {
 }
 
 /// Applies one delivery in a transaction of its own and records its
-/// events; for deliveries that do not come through the webhook (the demo's).
-pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<Processed, ApiError> {
+/// events; for deliveries that do not come through the webhook (the demo's
+/// seed, before anything listens or sends).
+pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), ApiError> {
     let mut write = db.begin_write().await?;
     let mut batch = EventBatch::default();
     let mut bot_config = ConfigInForce::default();
-    let processed = apply_in(&mut write.tx, &mut batch, &mut bot_config, delivery, now).await?;
+    apply_in(&mut write.tx, &mut batch, &mut bot_config, delivery, now).await?;
     batch.record(&mut write.tx, now).await?;
     write.commit().await?;
-    Ok(processed)
+    Ok(())
 }
 
 /// Applies one delivery inside the caller's transaction, collecting what
