@@ -85,7 +85,10 @@ describe('dashboard shell', () => {
     await customerWrites(server.url, '919800000003', 'Chitra', 'I need a human');
     await customerWrites(server.url, '919800000004', 'Dev', 'Old question', 25 * 3600);
 
+    // The events of the four arrive over a few frames: wait for the last
+    // (Dev, in History), then every tab must show its count.
     await page.locator('[data-status=active] .tab-count', { hasText: '2' }).waitFor();
+    await page.getByRole('tab', { name: /History/ }).locator('.tab-count', { hasText: '1' }).waitFor();
     assert.deepEqual(await tabsOf(page), [['Active', '2'], ['Requesting', '1'], ['Intervened', '0'], ['Closed', '0'], ['History', '1']]);
     assert.equal(await page.locator('.chat-row .chat-name').allTextContents().then((names) => names.join()), 'Chitra');
 
