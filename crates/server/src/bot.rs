@@ -1,4 +1,4 @@
-//! The chatbot's seam in the webhook pipeline: reads the chat's state and
+//! The chatbot's seam in the webhook pipeline: takes the chat's state and
 //! the configuration in force, asks `handover_core::bot::respond`, and turns
 //! its replies into Cloud API messages.
 
@@ -11,7 +11,8 @@ use crate::outbound;
 use crate::store;
 
 /// The configuration in force, parsed once per saved version: a writer
-/// that handles many messages keeps one and asks it for each.
+/// keeps one and asks it once per transaction (nothing else writes while
+/// the transaction holds the write lock).
 #[derive(Default)]
 pub struct ConfigInForce {
     version: Option<i64>,
@@ -31,38 +32,48 @@ impl ConfigInForce {
     }
 }
 
-/// The bot's turn for one customer message, and what it remembers for the
-/// next one (fallbacks in a row, whether this wait's holding message went).
+/// The chat as the bot finds it when a customer message arrives.
+pub struct Chat<'a> {
+    pub wa_id: &'a WaId,
+    pub status: handover_core::Status,
+    /// What the bot remembered after the customer's previous message.
+    pub memory: store::users::BotMemory,
+    /// The customer is new, or back after a Resolve.
+    pub greet: bool,
+}
+
+/// The bot's turn for one customer message; what it remembers for the next
+/// one (fallbacks in a row, whether this wait's holding message went) is
+/// written when it changed.
 pub async fn turn(
     conn: &mut SqliteConnection,
     config: &BotConfig,
-    wa_id: &WaId,
-    status: handover_core::Status,
-    greet: bool,
+    chat: Chat<'_>,
     message: CustomerMessage<'_>,
     now: i64,
 ) -> Result<BotTurn, sqlx::Error> {
-    let memory = store::users::bot_memory(&mut *conn, wa_id).await?;
-    let queue_position = match status {
+    let queue_position = match chat.status {
         handover_core::Status::Requesting => {
-            store::users::queue_position(&mut *conn, wa_id, now).await?
+            store::users::queue_position(&mut *conn, chat.wa_id, now).await?
         }
         _ => 0,
     };
-    let chat = ChatContext {
-        status,
-        greet,
-        fallbacks_in_row: memory.fallbacks_in_row,
+    let context = ChatContext {
+        status: chat.status,
+        greet: chat.greet,
+        fallbacks_in_row: chat.memory.fallbacks_in_row,
         now_ms: now,
         queue_position,
-        holding_sent: memory.holding_sent,
+        holding_sent: chat.memory.holding_sent,
     };
-    let turn = bot::respond(config, chat, message);
+    let turn = bot::respond(config, context, message);
     let remembered = store::users::BotMemory {
         fallbacks_in_row: turn.fallbacks_in_row,
-        holding_sent: memory.holding_sent || turn.held,
+        holding_sent: chat.memory.holding_sent || turn.held,
     };
-    store::users::remember(conn, wa_id, remembered).await?;
+    if remembered != chat.memory {
+        store::users::remember(conn, chat.wa_id, remembered).await?;
+    }
     Ok(turn)
 }
 

@@ -116,7 +116,7 @@ pub struct Config {
 
     /// The newest events kept in memory for live streams; a stream further
     /// behind reads from the database.
-    #[arg(long, env = "HANDOVER_EVENT_BUFFER", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, env = "HANDOVER_EVENT_BUFFER", default_value_t = 16384, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub event_buffer: u32,
 }
 

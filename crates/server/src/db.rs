@@ -97,8 +97,11 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
 
     create_parent_folder(options.get_filename())?;
 
+    // The file is ours and in-process: a connection taken from the pool
+    // needs no test round trip first.
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;

@@ -14,21 +14,54 @@ use std::collections::VecDeque;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use sqlx::SqlitePool;
 use tokio::sync::watch;
 
 use crate::store::events;
 
 /// Events the buffer keeps at most, and their size in all.
-const DEFAULT_CAPACITY: usize = 4_096;
+const DEFAULT_CAPACITY: usize = 16_384;
 const MAX_BYTES: usize = 16 * 1024 * 1024;
 /// Events read from the log at once.
 const READ_AT_ONCE: u32 = 500;
 /// How often the pump looks even when nobody told it of a commit.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
 
-/// One event as stored: its id and its JSON.
-pub type FeedEvent = (i64, Arc<str>);
+/// One event, ready to send: its id and its server-sent event (`id`,
+/// `event` named after the payload's `type`, `data`), written once and
+/// shared by every stream that sends it.
+#[derive(Clone, Debug)]
+pub struct FeedEvent {
+    pub id: i64,
+    pub frame: Bytes,
+}
+
+impl FeedEvent {
+    pub fn new(id: i64, payload: &str) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Typed<'a> {
+            #[serde(rename = "type", borrow)]
+            name: std::borrow::Cow<'a, str>,
+        }
+        let name = serde_json::from_str::<Typed>(payload)
+            .map(|typed| typed.name.into_owned())
+            .unwrap_or_else(|_| "message".to_owned());
+        let mut frame = format!("id: {id}\nevent: {name}\n");
+        // JSON has no line breaks of its own; should a payload ever carry
+        // one, each line is a data line of the same event.
+        for line in payload.split('\n') {
+            frame.push_str("data: ");
+            frame.push_str(line);
+            frame.push('\n');
+        }
+        frame.push('\n');
+        Self {
+            id,
+            frame: Bytes::from(frame),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct EventFeed {
@@ -78,7 +111,7 @@ impl EventFeed {
         if after < buffer.covered_from? {
             return None;
         }
-        let start = buffer.events.partition_point(|(id, _)| *id <= after);
+        let start = buffer.events.partition_point(|event| event.id <= after);
         Some(buffer.events.range(start..).take(limit).cloned().collect())
     }
 
@@ -97,15 +130,16 @@ impl EventFeed {
         };
         let mut buffer = self.buffer.write().unwrap_or_else(|p| p.into_inner());
         for (id, payload) in read {
-            buffer.bytes += payload.len();
-            buffer.events.push_back((id, Arc::from(payload)));
+            let event = FeedEvent::new(id, &payload);
+            buffer.bytes += event.frame.len();
+            buffer.events.push_back(event);
         }
         while buffer.events.len() > buffer.capacity || buffer.bytes > MAX_BYTES {
-            let Some((id, payload)) = buffer.events.pop_front() else {
+            let Some(oldest) = buffer.events.pop_front() else {
                 break;
             };
-            buffer.bytes -= payload.len();
-            buffer.covered_from = Some(id);
+            buffer.bytes -= oldest.frame.len();
+            buffer.covered_from = Some(oldest.id);
         }
         drop(buffer);
         self.head.send_replace(newest);
@@ -157,7 +191,21 @@ mod tests {
     }
 
     fn ids(events: Option<Vec<FeedEvent>>) -> Option<Vec<i64>> {
-        events.map(|events| events.into_iter().map(|(id, _)| id).collect())
+        events.map(|events| events.into_iter().map(|event| event.id).collect())
+    }
+
+    #[test]
+    fn an_event_is_sent_named_after_its_type_with_its_id() {
+        let event = FeedEvent::new(7, r#"{"type":"user","profile":{"name":"Priya"}}"#);
+        assert_eq!(
+            &event.frame[..],
+            b"id: 7\nevent: user\ndata: {\"type\":\"user\",\"profile\":{\"name\":\"Priya\"}}\n\n"
+        );
+        let broken = FeedEvent::new(8, "not json\nat all");
+        assert_eq!(
+            &broken.frame[..],
+            b"id: 8\nevent: message\ndata: not json\ndata: at all\n\n"
+        );
     }
 
     #[test]

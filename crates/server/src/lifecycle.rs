@@ -3,7 +3,7 @@
 //! thread, all inside the caller's transaction.
 
 use handover_core::api::Agent;
-use handover_core::{decide, AgentId, Command, Status, WaId};
+use handover_core::{decide, AgentId, ChatState, Command, Status, WaId};
 use sqlx::SqliteConnection;
 
 use crate::error::ApiError;
@@ -64,8 +64,44 @@ pub async fn apply_closing(
             "There is no customer with WhatsApp number {wa_id}."
         ))
     })?;
-    let decision = decide(&state, command)?;
-    if !decision.changes(&state) {
+    let change = Change {
+        command,
+        by,
+        reason,
+        closing_reason,
+    };
+    let changed = apply_change(conn, batch, wa_id, &state, change, now).await?;
+    Ok(changed.map(|state| state.status))
+}
+
+/// A move asked of a chat: the command, who asks and why.
+pub struct Change<'a> {
+    pub command: Command,
+    pub by: ChangedBy<'a>,
+    pub reason: &'a str,
+    /// The closing reason a resolve gave.
+    pub closing_reason: Option<&'a str>,
+}
+
+/// Applies `change` to a chat whose state the caller has just read in its
+/// transaction (under the write lock); returns the new state when it
+/// changed.
+pub async fn apply_change(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    wa_id: &WaId,
+    state: &ChatState,
+    change: Change<'_>,
+    now: i64,
+) -> Result<Option<ChatState>, ApiError> {
+    let Change {
+        command,
+        by,
+        reason,
+        closing_reason,
+    } = change;
+    let decision = decide(state, command)?;
+    if !decision.changes(state) {
         return Ok(None);
     }
     sqlx::query(
@@ -77,7 +113,7 @@ pub async fn apply_closing(
     .bind(decision.status.as_str())
     .bind(decision.holder.map(|agent| agent.0))
     .bind(now)
-    .bind(i64::from(decision.enters_requesting(&state)))
+    .bind(i64::from(decision.enters_requesting(state)))
     .execute(&mut *conn)
     .await?;
 
@@ -105,7 +141,11 @@ pub async fn apply_closing(
     let message = messages::insert_system(conn, wa_id, &line, now).await?;
     batch.message(message);
     batch.user(wa_id);
-    Ok(Some(decision.status))
+    Ok(Some(ChatState {
+        status: decision.status,
+        holder: decision.holder,
+        window_open: state.window_open,
+    }))
 }
 
 /// The sentence shown in the thread for a change.

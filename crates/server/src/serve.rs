@@ -19,6 +19,12 @@ use tokio::sync::Semaphore;
 use tower::Service;
 
 /// Connections served at once; more wait to be accepted.
+/// What one connection buffers at most, in each direction: a live stream
+/// whose reader has fallen behind holds this much of its events here
+/// (the rest wait, shared, in the event feed), so a few hundred open
+/// dashboards cannot grow the server by hundreds of megabytes.
+const MAX_BUFFERED: usize = 64 * 1024;
+
 pub const MAX_CONNECTIONS: usize = 4_096;
 /// How long a client may take to send a request's line and headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,6 +41,7 @@ pub async fn serve(
     let mut builder = Builder::new(TokioExecutor::new());
     builder
         .http1()
+        .max_buf_size(MAX_BUFFERED)
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
     let graceful = GracefulShutdown::new();

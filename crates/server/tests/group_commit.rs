@@ -9,35 +9,43 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::payloads::text;
+use support::payloads::{status, text};
 use support::TestApp;
 
 const PRIYA: &str = "919876543210";
 const ROHAN: &str = "919822222222";
 const ASHA: &str = "919833333333";
 
-/// Sends three deliveries while the test holds SQLite's write lock, so that
-/// the server's writer takes them as one batch when the lock is released.
-/// Rohan's message says `rohans_text`. Returns the three answers.
-async fn three_in_one_batch(app: &TestApp, rohans_text: &str) -> [StatusCode; 3] {
+/// Sends `deliveries` at once while the test holds SQLite's write lock, so
+/// that the server's writer takes them as one batch when the lock is
+/// released. Returns the answers, in the same order.
+async fn in_one_batch(app: &TestApp, deliveries: &[Value]) -> Vec<StatusCode> {
     let holding = app.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
-    let at = app.now_s();
-    let send = |from: &'static str, wamid: &'static str, body: String| async move {
-        app.webhook(&text(from, wamid, at, &body)).await.status()
-    };
-    let deliveries = futures_util::future::join3(
-        send(PRIYA, "wamid.priya", "hello".into()),
-        send(ROHAN, "wamid.rohan", rohans_text.into()),
-        send(ASHA, "wamid.asha", "hi there".into()),
+    let sent = futures_util::future::join_all(
+        deliveries
+            .iter()
+            .map(|delivery| async { app.webhook(delivery).await.status() }),
     );
     let release = async {
-        // Long enough for all three to reach the server and queue, even on
-        // a busy machine.
+        // Long enough for all of them to reach the server and queue, even
+        // on a busy machine.
         tokio::time::sleep(Duration::from_millis(1_200)).await;
         holding.rollback().await.unwrap();
     };
-    let ((priya, rohan, asha), ()) = tokio::join!(deliveries, release);
-    [priya, rohan, asha]
+    let (answers, ()) = tokio::join!(sent, release);
+    answers
+}
+
+/// Three customers' messages in one batch; Rohan's says `rohans_text`.
+async fn three_in_one_batch(app: &TestApp, rohans_text: &str) -> [StatusCode; 3] {
+    let at = app.now_s();
+    let deliveries = [
+        text(PRIYA, "wamid.priya", at, "hello"),
+        text(ROHAN, "wamid.rohan", at, rohans_text),
+        text(ASHA, "wamid.asha", at, "hi there"),
+    ];
+    let answers = in_one_batch(app, &deliveries).await;
+    [answers[0], answers[1], answers[2]]
 }
 
 async fn messages_from(app: &TestApp, wa_id: &str) -> i64 {
@@ -159,4 +167,90 @@ async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_sto
     profiles.sort_unstable();
     assert_eq!(profiles, [ASHA, PRIYA], "{events:#?}");
     assert_eq!(events[first_count]["counts"]["active"], 2);
+}
+
+/// The id of the bot's welcome to `wa_id`, and the wamid WhatsApp gave it.
+async fn welcome(app: &TestApp, wa_id: &str) -> (i64, String) {
+    sqlx::query_as(
+        "SELECT id, wamid FROM messages WHERE wa_id = ?1 AND author = 'bot' ORDER BY id LIMIT 1",
+    )
+    .bind(wa_id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+async fn delivery_of(app: &TestApp, wamid: &str) -> String {
+    sqlx::query_scalar("SELECT delivery FROM messages WHERE wamid = ?1")
+        .bind(wamid)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_status_callbacks_of_a_batch_are_applied_together_and_only_forward() {
+    let app = TestApp::start().await;
+    let at = app.now_s();
+    app.webhook_ok(&text(PRIYA, "wamid.priya.1", at, "hello"))
+        .await;
+    app.webhook_ok(&text(ROHAN, "wamid.rohan.1", at, "hello"))
+        .await;
+    app.settle_outbound().await;
+    let (priya_welcome, to_priya) = welcome(&app, PRIYA).await;
+    let (rohan_welcome, to_rohan) = welcome(&app, ROHAN).await;
+    let events_before = logged_events(&app).await.len();
+
+    // Whatever order they queue in: Priya's welcome was read (a late
+    // "delivered" changes nothing), Rohan's delivered, a message of
+    // another system's twice, and Asha writes in the same batch.
+    let deliveries = [
+        status(&to_priya, "read", at, PRIYA),
+        status(&to_priya, "delivered", at, PRIYA),
+        status(&to_rohan, "delivered", at, ROHAN),
+        status("wamid.elsewhere", "delivered", at, ASHA),
+        status("wamid.elsewhere", "delivered", at, ASHA),
+        text(ASHA, "wamid.asha.1", at, "hi there"),
+    ];
+    let answers = in_one_batch(&app, &deliveries).await;
+    assert!(
+        answers.iter().all(|answer| *answer == StatusCode::OK),
+        "{answers:?}"
+    );
+
+    assert_eq!(delivery_of(&app, &to_priya).await, "read");
+    assert_eq!(delivery_of(&app, &to_rohan).await, "delivered");
+    assert_eq!(messages_from(&app, ASHA).await, 1);
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT wamid, status FROM early_statuses ORDER BY wamid")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept,
+        [("wamid.elsewhere".to_owned(), "delivered".to_owned())],
+        "a callback for a message not known yet is kept once"
+    );
+    // The dashboards hear of both changes, each message as it ended.
+    let events = logged_events(&app).await.split_off(events_before);
+    for (id, delivery) in [(priya_welcome, "read"), (rohan_welcome, "delivered")] {
+        let last = events
+            .iter()
+            .rev()
+            .find(|event| event["type"] == "message" && event["message"]["id"] == id)
+            .unwrap_or_else(|| panic!("an event for message {id}: {events:#?}"));
+        assert_eq!(last["message"]["delivery"], delivery, "{last}");
+    }
+
+    // Sent again by WhatsApp, the same callbacks change nothing (once the
+    // bot's welcome to Asha has gone out).
+    app.settle_outbound().await;
+    let events_before = logged_events(&app).await.len();
+    let answers = in_one_batch(&app, &deliveries[..5]).await;
+    assert!(
+        answers.iter().all(|answer| *answer == StatusCode::OK),
+        "{answers:?}"
+    );
+    assert_eq!(delivery_of(&app, &to_priya).await, "read");
+    assert_eq!(logged_events(&app).await.len(), events_before, "no event");
 }

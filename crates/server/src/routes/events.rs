@@ -2,8 +2,10 @@
 //!
 //! Each event carries its id; a client that reconnects with `Last-Event-ID`
 //! (browsers do so by themselves) gets everything after it. A new client
-//! starts from now. A comment every 15 s keeps proxies from closing the
-//! connection.
+//! starts from now. A comment after 15 s of silence keeps proxies from
+//! closing the connection. Each event is written once per process as
+//! server-sent event text (`event_feed`); a stream sends the events it has
+//! queued together, in one write.
 //!
 //! A stream ends with a last `end` event when the server stops (the client
 //! reconnects, to this server when it is back or to another) or when its
@@ -12,14 +14,15 @@
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream, StreamExt};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
+use tokio::time::Instant;
 
 use super::extract::QueryParams;
 use crate::auth::{session, CurrentAgent};
@@ -35,6 +38,11 @@ pub const SESSION_CHECK: Duration = Duration::from_secs(5);
 const RECONNECT_MS: u64 = 2_000;
 /// Events a stream takes at once.
 const PER_READ: usize = 200;
+/// How long a stream stays silent at most: a comment then keeps proxies
+/// from closing the connection.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// The most a stream writes at once when it has many events to send.
+const WRITE_AT_ONCE: usize = 32 * 1024;
 
 #[derive(Deserialize)]
 pub struct Resume {
@@ -52,6 +60,8 @@ struct Streaming {
     session: String,
     /// The last event was sent: the stream is over.
     finished: bool,
+    /// When the stream last wrote.
+    written: Instant,
 }
 
 pub async fn stream(
@@ -59,7 +69,7 @@ pub async fn stream(
     State(state): State<AppState>,
     headers: HeaderMap,
     QueryParams(resume): QueryParams<Resume>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+) -> Result<Response, ApiError> {
     let session = session::token_from(&headers)
         .map(|token| session::token_hash(&token))
         .unwrap_or_default();
@@ -88,17 +98,17 @@ pub async fn stream(
         ticket,
         session,
         finished: false,
+        written: Instant::now(),
     };
-    let events = stream::unfold(start, move |mut at| {
+    let frames = stream::unfold(start, move |mut at| {
         let state = state.clone();
         async move {
             if at.finished {
                 return None;
             }
             loop {
-                if let Some((id, payload)) = at.queue.pop_front() {
-                    at.last_sent = id;
-                    return Some((Ok(to_sse(id, &payload)), at));
+                if let Some(frames) = at.take_frames() {
+                    return Some((Ok::<_, Infallible>(frames), at));
                 }
                 // Marked seen before looking, so what arrives after wakes us.
                 at.newer.borrow_and_update();
@@ -114,12 +124,18 @@ pub async fn stream(
                         continue;
                     }
                 }
-                // Nothing new: wait for newer events, the end, or the next check.
+                // Nothing new: wait for newer events, the end, the next
+                // check of the session or the next keep-alive.
+                let keep_alive = at.written + KEEP_ALIVE;
                 let ended = tokio::select! {
                     changed = at.newer.changed() => changed.err().map(|_| StreamEnd::ServerStopping),
                     why = at.ticket.ended() => Some(why),
                     () = tokio::time::sleep(SESSION_CHECK) => {
                         session_over(&state, &at.session).await.then_some(StreamEnd::SignedOut)
+                    }
+                    () = tokio::time::sleep_until(keep_alive) => {
+                        at.written = Instant::now();
+                        return Some((Ok(Bytes::from_static(b":keep-alive\n\n")), at));
                     }
                 };
                 if let Some(why) = ended {
@@ -132,11 +148,36 @@ pub async fn stream(
     // Ended streams may be polled again (by compression, for one); a fused
     // stream answers "ended" instead of panicking.
     .fuse();
-    Ok(Sse::new(events).keep_alive(
-        KeepAlive::new()
-            .interval(Duration::from_secs(15))
-            .text("keep-alive"),
-    ))
+    let headers = [
+        (header::CONTENT_TYPE, "text/event-stream"),
+        (header::CACHE_CONTROL, "no-cache"),
+    ];
+    Ok((headers, Body::from_stream(frames)).into_response())
+}
+
+impl Streaming {
+    /// The queued events as one piece to write, up to [`WRITE_AT_ONCE`]
+    /// bytes (a stream behind by many events catches up in a few writes,
+    /// not one per event); `None` when none is queued.
+    fn take_frames(&mut self) -> Option<Bytes> {
+        let first = self.queue.pop_front()?;
+        self.written = Instant::now();
+        self.last_sent = first.id;
+        let Some(next) = self.queue.front() else {
+            return Some(first.frame);
+        };
+        let mut joined = Vec::with_capacity(first.frame.len() + next.frame.len());
+        joined.extend_from_slice(&first.frame);
+        while let Some(event) = self.queue.front() {
+            if joined.len() + event.frame.len() > WRITE_AT_ONCE {
+                break;
+            }
+            joined.extend_from_slice(&event.frame);
+            self.last_sent = event.id;
+            self.queue.pop_front();
+        }
+        Some(Bytes::from(joined))
+    }
 }
 
 /// The next events after `last_sent`: from the shared feed, or from the
@@ -148,7 +189,7 @@ async fn next_events(state: &AppState, last_sent: i64) -> Result<Vec<FeedEvent>,
     let read = events::after(&state.db.pool, last_sent, PER_READ as u32).await?;
     Ok(read
         .into_iter()
-        .map(|(id, payload)| (id, Arc::from(payload)))
+        .map(|(id, payload)| FeedEvent::new(id, &payload))
         .collect())
 }
 
@@ -162,24 +203,12 @@ async fn session_over(state: &AppState, session: &str) -> bool {
 }
 
 /// The `end` event: why the stream closes, and when to come back.
-fn last_event(why: StreamEnd) -> Event {
+fn last_event(why: StreamEnd) -> Bytes {
     let reason = match why {
         StreamEnd::ServerStopping => "server_stopping",
         StreamEnd::SignedOut => "signed_out",
     };
-    Event::default()
-        .event("end")
-        .retry(Duration::from_millis(RECONNECT_MS))
-        .data(format!("{{\"reason\":\"{reason}\"}}"))
-}
-
-fn to_sse(id: i64, payload: &str) -> Event {
-    let name = serde_json::from_str::<serde_json::Value>(payload)
-        .ok()
-        .and_then(|value| value["type"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| "message".to_owned());
-    Event::default()
-        .id(id.to_string())
-        .event(name)
-        .data(payload)
+    Bytes::from(format!(
+        "event: end\nretry: {RECONNECT_MS}\ndata: {{\"reason\":\"{reason}\"}}\n\n"
+    ))
 }

@@ -67,19 +67,15 @@ impl EventBatch {
         if self.is_empty() {
             return Ok(false);
         }
-        let mut events = Vec::new();
-        for id in self.messages {
-            if let Some(message) = messages::by_id(conn, id).await? {
-                events.push(Event::Message {
-                    message: Box::new(message),
-                });
-            }
-        }
-        for wa_id in &self.users {
-            if let Some(profile) = users::profile(conn, wa_id, now).await? {
-                events.push(Event::User { profile });
-            }
-        }
+        let mut events: Vec<Event> = messages::by_ids(&mut *conn, &self.messages)
+            .await?
+            .into_iter()
+            .map(|message| Event::Message {
+                message: Box::new(message),
+            })
+            .collect();
+        let profiles = users::profiles(&mut *conn, &self.users, now).await?;
+        events.extend(profiles.into_iter().map(|profile| Event::User { profile }));
         events.extend(
             self.mentions
                 .into_iter()
@@ -99,7 +95,8 @@ impl EventBatch {
                 row.push_bind(serde_json::to_string(event).unwrap_or_default())
                     .push_bind(now);
             });
-            insert.build().execute(&mut *conn).await?;
+            // Batches of every size would crowd the prepared statements out.
+            insert.build().persistent(false).execute(&mut *conn).await?;
         }
         Ok(true)
     }

@@ -1,10 +1,13 @@
 //! Threads: inbound messages (idempotent on the wamid), outbound messages
-//! queued for sending, system lines, and delivery updates.
+//! queued for sending, system lines, and the delivery of sent messages
+//! (status callbacks many at once are `statuses`).
+
+use std::collections::BTreeSet;
 
 use handover_core::api::{Author, Delivery, Message, Page, TemplateSend};
 use handover_core::media::MediaKind;
 use handover_core::{AgentId, WaId};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, SqliteConnection, SqlitePool};
 
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
@@ -17,6 +20,32 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Messag
         .fetch_optional(conn)
         .await
         .map(|row| row.map(Message::from))
+}
+
+/// The messages of `ids` that exist, in id order, a few hundred per
+/// statement (a batch's events read them at once).
+pub async fn by_ids(
+    conn: &mut SqliteConnection,
+    ids: &BTreeSet<i64>,
+) -> Result<Vec<Message>, sqlx::Error> {
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(super::BINDS_AT_ONCE) {
+        let mut select = QueryBuilder::new(format!("{SELECT} WHERE m.id IN ("));
+        let mut list = select.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        select.push(") ORDER BY m.id");
+        // Lists of every length would crowd the prepared statements out.
+        let rows: Vec<MessageRow> = select
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await?;
+        found.extend(rows.into_iter().map(Message::from));
+    }
+    Ok(found)
 }
 
 /// Where a page of a thread starts.
@@ -381,12 +410,34 @@ pub async fn mark_sent(
             .bind(wamid)
             .fetch_all(&mut *conn)
             .await?;
+    if early.is_empty() {
+        return Ok(());
+    }
+    let mut current = current_delivery(conn, id).await?;
     for (status, error) in early {
         if let Some(delivery) = Delivery::parse(&status) {
-            apply_delivery(conn, id, delivery, error.as_deref()).await?;
+            if apply_delivery(conn, id, current, delivery, error.as_deref()).await? {
+                current = delivery;
+            }
         }
     }
     Ok(())
+}
+
+async fn current_delivery(conn: &mut SqliteConnection, id: i64) -> Result<Delivery, sqlx::Error> {
+    let current: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT delivery FROM messages WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(stored_delivery(current.and_then(|(delivery,)| delivery)))
+}
+
+/// A stored delivery state; none yet reads as pending.
+pub(super) fn stored_delivery(text: Option<String>) -> Delivery {
+    text.as_deref()
+        .and_then(Delivery::parse)
+        .unwrap_or(Delivery::Pending)
 }
 
 pub async fn mark_failed(
@@ -405,78 +456,33 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Applies a status callback. Returns the message id when it changed
-/// something. A callback for a wamid not recorded yet settles the message
-/// its marker names (a send whose answer was lost); without one it is kept
-/// for later.
-pub async fn apply_status(
-    conn: &mut SqliteConnection,
-    wamid: &str,
-    delivery: Delivery,
-    error: Option<&str>,
-    at: i64,
-    marked: Option<i64>,
-) -> Result<Option<i64>, sqlx::Error> {
-    let found: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM messages WHERE wamid = ?1 AND direction = 'out'")
-            .bind(wamid)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some((id,)) = found {
-        return apply_delivery(conn, id, delivery, error)
-            .await
-            .map(|changed| changed.then_some(id));
-    }
-    if let Some(id) = marked {
-        let settled = sqlx::query(
-            "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
-             WHERE id = ?1 AND direction = 'out' AND delivery = 'pending' AND wamid IS NULL",
-        )
-        .bind(id)
-        .bind(wamid)
-        .execute(&mut *conn)
-        .await?;
-        if settled.rows_affected() == 1 {
-            apply_delivery(conn, id, delivery, error).await?;
-            return Ok(Some(id));
-        }
-    }
-    sqlx::query(
-        "INSERT INTO early_statuses (wamid, status, error, at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (wamid, status) DO NOTHING",
-    )
-    .bind(wamid)
-    .bind(delivery.as_str())
-    .bind(error)
-    .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(None)
-}
-
 async fn apply_delivery(
     conn: &mut SqliteConnection,
     id: i64,
+    current: Delivery,
     next: Delivery,
     error: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT delivery FROM messages WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let current = current
-        .and_then(|(delivery,)| delivery)
-        .and_then(|delivery| Delivery::parse(&delivery))
-        .unwrap_or(Delivery::Pending);
     if !current.may_become(next) {
         return Ok(false);
     }
+    set_delivery(conn, id, next, error).await?;
+    Ok(true)
+}
+
+/// Writes a message's delivery; an error, when given, replaces the one
+/// recorded.
+pub(super) async fn set_delivery(
+    conn: &mut SqliteConnection,
+    id: i64,
+    delivery: Delivery,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE messages SET delivery = ?2, failure_reason = COALESCE(?3, failure_reason) WHERE id = ?1")
         .bind(id)
-        .bind(next.as_str())
+        .bind(delivery.as_str())
         .bind(error)
         .execute(conn)
         .await?;
-    Ok(true)
+    Ok(())
 }

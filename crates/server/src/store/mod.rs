@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod canned;
 pub mod events;
 pub mod imports;
+pub mod inbound;
 pub mod labels;
 pub mod media;
 mod message_row;
@@ -15,6 +16,7 @@ pub mod messages;
 pub mod notices;
 pub mod search;
 pub mod sections;
+pub mod statuses;
 pub mod tags;
 pub mod template_media;
 pub mod templates;
@@ -23,6 +25,10 @@ pub mod users;
 pub mod users_table;
 
 use handover_core::WaId;
+
+/// Values bound in one `IN (…)` list at most, well within SQLite's limit on
+/// a statement's values.
+const BINDS_AT_ONCE: usize = 500;
 
 /// A WhatsApp id read back from the database. Ids were parsed on the way in,
 /// so this cannot fail in practice; should a row ever hold a malformed one,

@@ -164,26 +164,14 @@ pub fn first_match<'r>(
 }
 
 /// Tags `wa_id` from their first inbound message, inside the delivery's
-/// transaction. Does nothing if they already have a tag or wrote before.
+/// transaction; the caller knows it is their first and that they carry no
+/// tag yet (`inbound::AfterWrote::first_untagged`).
 pub async fn tag_first_message(
     conn: &mut SqliteConnection,
     wa_id: &WaId,
-    message_id: i64,
     text: Option<&str>,
     referral: Option<&str>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let (untagged, wrote_before): (bool, bool) = sqlx::query_as(
-        "SELECT first_message_tag IS NULL,
-                EXISTS (SELECT 1 FROM messages WHERE wa_id = ?1 AND direction = 'in' AND id <> ?2)
-         FROM users WHERE wa_id = ?1",
-    )
-    .bind(wa_id.as_str())
-    .bind(message_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    if !untagged || wrote_before {
-        return Ok(None);
-    }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id",
     )

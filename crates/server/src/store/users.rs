@@ -1,8 +1,10 @@
 //! Customers: profiles, section and History lists, creation on first contact.
 
+use std::collections::{BTreeSet, HashMap};
+
 use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
 use handover_core::{AgentId, ChatState, Status, WaId};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{QueryBuilder, SqliteConnection, SqlitePool};
 
 use super::user_search::{self, SearchPlan};
 use crate::error::ApiError;
@@ -127,6 +129,42 @@ pub async fn profile(
         .fetch_optional(conn)
         .await
         .map(|row| row.map(|row| row.into_profile(now)))
+}
+
+/// The profiles of `wa_ids` that exist, in the set's order, a few hundred
+/// per statement (a batch's events read them at once).
+pub async fn profiles(
+    conn: &mut SqliteConnection,
+    wa_ids: &BTreeSet<WaId>,
+    now: i64,
+) -> Result<Vec<UserProfile>, sqlx::Error> {
+    let wa_ids: Vec<&WaId> = wa_ids.iter().collect();
+    let mut found = Vec::with_capacity(wa_ids.len());
+    for chunk in wa_ids.chunks(super::BINDS_AT_ONCE) {
+        let mut select = QueryBuilder::new(format!("{SELECT} WHERE u.wa_id IN ("));
+        let mut list = select.separated(", ");
+        for wa_id in chunk {
+            list.push_bind(wa_id.as_str());
+        }
+        select.push(")");
+        // Lists of every length would crowd the prepared statements out.
+        let rows: Vec<UserRow> = select
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut by_number: HashMap<String, UserRow> = rows
+            .into_iter()
+            .map(|row| (row.wa_id.clone(), row))
+            .collect();
+        found.extend(
+            chunk
+                .iter()
+                .filter_map(|wa_id| by_number.remove(wa_id.as_str()))
+                .map(|row| row.into_profile(now)),
+        );
+    }
+    Ok(found)
 }
 
 pub async fn require_profile(

@@ -2,8 +2,9 @@
 //!
 //! Each verified delivery is handed to one writer, which applies whatever
 //! has queued up by the time it holds the write lock, up to
-//! [`MAX_BATCH`], in one transaction: the deliveries, then the batch's
-//! events (one section count for all), then one commit. Only after that
+//! [`MAX_BATCH`], in one transaction: the deliveries (their status
+//! callbacks together, in a few statements), then the batch's events (one
+//! section count for all), then one commit. Only after that
 //! commit is each delivery answered, so WhatsApp gets its 200 exactly when
 //! the delivery's effects are stored. Under a light load a batch is one
 //! delivery and nothing waits; under a heavy one the batch grows with the
@@ -18,6 +19,7 @@
 //! be committed, no delivery in it is answered 200, and WhatsApp sends
 //! them again.
 
+use handover_core::bot::BotConfig;
 use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot};
 
@@ -181,6 +183,8 @@ async fn apply_batch(
     batch: &[Job],
     apart: Apart,
 ) -> Result<Applied, sqlx::Error> {
+    // One read per batch: nothing else writes while the batch holds the lock.
+    let bot_config = bot_config.get(&mut write.tx).await?;
     let mut events = EventBatch::default();
     let mut processed = Processed::default();
     let mut answers = Vec::with_capacity(batch.len());
@@ -190,7 +194,7 @@ async fn apply_batch(
         let mut changed = EventBatch::default();
         let applied = match apart {
             Apart::No => {
-                let applied = process::apply_in(
+                let applied = process::apply_but_statuses(
                     &mut write.tx,
                     &mut changed,
                     bot_config,
@@ -214,6 +218,15 @@ async fn apply_batch(
             Err(error) => answers.push(Err(error)),
         }
     }
+    if apart == Apart::No {
+        let deliveries = batch.iter().map(|job| &job.delivery);
+        if process::apply_statuses(&mut write.tx, &mut events, deliveries)
+            .await
+            .is_err()
+        {
+            return Ok(Applied::OneFailed);
+        }
+    }
     processed.events = events.record(&mut write.tx, newest).await?;
     write.commit().await?;
     Ok(Applied::Committed(answers, processed))
@@ -225,7 +238,7 @@ async fn apply_batch(
 async fn apply_in_savepoint(
     write: &mut WriteTx<'_>,
     changed: &mut EventBatch,
-    bot_config: &mut ConfigInForce,
+    bot_config: &BotConfig,
     job: &Job,
 ) -> Result<Result<Processed, ApiError>, sqlx::Error> {
     let mut savepoint = (&mut write.tx).begin().await?;

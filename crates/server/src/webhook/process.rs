@@ -15,12 +15,12 @@ use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::bot::{self, ConfigInForce};
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::lifecycle::{self, ChangedBy};
+use crate::lifecycle::{self, Change, ChangedBy};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
-use crate::store::{media, notices, tags, users};
+use crate::store::{inbound, media, notices, statuses, tags, users};
 use crate::time::WINDOW_MS;
-use handover_core::bot::CustomerMessage;
+use handover_core::bot::{BotConfig, CustomerMessage};
 
 /// What a committed delivery needs from the caller afterwards.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +51,8 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), 
     let mut write = db.begin_write().await?;
     let mut batch = EventBatch::default();
     let mut bot_config = ConfigInForce::default();
-    apply_in(&mut write.tx, &mut batch, &mut bot_config, delivery, now).await?;
+    let bot_config = bot_config.get(&mut write.tx).await?;
+    apply_in(&mut write.tx, &mut batch, bot_config, delivery, now).await?;
     batch.record(&mut write.tx, now).await?;
     write.commit().await?;
     Ok(())
@@ -62,7 +63,23 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), 
 pub async fn apply_in(
     conn: &mut SqliteConnection,
     batch: &mut EventBatch,
-    bot_config: &mut ConfigInForce,
+    bot_config: &BotConfig,
+    delivery: &WebhookDelivery,
+    now: i64,
+) -> Result<Processed, ApiError> {
+    let mut processed = apply_but_statuses(conn, batch, bot_config, delivery, now).await?;
+    apply_statuses(conn, batch, std::iter::once(delivery)).await?;
+    processed.events = !batch.is_empty();
+    Ok(processed)
+}
+
+/// [`apply_in`] short of the delivery's status callbacks, which a batch of
+/// deliveries applies together afterwards ([`apply_statuses`]): they only
+/// concern messages we sent, which nothing else in a delivery touches.
+pub async fn apply_but_statuses(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    bot_config: &BotConfig,
     delivery: &WebhookDelivery,
     now: i64,
 ) -> Result<Processed, ApiError> {
@@ -77,20 +94,6 @@ pub async fn apply_in(
     for notice in &delivery.notices {
         outbound |= apply_notice(&mut *conn, batch, bot_config, notice, now).await?;
     }
-    for status in &delivery.statuses {
-        let changed = messages::apply_status(
-            &mut *conn,
-            &status.wamid,
-            status.delivery,
-            status.error.as_deref(),
-            status.at_ms,
-            status.marked,
-        )
-        .await?;
-        if let Some(id) = changed {
-            batch.message(id);
-        }
-    }
     let media = delivery
         .messages
         .iter()
@@ -102,11 +105,34 @@ pub async fn apply_in(
     })
 }
 
+/// The status callbacks of `deliveries`, in order, in a few statements.
+pub async fn apply_statuses<'a>(
+    conn: &mut SqliteConnection,
+    batch: &mut EventBatch,
+    deliveries: impl IntoIterator<Item = &'a WebhookDelivery>,
+) -> Result<(), ApiError> {
+    let callbacks: Vec<statuses::Callback<'_>> = deliveries
+        .into_iter()
+        .flat_map(|delivery| &delivery.statuses)
+        .map(|status| statuses::Callback {
+            wamid: &status.wamid,
+            delivery: status.delivery,
+            error: status.error.as_deref(),
+            at: status.at_ms,
+            marked: status.marked,
+        })
+        .collect();
+    for id in statuses::apply(conn, &callbacks).await? {
+        batch.message(id);
+    }
+    Ok(())
+}
+
 /// One customer message. Returns whether the bot queued a reply.
 async fn inbound(
     conn: &mut SqliteConnection,
     batch: &mut EventBatch,
-    bot_config: &mut ConfigInForce,
+    bot_config: &BotConfig,
     message: &InboundMessage,
     name: &str,
     now: i64,
@@ -149,59 +175,50 @@ async fn inbound(
         };
         media::insert_inbound(conn, &described, now).await?;
     }
-    tags::tag_first_message(
-        conn,
-        wa_id,
-        id,
-        message.text.as_deref(),
-        message.referral_source_id.as_deref(),
-    )
-    .await?;
 
     // Last Active and the window only move forward, whatever the order in
     // which deliveries arrive; the preview follows the newest message.
-    let (status_changed_at,): (i64,) = sqlx::query_as(
-        "UPDATE users SET
-            name = CASE WHEN ?5 <> '' THEN ?5 ELSE name END,
-            last_message_preview = CASE WHEN ?2 >= COALESCE(last_active_at, 0) THEN ?4 ELSE last_message_preview END,
-            last_active_at = MAX(COALESCE(last_active_at, 0), ?2),
-            window_expires_at = MAX(COALESCE(window_expires_at, 0), ?2 + ?3),
-            session_messages = session_messages + 1
-         WHERE wa_id = ?1 RETURNING status_changed_at",
-    )
-    .bind(wa_id.as_str())
-    .bind(sent_at)
-    .bind(WINDOW_MS)
-    .bind(message.text.as_deref())
-    .bind(name)
-    .fetch_one(&mut *conn)
-    .await?;
+    let wrote = inbound::Wrote {
+        wa_id,
+        message_id: id,
+        sent_at,
+        preview: message.text.as_deref(),
+        name,
+    };
+    let Some(after) = inbound::record(conn, &wrote, now).await? else {
+        return Ok(false);
+    };
+    if after.first_untagged {
+        let referral = message.referral_source_id.as_deref();
+        tags::tag_first_message(conn, wa_id, message.text.as_deref(), referral).await?;
+    }
 
     // A late delivery of a message written before the chat was resolved
     // does not reopen it. WhatsApp's timestamps are whole seconds, so a
     // message from the same second as the change counts as after it.
-    let reopened = if sent_at / 1000 >= status_changed_at / 1000 {
-        lifecycle::apply(
-            conn,
-            batch,
-            wa_id,
-            Command::CustomerWrote,
-            ChangedBy::Customer,
-            "The customer wrote again",
-            now,
-        )
-        .await?
-        .is_some()
-    } else {
-        false
-    };
+    let mut state = after.state;
+    let mut memory = after.memory;
+    let mut reopened = false;
+    if sent_at / 1000 >= after.status_changed_at / 1000 {
+        let wrote_again = Change {
+            command: Command::CustomerWrote,
+            by: ChangedBy::Customer,
+            reason: "The customer wrote again",
+            closing_reason: None,
+        };
+        let wrote_again =
+            lifecycle::apply_change(conn, batch, wa_id, &state, wrote_again, now).await?;
+        if let Some(changed) = wrote_again {
+            // A change of status starts the bot's memory of the wait afresh.
+            state = changed;
+            memory = users::bot_memory(conn, wa_id).await?;
+            reopened = true;
+        }
+    }
 
     if message.content_type == "reaction" {
         return Ok(false);
     }
-    let Some(state) = users::chat_state(conn, wa_id, now).await? else {
-        return Ok(false);
-    };
     // A message that arrives after its own window has closed gets no bot
     // reply (WhatsApp would refuse it) and no escalation (nobody could
     // intervene).
@@ -214,33 +231,26 @@ async fn inbound(
         media: CustomerMessage::is_media_type(&message.content_type),
     };
     // New customers are greeted, and so are those coming back after a Resolve.
-    let config = bot_config.get(&mut *conn).await?;
-    let turn = bot::turn(
-        conn,
-        config,
+    let chat = bot::Chat {
         wa_id,
-        state.status,
-        is_new_user || reopened,
-        said,
-        now,
-    )
-    .await?;
+        status: state.status,
+        memory,
+        greet: is_new_user || reopened,
+    };
+    let turn = bot::turn(conn, bot_config, chat, said, now).await?;
     for reply in &turn.replies {
         let payload = bot::payload(wa_id, reply);
         let outbound = Outbound::from_bot(wa_id, reply.text(), &payload);
         batch.message(messages::queue_outbound(conn, &outbound, now).await?);
     }
     if let Some(reason) = &turn.escalate {
-        lifecycle::apply(
-            conn,
-            batch,
-            wa_id,
-            Command::Escalate,
-            ChangedBy::Bot,
-            &reason.describe(),
-            now,
-        )
-        .await?;
+        let escalate = Change {
+            command: Command::Escalate,
+            by: ChangedBy::Bot,
+            reason: &reason.describe(),
+            closing_reason: None,
+        };
+        lifecycle::apply_change(conn, batch, wa_id, &state, escalate, now).await?;
     }
     Ok(!turn.replies.is_empty())
 }
@@ -255,7 +265,7 @@ const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 async fn apply_notice(
     conn: &mut SqliteConnection,
     batch: &mut EventBatch,
-    bot_config: &mut ConfigInForce,
+    bot_config: &BotConfig,
     notice: &Notice,
     now: i64,
 ) -> Result<bool, ApiError> {
@@ -302,7 +312,7 @@ async fn apply_notice(
             users::open_window(conn, wa_id, at + WINDOW_MS).await?;
             batch.user(wa_id);
             if is_new_user {
-                let welcome = bot::welcome(bot_config.get(&mut *conn).await?);
+                let welcome = bot::welcome(bot_config);
                 let payload = bot::payload(wa_id, &welcome);
                 let outbound = Outbound::from_bot(wa_id, welcome.text(), &payload);
                 batch.message(messages::queue_outbound(conn, &outbound, now).await?);
