@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use handover_core::api::{Author, Delivery, Message, Page, TemplateSend};
 use handover_core::media::MediaKind;
 use handover_core::{AgentId, WaId};
-use sqlx::{QueryBuilder, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
@@ -29,23 +29,9 @@ pub async fn by_ids(
     ids: &BTreeSet<i64>,
 ) -> Result<Vec<Message>, sqlx::Error> {
     let ids: Vec<i64> = ids.iter().copied().collect();
-    let mut found = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(super::BINDS_AT_ONCE) {
-        let mut select = QueryBuilder::new(format!("{SELECT} WHERE m.id IN ("));
-        let mut list = select.separated(", ");
-        for id in chunk {
-            list.push_bind(*id);
-        }
-        select.push(") ORDER BY m.id");
-        // Lists of every length would crowd the prepared statements out.
-        let rows: Vec<MessageRow> = select
-            .build_query_as()
-            .persistent(false)
-            .fetch_all(&mut *conn)
-            .await?;
-        found.extend(rows.into_iter().map(Message::from));
-    }
-    Ok(found)
+    let select = format!("{SELECT} WHERE m.id IN");
+    let rows: Vec<MessageRow> = super::fetch_in(conn, &select, &ids, "ORDER BY m.id").await?;
+    Ok(rows.into_iter().map(Message::from).collect())
 }
 
 /// Where a page of a thread starts.

@@ -30,6 +30,39 @@ use handover_core::WaId;
 /// a statement's values.
 const BINDS_AT_ONCE: usize = 500;
 
+/// The rows of `select … IN (values) after`, a few hundred values per
+/// statement (`select` ends with the column and `IN`). Such statements are
+/// not kept prepared: lists of every length would crowd the cache out.
+async fn fetch_in<'a, T, R>(
+    conn: &mut sqlx::SqliteConnection,
+    select: &str,
+    values: &'a [T],
+    after: &str,
+) -> Result<Vec<R>, sqlx::Error>
+where
+    T: 'a + sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Clone + Send,
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut found = Vec::with_capacity(values.len());
+    for chunk in values.chunks(BINDS_AT_ONCE) {
+        let mut query = sqlx::QueryBuilder::<'a, sqlx::Sqlite>::new(select);
+        query.push(" (");
+        let mut list = query.separated(", ");
+        for value in chunk {
+            list.push_bind(value.clone());
+        }
+        query.push(") ");
+        query.push(after);
+        let rows: Vec<R> = query
+            .build_query_as()
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 /// A WhatsApp id read back from the database. Ids were parsed on the way in,
 /// so this cannot fail in practice; should a row ever hold a malformed one,
 /// it is shown as a placeholder number rather than failing the request.

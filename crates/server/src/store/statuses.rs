@@ -90,32 +90,25 @@ async fn ours(
     let mut wamids: Vec<&str> = callbacks.iter().map(|callback| callback.wamid).collect();
     wamids.sort_unstable();
     wamids.dedup();
-    let mut found = HashMap::new();
-    for chunk in wamids.chunks(BINDS_AT_ONCE) {
-        let mut select = QueryBuilder::new(
-            "SELECT id, wamid, delivery FROM messages WHERE direction = 'out' AND wamid IN (",
-        );
-        let mut list = select.separated(", ");
-        for wamid in chunk {
-            list.push_bind(*wamid);
-        }
-        select.push(")");
-        // Lists of every length would crowd the prepared statements out.
-        let rows: Vec<(i64, String, Option<String>)> = select
-            .build_query_as()
-            .persistent(false)
-            .fetch_all(&mut *conn)
-            .await?;
-        for (id, wamid, delivery) in rows {
+    let rows: Vec<(i64, String, Option<String>)> = super::fetch_in(
+        conn,
+        "SELECT id, wamid, delivery FROM messages WHERE direction = 'out' AND wamid IN",
+        &wamids,
+        "",
+    )
+    .await?;
+    let found = rows
+        .into_iter()
+        .map(|(id, wamid, delivery)| {
             let tracked = Tracked {
                 id,
                 delivery: stored_delivery(delivery),
                 changed: false,
                 error: None,
             };
-            found.insert(wamid, tracked);
-        }
-    }
+            (wamid, tracked)
+        })
+        .collect();
     Ok(found)
 }
 

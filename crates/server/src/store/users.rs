@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
 use handover_core::{AgentId, ChatState, Status, WaId};
-use sqlx::{QueryBuilder, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use super::user_search::{self, SearchPlan};
 use crate::error::ApiError;
@@ -138,33 +138,18 @@ pub async fn profiles(
     wa_ids: &BTreeSet<WaId>,
     now: i64,
 ) -> Result<Vec<UserProfile>, sqlx::Error> {
-    let wa_ids: Vec<&WaId> = wa_ids.iter().collect();
-    let mut found = Vec::with_capacity(wa_ids.len());
-    for chunk in wa_ids.chunks(super::BINDS_AT_ONCE) {
-        let mut select = QueryBuilder::new(format!("{SELECT} WHERE u.wa_id IN ("));
-        let mut list = select.separated(", ");
-        for wa_id in chunk {
-            list.push_bind(wa_id.as_str());
-        }
-        select.push(")");
-        // Lists of every length would crowd the prepared statements out.
-        let rows: Vec<UserRow> = select
-            .build_query_as()
-            .persistent(false)
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut by_number: HashMap<String, UserRow> = rows
-            .into_iter()
-            .map(|row| (row.wa_id.clone(), row))
-            .collect();
-        found.extend(
-            chunk
-                .iter()
-                .filter_map(|wa_id| by_number.remove(wa_id.as_str()))
-                .map(|row| row.into_profile(now)),
-        );
-    }
-    Ok(found)
+    let numbers: Vec<&str> = wa_ids.iter().map(WaId::as_str).collect();
+    let select = format!("{SELECT} WHERE u.wa_id IN");
+    let rows: Vec<UserRow> = super::fetch_in(conn, &select, &numbers, "").await?;
+    let mut by_number: HashMap<String, UserRow> = rows
+        .into_iter()
+        .map(|row| (row.wa_id.clone(), row))
+        .collect();
+    Ok(numbers
+        .iter()
+        .filter_map(|number| by_number.remove(*number))
+        .map(|row| row.into_profile(now))
+        .collect())
 }
 
 pub async fn require_profile(

@@ -121,8 +121,8 @@ async fn write_batches(db: Db, wakes: Wakes, mut jobs: mpsc::Receiver<Job>) {
             };
         }
         match applied {
-            Ok(Applied::Committed(answers, processed)) => {
-                if processed.events {
+            Ok(Applied::Committed(answers, processed, recorded_events)) => {
+                if recorded_events {
                     wakes.events.notify();
                 }
                 if processed.outbound {
@@ -169,8 +169,9 @@ enum Apart {
 
 /// How a batch went, short of a rollback of the whole.
 enum Applied {
-    /// Committed: each delivery's answer, and what the batch needs woken.
-    Committed(Vec<Result<(), ApiError>>, Processed),
+    /// Committed: each delivery's answer, what the batch needs woken, and
+    /// whether it recorded events (tell the live streams).
+    Committed(Vec<Result<(), ApiError>>, Processed, bool),
     /// Applied together, a delivery failed; nothing was kept.
     OneFailed,
 }
@@ -227,9 +228,9 @@ async fn apply_batch(
             return Ok(Applied::OneFailed);
         }
     }
-    processed.events = events.record(&mut write.tx, newest).await?;
+    let recorded_events = events.record(&mut write.tx, newest).await?;
     write.commit().await?;
-    Ok(Applied::Committed(answers, processed))
+    Ok(Applied::Committed(answers, processed, recorded_events))
 }
 
 /// Applies one delivery in a savepoint of its own, rolled back to when the

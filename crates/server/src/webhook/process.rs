@@ -25,8 +25,6 @@ use handover_core::bot::{BotConfig, CustomerMessage};
 /// What a committed delivery needs from the caller afterwards.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Processed {
-    /// Events were recorded: tell the live streams.
-    pub events: bool,
     /// Bot replies were queued: wake the sender.
     pub outbound: bool,
     /// Customers sent files: wake the fetcher.
@@ -37,7 +35,6 @@ impl Processed {
     /// What a batch of deliveries needs: what any of them needs.
     pub fn and(self, other: Processed) -> Processed {
         Processed {
-            events: self.events || other.events,
             outbound: self.outbound || other.outbound,
             media: self.media || other.media,
         }
@@ -67,9 +64,8 @@ pub async fn apply_in(
     delivery: &WebhookDelivery,
     now: i64,
 ) -> Result<Processed, ApiError> {
-    let mut processed = apply_but_statuses(conn, batch, bot_config, delivery, now).await?;
+    let processed = apply_but_statuses(conn, batch, bot_config, delivery, now).await?;
     apply_statuses(conn, batch, std::iter::once(delivery)).await?;
-    processed.events = !batch.is_empty();
     Ok(processed)
 }
 
@@ -98,11 +94,7 @@ pub async fn apply_but_statuses(
         .messages
         .iter()
         .any(|message| message.media.is_some());
-    Ok(Processed {
-        events: !batch.is_empty(),
-        outbound,
-        media,
-    })
+    Ok(Processed { outbound, media })
 }
 
 /// The status callbacks of `deliveries`, in order, in a few statements.
