@@ -20,7 +20,8 @@ use crate::store::campaigns::{self, NewCampaign};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
 use crate::store::template_media::HeaderFile;
-use crate::store::{templates, users};
+use crate::store::users;
+use crate::templates;
 
 /// The Source of customers first reached by the API (PRODUCT.md §2).
 pub const API_SOURCE: &str = "API";

@@ -90,6 +90,13 @@ impl ApiError {
         )
     }
 
+    /// The customer a request names does not exist.
+    pub fn no_customer(wa_id: &handover_core::WaId) -> Self {
+        ApiError::NotFound(format!(
+            "There is no customer with WhatsApp number {wa_id}."
+        ))
+    }
+
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::Unprocessable {
             code,
@@ -159,6 +166,15 @@ impl From<sqlx::Error> for ApiError {
             ),
             _ => ApiError::Database(error),
         }
+    }
+}
+
+impl From<crate::store::BadCursor> for ApiError {
+    fn from(_: crate::store::BadCursor) -> Self {
+        ApiError::bad_request(
+            "invalid_cursor",
+            "cursor: pass back the next_cursor of the previous page unchanged.",
+        )
     }
 }
 

@@ -21,6 +21,8 @@ pub mod serve;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod tag_rules;
+pub mod templates;
 pub mod time;
 pub mod timeouts;
 pub mod web_assets;

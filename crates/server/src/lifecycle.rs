@@ -8,7 +8,8 @@ use sqlx::SqliteConnection;
 
 use crate::error::ApiError;
 use crate::store::events::EventBatch;
-use crate::store::{messages, users};
+use crate::store::transitions::{self, Transition};
+use crate::store::{agents, messages, users};
 
 /// Who caused a change, for the audit trail and the system line.
 pub enum ChangedBy<'a> {
@@ -59,11 +60,9 @@ pub async fn apply_closing(
     closing_reason: Option<&str>,
     now: i64,
 ) -> Result<Option<Status>, ApiError> {
-    let state = users::chat_state(conn, wa_id, now).await?.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "There is no customer with WhatsApp number {wa_id}."
-        ))
-    })?;
+    let state = users::chat_state(conn, wa_id, now)
+        .await?
+        .ok_or_else(|| ApiError::no_customer(wa_id))?;
     let change = Change {
         command,
         by,
@@ -104,34 +103,23 @@ pub async fn apply_change(
     if !decision.changes(state) {
         return Ok(None);
     }
-    sqlx::query(
-        "UPDATE users SET status = ?2, assigned_agent_id = ?3, status_changed_at = ?4,
-                unresolved_queries = unresolved_queries + ?5, bot_holding_sent = 0
-         WHERE wa_id = ?1",
-    )
-    .bind(wa_id.as_str())
-    .bind(decision.status.as_str())
-    .bind(decision.holder.map(|agent| agent.0))
-    .bind(now)
-    .bind(i64::from(decision.enters_requesting(state)))
-    .execute(&mut *conn)
-    .await?;
-
     let (actor, agent_id) = by.actor();
-    sqlx::query(
-        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command, closing_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    transitions::record(
+        conn,
+        &Transition {
+            wa_id,
+            from: state.status,
+            to: decision.status,
+            holder: decision.holder,
+            enters_requesting: decision.enters_requesting(state),
+            actor,
+            agent_id,
+            command: command.name(),
+            reason,
+            closing_reason,
+            at: now,
+        },
     )
-    .bind(wa_id.as_str())
-    .bind(state.status.as_str())
-    .bind(decision.status.as_str())
-    .bind(actor)
-    .bind(agent_id.map(|id| id.0))
-    .bind(reason)
-    .bind(now)
-    .bind(command.name())
-    .bind(closing_reason)
-    .execute(&mut *conn)
     .await?;
 
     let mut line = system_line(conn, command, &by, reason).await?;
@@ -167,12 +155,8 @@ async fn system_line(
         Command::Resolve(_) => format!("Resolved by {who}"),
         Command::Release(_) => format!("Released to the queue by {who}"),
         Command::Transfer { to, .. } => {
-            let target: Option<(String,)> = sqlx::query_as("SELECT name FROM agents WHERE id = ?1")
-                .bind(to.0)
-                .fetch_optional(conn)
-                .await?;
-            let target = target
-                .map(|(name,)| name)
+            let target = agents::name_of(conn, to)
+                .await?
                 .unwrap_or_else(|| format!("agent {to}"));
             format!("Transferred to {target} by {who}")
         }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 
+use crate::auth::accounts;
 use crate::auth::checker::PasswordChecker;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
@@ -89,8 +90,9 @@ impl Application {
     pub async fn build_with_clock(config: &Config, clock: Clock) -> Result<Self, StartupError> {
         let pool = db::connect(&config.database_url).await?;
         let db = Db::new(pool);
+        let passwords = Arc::new(PasswordChecker::start());
         if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
-            store::agents::ensure_manager(&db, email, password, clock.now_ms())
+            accounts::ensure_manager(&db, &passwords, email, password, clock.now_ms())
                 .await
                 .map_err(StartupError::Manager)?;
         }
@@ -106,7 +108,7 @@ impl Application {
             .await
             .map_err(StartupError::Imports)?;
         let seeded = if config.demo {
-            let seeded = demo::seed(&db, &media, clock.now_ms())
+            let seeded = demo::seed(&db, &passwords, &media, clock.now_ms())
                 .await
                 .map_err(StartupError::Demo)?;
             Some(seeded)
@@ -163,7 +165,7 @@ impl Application {
             media,
             fetches,
             throttle: Arc::new(LoginThrottle::new()),
-            passwords: Arc::new(PasswordChecker::start()),
+            passwords,
             demo: config.demo,
             templates_api: templates_api(config),
             import_max_bytes: config.import_max_mb as usize * 1024 * 1024,

@@ -10,12 +10,13 @@
 
 use std::time::Duration;
 
-use handover_core::{Command, WaId};
+use handover_core::Command;
 
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
 use crate::realtime::EventHub;
+use crate::store;
 use crate::store::events::EventBatch;
 use crate::time::{Clock, WINDOW_MS};
 
@@ -95,26 +96,16 @@ async fn apply_due(
     now: i64,
 ) -> Result<usize, ApiError> {
     let mut write = db.begin_write().await?;
-    let due: Vec<(String,)> = sqlx::query_as(
-        "SELECT wa_id FROM users WHERE status = ?1 AND window_expires_at > 0 AND window_expires_at <= ?2 LIMIT ?3",
-    )
-    .bind(status)
-    .bind(until)
-    .bind(BATCH)
-    .fetch_all(&mut *write.tx)
-    .await?;
+    let due = store::users::windows_ending(&mut write.tx, status, until, BATCH).await?;
     let mut batch = EventBatch::default();
     // Counting only chats actually changed ends the sweep's loop even if a
     // row somehow cannot be changed.
     let mut changed = 0;
-    for (wa_id,) in &due {
-        let Ok(wa_id) = WaId::parse(wa_id) else {
-            continue;
-        };
+    for wa_id in &due {
         let moved = lifecycle::apply(
             &mut write.tx,
             &mut batch,
-            &wa_id,
+            wa_id,
             command,
             ChangedBy::System,
             reason,

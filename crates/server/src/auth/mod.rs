@@ -1,6 +1,7 @@
 //! Who is asking: agents and managers, their passwords, session cookies,
 //! and the extractors that guard every `/api` route.
 
+pub mod accounts;
 pub mod checker;
 pub mod extract;
 pub mod password;

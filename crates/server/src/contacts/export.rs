@@ -7,7 +7,8 @@ use futures_util::stream::{self, Stream, StreamExt};
 use handover_core::api::UserProfile;
 use sqlx::SqlitePool;
 
-use crate::store::users_table::{self, TableCursor, TableFilter};
+use crate::store::users_table::{self, TableFilter};
+use crate::store::{BadCursor, Cursor};
 
 /// Rows read from the database per chunk of the file.
 const CHUNK: u32 = 1_000;
@@ -88,7 +89,7 @@ where
 /// Where the export is: the next page to read, or done.
 enum Next {
     Header,
-    Page(Option<TableCursor>),
+    Page(Option<Cursor>),
     Done,
 }
 
@@ -111,11 +112,9 @@ pub fn stream(
                 Next::Page(cursor) => {
                     match users_table::page(&pool, &filter, cursor.as_ref(), CHUNK, now).await {
                         Ok(page) => {
-                            let after = match page.next_cursor.as_deref() {
-                                Some(text) => TableCursor::parse(text)
-                                    .ok()
-                                    .map_or(Next::Done, |c| Next::Page(Some(c))),
-                                None => Next::Done,
+                            let after = match Cursor::parse(page.next_cursor.as_deref()) {
+                                Ok(Some(cursor)) => Next::Page(Some(cursor)),
+                                Ok(None) | Err(BadCursor) => Next::Done,
                             };
                             Some((Ok(csv_lines(page.items.iter().map(row))), after))
                         }

@@ -10,6 +10,8 @@ use handover_core::templates::{TemplateButton, TemplateCategory, TemplateDraft, 
 use handover_core::{Actor, Command, Role, WaId};
 
 use super::customer::{self, CustomerPhoto, CustomerText};
+use crate::auth::accounts;
+use crate::auth::checker::PasswordChecker;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
@@ -18,6 +20,7 @@ use crate::outbound;
 use crate::store;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
+use crate::templates;
 
 /// The demo agent's sign-in, printed at start.
 pub const AGENT_EMAIL: &str = "asha@demo.handover.local";
@@ -161,22 +164,21 @@ pub fn bot_config() -> BotConfig {
 /// Fills an empty database with the demo: the bot (unless one was saved),
 /// Asha, and the customers' chats. A database that already has customers is
 /// left as it is, so restarting the demo keeps what people did in it.
-pub async fn seed(db: &Db, files: &MediaFiles, now: i64) -> Result<Seeded, ApiError> {
-    let (customers,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    if customers > 0 {
+pub async fn seed(
+    db: &Db,
+    passwords: &PasswordChecker,
+    files: &MediaFiles,
+    now: i64,
+) -> Result<Seeded, ApiError> {
+    if store::users::any(&db.pool).await? {
         return Ok(Seeded::KeptExisting);
     }
-    let (bots,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bot_configs")
-        .fetch_one(&db.pool)
-        .await?;
-    if bots == 0 {
+    if !store::bot::any_saved(&db.pool).await? {
         let started = now - 3 * 24 * 3_600_000;
         store::bot::save(db, &bot_config(), None, "Demo: Bloom & Petal", started).await?;
     }
     seed_templates(db, now).await?;
-    let agent = demo_agent(db, now).await?;
+    let agent = demo_agent(db, passwords, now).await?;
     for story in STORIES {
         play(db, files, &agent, story, now).await?;
     }
@@ -201,8 +203,8 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
             text: "Talk to us".into(),
         }],
     };
-    let created = store::templates::create(db, &order_update, now).await?;
-    store::templates::review(db, created.id, TemplateStatus::Approved, None, now).await?;
+    let created = templates::create(db, &order_update, now).await?;
+    templates::review(db, created.id, TemplateStatus::Approved, None, now).await?;
     let festive_offer = TemplateDraft {
         name: "festive_offer".into(),
         language: "en".into(),
@@ -213,20 +215,14 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
         footer: None,
         buttons: Vec::new(),
     };
-    store::templates::create(db, &festive_offer, now).await?;
+    templates::create(db, &festive_offer, now).await?;
     Ok(())
 }
 
 /// Asha's account, created on first use.
-async fn demo_agent(db: &Db, now: i64) -> Result<Agent, ApiError> {
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM agents WHERE email = ?1")
-        .bind(AGENT_EMAIL)
-        .fetch_optional(&db.pool)
-        .await?;
-    if let Some((id,)) = existing {
-        if let Some(agent) = store::agents::by_id(&db.pool, handover_core::AgentId(id)).await? {
-            return Ok(agent);
-        }
+async fn demo_agent(db: &Db, passwords: &PasswordChecker, now: i64) -> Result<Agent, ApiError> {
+    if let Some((agent, _)) = store::agents::with_password(&db.pool, AGENT_EMAIL).await? {
+        return Ok(agent);
     }
     let asha = NewAgent {
         name: AGENT_NAME.into(),
@@ -234,7 +230,7 @@ async fn demo_agent(db: &Db, now: i64) -> Result<Agent, ApiError> {
         password: AGENT_PASSWORD.into(),
         role: Role::Agent,
     };
-    store::agents::create(db, &asha, now).await
+    accounts::create(db, passwords, &asha, now).await
 }
 
 async fn play(

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{FileToUpload, SendError, SendFuture, Transport};
 use crate::db::Db;
+use crate::store;
 
 pub struct Sandbox {
     db: Db,
@@ -24,15 +25,14 @@ impl Transport for Sandbox {
                 reason: format!("The sandbox could not record the message: {error}"),
                 retryable: true,
             };
-            let mut write = self.db.begin_write().await.map_err(failed)?;
-            sqlx::query("INSERT INTO sandbox_outbox (wamid, payload, at) VALUES (?1, ?2, ?3)")
-                .bind(&wamid)
-                .bind(payload.to_string())
-                .bind(crate::time::now_ms())
-                .execute(&mut *write.tx)
-                .await
-                .map_err(failed)?;
-            write.commit().await.map_err(failed)?;
+            store::sandbox::record(
+                &self.db,
+                &wamid,
+                &payload.to_string(),
+                crate::time::now_ms(),
+            )
+            .await
+            .map_err(failed)?;
             Ok(wamid)
         })
     }

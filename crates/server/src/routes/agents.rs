@@ -8,7 +8,7 @@ use handover_core::api::{Agent, AgentChanges, NewAgent, TeamMember};
 use handover_core::AgentId;
 
 use super::extract::JsonBody;
-use crate::auth::{CurrentAgent, Manager};
+use crate::auth::{accounts, CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -35,7 +35,8 @@ pub async fn create(
     State(state): State<AppState>,
     JsonBody(agent): JsonBody<NewAgent>,
 ) -> Result<(StatusCode, Json<Agent>), ApiError> {
-    let created = store::agents::create(&state.db, &agent, state.clock.now_ms()).await?;
+    let created =
+        accounts::create(&state.db, &state.passwords, &agent, state.clock.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -62,7 +63,7 @@ pub async fn update(
             "To change your own password, give your current one: Team → Change password (PUT /api/me/password).",
         ));
     }
-    let updated = store::agents::update(&state.db, AgentId(id), &changes).await?;
+    let updated = accounts::update(&state.db, &state.passwords, AgentId(id), &changes).await?;
     // Disabled, or with a new password: their dashboards stop receiving at once.
     if changes.disabled == Some(true) || changes.password.is_some() {
         state.events.sign_out_agent(updated.id);

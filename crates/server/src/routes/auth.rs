@@ -8,7 +8,7 @@ use handover_core::api::{Agent, LoginRequest, PasswordChange, SessionInfo};
 
 use super::extract::JsonBody;
 use crate::auth::throttle::Refusal;
-use crate::auth::{password, session, ClientAddress, CurrentAgent};
+use crate::auth::{accounts, password, session, ClientAddress, CurrentAgent};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -154,7 +154,14 @@ pub async fn change_password(
     let session = session::token_from(&headers)
         .map(|token| session::token_hash(&token))
         .unwrap_or_default();
-    store::agents::set_own_password(&state.db, agent.id, &change.new_password, &session).await?;
+    accounts::set_own_password(
+        &state.db,
+        &state.passwords,
+        agent.id,
+        &change.new_password,
+        &session,
+    )
+    .await?;
     state.events.sign_out_agent_except(agent.id, &session);
     Ok(Json(agent))
 }

@@ -20,7 +20,8 @@ use crate::contacts::phone;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::imports::{self, NewImport};
-use crate::store::users_table::{self, TableCursor, TableFilter};
+use crate::store::users_table::{self, TableFilter};
+use crate::store::Cursor;
 
 /// How many skipped rows the JSON report lists; the CSV has all that were
 /// kept (the first [`handover_core::contacts::KEPT_SKIPPED_ROWS`]).
@@ -93,10 +94,7 @@ pub async fn table(
     QueryParams(query): QueryParams<TableQuery>,
 ) -> Result<Json<Page<UserProfile>>, ApiError> {
     let filter = query.filter()?;
-    let cursor = match query.cursor.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(TableCursor::parse(text)?),
-    };
+    let cursor = Cursor::parse(query.cursor.as_deref())?;
     let page = users_table::page(
         &state.db.pool,
         &filter,

@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store;
 
 pub async fn healthz(State(state): State<AppState>) -> Result<StatusCode, ApiError> {
-    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    store::ping(&state.db.pool).await?;
     Ok(StatusCode::OK)
 }

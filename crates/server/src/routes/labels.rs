@@ -6,12 +6,12 @@ use handover_core::api::UserProfile;
 use handover_core::labels::{normalise, ClosingReasons};
 
 use super::extract::{JsonBody, PathParam};
-use super::users::wa_id_from;
+use super::users::{require_profile, wa_id_from};
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::{labels, users};
+use crate::store::labels;
 
 /// `PUT /api/users/{wa_id}/labels`: the chat's labels, all of them.
 pub async fn set(
@@ -28,12 +28,8 @@ pub async fn set(
     let mut write = state.db.begin_write().await?;
     let changed = labels::set(&mut write.tx, &wa_id, &tidy, agent.id, now)
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "There is no customer with WhatsApp number {wa_id}."
-            ))
-        })?;
-    let profile = users::require_profile(&mut write.tx, &wa_id, now).await?;
+        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
+    let profile = require_profile(&mut write.tx, &wa_id, now).await?;
     if changed {
         let mut batch = EventBatch::default();
         batch.user(&wa_id);

@@ -47,11 +47,7 @@ pub async fn create(
     let mut write = state.db.begin_write().await?;
     let customer = users::profile(&mut write.tx, &wa_id, now)
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "There is no customer with WhatsApp number {wa_id}."
-            ))
-        })?;
+        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
     let id = messages::insert_note(&mut write.tx, &wa_id, author.id, text, now).await?;
     let mut batch = EventBatch::default();
     batch.message(id);

@@ -8,7 +8,11 @@ use serde::Serialize;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store;
 use crate::time::rfc3339;
+
+/// How many of the newest messages are shown.
+const SHOWN: i64 = 200;
 
 #[derive(Serialize)]
 pub struct SandboxMessage {
@@ -21,16 +25,14 @@ pub async fn outbox(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<SandboxMessage>>, ApiError> {
-    let rows: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT wamid, payload, at FROM sandbox_outbox ORDER BY id DESC LIMIT 200")
-            .fetch_all(&state.db.pool)
-            .await?;
+    let recorded = store::sandbox::newest(&state.db.pool, SHOWN).await?;
     Ok(Json(
-        rows.into_iter()
-            .map(|(wamid, payload, at)| SandboxMessage {
-                wamid,
-                payload: serde_json::from_str(&payload).unwrap_or_default(),
-                at: rfc3339(at),
+        recorded
+            .into_iter()
+            .map(|message| SandboxMessage {
+                wamid: message.wamid,
+                payload: serde_json::from_str(&message.payload).unwrap_or_default(),
+                at: rfc3339(message.at),
             })
             .collect(),
     ))

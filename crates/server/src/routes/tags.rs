@@ -11,6 +11,7 @@ use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
+use crate::tag_rules;
 
 pub async fn list(
     _manager: Manager,
@@ -24,6 +25,7 @@ pub async fn create(
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<(StatusCode, Json<TagRule>), ApiError> {
+    let draft = tag_rules::checked(&draft)?;
     let rule = store::tags::create(&state.db, &draft, state.clock.now_ms()).await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
@@ -34,7 +36,11 @@ pub async fn update(
     PathParam(id): PathParam<i64>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<Json<TagRule>, ApiError> {
-    Ok(Json(store::tags::update(&state.db, id, &draft).await?))
+    let draft = tag_rules::checked(&draft)?;
+    store::tags::update(&state.db, id, &draft)
+        .await?
+        .map(Json)
+        .ok_or_else(|| not_found(id))
 }
 
 pub async fn delete(
@@ -42,6 +48,13 @@ pub async fn delete(
     State(state): State<AppState>,
     PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
-    store::tags::delete(&state.db, id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    if store::tags::delete(&state.db, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(not_found(id))
+    }
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("There is no tag rule with id {id}."))
 }

@@ -16,13 +16,15 @@ use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::outbound::templates_api::Sample;
 use crate::state::AppState;
-use crate::store::{template_media, templates};
+use crate::store;
+use crate::store::template_media;
+use crate::templates;
 
 pub async fn list(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Template>>, ApiError> {
-    Ok(Json(templates::list(&state.db.pool).await?))
+    Ok(Json(store::templates::list(&state.db.pool).await?))
 }
 
 /// Who reviews templates here: managers (sandbox) or WhatsApp.
@@ -66,9 +68,7 @@ pub async fn copy(
     PathParam(id): PathParam<i64>,
     JsonBody(request): JsonBody<CopyRequest>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
-    let mut conn = state.db.pool.acquire().await?;
-    let original = templates::by_id(&mut conn, id).await?;
-    drop(conn);
+    let original = templates::by_id(&state.db, id).await?;
     let draft = TemplateDraft {
         name: request.name,
         ..original.draft()
@@ -123,7 +123,8 @@ pub async fn refresh(
         ));
     };
     let reviews = api.reviews().await.map_err(ApiError::Unavailable)?;
-    let changed = templates::apply_reviews(&state.db, &reviews, state.clock.now_ms()).await?;
+    let changed =
+        store::templates::apply_reviews(&state.db, &reviews, state.clock.now_ms()).await?;
     Ok(Json(Refreshed { changed }))
 }
 

@@ -22,10 +22,36 @@ use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound, ThreadPage};
 use crate::store::template_media::HeaderFile;
 use crate::store::users::{self, ListFilter, Listing};
-use crate::store::{agents, labels, templates};
+use crate::store::{agents, labels, Cursor};
+use crate::templates;
 
 /// The longest text WhatsApp accepts in one message.
 const MAX_TEXT: usize = 4096;
+
+/// Which customers a list shows, from its `status` parameter.
+fn listing(status: Option<&str>) -> Result<Listing, ApiError> {
+    match status {
+        None | Some("") | Some("all") => Ok(Listing::All),
+        Some("history") => Ok(Listing::History),
+        Some(other) => other.parse().map(Listing::Section).map_err(|_| {
+            ApiError::bad_request(
+                "invalid_status",
+                format!("status: {other:?} is not one of active, requesting, intervened, closed, history, all."),
+            )
+        }),
+    }
+}
+
+/// A customer's profile, or 404 when there is no such customer.
+pub(super) async fn require_profile(
+    conn: &mut sqlx::SqliteConnection,
+    wa_id: &WaId,
+    now: i64,
+) -> Result<UserProfile, ApiError> {
+    users::profile(conn, wa_id, now)
+        .await?
+        .ok_or_else(|| ApiError::no_customer(wa_id))
+}
 
 pub(super) fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
     WaId::parse(path).map_err(|error| ApiError::bad_request("invalid_wa_id", error.to_string()))
@@ -48,7 +74,8 @@ pub async fn list(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Page<UserSummary>>, ApiError> {
-    let listing = Listing::parse(query.status.as_deref())?;
+    let listing = listing(query.status.as_deref())?;
+    let cursor = Cursor::parse(query.cursor.as_deref())?;
     let filter = ListFilter {
         query: query.q,
         source: query.source.filter(|s| !s.is_empty()),
@@ -59,7 +86,7 @@ pub async fn list(
         &state.db.pool,
         listing,
         &filter,
-        query.cursor.as_deref(),
+        cursor.as_ref(),
         query.limit.unwrap_or(50),
         state.clock.now_ms(),
     )
@@ -75,7 +102,7 @@ pub async fn profile(
     let wa_id = wa_id_from(&wa_id)?;
     let mut conn = state.db.pool.acquire().await?;
     Ok(Json(
-        users::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?,
+        require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?,
     ))
 }
 
@@ -95,7 +122,7 @@ pub async fn thread(
 ) -> Result<Json<Page<Message>>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let mut conn = state.db.pool.acquire().await?;
-    users::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?;
+    require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?;
     drop(conn);
     let page = match (query.before, query.after) {
         (before, None) => ThreadPage::Before(before),
@@ -242,7 +269,7 @@ async fn changed(
     wa_id: &WaId,
     now: i64,
 ) -> Result<Json<UserProfile>, ApiError> {
-    let profile = users::require_profile(&mut write.tx, wa_id, now).await?;
+    let profile = require_profile(&mut write.tx, wa_id, now).await?;
     let recorded = batch.record(&mut write.tx, now).await?;
     write.commit().await?;
     if recorded {
@@ -287,7 +314,7 @@ pub async fn send(
     let mut write = state.db.begin_write().await?;
     let chat = users::chat_state(&mut write.tx, &wa_id, now).await?;
     if chat.is_none() {
-        return Err(no_customer(&wa_id));
+        return Err(ApiError::no_customer(&wa_id));
     }
     let id = match draft {
         Draft::Text(text) => {
@@ -336,12 +363,6 @@ pub(super) async fn queued(
     Ok((StatusCode::CREATED, Json(message)))
 }
 
-fn no_customer(wa_id: &WaId) -> ApiError {
-    ApiError::NotFound(format!(
-        "There is no customer with WhatsApp number {wa_id}."
-    ))
-}
-
 /// Whether `agent` may write in this chat as people do (a text, a file):
 /// only the agent handling it, and only while the window is open.
 pub(super) fn holder_may_write(
@@ -349,7 +370,7 @@ pub(super) fn holder_may_write(
     wa_id: &WaId,
     agent: &Agent,
 ) -> Result<(), ApiError> {
-    let chat = chat.ok_or_else(|| no_customer(wa_id))?;
+    let chat = chat.ok_or_else(|| ApiError::no_customer(wa_id))?;
     if chat.status != Status::Intervened || chat.holder != Some(agent.id) {
         return Err(ApiError::conflict(
             TransitionError::NotHolder.code(),

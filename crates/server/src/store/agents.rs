@@ -1,12 +1,12 @@
-//! Agents, managers and their sessions.
+//! Agents, managers and their sessions. Passwords arrive here hashed
+//! (`auth::accounts` checks and hashes them).
 
 use handover_core::api::{Agent, AgentChanges, NewAgent};
 use handover_core::{AgentId, Role};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::auth::{password, session};
+use crate::auth::session;
 use crate::db::Db;
-use crate::error::ApiError;
 
 #[derive(sqlx::FromRow)]
 struct AgentRow {
@@ -57,6 +57,17 @@ pub async fn by_id(pool: &SqlitePool, id: AgentId) -> Result<Option<Agent>, sqlx
         .fetch_optional(pool)
         .await
         .map(|row| row.map(Agent::from))
+}
+
+/// An agent's name, for the lines a change leaves in a thread.
+pub async fn name_of(
+    conn: &mut SqliteConnection,
+    id: AgentId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM agents WHERE id = ?1")
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Agent>, sqlx::Error> {
@@ -119,72 +130,21 @@ pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     write.commit().await
 }
 
-/// Checks a new agent's fields, with a message naming the field at fault.
-pub fn validate_new(agent: &NewAgent) -> Result<(), ApiError> {
-    validate_email(&agent.email)?;
-    validate_name(&agent.name)?;
-    validate_password(&agent.password)
+/// What creating an account came to.
+pub enum Created {
+    Agent(Agent),
+    /// Someone already has an account with that e-mail address.
+    EmailTaken,
 }
 
-fn validate_email(email: &str) -> Result<(), ApiError> {
-    let email = email.trim();
-    let plausible = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
-    if plausible {
-        Ok(())
-    } else {
-        Err(ApiError::unprocessable(
-            "invalid_email",
-            format!("email: {email:?} is not an e-mail address."),
-        ))
-    }
-}
-
-fn validate_name(name: &str) -> Result<(), ApiError> {
-    if (1..=100).contains(&name.trim().chars().count()) {
-        Ok(())
-    } else {
-        Err(ApiError::unprocessable(
-            "invalid_name",
-            "name: give a name of 1 to 100 characters.",
-        ))
-    }
-}
-
-fn validate_password(password: &str) -> Result<(), ApiError> {
-    if password.chars().count() < password::MIN_LENGTH {
-        Err(ApiError::unprocessable(
-            "weak_password",
-            format!(
-                "password: use at least {} characters.",
-                password::MIN_LENGTH
-            ),
-        ))
-    } else if password.len() > password::MAX_BYTES {
-        Err(ApiError::unprocessable(
-            "too_long",
-            format!(
-                "password: use at most {} bytes (a long passphrase fits).",
-                password::MAX_BYTES
-            ),
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-/// Sets an agent's own new password and ends their other sessions (the
-/// one they changed it from, `keep_session`, stays signed in).
-pub async fn set_own_password(
+/// Sets someone's password hash and ends their other sessions (the one
+/// they changed it from, `keep_session`, stays signed in).
+pub async fn set_password(
     db: &Db,
     id: AgentId,
-    new_password: &str,
+    hash: &str,
     keep_session: &str,
-) -> Result<(), ApiError> {
-    validate_password(new_password)?;
-    let hash = password::hash(new_password);
+) -> Result<(), sqlx::Error> {
     let mut write = db.begin_write().await?;
     sqlx::query("UPDATE agents SET password_hash = ?2 WHERE id = ?1")
         .bind(id.0)
@@ -196,28 +156,27 @@ pub async fn set_own_password(
         .bind(keep_session)
         .execute(&mut *write.tx)
         .await?;
-    write.commit().await?;
-    Ok(())
+    write.commit().await
 }
 
-pub async fn create(db: &Db, agent: &NewAgent, now: i64) -> Result<Agent, ApiError> {
-    validate_new(agent)?;
-    let hash = password::hash(&agent.password);
+pub async fn create(
+    db: &Db,
+    agent: &NewAgent,
+    hash: &str,
+    now: i64,
+) -> Result<Created, sqlx::Error> {
     let mut write = db.begin_write().await?;
-    let id =
-        insert(&mut write.tx, agent, &hash, now)
-            .await
-            .map_err(|error| match ApiError::from(error) {
-                ApiError::Conflict { .. } => ApiError::conflict(
-                    "email_taken",
-                    format!("email: {} already has an account.", agent.email.trim()),
-                ),
-                other => other,
-            })?;
+    let id = match insert(&mut write.tx, agent, hash, now).await {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            return Ok(Created::EmailTaken)
+        }
+        Err(error) => return Err(error),
+    };
     write.commit().await?;
-    by_id(&db.pool, id)
+    Ok(by_id(&db.pool, id)
         .await?
-        .ok_or_else(|| ApiError::NotFound("The new agent vanished.".into()))
+        .map_or(Created::EmailTaken, Created::Agent))
 }
 
 async fn insert(
@@ -239,16 +198,15 @@ async fn insert(
     Ok(AgentId(id))
 }
 
-/// Applies the given changes. Disabling an agent or resetting their
-/// password ends their sessions.
-pub async fn update(db: &Db, id: AgentId, changes: &AgentChanges) -> Result<Agent, ApiError> {
-    if let Some(name) = &changes.name {
-        validate_name(name)?;
-    }
-    if let Some(password) = &changes.password {
-        validate_password(password)?;
-    }
-    let hash = changes.password.as_deref().map(password::hash);
+/// Applies the given changes (`hash`: a new password's); `None` when there
+/// is no such agent. Disabling an agent or resetting their password ends
+/// their sessions.
+pub async fn update(
+    db: &Db,
+    id: AgentId,
+    changes: &AgentChanges,
+    hash: Option<&str>,
+) -> Result<Option<Agent>, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE agents SET name = COALESCE(?2, name), role = COALESCE(?3, role),
@@ -263,103 +221,60 @@ pub async fn update(db: &Db, id: AgentId, changes: &AgentChanges) -> Result<Agen
     .execute(&mut *write.tx)
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!(
-            "There is no agent with id {id}."
-        )));
+        return Ok(None);
     }
-    if changes.disabled == Some(true) || changes.password.is_some() {
+    if changes.disabled == Some(true) || hash.is_some() {
         sqlx::query("DELETE FROM sessions WHERE agent_id = ?1")
             .bind(id.0)
             .execute(&mut *write.tx)
             .await?;
     }
     write.commit().await?;
-    by_id(&db.pool, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("There is no agent with id {id}.")))
+    by_id(&db.pool, id).await
 }
 
-/// `meera.rao@example.com` → `Meera`: a readable first name for an account
-/// that was created from configuration, not by a person.
-fn name_from_email(email: &str) -> String {
-    let local: String = email
-        .trim()
-        .chars()
-        .take_while(|c| c.is_alphanumeric())
-        .collect();
-    let mut chars = local.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => "Manager".to_owned(),
-    }
+/// The configured manager's account as it is to be.
+pub enum ManagerAccount {
+    /// It exists with the configured password.
+    Kept(AgentId),
+    /// It exists with another password: this hash replaces it.
+    Rehashed(AgentId, String),
+    /// There is none yet: created with this hash.
+    New(String),
 }
 
-/// Makes sure the configured manager exists, is enabled, and has the
-/// configured password (the environment is the source of truth for it).
+/// Makes the configured manager's account an enabled manager's, with the
+/// password `account` says. A changed password ends their sessions.
 pub async fn ensure_manager(
     db: &Db,
-    email: &str,
-    password: &str,
+    manager: &NewAgent,
+    account: ManagerAccount,
     now: i64,
-) -> Result<(), ApiError> {
-    let manager = NewAgent {
-        email: email.to_owned(),
-        name: name_from_email(email),
-        password: password.to_owned(),
-        role: Role::Manager,
-    };
-    validate_email(email)?;
-    validate_password(password)?;
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM agents WHERE email = ?1")
-            .bind(email.trim())
-            .fetch_optional(&db.pool)
-            .await?;
-    // Hashing is deliberately slow: done before taking the write lock.
-    let unchanged = existing
-        .as_ref()
-        .is_some_and(|(_, stored)| password::verify(password, stored));
-    let hash = (!unchanged).then(|| password::hash(password));
+) -> Result<(), sqlx::Error> {
     let mut write = db.begin_write().await?;
-    match (existing, hash) {
-        (Some((id, _)), None) => {
+    match account {
+        ManagerAccount::Kept(id) => {
             sqlx::query("UPDATE agents SET role = 'manager', disabled = 0 WHERE id = ?1")
-                .bind(id)
+                .bind(id.0)
                 .execute(&mut *write.tx)
                 .await?;
         }
-        // A password rotated through the configuration ends the sessions
-        // that signed in with the old one.
-        (Some((id, _)), Some(hash)) => {
+        ManagerAccount::Rehashed(id, hash) => {
             sqlx::query(
                 "UPDATE agents SET role = 'manager', disabled = 0, password_hash = ?2 WHERE id = ?1",
             )
-            .bind(id)
+            .bind(id.0)
             .bind(&hash)
             .execute(&mut *write.tx)
             .await?;
             sqlx::query("DELETE FROM sessions WHERE agent_id = ?1")
-                .bind(id)
+                .bind(id.0)
                 .execute(&mut *write.tx)
                 .await?;
         }
-        (None, hash) => {
-            let hash = hash.unwrap_or_else(|| password::hash(password));
-            insert(&mut write.tx, &manager, &hash, now).await?;
+        ManagerAccount::New(hash) => {
+            insert(&mut write.tx, manager, &hash, now).await?;
         }
     }
-    write.commit().await?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn configured_managers_get_a_first_name_from_their_email() {
-        assert_eq!(name_from_email("meera.rao@example.com"), "Meera");
-        assert_eq!(name_from_email("admin@handover.local"), "Admin");
-        assert_eq!(name_from_email("@odd"), "Manager");
-    }
+    write.commit().await
 }

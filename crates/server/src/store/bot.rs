@@ -25,6 +25,13 @@ pub async fn newest_id(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> 
         .await
 }
 
+/// Whether any configuration was ever saved.
+pub async fn any_saved(pool: &sqlx::SqlitePool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bot_configs)")
+        .fetch_one(pool)
+        .await
+}
+
 /// Saves `config` as the newest version; returns its id. `by` is `None`
 /// for configurations Handover itself saved (the demo's).
 pub async fn save(

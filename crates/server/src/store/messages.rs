@@ -12,7 +12,6 @@ use sqlx::{SqliteConnection, SqlitePool};
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
 use super::template_media::HeaderFile;
-use crate::error::ApiError;
 
 pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
     sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = ?1"))
@@ -51,7 +50,7 @@ pub async fn thread(
     wa_id: &WaId,
     page: ThreadPage,
     limit: u32,
-) -> Result<Page<Message>, ApiError> {
+) -> Result<Page<Message>, sqlx::Error> {
     let limit = limit.clamp(1, 200);
     let (condition, order, from) = match page {
         ThreadPage::Before(before) => ("m.id < ?2", "DESC", before.unwrap_or(i64::MAX)),

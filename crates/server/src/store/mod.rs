@@ -14,12 +14,14 @@ pub mod media;
 mod message_row;
 pub mod messages;
 pub mod notices;
+pub mod sandbox;
 pub mod search;
 pub mod sections;
 pub mod statuses;
 pub mod tags;
 pub mod template_media;
 pub mod templates;
+pub mod transitions;
 mod user_search;
 pub mod users;
 pub mod users_table;
@@ -61,6 +63,52 @@ where
         found.extend(rows);
     }
     Ok(found)
+}
+
+/// Where a keyset page starts: strictly after this (the list's order value,
+/// then the number). Its text, `"<value>:<wa_id>"`, is a page's
+/// `next_cursor`, so no page is skipped or repeated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    value: i64,
+    wa_id: String,
+}
+
+/// A cursor this server did not hand out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadCursor;
+
+impl Cursor {
+    fn after(value: i64, wa_id: &str) -> Self {
+        Cursor {
+            value,
+            wa_id: wa_id.to_owned(),
+        }
+    }
+
+    /// A `next_cursor` handed back; an empty one is no cursor.
+    pub fn parse(text: Option<&str>) -> Result<Option<Self>, BadCursor> {
+        let Some(text) = text.filter(|text| !text.is_empty()) else {
+            return Ok(None);
+        };
+        let (value, wa_id) = text.split_once(':').ok_or(BadCursor)?;
+        Ok(Some(Cursor {
+            value: value.parse().map_err(|_| BadCursor)?,
+            wa_id: WaId::parse(wa_id)
+                .map_err(|_| BadCursor)?
+                .as_str()
+                .to_owned(),
+        }))
+    }
+
+    fn text(&self) -> String {
+        format!("{}:{}", self.value, self.wa_id)
+    }
+}
+
+/// Whether the database answers (for health checks).
+pub async fn ping(pool: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(drop)
 }
 
 /// A WhatsApp id read back from the database. Ids were parsed on the way in,

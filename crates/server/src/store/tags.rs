@@ -1,20 +1,11 @@
-//! First-message tag rules: stored in priority order, applied once per
-//! customer on their first inbound message.
+//! First-message tag rules, stored in priority order, and the tag a rule
+//! gives a customer (`tag_rules` checks drafts and matches messages).
 
-use handover_core::tags::{self, TagMatch, TagRule, TagRuleDraft};
-use handover_core::{FieldError, WaId};
-use regex::{Regex, RegexBuilder};
+use handover_core::tags::{TagMatch, TagRule, TagRuleDraft};
+use handover_core::WaId;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::db::Db;
-use crate::error::ApiError;
-
-/// The longest pattern and tag accepted.
-const MAX_PATTERN: usize = 1000;
-const MAX_TAG: usize = 64;
-/// Compiled patterns may not grow past this (a guard against patterns that
-/// would make every first message slow).
-const REGEX_SIZE_LIMIT: usize = 256 * 1024;
 
 type Row = (i64, String, String, String, i64, i64);
 
@@ -29,67 +20,23 @@ fn rule((id, kind, pattern, tag, priority, tagged): Row) -> TagRule {
     }
 }
 
+const IN_ORDER: &str =
+    "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id";
+
 /// Every rule, in the order they are tried.
 pub async fn list(pool: &SqlitePool) -> Result<Vec<TagRule>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id",
-    )
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(IN_ORDER).fetch_all(pool).await?;
     Ok(rows.into_iter().map(rule).collect())
 }
 
-fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .build()
+/// Every rule, in the order they are tried, inside a transaction.
+pub async fn list_in(conn: &mut SqliteConnection) -> Result<Vec<TagRule>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(IN_ORDER).fetch_all(conn).await?;
+    Ok(rows.into_iter().map(rule).collect())
 }
 
-/// The draft, trimmed, or every problem with its field.
-pub fn checked(draft: &TagRuleDraft) -> Result<TagRuleDraft, ApiError> {
-    let mut fields = Vec::new();
-    let pattern = draft.pattern.trim();
-    let tag = draft.tag.trim();
-    if pattern.is_empty() || pattern.chars().count() > MAX_PATTERN {
-        fields.push(FieldError {
-            field: "pattern".into(),
-            message: format!("write 1 to {MAX_PATTERN} characters"),
-        });
-    } else if draft.kind == TagMatch::Regex {
-        if let Err(error) = compile(pattern) {
-            fields.push(FieldError {
-                field: "pattern".into(),
-                message: format!("is not a valid regular expression: {error}"),
-            });
-        }
-    }
-    if tag.is_empty() || tag.chars().count() > MAX_TAG {
-        fields.push(FieldError {
-            field: "tag".into(),
-            message: format!("write 1 to {MAX_TAG} characters"),
-        });
-    }
-    if fields.is_empty() {
-        Ok(TagRuleDraft {
-            kind: draft.kind,
-            pattern: pattern.to_owned(),
-            tag: tag.to_owned(),
-            priority: draft.priority,
-        })
-    } else {
-        Err(ApiError::Invalid {
-            code: "invalid_tag_rule",
-            message: format!(
-                "The rule has {} problem(s); each is listed with its field.",
-                fields.len()
-            ),
-            fields,
-        })
-    }
-}
-
-pub async fn create(db: &Db, draft: &TagRuleDraft, now: i64) -> Result<TagRule, ApiError> {
-    let draft = checked(draft)?;
+/// Saves a checked draft as a new rule.
+pub async fn create(db: &Db, draft: &TagRuleDraft, now: i64) -> Result<TagRule, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let row: Row = sqlx::query_as(
         "INSERT INTO tag_rules (kind, pattern, tag, priority, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -106,9 +53,13 @@ pub async fn create(db: &Db, draft: &TagRuleDraft, now: i64) -> Result<TagRule, 
     Ok(rule(row))
 }
 
-/// Changes a rule. Customers it tagged keep their tag (tags never change).
-pub async fn update(db: &Db, id: i64, draft: &TagRuleDraft) -> Result<TagRule, ApiError> {
-    let draft = checked(draft)?;
+/// Changes a rule to a checked draft; `None` when there is no such rule.
+/// Customers it tagged keep their tag (tags never change).
+pub async fn update(
+    db: &Db,
+    id: i64,
+    draft: &TagRuleDraft,
+) -> Result<Option<TagRule>, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let row: Option<Row> = sqlx::query_as(
         "UPDATE tag_rules SET kind = ?2, pattern = ?3, tag = ?4, priority = ?5 WHERE id = ?1
@@ -122,65 +73,27 @@ pub async fn update(db: &Db, id: i64, draft: &TagRuleDraft) -> Result<TagRule, A
     .fetch_optional(&mut *write.tx)
     .await?;
     write.commit().await?;
-    row.map(rule).ok_or_else(|| not_found(id))
+    Ok(row.map(rule))
 }
 
-/// Deletes a rule; the customers it tagged keep their tag.
-pub async fn delete(db: &Db, id: i64) -> Result<(), ApiError> {
+/// Deletes a rule; whether there was one. The customers it tagged keep
+/// their tag.
+pub async fn delete(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let deleted = sqlx::query("DELETE FROM tag_rules WHERE id = ?1")
         .bind(id)
         .execute(&mut *write.tx)
         .await?;
     write.commit().await?;
-    match deleted.rows_affected() {
-        0 => Err(not_found(id)),
-        _ => Ok(()),
-    }
+    Ok(deleted.rows_affected() > 0)
 }
 
-fn not_found(id: i64) -> ApiError {
-    ApiError::NotFound(format!("There is no tag rule with id {id}."))
-}
-
-/// The first rule, in priority order, that matches a first message.
-pub fn first_match<'r>(
-    rules: &'r [TagRule],
-    text: Option<&str>,
-    referral: Option<&str>,
-) -> Option<&'r TagRule> {
-    rules.iter().find(|rule| match rule.kind {
-        TagMatch::Exact | TagMatch::Prefix => text
-            .and_then(|text| tags::text_matches(rule.kind, &rule.pattern, text))
-            .unwrap_or(false),
-        // Saved patterns compiled when saved; one that no longer does
-        // (a future size limit, say) matches nothing rather than failing
-        // the delivery.
-        TagMatch::Regex => {
-            text.is_some_and(|text| compile(&rule.pattern).is_ok_and(|regex| regex.is_match(text)))
-        }
-        TagMatch::Referral => referral == Some(rule.pattern.as_str()),
-    })
-}
-
-/// Tags `wa_id` from their first inbound message, inside the delivery's
-/// transaction; the caller knows it is their first and that they carry no
-/// tag yet (`inbound::AfterWrote::first_untagged`).
-pub async fn tag_first_message(
+/// Gives `wa_id` the tag of `matched`, and counts it on the rule.
+pub async fn give(
     conn: &mut SqliteConnection,
     wa_id: &WaId,
-    text: Option<&str>,
-    referral: Option<&str>,
-) -> Result<Option<String>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    let rules: Vec<TagRule> = rows.into_iter().map(rule).collect();
-    let Some(matched) = first_match(&rules, text, referral) else {
-        return Ok(None);
-    };
+    matched: &TagRule,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET first_message_tag = ?2 WHERE wa_id = ?1")
         .bind(wa_id.as_str())
         .bind(&matched.tag)
@@ -190,74 +103,5 @@ pub async fn tag_first_message(
         .bind(matched.id)
         .execute(&mut *conn)
         .await?;
-    Ok(Some(matched.tag.clone()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn rule(id: i64, kind: TagMatch, pattern: &str, tag: &str) -> TagRule {
-        TagRule {
-            id,
-            kind,
-            pattern: pattern.into(),
-            tag: tag.into(),
-            priority: id,
-            tagged: 0,
-        }
-    }
-
-    #[test]
-    fn the_first_matching_rule_in_order_wins() {
-        let rules = [
-            rule(1, TagMatch::Referral, "120208", "Diwali ad"),
-            rule(
-                2,
-                TagMatch::Exact,
-                "Hi! I'd like to order roses",
-                "Roses page",
-            ),
-            rule(3, TagMatch::Prefix, "Hi!", "Greeting"),
-            rule(4, TagMatch::Regex, r"(?i)order\s*#?\d{4}", "Order number"),
-        ];
-        let tag = |text: Option<&str>, referral: Option<&str>| {
-            first_match(&rules, text, referral).map(|rule| rule.tag.as_str())
-        };
-        assert_eq!(
-            tag(Some("hi! i'd like to order  ROSES"), None),
-            Some("Roses page")
-        );
-        assert_eq!(tag(Some("Hi! anyone there?"), None), Some("Greeting"));
-        assert_eq!(
-            tag(Some("Where is ORDER #4471"), None),
-            Some("Order number")
-        );
-        assert_eq!(
-            tag(Some("Hi! I'd like to order roses"), Some("120208")),
-            Some("Diwali ad")
-        );
-        assert_eq!(tag(Some("Hello"), Some("999")), None);
-        assert_eq!(tag(None, None), None, "an image without a caption");
-    }
-
-    #[test]
-    fn invalid_patterns_and_empty_fields_are_refused_by_field() {
-        let draft = TagRuleDraft {
-            kind: TagMatch::Regex,
-            pattern: "order (".into(),
-            tag: " ".into(),
-            priority: 1,
-        };
-        let Err(ApiError::Invalid { fields, .. }) = checked(&draft) else {
-            panic!("refused");
-        };
-        let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(named, ["pattern", "tag"]);
-        assert!(
-            fields[0].message.contains("regular expression"),
-            "{}",
-            fields[0].message
-        );
-    }
+    Ok(())
 }

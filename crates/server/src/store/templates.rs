@@ -1,6 +1,6 @@
-//! Message templates: stored drafts, their review status, and copies.
-//! Approved templates are never edited (WhatsApp would send the old text);
-//! a manager copies one to change it.
+//! Message templates: stored drafts and their review status (`templates`
+//! checks drafts and sends; here they arrive checked). Approved templates
+//! are never edited (WhatsApp would send the old text).
 
 use handover_core::templates::{
     Template, TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus,
@@ -9,9 +9,8 @@ use sqlx::query::QueryAs;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
-use super::template_media::{self, HeaderFile};
+use super::template_media;
 use crate::db::Db;
-use crate::error::ApiError;
 
 const COLUMNS: &str = "id, name, language, category, header, body, footer, buttons, params, status, rejection_reason, header_media_id";
 
@@ -68,28 +67,30 @@ async fn template(conn: &mut SqliteConnection, row: Row) -> Result<Template, sql
     })
 }
 
-/// The draft checked against WhatsApp's limits; its parameter count.
-fn checked(draft: &TemplateDraft) -> Result<usize, ApiError> {
-    draft.validate().map_err(|fields| ApiError::Invalid {
-        code: "invalid_template",
-        message: format!(
-            "The template has {} problem(s); each is listed with its field.",
-            fields.len()
-        ),
-        fields,
-    })
+/// What saving a draft came to.
+pub enum Saved {
+    Template(Template),
+    /// Another template has the draft's name and language.
+    NameTaken,
+    /// The draft's header names a file that was never uploaded.
+    UnknownHeaderFile(i64),
+    /// The template is approved, so it is not edited.
+    Approved(Template),
+    NoSuchTemplate,
 }
 
-fn taken(draft: &TemplateDraft) -> impl FnOnce(sqlx::Error) -> ApiError + '_ {
-    move |error| match ApiError::from(error) {
-        ApiError::Conflict { .. } => ApiError::conflict(
-            "template_exists",
-            format!(
-                "name: a template {} in {} already exists.",
-                draft.name, draft.language
-            ),
-        ),
-        other => other,
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(error) if error.is_unique_violation())
+}
+
+/// Whether the draft's header file, if it names one, was uploaded.
+async fn header_file_known(
+    conn: &mut SqliteConnection,
+    draft: &TemplateDraft,
+) -> Result<Option<i64>, sqlx::Error> {
+    match draft.header_media_id {
+        Some(id) if template_media::by_id(conn, id).await?.is_none() => Ok(Some(id)),
+        _ => Ok(None),
     }
 }
 
@@ -97,29 +98,6 @@ fn optional(text: &Option<String>) -> Option<&str> {
     text.as_deref()
         .map(str::trim)
         .filter(|text| !text.is_empty())
-}
-
-/// Refuses a draft whose media header names no uploaded file.
-async fn check_header_media(
-    conn: &mut SqliteConnection,
-    draft: &TemplateDraft,
-) -> Result<(), ApiError> {
-    let Some(id) = draft.header_media_id else {
-        return Ok(());
-    };
-    if template_media::by_id(conn, id).await?.is_some() {
-        return Ok(());
-    }
-    Err(ApiError::Invalid {
-        code: "invalid_template",
-        message: "The template's header names a file that was never uploaded.".into(),
-        fields: vec![handover_core::FieldError {
-            field: "header_media_id".into(),
-            message: format!(
-                "there is no header file {id}; upload the photo, video or PDF with POST /api/templates/media first"
-            ),
-        }],
-    })
 }
 
 /// Binds ?1 to ?10: the draft's fields, its parameter count, now, and its
@@ -143,23 +121,33 @@ fn with_draft<'q>(
         .bind(draft.header_media_id)
 }
 
-/// Stores a new template, pending review.
-pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, ApiError> {
-    let params = checked(draft)?;
+/// Stores a new template, pending review (`params`: its parameter count).
+pub async fn create(
+    db: &Db,
+    draft: &TemplateDraft,
+    params: usize,
+    now: i64,
+) -> Result<Saved, sqlx::Error> {
     let mut write = db.begin_write().await?;
-    check_header_media(&mut write.tx, draft).await?;
+    if let Some(unknown) = header_file_known(&mut write.tx, draft).await? {
+        return Ok(Saved::UnknownHeaderFile(unknown));
+    }
     let insert = format!(
         "INSERT INTO templates (name, language, category, header, body, footer, buttons, params, status, created_at, updated_at, header_media_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?10)
          RETURNING {COLUMNS}"
     );
-    let row: Row = with_draft(sqlx::query_as(&insert), draft, params, now)
+    let row: Row = match with_draft(sqlx::query_as(&insert), draft, params, now)
         .fetch_one(&mut *write.tx)
         .await
-        .map_err(taken(draft))?;
+    {
+        Ok(row) => row,
+        Err(error) if is_unique_violation(&error) => return Ok(Saved::NameTaken),
+        Err(error) => return Err(error),
+    };
     let created = template(&mut write.tx, row).await?;
     write.commit().await?;
-    Ok(created)
+    Ok(Saved::Template(created))
 }
 
 /// Changes a pending or rejected template; it goes back to pending.
@@ -167,45 +155,48 @@ pub async fn update(
     db: &Db,
     id: i64,
     draft: &TemplateDraft,
+    params: usize,
     now: i64,
-) -> Result<Template, ApiError> {
-    let params = checked(draft)?;
+) -> Result<Saved, sqlx::Error> {
     let mut write = db.begin_write().await?;
-    let current = by_id(&mut write.tx, id).await?;
+    let Some(current) = by_id(&mut write.tx, id).await? else {
+        return Ok(Saved::NoSuchTemplate);
+    };
     if current.status == TemplateStatus::Approved {
-        return Err(ApiError::conflict(
-            "template_approved",
-            format!(
-                "{} is approved, so it cannot be edited; copy it and edit the copy.",
-                current.name
-            ),
-        ));
+        return Ok(Saved::Approved(current));
     }
-    check_header_media(&mut write.tx, draft).await?;
+    if let Some(unknown) = header_file_known(&mut write.tx, draft).await? {
+        return Ok(Saved::UnknownHeaderFile(unknown));
+    }
     let update = format!(
         "UPDATE templates SET name = ?1, language = ?2, category = ?3, header = ?4, body = ?5, footer = ?6,
                 buttons = ?7, params = ?8, status = 'pending', rejection_reason = NULL, updated_at = ?9,
                 header_media_id = ?10
          WHERE id = ?11 RETURNING {COLUMNS}"
     );
-    let row: Row = with_draft(sqlx::query_as(&update), draft, params, now)
+    let row: Row = match with_draft(sqlx::query_as(&update), draft, params, now)
         .bind(id)
         .fetch_one(&mut *write.tx)
         .await
-        .map_err(taken(draft))?;
+    {
+        Ok(row) => row,
+        Err(error) if is_unique_violation(&error) => return Ok(Saved::NameTaken),
+        Err(error) => return Err(error),
+    };
     let updated = template(&mut write.tx, row).await?;
     write.commit().await?;
-    Ok(updated)
+    Ok(Saved::Template(updated))
 }
 
-/// Sets the review outcome (sandbox mode, or what WhatsApp said).
+/// Sets the review outcome (sandbox mode, or what WhatsApp said); `None`
+/// when there is no such template.
 pub async fn review(
     db: &Db,
     id: i64,
     status: TemplateStatus,
     reason: Option<&str>,
     now: i64,
-) -> Result<Template, ApiError> {
+) -> Result<Option<Template>, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "UPDATE templates SET status = ?2, rejection_reason = ?3, updated_at = ?4 WHERE id = ?1
@@ -217,10 +208,12 @@ pub async fn review(
     .bind(now)
     .fetch_optional(&mut *write.tx)
     .await?;
-    let row = row.ok_or_else(|| not_found(id))?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
     let reviewed = template(&mut write.tx, row).await?;
     write.commit().await?;
-    Ok(reviewed)
+    Ok(Some(reviewed))
 }
 
 /// Applies statuses reported by WhatsApp, by name and language; returns
@@ -229,7 +222,7 @@ pub async fn apply_reviews(
     db: &Db,
     reviews: &[(String, String, TemplateStatus, Option<String>)],
     now: i64,
-) -> Result<u64, ApiError> {
+) -> Result<u64, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let mut changed = 0;
     for (name, language, status, reason) in reviews {
@@ -254,18 +247,16 @@ pub async fn apply_reviews(
     Ok(changed)
 }
 
-pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Template, ApiError> {
+pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Template>, sqlx::Error> {
     let row: Option<Row> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = ?1"))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
-    let row = row.ok_or_else(|| not_found(id))?;
-    Ok(template(conn, row).await?)
-}
-
-fn not_found(id: i64) -> ApiError {
-    ApiError::NotFound(format!("There is no template with id {id}."))
+    match row {
+        Some(row) => Ok(Some(template(conn, row).await?)),
+        None => Ok(None),
+    }
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Template>, sqlx::Error> {
@@ -298,86 +289,4 @@ pub async fn find(
         Some(row) => Ok(Some(template(&mut *pool.acquire().await?, row).await?)),
         None => Ok(None),
     }
-}
-
-/// The approved template `name` in `language`; otherwise a refusal that
-/// says what is wrong.
-pub async fn approved(pool: &SqlitePool, name: &str, language: &str) -> Result<Template, ApiError> {
-    let found = find(pool, name, language).await?.ok_or_else(|| {
-        ApiError::unprocessable(
-            "unknown_template",
-            format!("template: there is no template {name} in language {language}."),
-        )
-    })?;
-    if found.status != TemplateStatus::Approved {
-        return Err(ApiError::unprocessable(
-            "template_not_approved",
-            format!(
-                "template: {} is {}; only approved templates can be sent.",
-                found.name,
-                found.status.as_str()
-            ),
-        ));
-    }
-    Ok(found)
-}
-
-/// The approved template `send` names, if its parameters fit, with the
-/// file its media header carries on this send; otherwise a refusal that
-/// says what to fix. Nothing leaves before this passes.
-pub async fn sendable(
-    pool: &SqlitePool,
-    send: &handover_core::api::TemplateSend,
-) -> Result<(Template, Option<HeaderFile>), ApiError> {
-    let found = approved(pool, &send.name, &send.language).await?;
-    found
-        .check_params(&send.params)
-        .map_err(|(code, message)| {
-            ApiError::unprocessable(code, format!("template: {message}."))
-        })?;
-    let header = header_file(pool, &found, send.header_media_id).await?;
-    Ok((found, header))
-}
-
-/// The file a send of `template` carries at its top: the one `requested`
-/// (of the template's header kind) or else the template's own; none for a
-/// template without a media header.
-pub async fn header_file(
-    pool: &SqlitePool,
-    template: &Template,
-    requested: Option<i64>,
-) -> Result<Option<HeaderFile>, ApiError> {
-    let Some(own) = &template.header_media else {
-        return match requested {
-            Some(_) => Err(ApiError::unprocessable(
-                "no_media_header",
-                format!(
-                    "header_media_id: {} has no photo, video or document header; leave header_media_id out.",
-                    template.name
-                ),
-            )),
-            None => Ok(None),
-        };
-    };
-    let id = requested.unwrap_or(own.id);
-    let mut conn = pool.acquire().await?;
-    let file = template_media::by_id(&mut conn, id).await?.ok_or_else(|| {
-        ApiError::unprocessable(
-            "unknown_header_media",
-            format!("header_media_id: there is no header file {id}; upload it with POST /api/templates/media first."),
-        )
-    })?;
-    if file.kind != own.kind {
-        return Err(ApiError::unprocessable(
-            "wrong_header_media",
-            format!(
-                "header_media_id: {} starts with a {}, and file {id} is a {}; choose a {}.",
-                template.name,
-                own.kind.noun(),
-                file.kind.noun(),
-                own.kind.noun()
-            ),
-        ));
-    }
-    Ok(Some(file))
 }

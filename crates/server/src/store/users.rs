@@ -7,7 +7,7 @@ use handover_core::{AgentId, ChatState, Status, WaId};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::user_search::{self, SearchPlan};
-use crate::error::ApiError;
+use super::Cursor;
 use crate::time::rfc3339;
 
 #[derive(sqlx::FromRow)]
@@ -119,6 +119,35 @@ impl UserRow {
     }
 }
 
+/// Up to `limit` customers in `status` whose window has ended by `until`.
+pub async fn windows_ending(
+    conn: &mut SqliteConnection,
+    status: &str,
+    until: i64,
+    limit: i64,
+) -> Result<Vec<WaId>, sqlx::Error> {
+    let due: Vec<String> = sqlx::query_scalar(
+        "SELECT wa_id FROM users WHERE status = ?1 AND window_expires_at > 0 AND window_expires_at <= ?2 LIMIT ?3",
+    )
+    .bind(status)
+    .bind(until)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    // Ids were parsed on the way in; one that no longer parses is skipped.
+    Ok(due
+        .iter()
+        .filter_map(|wa_id| WaId::parse(wa_id).ok())
+        .collect())
+}
+
+/// Whether any customer was ever stored.
+pub async fn any(pool: &sqlx::SqlitePool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+        .fetch_one(pool)
+        .await
+}
+
 pub async fn profile(
     conn: &mut SqliteConnection,
     wa_id: &WaId,
@@ -150,18 +179,6 @@ pub async fn profiles(
         .filter_map(|number| by_number.remove(*number))
         .map(|row| row.into_profile(now))
         .collect())
-}
-
-pub async fn require_profile(
-    conn: &mut SqliteConnection,
-    wa_id: &WaId,
-    now: i64,
-) -> Result<UserProfile, ApiError> {
-    profile(conn, wa_id, now).await?.ok_or_else(|| {
-        ApiError::NotFound(format!(
-            "There is no customer with WhatsApp number {wa_id}."
-        ))
-    })
 }
 
 /// What the state machine needs to know about a chat.
@@ -323,21 +340,6 @@ pub enum Listing {
     All,
 }
 
-impl Listing {
-    pub fn parse(text: Option<&str>) -> Result<Self, ApiError> {
-        match text {
-            None | Some("") | Some("all") => Ok(Listing::All),
-            Some("history") => Ok(Listing::History),
-            Some(other) => other.parse().map(Listing::Section).map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_status",
-                    format!("status: {other:?} is not one of active, requesting, intervened, closed, history, all."),
-                )
-            }),
-        }
-    }
-}
-
 /// Filters of `GET /api/users`.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -366,14 +368,10 @@ pub async fn list(
     pool: &SqlitePool,
     listing: Listing,
     filter: &ListFilter,
-    cursor: Option<&str>,
+    after: Option<&Cursor>,
     limit: u32,
     now: i64,
-) -> Result<Page<UserSummary>, ApiError> {
-    let after = match cursor {
-        None | Some("") => None,
-        Some(text) => Some(parse_cursor(text)?),
-    };
+) -> Result<Page<UserSummary>, sqlx::Error> {
     let query = filter
         .query
         .as_deref()
@@ -393,13 +391,12 @@ pub async fn list(
         Listing::Section(status) => Some(status.as_str()),
         Listing::History | Listing::All => None,
     };
-    let (after_key, after_wa_id) = after.unwrap_or_default();
     let limit = limit.clamp(1, 200);
     let rows: Vec<UserRow> = sqlx::query_as(&sql)
         .bind(status)
         .bind(now)
-        .bind(after_key)
-        .bind(after_wa_id)
+        .bind(after.map_or(0, |cursor| cursor.value))
+        .bind(after.map_or("", |cursor| cursor.wa_id.as_str()))
         .bind(search.map(|(_, value)| value))
         .bind(None::<String>)
         .bind(filter.source.as_deref())
@@ -417,12 +414,12 @@ pub async fn list(
             ("u.status_changed_at", _) => row.status_changed_at,
             _ => row.window_expires_at.unwrap_or(0),
         };
-        next_cursor = Some(format!("{key}:{}", row.wa_id));
+        next_cursor = Some(Cursor::after(key, &row.wa_id));
         items.push(row.into_summary());
     }
     Ok(Page {
         items,
-        next_cursor: next_cursor.filter(|_| has_more),
+        next_cursor: next_cursor.filter(|_| has_more).map(|cursor| cursor.text()),
     })
 }
 
@@ -476,19 +473,6 @@ fn list_sql(
         "{SELECT} WHERE {} ORDER BY {pick}{key} {direction}, u.wa_id {direction} LIMIT ?9",
         clauses.join(" AND ")
     )
-}
-
-fn parse_cursor(text: &str) -> Result<(i64, String), ApiError> {
-    let bad = || {
-        ApiError::bad_request(
-            "invalid_cursor",
-            "cursor: pass back the next_cursor of the previous page unchanged.",
-        )
-    };
-    let (window, wa_id) = text.split_once(':').ok_or_else(bad)?;
-    let window = window.parse().map_err(|_| bad())?;
-    let wa_id = WaId::parse(wa_id).map_err(|_| bad())?;
-    Ok((window, wa_id.as_str().to_owned()))
 }
 
 pub(super) fn escape_like(text: &str) -> String {

@@ -4,12 +4,12 @@
 
 use handover_core::api::{Page, UserProfile};
 use handover_core::contacts::{UserFacets, UserOrder, WindowFilter};
-use handover_core::{Status, WaId};
+use handover_core::Status;
 use sqlx::SqlitePool;
 
 use super::user_search::{self, SearchPlan};
 use super::users::{UserRow, SELECT};
-use crate::error::ApiError;
+use super::Cursor;
 
 /// The filters of `GET /api/users/table` and of the export.
 #[derive(Debug, Clone, Default)]
@@ -25,38 +25,11 @@ pub struct TableFilter {
     pub order: UserOrder,
 }
 
-/// Where a page starts: strictly after this (last active, wa_id).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableCursor {
-    last_active: i64,
-    wa_id: String,
-}
-
-impl TableCursor {
-    pub fn parse(text: &str) -> Result<Self, ApiError> {
-        let bad = || {
-            ApiError::bad_request(
-                "invalid_cursor",
-                "cursor: pass back the next_cursor of the previous page unchanged.",
-            )
-        };
-        let (last_active, wa_id) = text.split_once(':').ok_or_else(bad)?;
-        Ok(TableCursor {
-            last_active: last_active.parse().map_err(|_| bad())?,
-            wa_id: WaId::parse(wa_id).map_err(|_| bad())?.as_str().to_owned(),
-        })
-    }
-
-    fn text(&self) -> String {
-        format!("{}:{}", self.last_active, self.wa_id)
-    }
-}
-
 /// One page of the table at `now` (which decides open and closed windows).
 pub async fn page(
     pool: &SqlitePool,
     filter: &TableFilter,
-    cursor: Option<&TableCursor>,
+    cursor: Option<&Cursor>,
     limit: u32,
     now: i64,
 ) -> Result<Page<UserProfile>, sqlx::Error> {
@@ -82,7 +55,7 @@ pub async fn page(
         .bind(filter.tag.as_deref())
         .bind(search.map(|(_, value)| value))
         .bind(filter.label.as_deref())
-        .bind(cursor.map(|c| c.last_active))
+        .bind(cursor.map(|c| c.value))
         .bind(cursor.map(|c| c.wa_id.as_str()))
         .bind(i64::from(limit) + 1)
         .fetch_all(pool)
@@ -92,10 +65,7 @@ pub async fn page(
     let mut next = None;
     let mut items = Vec::with_capacity(limit as usize);
     for row in rows.into_iter().take(limit as usize) {
-        next = Some(TableCursor {
-            last_active: row.last_active_at.unwrap_or(0),
-            wa_id: row.wa_id.clone(),
-        });
+        next = Some(Cursor::after(row.last_active_at.unwrap_or(0), &row.wa_id));
         items.push(row.into_profile(now));
     }
     Ok(Page {

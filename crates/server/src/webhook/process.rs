@@ -18,7 +18,8 @@ use crate::error::ApiError;
 use crate::lifecycle::{self, Change, ChangedBy};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
-use crate::store::{inbound, media, notices, statuses, tags, users};
+use crate::store::{inbound, media, notices, statuses, users};
+use crate::tag_rules;
 use crate::time::WINDOW_MS;
 use handover_core::bot::{BotConfig, CustomerMessage};
 
@@ -182,7 +183,7 @@ async fn inbound(
     };
     if after.first_untagged {
         let referral = message.referral_source_id.as_deref();
-        tags::tag_first_message(conn, wa_id, message.text.as_deref(), referral).await?;
+        tag_rules::tag_first_message(conn, wa_id, message.text.as_deref(), referral).await?;
     }
 
     // A late delivery of a message written before the chat was resolved
