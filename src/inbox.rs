@@ -470,12 +470,17 @@ impl Inbox {
     }
 }
 
-/// A customer's name, or their number when they have none.
+/// The open customer's name, or their number when they have none.
 pub fn display_name(profile: &UserProfile) -> String {
-    if profile.name.is_empty() {
-        format!("+{}", profile.wa_id)
+    name_or_number(&profile.name, &profile.wa_id)
+}
+
+/// A customer's name, or their number when they have given none.
+pub fn name_or_number(name: &str, wa_id: &WaId) -> String {
+    if name.is_empty() {
+        format!("+{wa_id}")
     } else {
-        profile.name.clone()
+        name.to_owned()
     }
 }
 

@@ -5,6 +5,7 @@ use handover_core::api::UserSummary;
 use handover_core::{Section, WaId};
 use leptos::prelude::*;
 
+use crate::inbox::name_or_number;
 use crate::{clock, format, places};
 
 #[component]
@@ -54,7 +55,7 @@ pub fn ChatList(
                     };
                     let left = move || expires_ms.and_then(|at| format::window_left(at - now_ms.get()));
                     let urgent = move || expires_ms.is_some_and(|at| format::window_urgent(at - now_ms.get()));
-                    let title = if item.name.is_empty() { format!("+{}", item.wa_id) } else { item.name.clone() };
+                    let title = name_or_number(&item.name, &item.wa_id);
                     view! {
                         <li>
                             <a

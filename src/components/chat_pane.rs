@@ -9,6 +9,8 @@
 //! screen, and a thread opened further up fills in downwards.
 
 use handover_core::api::UserProfile;
+use handover_core::canned::CannedReply;
+use handover_core::labels::ClosingReasons;
 use handover_core::templates::Template;
 use handover_core::Actor;
 use leptos::prelude::*;
@@ -41,6 +43,12 @@ pub fn ChatPane(
     /// Templates that can be sent.
     #[prop(into)]
     templates: Signal<Vec<Template>>,
+    /// The team's closing reasons, offered on Resolve.
+    #[prop(into)]
+    reasons: Signal<ClosingReasons>,
+    /// The team's canned replies, offered in the composer.
+    #[prop(into)]
+    canned: Signal<Vec<CannedReply>>,
     on_action: Callback<ChatAction>,
     on_send: Callback<Outgoing>,
     /// True while an action or a send is on its way.
@@ -55,11 +63,6 @@ pub fn ChatPane(
     let unseen = Memo::new(move |_| inbox.with(|inbox| inbox.unseen()));
     let behind = Memo::new(move |_| inbox.with(|inbox| inbox.newer_cursor().is_some()));
     let loading = StoredValue::new(false);
-    // The team's closing reasons and canned replies, read once per chat.
-    let reasons = LocalResource::new(api::fetch_closing_reasons);
-    let reasons = Signal::derive(move || reasons.get().and_then(Result::ok).unwrap_or_default());
-    let canned = LocalResource::new(api::fetch_canned_replies);
-    let canned = Signal::derive(move || canned.get().and_then(Result::ok).unwrap_or_default());
 
     let load = move |page: ThreadPage| {
         let Some(wa_id) = inbox.with_untracked(|inbox| inbox.selected().cloned()) else {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use handover_core::api::{Event, Message, SearchResults};
+use handover_core::api::{Event, Message, SearchResults, UserSummary};
 use handover_core::{Actor, Section, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,9 +18,9 @@ use crate::api::{self, ApiError, ChatAction, Outgoing, ThreadPage};
 use crate::clock;
 use crate::components::chat_pane::PAGE;
 use crate::components::{
-    ChatList, ChatPane, LabelsEditor, NewDemoCustomer, ProfileCard, SearchResultList,
+    ChatList, ChatPane, LabelsEditor, NewDemoCustomer, ProfileCard, SearchResultList, StatusBadge,
 };
-use crate::inbox::List;
+use crate::inbox::{name_or_number, Inbox, List};
 use crate::pages::NotFound;
 use crate::places::{self, Place};
 use crate::shortcuts::{self, Shortcut};
@@ -62,50 +62,10 @@ pub fn InboxScreen() -> impl IntoView {
     });
 
     // The open chat: its profile, and its thread at the newest message or
-    // around the one named in the URL.
+    // around the one named in the URL, both asked for at once.
     let load_chat = move |wa_id: WaId, message: Option<i64>| {
-        spawn_local(async move {
-            match api::fetch_profile(wa_id.as_str()).await {
-                Ok(profile) => {
-                    // Opened by its URL: list it where it is (unless the
-                    // screen was left meanwhile).
-                    let listed = section.try_get_untracked();
-                    if listed
-                        .is_some_and(|listed| !listed.shows(profile.status, profile.window_open))
-                    {
-                        section.set(Section::of(profile.status, profile.window_open));
-                    }
-                    inbox.update(|inbox| inbox.show_profile(profile));
-                }
-                Err(ApiError::Server { status: 404, .. }) => {
-                    missing.set(Some(wa_id));
-                    return;
-                }
-                Err(error) => {
-                    notice.set(Some(error.to_string()));
-                    return;
-                }
-            }
-            let loaded = match message {
-                None => api::fetch_thread(wa_id.as_str(), ThreadPage::Before(None), PAGE)
-                    .await
-                    .map(|page| inbox.update(|inbox| inbox.show_newest(&wa_id, page))),
-                Some(id) => {
-                    let above = ThreadPage::Before(Some(id + 1));
-                    let older = api::fetch_thread(wa_id.as_str(), above, CONTEXT_ABOVE).await;
-                    let newer =
-                        api::fetch_thread(wa_id.as_str(), ThreadPage::After(id), PAGE).await;
-                    older.and_then(|older| {
-                        newer.map(|newer| {
-                            inbox.update(|inbox| inbox.show_around(&wa_id, id, older, newer))
-                        })
-                    })
-                }
-            };
-            if let Err(error) = loaded {
-                notice.set(Some(error.to_string()));
-            }
-        });
+        spawn_local(load_profile(inbox, wa_id.clone(), section, missing, notice));
+        spawn_local(load_thread(inbox, wa_id, message, notice));
     };
     Effect::new(move |_| match place.get() {
         Place::Section(shown) => {
@@ -231,6 +191,13 @@ pub fn InboxScreen() -> impl IntoView {
     let templates = LocalResource::new(api::fetch_templates);
     let templates =
         Signal::derive(move || templates.get().and_then(Result::ok).unwrap_or_default());
+    // The team's closing reasons and canned replies, read when the inbox
+    // opens (managers change them on the managers' screens, a page of their
+    // own), not at every chat opened.
+    let reasons = LocalResource::new(api::fetch_closing_reasons);
+    let reasons = Signal::derive(move || reasons.get().and_then(Result::ok).unwrap_or_default());
+    let canned = LocalResource::new(api::fetch_canned_replies);
+    let canned = Signal::derive(move || canned.get().and_then(Result::ok).unwrap_or_default());
 
     // Keyboard shortcuts, except while typing.
     let go = {
@@ -380,7 +347,12 @@ pub fn InboxScreen() -> impl IntoView {
                                 <p><a href=places::home()>"Back to the customers waiting"</a></p>
                             </div>
                         }.into_any(),
-                        (None, None) if selected.with(Option::is_some) => view! { <p class="empty">"Loading the chat…"</p> }.into_any(),
+                        (None, None) if selected.with(Option::is_some) => {
+                            let row = selected.with_untracked(|wa_id| {
+                                items.with_untracked(|items| items.iter().find(|item| Some(&item.wa_id) == wa_id.as_ref()).cloned())
+                            });
+                            opening(row).into_any()
+                        }
                         (None, None) => view! {
                             <div class="empty chat-empty">
                                 <p class="empty-title">"Select a chat"</p>
@@ -390,7 +362,7 @@ pub fn InboxScreen() -> impl IntoView {
                         (Some(current), None) => {
                             let profile = Signal::derive(move || profile.get().unwrap_or_else(|| current.clone()));
                             view! {
-                                <ChatPane profile me agents=team templates on_action on_send busy />
+                                <ChatPane profile me agents=team templates reasons canned on_action on_send busy />
                             }.into_any()
                         }
                     }}
@@ -413,6 +385,74 @@ pub fn InboxScreen() -> impl IntoView {
         .into_any()
     };
     screen
+}
+
+/// A chat on its way: who it is, from its row in the list (when it is
+/// listed), until its profile and thread arrive.
+fn opening(row: Option<UserSummary>) -> impl IntoView {
+    let head = row.map(|row| {
+        view! {
+            <header class="chat-head">
+                <div class="chat-title">
+                    <h2>{name_or_number(&row.name, &row.wa_id)}</h2>
+                    <StatusBadge status=row.status />
+                </div>
+            </header>
+        }
+    });
+    view! {
+        {head}
+        <p class="empty">"Loading the chat…"</p>
+    }
+}
+
+/// The open chat's profile; a chat opened by its URL also switches the
+/// list to the section it is in (unless the screen was left meanwhile).
+async fn load_profile(
+    inbox: RwSignal<Inbox>,
+    wa_id: WaId,
+    section: RwSignal<Section>,
+    missing: RwSignal<Option<WaId>>,
+    notice: RwSignal<Option<String>>,
+) {
+    match api::fetch_profile(wa_id.as_str()).await {
+        Ok(profile) => {
+            let listed = section.try_get_untracked();
+            if listed.is_some_and(|listed| !listed.shows(profile.status, profile.window_open)) {
+                section.set(Section::of(profile.status, profile.window_open));
+            }
+            inbox.update(|inbox| inbox.show_profile(profile));
+        }
+        Err(ApiError::Server { status: 404, .. }) => missing.set(Some(wa_id)),
+        Err(error) => notice.set(Some(error.to_string())),
+    }
+}
+
+/// The open chat's thread: the newest page, or the messages around `message`
+/// (a search result). An unknown customer is the profile's to report.
+async fn load_thread(
+    inbox: RwSignal<Inbox>,
+    wa_id: WaId,
+    message: Option<i64>,
+    notice: RwSignal<Option<String>>,
+) {
+    let loaded = match message {
+        None => api::fetch_thread(wa_id.as_str(), ThreadPage::Before(None), PAGE)
+            .await
+            .map(|page| inbox.update(|inbox| inbox.show_newest(&wa_id, page))),
+        Some(id) => {
+            let above = ThreadPage::Before(Some(id + 1));
+            let older = api::fetch_thread(wa_id.as_str(), above, CONTEXT_ABOVE).await;
+            let newer = api::fetch_thread(wa_id.as_str(), ThreadPage::After(id), PAGE).await;
+            older.and_then(|older| {
+                newer.map(|newer| inbox.update(|inbox| inbox.show_around(&wa_id, id, older, newer)))
+            })
+        }
+    };
+    match loaded {
+        Ok(()) | Err(ApiError::Server { status: 404, .. }) => {}
+        Err(error) => notice.set(Some(error.to_string())),
+    }
 }
 
 /// The sidebar while searching: a hint, the results, or why none.
@@ -449,7 +489,7 @@ fn search_panel(
 
 /// An agent's own message, accepted by the server: shown at the bottom of
 /// the thread, which follows it even if the agent had scrolled up.
-fn show_sent(inbox: RwSignal<crate::inbox::Inbox>, message: Message) {
+fn show_sent(inbox: RwSignal<Inbox>, message: Message) {
     let behind = inbox.with_untracked(|inbox| inbox.newer_cursor().is_some());
     let wa_id = message.wa_id.clone();
     if behind {
