@@ -166,6 +166,24 @@ async fn managers_create_disable_and_reset_agents() {
         .unwrap();
     assert_eq!(reset.status(), 200);
     assert!(app.login("asha@example.com", "new-password").await.is_ok());
+    assert!(
+        app.login("asha@example.com", "agent-password")
+            .await
+            .is_err(),
+        "the old password no longer works"
+    );
+
+    let nobody = app
+        .http
+        .patch(app.url("/api/agents/999999"))
+        .header(COOKIE, &manager.cookie)
+        .json(&json!({"password": "another-password"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, message) = error_code(nobody).await;
+    assert_eq!(status, 404);
+    assert!(message.contains("999999"), "{message}");
 }
 
 #[tokio::test]

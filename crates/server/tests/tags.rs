@@ -169,6 +169,14 @@ async fn a_rule_with_priority_one_is_tried_before_older_rules() {
     assert_eq!(tag_of(&app, &manager, "919800000010").await, "Roses");
     let again = app.delete(&manager, &path).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    let gone = app
+        .put(
+            &manager,
+            &path,
+            json!({"kind": "exact", "pattern": "hi lilies", "tag": "Lilies", "priority": 1}),
+        )
+        .await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

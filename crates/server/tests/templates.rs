@@ -156,6 +156,32 @@ async fn an_approved_template_is_copied_not_edited_and_a_rejected_one_is_fixed()
         (status, code.as_str()),
         (StatusCode::CONFLICT, "template_exists")
     );
+
+    // A template that does not exist is named in a 404, whatever is asked of it.
+    let missing = "/api/templates/999999";
+    let (status, _, message) = error_code(app.put(&manager, missing, shipped()).await).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(message.contains("999999"), "{message}");
+    let (status, _, _) = error_code(
+        app.post(
+            &manager,
+            &format!("{missing}/copy"),
+            json!({"name": "order_shipped_v3"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = error_code(
+        app.put(
+            &manager,
+            &format!("{missing}/status"),
+            json!({"status": "approved"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
