@@ -377,6 +377,7 @@ pub fn InboxScreen() -> impl IntoView {
                             }
                             .into_any()
                         }
+                        None if selected.with(Option::is_some) => view! { <p class="empty">"Loading the profile…"</p> }.into_any(),
                         None => view! { <p class="empty">"The customer's profile appears here."</p> }.into_any(),
                     }}
                 </aside>
