@@ -1,9 +1,11 @@
 // The inbox used as a chat app is used, in a real browser against the real
 // server: every place has a URL (reload, Back, Forward, a link in a new
-// tab), a long thread opens at its newest message and follows new ones
-// without yanking a reader who scrolled up, the queue is fair, the bot is
-// quiet while a customer waits, one search finds customers anywhere, and
-// the CSV export downloads whole (browsers ask for gzip).
+// tab), a chat clicked says at once whose it is while its profile and
+// thread load together, a long thread opens at its newest message and
+// follows new ones without yanking a reader who scrolled up, the queue is
+// fair, the bot is quiet while a customer waits, one search finds
+// customers anywhere, and the CSV export downloads whole (browsers ask for
+// gzip).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -304,6 +306,42 @@ describe('the inbox as a chat app', () => {
     assert.equal(rows[0].split(',')[0], 'phone');
     assert.equal(rows.length - 1, shown, 'one row per customer in the table');
     assert.ok(rows.some((row) => row.startsWith('919845012345,Deepa Menon,intervened')));
+    await page.close();
+  });
+
+  test('a chat clicked in the list says at once whose it is, and asks for its profile and thread together', async () => {
+    const { url } = suite.server;
+    const farah = '919877700001';
+    await customerWrites(url, farah, 'Farah Khan', 'agent please');
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    const errors = watchConsole(page);
+    await signIn(page, `${url}/sections/requesting`, MANAGER);
+    const row = page.locator('.chat-row', { hasText: 'Farah Khan' });
+    await row.waitFor();
+    // The server is slow to answer: each of the chat's requests is held for
+    // a second and a half, and when it arrived is noted.
+    const asked = [];
+    await page.route(new RegExp(`/api/users/${farah}(/messages.*)?$`), async (route) => {
+      asked.push({ path: new URL(route.request().url()).pathname, at: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    const clicked = Date.now();
+    await row.click();
+    await page.locator('.chat-title h2', { hasText: 'Farah Khan' }).waitFor({ timeout: 1000 });
+    assert.ok(Date.now() - clicked < 1000, 'the name heads the chat before the server answers');
+    assert.equal(await page.locator('.chat-title .status-badge').textContent(), 'Requesting');
+    await page.getByText('Loading the chat…').waitFor();
+    await page.getByText('Loading the profile…').waitFor();
+
+    await page.locator('.bubble', { hasText: 'agent please' }).waitFor();
+    await page.locator('[data-parameter=status] dd', { hasText: 'Requesting' }).waitFor();
+    await page.getByRole('button', { name: 'Intervene' }).waitFor();
+    const profile = asked.find((request) => request.path === `/api/users/${farah}`);
+    const thread = asked.find((request) => request.path === `/api/users/${farah}/messages`);
+    assert.ok(profile && thread, `both were asked for: ${JSON.stringify(asked)}`);
+    assert.ok(Math.abs(profile.at - thread.at) < 500, 'the thread was not waiting for the profile');
+    assert.deepEqual(errors, []);
     await page.close();
   });
 });
