@@ -174,9 +174,13 @@ pub async fn create(
         Err(error) => return Err(error),
     };
     write.commit().await?;
-    Ok(by_id(&db.pool, id)
-        .await?
-        .map_or(Created::EmailTaken, Created::Agent))
+    Ok(Created::Agent(Agent {
+        id,
+        email: agent.email.trim().to_owned(),
+        name: agent.name.trim().to_owned(),
+        role: agent.role,
+        disabled: false,
+    }))
 }
 
 async fn insert(
