@@ -95,7 +95,7 @@ pub async fn tag_first_message(
     text: Option<&str>,
     referral: Option<&str>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let rules = store::tags::list_in(conn).await?;
+    let rules = store::tags::list(&mut *conn).await?;
     let Some(matched) = first_match(&rules, text, referral) else {
         return Ok(None);
     };

@@ -115,7 +115,7 @@ fn busy() -> ApiError {
 }
 
 /// Checks a new agent's fields, with a message naming the field at fault.
-pub fn validate_new(agent: &NewAgent) -> Result<(), ApiError> {
+fn validate_new(agent: &NewAgent) -> Result<(), ApiError> {
     validate_email(&agent.email)?;
     validate_name(&agent.name)?;
     validate_password(&agent.password)

@@ -3,7 +3,7 @@
 
 use handover_core::tags::{TagMatch, TagRule, TagRuleDraft};
 use handover_core::WaId;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqliteExecutor};
 
 use crate::db::Db;
 
@@ -20,18 +20,14 @@ fn rule((id, kind, pattern, tag, priority, tagged): Row) -> TagRule {
     }
 }
 
-const IN_ORDER: &str =
-    "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id";
-
-/// Every rule, in the order they are tried.
-pub async fn list(pool: &SqlitePool) -> Result<Vec<TagRule>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(IN_ORDER).fetch_all(pool).await?;
-    Ok(rows.into_iter().map(rule).collect())
-}
-
-/// Every rule, in the order they are tried, inside a transaction.
-pub async fn list_in(conn: &mut SqliteConnection) -> Result<Vec<TagRule>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(IN_ORDER).fetch_all(conn).await?;
+/// Every rule, in the order they are tried: from the pool, or inside a
+/// delivery's transaction.
+pub async fn list<'e>(db: impl SqliteExecutor<'e>) -> Result<Vec<TagRule>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id",
+    )
+    .fetch_all(db)
+    .await?;
     Ok(rows.into_iter().map(rule).collect())
 }
 
