@@ -1,4 +1,4 @@
-// An agent's daily tools in a real browser, against the release server
+// An agent's daily tools in a real browser, against the real server
 // pointed at a fake WhatsApp Cloud API: a customer's photo shown inline, a
 // voice note with a player, a document as a file card, a shared location;
 // an attachment sent (uploaded, then sent as an image message); a canned

@@ -1,6 +1,7 @@
-// Starts the real release `handover-server` on a free port with a fresh
-// database, from a temporary working directory (which also proves that the
-// release binary works from any directory).
+// Starts the real `handover-server` (the build the native tests compiled,
+// with the release web app embedded) on a free port with a fresh database,
+// from a temporary working directory (which also proves that the binary
+// needs nothing beside it).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';

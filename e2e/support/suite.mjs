@@ -1,4 +1,4 @@
-// The set-up most browser suites share: a fresh release server and a
+// The set-up most browser suites share: a fresh server and a
 // headless Chromium for the suite, both closed after it.
 import { after, before } from 'node:test';
 

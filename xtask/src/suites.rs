@@ -12,6 +12,18 @@ use crate::{process, tools};
 /// Builds the web app with Trunk, compresses its files once, then builds
 /// the server that embeds them.
 pub fn build_release() -> Result<(), String> {
+    build_web_app()?;
+    println!("== Building handover-server (release)");
+    process::run_named(
+        "cargo",
+        &["build", "--release", "--package", "handover-server"],
+        &[],
+    )
+}
+
+/// Builds the web app with Trunk (release, as shipped) into `dist/` and
+/// writes the compressed copy of each file.
+fn build_web_app() -> Result<(), String> {
     let root = tools::root();
     println!("== Building the web app: the inbox (trunk, release)");
     let trunk_env = [("TRUNK_SKIP_VERSION_CHECK", "true")];
@@ -38,12 +50,6 @@ pub fn build_release() -> Result<(), String> {
     process::run_named(
         "node",
         &[&script.to_string_lossy(), &dist.to_string_lossy()],
-        &[],
-    )?;
-    println!("== Building handover-server (release)");
-    process::run_named(
-        "cargo",
-        &["build", "--release", "--package", "handover-server"],
         &[],
     )
 }
@@ -108,6 +114,10 @@ pub fn run_all() -> ExitCode {
             "warnings",
         ],
     );
+    // The web app first: the server the native tests build embeds it, and
+    // that same debug build is what the end-to-end suite drives (the same
+    // code as the release binary, so the command compiles the server once).
+    let web_app = build_web_app();
     cargo_suite(&mut tally, "native tests", &["test", "--workspace"], &[]);
     cargo_suite(
         &mut tally,
@@ -123,7 +133,11 @@ pub fn run_all() -> ExitCode {
         ],
         &[("CHROMEDRIVER", tools::CHROMEDRIVER)],
     );
-    match build_release() {
+    let server = web_app.and_then(|()| {
+        println!("== Building handover-server (debug, embedding the web app)");
+        process::run_named("cargo", &["build", "--package", "handover-server"], &[])
+    });
+    match server {
         Ok(()) => end_to_end_suite(&mut tally),
         Err(error) => tally.record(
             "end-to-end tests",
@@ -173,7 +187,7 @@ fn end_to_end_suite(tally: &mut Tally) {
         .map(|file| format!("e2e/{file}"))
         .collect();
     files.sort();
-    let server = root.join("target/release/handover-server");
+    let server = root.join("target/debug/handover-server");
     let out = root.join("target/e2e");
     let (server, out) = (server.to_string_lossy(), out.to_string_lossy());
     let mut args = vec!["--test", "--test-reporter=spec", "--test-concurrency=1"];

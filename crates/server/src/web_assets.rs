@@ -1,8 +1,9 @@
 //! The built web app (Trunk's `dist/`), served from the same port as the API.
 //!
-//! In release builds the files are embedded in the binary, so the server
-//! works from any directory and needs nothing beside it. In debug builds
-//! they are read from `dist/` at request time, which suits development.
+//! The files are embedded in the binary when it is compiled, in debug
+//! builds as in release ones, so the server works from any directory and
+//! needs nothing beside it (`cargo xtask build` builds the web app first;
+//! the end-to-end suite drives the debug build the native tests compiled).
 //!
 //! Trunk names every asset with a content hash, so those can be cached
 //! forever; `index.html` must always be revalidated so a new deployment is
