@@ -5,7 +5,7 @@
 use handover_core::bot::{self, BotConfig, BotTurn, ChatContext, CustomerMessage, Reply};
 use handover_core::WaId;
 use serde_json::{json, Value};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::outbound;
 use crate::store;
@@ -21,7 +21,7 @@ pub struct ConfigInForce {
 
 impl ConfigInForce {
     /// The configuration in force as `conn`'s transaction sees it.
-    pub async fn get(&mut self, conn: &mut SqliteConnection) -> Result<&BotConfig, sqlx::Error> {
+    pub async fn get(&mut self, conn: &mut AnyConnection) -> Result<&BotConfig, sqlx::Error> {
         let newest = store::bot::newest_id(&mut *conn).await?;
         if self.version != Some(newest) {
             let (version, config) = store::bot::current(conn).await?;
@@ -46,7 +46,7 @@ pub struct Chat<'a> {
 /// one (fallbacks in a row, whether this wait's holding message went) is
 /// written when it changed.
 pub async fn turn(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     config: &BotConfig,
     chat: Chat<'_>,
     message: CustomerMessage<'_>,

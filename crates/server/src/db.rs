@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
 /// The pool, plus the one lock every writing transaction takes first.
@@ -19,13 +20,13 @@ use tokio::sync::{Mutex, MutexGuard};
 /// waits in async code rather than in SQLite's busy handler.
 #[derive(Clone)]
 pub struct Db {
-    pub pool: SqlitePool,
+    pub pool: AnyPool,
     write_lock: std::sync::Arc<Mutex<()>>,
 }
 
 /// A writing transaction holding the write lock until commit or drop.
 pub struct WriteTx<'a> {
-    pub tx: Transaction<'static, Sqlite>,
+    pub tx: Transaction<'static, Any>,
     _turn: MutexGuard<'a, ()>,
 }
 
@@ -36,7 +37,7 @@ impl WriteTx<'_> {
 }
 
 impl Db {
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: AnyPool) -> Self {
         Self {
             pool,
             write_lock: std::sync::Arc::new(Mutex::new(())),
@@ -74,8 +75,9 @@ pub enum DbError {
 /// Opens (creating if needed) the database at `url` and migrates it.
 ///
 /// WAL lets readers proceed while one writer commits; the busy timeout makes
-/// concurrent writers wait their turn instead of failing at once.
-pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
+/// concurrent writers wait their turn instead of failing at once. The pool
+/// is sqlx's `Any` pool: the store's queries are written once for it.
+pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
     // sqlx reads any text without a `sqlite:` prefix as a file name, which
     // would quietly turn `postgres://…` into a file of that name.
     if !url.starts_with("sqlite:") {
@@ -84,29 +86,58 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
             source: None,
         });
     }
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|source| DbError::InvalidUrl {
-            url: url.to_owned(),
-            source: Some(source),
-        })?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
+    let invalid = |source| DbError::InvalidUrl {
+        url: url.to_owned(),
+        source: Some(source),
+    };
+    let sqlite = SqliteConnectOptions::from_str(url).map_err(invalid)?;
+    create_parent_folder(sqlite.get_filename())?;
+    let options = AnyConnectOptions::from_str(&per_connection_url(url, sqlite.get_filename()))
+        .map_err(invalid)?;
 
-    create_parent_folder(options.get_filename())?;
-
+    sqlx::any::install_default_drivers();
     // The file is ours and in-process: a connection taken from the pool
     // needs no test round trip first.
-    let pool = SqlitePoolOptions::new()
+    let pool = AnyPoolOptions::new()
         .max_connections(8)
         .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                )
+                .await
+                .map(drop)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// The URL each connection of the pool is opened from: the one file,
+/// created if missing, or one in-memory database all connections share
+/// (`sqlite::memory:` would otherwise give each connection its own).
+fn per_connection_url(url: &str, file: &Path) -> String {
+    static IN_MEMORY: AtomicUsize = AtomicUsize::new(0);
+    let named = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    if named.starts_with(":memory:") {
+        let number = IN_MEMORY.fetch_add(1, Ordering::Relaxed);
+        return format!("sqlite:file:handover-memory-{number}?mode=memory&cache=shared");
+    }
+    let mut path = String::new();
+    for character in file.to_string_lossy().chars() {
+        match character {
+            '%' => path.push_str("%25"),
+            '?' => path.push_str("%3F"),
+            '#' => path.push_str("%23"),
+            other => path.push(other),
+        }
+    }
+    format!("sqlite://{path}?mode=rwc")
 }
 
 fn detail(source: &Option<sqlx::Error>) -> String {

@@ -15,7 +15,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tokio::sync::watch;
 
 use crate::store::events;
@@ -147,7 +147,7 @@ impl EventFeed {
 
     /// The pump: reads new events after every commit (`commits` changes)
     /// and now and then, until the task is aborted.
-    pub async fn run(self, pool: SqlitePool, mut commits: watch::Receiver<u64>) {
+    pub async fn run(self, pool: AnyPool, mut commits: watch::Receiver<u64>) {
         // Marked seen before the first read: a commit after it wakes the pump.
         commits.borrow_and_update();
         let mut head = loop {

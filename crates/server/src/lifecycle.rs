@@ -4,7 +4,7 @@
 
 use handover_core::api::Agent;
 use handover_core::{decide, AgentId, ChatState, Command, Status, WaId};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::error::ApiError;
 use crate::store::events::EventBatch;
@@ -36,7 +36,7 @@ impl ChangedBy<'_> {
 /// over: two agents intervening at once are decided one after the other,
 /// and the second is refused by `decide` itself.
 pub async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     wa_id: &WaId,
     command: Command,
@@ -51,7 +51,7 @@ pub async fn apply(
 /// transition and said in the thread's line.
 #[allow(clippy::too_many_arguments)]
 pub async fn apply_closing(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     wa_id: &WaId,
     command: Command,
@@ -86,7 +86,7 @@ pub struct Change<'a> {
 /// transaction (under the write lock); returns the new state when it
 /// changed.
 pub async fn apply_change(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     wa_id: &WaId,
     state: &ChatState,
@@ -138,7 +138,7 @@ pub async fn apply_change(
 
 /// The sentence shown in the thread for a change.
 async fn system_line(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     command: Command,
     by: &ChangedBy<'_>,
     reason: &str,

@@ -5,7 +5,7 @@
 use handover_core::tags::{self, TagMatch, TagRule, TagRuleDraft};
 use handover_core::{FieldError, WaId};
 use regex::{Regex, RegexBuilder};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use crate::error::ApiError;
 use crate::store;
@@ -90,7 +90,7 @@ pub fn first_match<'r>(
 /// transaction; the caller knows it is their first and that they carry no
 /// tag yet (`inbound::AfterWrote::first_untagged`).
 pub async fn tag_first_message(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     text: Option<&str>,
     referral: Option<&str>,

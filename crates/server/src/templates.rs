@@ -3,7 +3,7 @@
 //! the kind the template starts with. `store::templates` keeps them.
 
 use handover_core::templates::{Template, TemplateDraft, TemplateStatus};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::db::Db;
 use crate::error::ApiError;
@@ -100,7 +100,7 @@ fn not_found(id: i64) -> ApiError {
 
 /// The approved template `name` in `language`; otherwise a refusal that
 /// says what is wrong.
-pub async fn approved(pool: &SqlitePool, name: &str, language: &str) -> Result<Template, ApiError> {
+pub async fn approved(pool: &AnyPool, name: &str, language: &str) -> Result<Template, ApiError> {
     let found = stored::find(pool, name, language).await?.ok_or_else(|| {
         ApiError::unprocessable(
             "unknown_template",
@@ -124,7 +124,7 @@ pub async fn approved(pool: &SqlitePool, name: &str, language: &str) -> Result<T
 /// file its media header carries on this send; otherwise a refusal that
 /// says what to fix. Nothing leaves before this passes.
 pub async fn sendable(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     send: &handover_core::api::TemplateSend,
 ) -> Result<(Template, Option<HeaderFile>), ApiError> {
     let found = approved(pool, &send.name, &send.language).await?;
@@ -141,7 +141,7 @@ pub async fn sendable(
 /// (of the template's header kind) or else the template's own; none for a
 /// template without a media header.
 pub async fn header_file(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     template: &Template,
     requested: Option<i64>,
 ) -> Result<Option<HeaderFile>, ApiError> {

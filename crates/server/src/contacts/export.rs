@@ -5,7 +5,7 @@
 use axum::body::{Body, Bytes};
 use futures_util::stream::{self, Stream, StreamExt};
 use handover_core::api::UserProfile;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::store::users_table::{self, TableFilter};
 use crate::store::{BadCursor, Cursor};
@@ -99,7 +99,7 @@ enum Next {
 /// polls a body once more after its end, which an unfused `unfold` answers
 /// with a panic.
 pub fn stream(
-    pool: SqlitePool,
+    pool: AnyPool,
     filter: TableFilter,
     now: i64,
 ) -> impl Stream<Item = Result<Bytes, std::io::Error>> {
@@ -136,7 +136,7 @@ pub fn stream(
 }
 
 /// The response body of an export.
-pub fn body(pool: SqlitePool, filter: TableFilter, now: i64) -> Body {
+pub fn body(pool: AnyPool, filter: TableFilter, now: i64) -> Body {
     Body::from_stream(stream(pool, filter, now))
 }
 

@@ -44,7 +44,7 @@ fn listing(status: Option<&str>) -> Result<Listing, ApiError> {
 
 /// A customer's profile, or 404 when there is no such customer.
 pub(super) async fn require_profile(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     wa_id: &WaId,
     now: i64,
 ) -> Result<UserProfile, ApiError> {

@@ -1,9 +1,10 @@
 //! Agents, managers and their sessions. Passwords arrive here hashed
 //! (`auth::accounts` checks and hashes them).
 
+use super::Flag;
 use handover_core::api::{Agent, AgentChanges, NewAgent};
 use handover_core::{AgentId, Role};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::auth::session;
 use crate::db::Db;
@@ -14,7 +15,7 @@ struct AgentRow {
     email: String,
     name: String,
     role: String,
-    disabled: bool,
+    disabled: Flag,
 }
 
 impl From<AgentRow> for Agent {
@@ -28,7 +29,7 @@ impl From<AgentRow> for Agent {
             } else {
                 Role::Agent
             },
-            disabled: row.disabled,
+            disabled: row.disabled.0,
         }
     }
 }
@@ -37,7 +38,7 @@ const COLUMNS: &str = "id, email, name, role, disabled";
 
 /// An agent and their password hash, by e-mail (any case).
 pub async fn with_password(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     email: &str,
 ) -> Result<Option<(Agent, String)>, sqlx::Error> {
     let row: Option<(i64, String)> =
@@ -51,7 +52,7 @@ pub async fn with_password(
     Ok(by_id(pool, AgentId(id)).await?.map(|agent| (agent, hash)))
 }
 
-pub async fn by_id(pool: &SqlitePool, id: AgentId) -> Result<Option<Agent>, sqlx::Error> {
+pub async fn by_id(pool: &AnyPool, id: AgentId) -> Result<Option<Agent>, sqlx::Error> {
     sqlx::query_as::<_, AgentRow>(&format!("SELECT {COLUMNS} FROM agents WHERE id = ?1"))
         .bind(id.0)
         .fetch_optional(pool)
@@ -60,17 +61,14 @@ pub async fn by_id(pool: &SqlitePool, id: AgentId) -> Result<Option<Agent>, sqlx
 }
 
 /// An agent's name, for the lines a change leaves in a thread.
-pub async fn name_of(
-    conn: &mut SqliteConnection,
-    id: AgentId,
-) -> Result<Option<String>, sqlx::Error> {
+pub async fn name_of(conn: &mut AnyConnection, id: AgentId) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT name FROM agents WHERE id = ?1")
         .bind(id.0)
         .fetch_optional(conn)
         .await
 }
 
-pub async fn list(pool: &SqlitePool) -> Result<Vec<Agent>, sqlx::Error> {
+pub async fn list(pool: &AnyPool) -> Result<Vec<Agent>, sqlx::Error> {
     sqlx::query_as::<_, AgentRow>(&format!(
         "SELECT {COLUMNS} FROM agents ORDER BY name COLLATE NOCASE, id"
     ))
@@ -81,7 +79,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Agent>, sqlx::Error> {
 
 /// The enabled agent a session token hash belongs to, if it has not expired.
 pub async fn by_session(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<Agent>, sqlx::Error> {
@@ -113,7 +111,7 @@ pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, 
 }
 
 /// Drops sessions that have expired.
-pub async fn prune_sessions(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn prune_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1")
         .bind(now)
         .execute(conn)
@@ -184,7 +182,7 @@ pub async fn create(
 }
 
 async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     agent: &NewAgent,
     hash: &str,
     now: i64,

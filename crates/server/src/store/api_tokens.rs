@@ -3,7 +3,7 @@
 
 use handover_core::campaigns::ApiToken;
 use handover_core::AgentId;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::time::rfc3339;
 
@@ -23,7 +23,7 @@ fn token(row: Row) -> ApiToken {
 const COLUMNS: &str = "id, name, created_at, last_used_at, revoked_at";
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     name: &str,
     hash: &str,
     by: AgentId,
@@ -43,7 +43,7 @@ pub async fn create(
 }
 
 /// Newest first, revoked ones included (their history stays readable).
-pub async fn list(pool: &SqlitePool) -> Result<Vec<ApiToken>, sqlx::Error> {
+pub async fn list(pool: &AnyPool) -> Result<Vec<ApiToken>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM api_tokens ORDER BY id DESC"
     ))
@@ -54,7 +54,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<ApiToken>, sqlx::Error> {
 
 /// Revokes a token; `None` if there is no such token.
 pub async fn revoke(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     now: i64,
 ) -> Result<Option<ApiToken>, sqlx::Error> {
@@ -71,7 +71,7 @@ pub async fn revoke(
 /// The live token with this hash: its id and when it was last used. Only
 /// reads, so that unknown tokens never wait for (or hold) the write lock.
 pub async fn find_live(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     hash: &str,
 ) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
     sqlx::query_as(
@@ -83,7 +83,7 @@ pub async fn find_live(
 }
 
 /// Records that the token was used now.
-pub async fn mark_used(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_used(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
         .bind(id)
         .bind(now)

@@ -1,10 +1,11 @@
 //! The bot's configuration, versioned.
 
+use super::Flag;
 use handover_core::bot::BotConfig;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The configuration in force: the newest saved one, or the default.
-pub async fn current(conn: &mut SqliteConnection) -> Result<(i64, BotConfig), sqlx::Error> {
+pub async fn current(conn: &mut AnyConnection) -> Result<(i64, BotConfig), sqlx::Error> {
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, config FROM bot_configs ORDER BY id DESC LIMIT 1")
             .fetch_optional(conn)
@@ -19,17 +20,18 @@ pub async fn current(conn: &mut SqliteConnection) -> Result<(i64, BotConfig), sq
 }
 
 /// The id of the newest saved configuration (0 when none was saved).
-pub async fn newest_id(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+pub async fn newest_id(conn: &mut AnyConnection) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM bot_configs")
         .fetch_one(conn)
         .await
 }
 
 /// Whether any configuration was ever saved.
-pub async fn any_saved(pool: &sqlx::SqlitePool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bot_configs)")
+pub async fn any_saved(pool: &sqlx::AnyPool) -> Result<bool, sqlx::Error> {
+    let found: Flag = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bot_configs)")
         .fetch_one(pool)
-        .await
+        .await?;
+    Ok(found.0)
 }
 
 /// Saves `config` as the newest version; returns its id. `by` is `None`
@@ -57,7 +59,7 @@ pub async fn save(
 
 /// Every saved version, newest first.
 pub async fn versions(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
 ) -> Result<Vec<handover_core::api::BotVersion>, sqlx::Error> {
     let rows: Vec<(i64, Option<String>, i64, String)> = sqlx::query_as(
         "SELECT b.id, a.name, b.saved_at, b.note FROM bot_configs b LEFT JOIN agents a ON a.id = b.saved_by
@@ -79,7 +81,7 @@ pub async fn versions(
 }
 
 /// One saved version's configuration.
-pub async fn version(pool: &sqlx::SqlitePool, id: i64) -> Result<Option<BotConfig>, sqlx::Error> {
+pub async fn version(pool: &sqlx::AnyPool, id: i64) -> Result<Option<BotConfig>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT config FROM bot_configs WHERE id = ?1")
         .bind(id)
         .fetch_optional(pool)

@@ -2,7 +2,7 @@
 //! its idempotency key, and its funnel read from its messages' delivery.
 
 use handover_core::campaigns::{Campaign, FailureCount, Funnel, RefusedRecipient};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::time::rfc3339;
 
@@ -25,7 +25,7 @@ fn qualified_key(token: i64, key: &str) -> String {
 
 /// The campaign this token started with this idempotency key, if any.
 pub async fn by_key(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     token: i64,
     key: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -37,7 +37,7 @@ pub async fn by_key(
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     campaign: &NewCampaign<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -66,7 +66,7 @@ const COLUMNS: &str = "id, name, template_name, language, client_key, queued, re
 /// The campaign with its funnel, if it exists (and, with `token`, if that
 /// token started it).
 pub async fn get(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     token: Option<i64>,
 ) -> Result<Option<Campaign>, sqlx::Error> {
@@ -84,7 +84,7 @@ pub async fn get(
 }
 
 /// The newest campaigns first, each with its funnel.
-pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<Campaign>, sqlx::Error> {
+pub async fn list(pool: &AnyPool, limit: u32) -> Result<Vec<Campaign>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM campaigns ORDER BY id DESC LIMIT ?1"
     ))
@@ -100,7 +100,7 @@ pub async fn list(pool: &SqlitePool, limit: u32) -> Result<Vec<Campaign>, sqlx::
 
 /// Counts per delivery state (a range of `messages_by_campaign`) and the
 /// most common failure reasons.
-async fn with_funnel(pool: &SqlitePool, row: Row) -> Result<Campaign, sqlx::Error> {
+async fn with_funnel(pool: &AnyPool, row: Row) -> Result<Campaign, sqlx::Error> {
     let (id, name, template, language, idempotency_key, queued, refused, created_at) = row;
     let states: Vec<(String, i64)> = sqlx::query_as(
         "SELECT delivery, COUNT(*) FROM messages WHERE campaign_id = ?1 GROUP BY delivery",

@@ -2,7 +2,7 @@
 
 use handover_core::canned::{CannedReply, CannedReplyDraft};
 use handover_core::AgentId;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::time::rfc3339;
 
@@ -18,7 +18,7 @@ fn reply((id, shortcut, text, updated_at): Row) -> CannedReply {
 }
 
 /// All of them, by shortcut.
-pub async fn list(pool: &SqlitePool) -> Result<Vec<CannedReply>, sqlx::Error> {
+pub async fn list(pool: &AnyPool) -> Result<Vec<CannedReply>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, shortcut, text, updated_at FROM canned_replies ORDER BY shortcut COLLATE NOCASE",
     )
@@ -30,7 +30,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<CannedReply>, sqlx::Error> {
 /// A new one (the draft already checked); a shortcut taken is a unique
 /// violation.
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     draft: &CannedReplyDraft,
     by: AgentId,
     now: i64,
@@ -50,7 +50,7 @@ pub async fn create(
 
 /// `None`: there is no such reply.
 pub async fn update(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     draft: &CannedReplyDraft,
     by: AgentId,
@@ -71,7 +71,7 @@ pub async fn update(
 }
 
 /// Whether there was such a reply.
-pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM canned_replies WHERE id = ?1")
         .bind(id)
         .execute(conn)

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use handover_core::api::Event;
 use handover_core::notes::Mention;
 use handover_core::WaId;
-use sqlx::{QueryBuilder, SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool, QueryBuilder};
 
 use super::{messages, sections, users};
 
@@ -63,7 +63,7 @@ impl EventBatch {
 
     /// Writes one event per changed message and user, then the section
     /// counts when customers changed, all as of this transaction.
-    pub async fn record(self, conn: &mut SqliteConnection, now: i64) -> Result<bool, sqlx::Error> {
+    pub async fn record(self, conn: &mut AnyConnection, now: i64) -> Result<bool, sqlx::Error> {
         if self.is_empty() {
             return Ok(false);
         }
@@ -104,7 +104,7 @@ impl EventBatch {
 
 /// Events after `after`, oldest first.
 pub async fn after(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     after: i64,
     limit: u32,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
@@ -116,7 +116,7 @@ pub async fn after(
 }
 
 /// The id of the newest event (0 when there is none).
-pub async fn latest(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+pub async fn latest(pool: &AnyPool) -> Result<i64, sqlx::Error> {
     let (id,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM events")
         .fetch_one(pool)
         .await?;
@@ -128,7 +128,7 @@ pub const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Drops events older than [`KEEP_MS`]; a client that was away longer
 /// reloads its views instead of resuming.
-pub async fn prune(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn prune(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM events WHERE at < ?1")
         .bind(now - KEEP_MS)
         .execute(conn)

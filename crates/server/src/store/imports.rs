@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::Flag;
 use handover_core::contacts::{ImportReport, ImportState, SkippedRow};
 use handover_core::{AgentId, WaId};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Any, AnyConnection, AnyPool, QueryBuilder};
 
 /// What an import is asked to do.
 pub struct NewImport<'a> {
@@ -56,7 +57,7 @@ impl Progress {
 }
 
 pub async fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     import: &NewImport<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -82,7 +83,7 @@ const ROWS_PER_STATEMENT: usize = 150;
 /// Applies `rows` (distinct numbers) inside the caller's transaction; one
 /// outcome per row, in order.
 pub async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[ContactRow],
     source: &str,
     now: i64,
@@ -95,12 +96,12 @@ pub async fn apply(
 }
 
 async fn apply_chunk(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[ContactRow],
     source: &str,
     now: i64,
 ) -> Result<Vec<Applied>, sqlx::Error> {
-    let mut insert = QueryBuilder::<Sqlite>::new(
+    let mut insert = QueryBuilder::<Any>::new(
         "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at, attributes) ",
     );
     insert.push_values(rows, |mut values, row| {
@@ -133,9 +134,8 @@ async fn apply_chunk(
         .collect();
     let mut stored = HashMap::new();
     if !known.is_empty() {
-        let mut select = QueryBuilder::<Sqlite>::new(
-            "SELECT wa_id, name, attributes FROM users WHERE wa_id IN (",
-        );
+        let mut select =
+            QueryBuilder::<Any>::new("SELECT wa_id, name, attributes FROM users WHERE wa_id IN (");
         let mut ids = select.separated(", ");
         for row in &known {
             ids.push_bind(row.wa_id.as_str());
@@ -183,7 +183,7 @@ async fn apply_chunk(
 }
 
 pub async fn save_progress(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     progress: &Progress,
 ) -> Result<(), sqlx::Error> {
@@ -205,7 +205,7 @@ pub async fn save_progress(
 
 /// Ends an import: its skipped rows, and why it failed if it did.
 pub async fn finish(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     skipped: &[SkippedRow],
     failure: Option<&str>,
@@ -226,7 +226,7 @@ pub async fn finish(
 
 /// Imports that were running when the server stopped cannot go on (the
 /// file was not kept): they are marked failed, with what to do.
-pub async fn abandon_running(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn abandon_running(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE imports SET state = 'failed', finished_at = ?1,
                 failure = 'The server stopped during the import. Rows counted here were imported; upload the file again to import the rest (rows already imported are left unchanged).'
@@ -243,7 +243,7 @@ type ReportRow = (
     String,
     String,
     String,
-    bool,
+    Flag,
     String,
     i64,
     i64,
@@ -258,7 +258,7 @@ type ReportRow = (
 
 /// The import's report with at most `shown` skipped rows (`None`: all).
 pub async fn report(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     id: i64,
     shown: Option<usize>,
 ) -> Result<Option<ImportReport>, sqlx::Error> {
@@ -299,7 +299,7 @@ pub async fn report(
                 file_name,
                 source,
                 country,
-                dry_run,
+                dry_run: dry_run.0,
                 state: match state.as_str() {
                     "running" => ImportState::Running,
                     "done" => ImportState::Done,

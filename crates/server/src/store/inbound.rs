@@ -3,8 +3,9 @@
 //! write path runs it once per message, so each value read here is one
 //! round trip to the database fewer.
 
+use super::Flag;
 use handover_core::{AgentId, ChatState, WaId};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::users::{status_of, BotMemory};
 use crate::time::WINDOW_MS;
@@ -39,11 +40,11 @@ pub struct AfterWrote {
 /// WhatsApp sent replaces the stored one. `None` when the customer does
 /// not exist.
 pub async fn record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wrote: &Wrote<'_>,
     now: i64,
 ) -> Result<Option<AfterWrote>, sqlx::Error> {
-    type Row = (i64, bool, String, Option<i64>, i64, i64, bool);
+    type Row = (i64, Flag, String, Option<i64>, i64, i64, Flag);
     let row: Option<Row> = sqlx::query_as(
         "UPDATE users SET
             name = CASE WHEN ?5 <> '' THEN ?5 ELSE name END,
@@ -70,7 +71,7 @@ pub async fn record(
         |(status_changed_at, first_untagged, status, holder, window, fallbacks, holding_sent)| {
             AfterWrote {
                 status_changed_at,
-                first_untagged,
+                first_untagged: first_untagged.into(),
                 state: ChatState {
                     status: status_of(&status),
                     holder: holder.map(AgentId),
@@ -78,7 +79,7 @@ pub async fn record(
                 },
                 memory: BotMemory {
                     fallbacks_in_row: u32::try_from(fallbacks).unwrap_or(0),
-                    holding_sent,
+                    holding_sent: holding_sent.into(),
                 },
             }
         },

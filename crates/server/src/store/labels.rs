@@ -4,13 +4,13 @@
 
 use handover_core::labels::ClosingReasons;
 use handover_core::{AgentId, WaId};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// Sets a chat's labels to `labels` (already tidied), recording what was
 /// added and removed; returns whether anything changed. `None`: no such
 /// customer.
 pub async fn set(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     labels: &[String],
     by: AgentId,
@@ -69,7 +69,7 @@ pub async fn set(
 }
 
 /// Every label in use, sorted (a walk of the labels' index).
-pub async fn in_use(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
+pub async fn in_use(pool: &AnyPool) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT DISTINCT label FROM chat_labels ORDER BY label")
             .fetch_all(pool)
@@ -78,7 +78,7 @@ pub async fn in_use(pool: &SqlitePool) -> Result<Vec<String>, sqlx::Error> {
 }
 
 /// The team's closing reasons and whether Resolve must give one.
-pub async fn closing_reasons(conn: &mut SqliteConnection) -> Result<ClosingReasons, sqlx::Error> {
+pub async fn closing_reasons(conn: &mut AnyConnection) -> Result<ClosingReasons, sqlx::Error> {
     let reasons: Vec<(String,)> =
         sqlx::query_as("SELECT reason FROM closing_reasons ORDER BY position")
             .fetch_all(&mut *conn)
@@ -95,7 +95,7 @@ pub async fn closing_reasons(conn: &mut SqliteConnection) -> Result<ClosingReaso
 
 /// Replaces the list (already tidied).
 pub async fn save_closing_reasons(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reasons: &ClosingReasons,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM closing_reasons")

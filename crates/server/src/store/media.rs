@@ -3,7 +3,7 @@
 //! be uploaded, and where each stored file is.
 
 use handover_core::media::MediaKind;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 /// A file a customer sent, as the webhook described it.
 pub struct InboundMedia<'a> {
@@ -19,7 +19,7 @@ pub struct InboundMedia<'a> {
 /// Records an inbound file to fetch (or, without WhatsApp's id, one that
 /// cannot be).
 pub async fn insert_inbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     media: &InboundMedia<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -59,7 +59,7 @@ pub struct OutboundMedia<'a> {
 }
 
 pub async fn insert_outbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     media: &OutboundMedia<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -96,7 +96,7 @@ pub struct FetchJob {
 /// `lease_until` (a fetcher that dies gives it back that way) and its
 /// attempt counted.
 pub async fn claim_due(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     now: i64,
     lease_until: i64,
     limit: i64,
@@ -116,7 +116,7 @@ pub async fn claim_due(
 }
 
 /// When the next inbound file falls due, if any is waiting.
-pub async fn next_due(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
+pub async fn next_due(pool: &AnyPool) -> Result<Option<i64>, sqlx::Error> {
     let (at,): (Option<i64>,) = sqlx::query_as(
         "SELECT MIN(next_attempt_at) FROM media WHERE state = 'pending' AND direction = 'in'",
     )
@@ -127,7 +127,7 @@ pub async fn next_due(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
 
 /// The file was stored: it can be shown.
 pub async fn mark_ready(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     content_hash: &str,
     size: u64,
@@ -149,7 +149,7 @@ pub async fn mark_ready(
 
 /// A file put in place by other means than a fetch (demo mode's photo).
 pub async fn ready_by_wa_media_id(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_media_id: &str,
     content_hash: &str,
     size: u64,
@@ -169,7 +169,7 @@ pub async fn ready_by_wa_media_id(
 /// The fetch failed: tried again at `retry_at`, or, with `None`, given up
 /// (the dashboard shows `failure` and offers a retry).
 pub async fn mark_unfetched(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     failure: &str,
     retry_at: Option<i64>,
@@ -191,7 +191,7 @@ pub async fn mark_unfetched(
 /// An agent asks to fetch a failed file again: its message's id, or
 /// `None` when the file is not one that failed.
 pub async fn retry(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -218,7 +218,7 @@ pub struct StoredFile {
     pub message_id: i64,
 }
 
-pub async fn file(pool: &SqlitePool, id: i64) -> Result<Option<StoredFile>, sqlx::Error> {
+pub async fn file(pool: &AnyPool, id: i64) -> Result<Option<StoredFile>, sqlx::Error> {
     sqlx::query_as(
         "SELECT kind, mime_type, filename, state, content_hash, message_id FROM media WHERE id = ?1",
     )
@@ -240,10 +240,7 @@ pub struct Upload {
 }
 
 /// The file of outbound message `message_id`, if it carries one.
-pub async fn of_outbound(
-    pool: &SqlitePool,
-    message_id: i64,
-) -> Result<Option<Upload>, sqlx::Error> {
+pub async fn of_outbound(pool: &AnyPool, message_id: i64) -> Result<Option<Upload>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, mime_type, filename, content_hash, wa_media_id FROM media
          WHERE message_id = ?1 AND direction = 'out'",
@@ -255,7 +252,7 @@ pub async fn of_outbound(
 
 /// WhatsApp took the upload: its id, so a retried send uploads nothing again.
 pub async fn set_uploaded(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     wa_media_id: &str,
     now: i64,
@@ -271,7 +268,7 @@ pub async fn set_uploaded(
 
 /// WhatsApp's id for the same file uploaded since `since`, if any.
 pub async fn recent_upload(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     content_hash: &str,
     since: i64,
 ) -> Result<Option<String>, sqlx::Error> {

@@ -2,18 +2,19 @@
 //! queued for sending, system lines, and the delivery of sent messages
 //! (status callbacks many at once are `statuses`).
 
+use super::Flag;
 use std::collections::BTreeSet;
 
 use handover_core::api::{Author, Delivery, Message, Page, TemplateSend};
 use handover_core::media::MediaKind;
 use handover_core::{AgentId, WaId};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
 use super::template_media::HeaderFile;
 
-pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
     sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = ?1"))
         .bind(id)
         .fetch_optional(conn)
@@ -24,7 +25,7 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Messag
 /// The messages of `ids` that exist, in id order, a few hundred per
 /// statement (a batch's events read them at once).
 pub async fn by_ids(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     ids: &BTreeSet<i64>,
 ) -> Result<Vec<Message>, sqlx::Error> {
     let ids: Vec<i64> = ids.iter().copied().collect();
@@ -46,7 +47,7 @@ pub enum ThreadPage {
 
 /// A page of a thread, oldest first within the page.
 pub async fn thread(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     wa_id: &WaId,
     page: ThreadPage,
     limit: u32,
@@ -93,7 +94,7 @@ pub struct Inbound<'a> {
 /// Stores an inbound message; `None` when this wamid was stored before
 /// (a retried delivery), in which case nothing else may happen either.
 pub async fn insert_inbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     message: &Inbound<'_>,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
@@ -119,10 +120,7 @@ pub const EARLY_STATUS_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Drops status callbacks that waited in vain for their message (statuses
 /// for messages some other system sent, say), so they never pile up.
-pub async fn prune_early_statuses(
-    conn: &mut SqliteConnection,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
+pub async fn prune_early_statuses(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     let pruned = sqlx::query("DELETE FROM early_statuses WHERE at < ?1")
         .bind(now - EARLY_STATUS_KEEP_MS)
         .execute(conn)
@@ -181,7 +179,7 @@ impl<'a> Outbound<'a> {
 /// Queues an outbound message (delivery `pending`) and counts it on the
 /// user's profile in the same transaction.
 pub async fn queue_outbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     message: &Outbound<'_>,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -195,7 +193,7 @@ pub async fn queue_outbound(
 /// Queues a template message; the file its media header carries, if any,
 /// is recorded with it, to be uploaded when it is sent.
 pub async fn queue_template(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     message: &Outbound<'_>,
     header: Option<&HeaderFile>,
     now: i64,
@@ -219,7 +217,7 @@ pub async fn queue_template(
 /// Queues an outbound message carrying a file of `kind` (its record is the
 /// caller's to add).
 pub async fn queue_outbound_file(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     message: &Outbound<'_>,
     kind: MediaKind,
     now: i64,
@@ -228,7 +226,7 @@ pub async fn queue_outbound_file(
 }
 
 async fn queue(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     message: &Outbound<'_>,
     content_type: &str,
     now: i64,
@@ -279,7 +277,7 @@ async fn queue(
 
 /// A status line in the thread ("Intervened by Asha").
 pub async fn insert_system(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     text: &str,
     now: i64,
@@ -298,7 +296,7 @@ pub async fn insert_system(
 
 /// A private note of `agent` in the thread: never sent, never counted.
 pub async fn insert_note(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     agent: AgentId,
     text: &str,
@@ -321,11 +319,11 @@ pub async fn insert_note(
 /// bot) before campaigns', each oldest first; returns them in that order.
 /// A claimed message is never claimed again (see `outbound::worker`).
 pub async fn claim(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     limit: u32,
     now: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let mut claimed: Vec<(i64, String, bool)> = sqlx::query_as(
+    let mut claimed: Vec<(i64, String, Flag)> = sqlx::query_as(
         "UPDATE messages SET claimed_at = ?2
          WHERE id IN (SELECT id FROM messages WHERE delivery = 'pending' AND claimed_at IS NULL
                       ORDER BY (campaign_id IS NOT NULL), id LIMIT ?1)
@@ -335,7 +333,7 @@ pub async fn claim(
     .bind(now)
     .fetch_all(conn)
     .await?;
-    claimed.sort_by_key(|(id, _, campaign)| (*campaign, *id));
+    claimed.sort_by_key(|(id, _, campaign)| (campaign.0, *id));
     Ok(claimed
         .into_iter()
         .map(|(id, payload, _)| (id, payload))
@@ -344,7 +342,7 @@ pub async fn claim(
 
 /// A claim that was not used (the sender stopped first): the message waits
 /// for the next start.
-pub async fn give_back(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+pub async fn give_back(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE messages SET claimed_at = NULL WHERE id = ?1 AND delivery = 'pending'")
         .bind(id)
         .execute(conn)
@@ -356,7 +354,7 @@ pub async fn give_back(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx:
 /// process stopped mid-send) and that no status callback settled: failed,
 /// never sent again. Returns their ids.
 pub async fn fail_unconfirmed(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     before: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let ids: Vec<(i64,)> = sqlx::query_as(
@@ -377,11 +375,7 @@ if it did not arrive.";
 
 /// WhatsApp accepted the message: record its wamid, then apply any status
 /// callbacks that arrived before we knew it.
-pub async fn mark_sent(
-    conn: &mut SqliteConnection,
-    id: i64,
-    wamid: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn mark_sent(conn: &mut AnyConnection, id: i64, wamid: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
          WHERE id = ?1 AND delivery = 'pending'",
@@ -409,7 +403,7 @@ pub async fn mark_sent(
     Ok(())
 }
 
-async fn current_delivery(conn: &mut SqliteConnection, id: i64) -> Result<Delivery, sqlx::Error> {
+async fn current_delivery(conn: &mut AnyConnection, id: i64) -> Result<Delivery, sqlx::Error> {
     let current: Option<(Option<String>,)> =
         sqlx::query_as("SELECT delivery FROM messages WHERE id = ?1")
             .bind(id)
@@ -426,7 +420,7 @@ pub(super) fn stored_delivery(text: Option<String>) -> Delivery {
 }
 
 pub async fn mark_failed(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
@@ -442,7 +436,7 @@ pub async fn mark_failed(
 }
 
 async fn apply_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     current: Delivery,
     next: Delivery,
@@ -458,7 +452,7 @@ async fn apply_delivery(
 /// Writes a message's delivery; an error, when given, replaces the one
 /// recorded.
 pub(super) async fn set_delivery(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     delivery: Delivery,
     error: Option<&str>,

@@ -7,6 +7,7 @@ pub mod bot;
 pub mod campaigns;
 pub mod canned;
 pub mod events;
+mod flag;
 pub mod imports;
 pub mod inbound;
 pub mod labels;
@@ -28,6 +29,8 @@ pub mod users_table;
 
 use handover_core::WaId;
 
+pub(crate) use flag::Flag;
+
 /// Values bound in one `IN (…)` list at most, well within SQLite's limit on
 /// a statement's values.
 const BINDS_AT_ONCE: usize = 500;
@@ -36,18 +39,18 @@ const BINDS_AT_ONCE: usize = 500;
 /// statement (`select` ends with the column and `IN`). Such statements are
 /// not kept prepared: lists of every length would crowd the cache out.
 async fn fetch_in<'a, T, R>(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     select: &str,
     values: &'a [T],
     after: &str,
 ) -> Result<Vec<R>, sqlx::Error>
 where
-    T: 'a + sqlx::Encode<'a, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Clone + Send,
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: 'a + sqlx::Encode<'a, sqlx::Any> + sqlx::Type<sqlx::Any> + Clone + Send,
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
 {
     let mut found = Vec::with_capacity(values.len());
     for chunk in values.chunks(BINDS_AT_ONCE) {
-        let mut query = sqlx::QueryBuilder::<'a, sqlx::Sqlite>::new(select);
+        let mut query = sqlx::QueryBuilder::<'a, sqlx::Any>::new(select);
         query.push(" (");
         let mut list = query.separated(", ");
         for value in chunk {
@@ -107,7 +110,7 @@ impl Cursor {
 }
 
 /// Whether the database answers (for health checks).
-pub async fn ping(pool: &sqlx::SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn ping(pool: &sqlx::AnyPool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(drop)
 }
 
@@ -121,7 +124,7 @@ pub(crate) fn stored_wa_id(text: &str) -> WaId {
 /// The detail lines of SQLite's plan for `sql`, for tests that check that
 /// a query walks an index instead of scanning or sorting.
 #[cfg(test)]
-pub(crate) async fn query_plan(pool: &sqlx::SqlitePool, sql: &str) -> Vec<String> {
+pub(crate) async fn query_plan(pool: &sqlx::AnyPool, sql: &str) -> Vec<String> {
     let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
         .fetch_all(pool)
         .await

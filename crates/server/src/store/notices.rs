@@ -2,13 +2,13 @@
 //! of their own message, each applied once however often Meta retries it.
 
 use handover_core::WaId;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Notices are remembered this long (WhatsApp retries for up to a week).
 pub const NOTICE_KEEP_MS: i64 = 8 * 24 * 60 * 60 * 1000;
 
 /// Forgets notices too old for WhatsApp to deliver again.
-pub async fn prune_notices(conn: &mut SqliteConnection, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn prune_notices(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     let pruned = sqlx::query("DELETE FROM notices_seen WHERE at < ?1")
         .bind(now - NOTICE_KEEP_MS)
         .execute(conn)
@@ -19,7 +19,7 @@ pub async fn prune_notices(conn: &mut SqliteConnection, now: i64) -> Result<u64,
 /// Whether a notice (by its id) is new, recording it: a notice retried by
 /// WhatsApp is applied once.
 pub async fn first_notice(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wamid: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -35,7 +35,7 @@ pub async fn first_notice(
 /// The customer edited their message `original`: it reads `text` now.
 /// Returns the message's id when it is one of theirs.
 pub async fn edit_inbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     original: &str,
     text: Option<&str>,
@@ -57,7 +57,7 @@ pub async fn edit_inbound(
 /// The customer deleted their message `original`: its text is gone.
 /// Returns the message's id when it is one of theirs.
 pub async fn delete_inbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     original: &str,
     at: i64,

@@ -1,6 +1,6 @@
 //! What the sandbox transport recorded instead of sending to WhatsApp.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::db::Db;
 
@@ -24,7 +24,7 @@ pub async fn record(db: &Db, wamid: &str, payload: &str, at: i64) -> Result<(), 
 }
 
 /// The newest `limit` messages, newest first.
-pub async fn newest(pool: &SqlitePool, limit: i64) -> Result<Vec<Recorded>, sqlx::Error> {
+pub async fn newest(pool: &AnyPool, limit: i64) -> Result<Vec<Recorded>, sqlx::Error> {
     let rows: Vec<(String, String, i64)> =
         sqlx::query_as("SELECT wamid, payload, at FROM sandbox_outbox ORDER BY id DESC LIMIT ?1")
             .bind(limit)

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use handover_core::api::{MessageMatch, SearchMatch, SearchResult, SearchResults};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::users::{UserRow, SELECT};
 use crate::time::rfc3339;
@@ -88,7 +88,7 @@ impl SearchTerms {
 /// Up to `limit` customers: those whose name or number matches first, then
 /// those who wrote the words, newest message first. `now` decides sections.
 pub async fn search(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     terms: &SearchTerms,
     limit: usize,
     now: i64,
@@ -178,7 +178,7 @@ struct FoundMessage {
 /// letters and digits, so what people type is always a valid FTS5 query; a
 /// `last_word` longer than the indexed prefix is checked here.
 async fn newest_messages(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     words: &str,
     last_word: Option<&str>,
     seen: &mut HashSet<String>,
@@ -218,7 +218,7 @@ async fn newest_messages(
 }
 
 async fn rows_of<'a>(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     wa_ids: impl Iterator<Item = &'a str>,
 ) -> Result<Vec<UserRow>, sqlx::Error> {
     let wa_ids: Vec<&str> = wa_ids.collect();

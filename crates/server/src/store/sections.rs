@@ -1,7 +1,7 @@
 //! Section counts: how many users each of the four sections and History hold.
 
 use handover_core::SectionCounts;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Counts users per section at `now_ms`.
 ///
@@ -9,10 +9,7 @@ use sqlx::SqliteConnection;
 /// Each status count is a range scan of `users_by_section` over open windows
 /// only; the total comes from the trigger-kept `user_totals` row, so no part
 /// of this scans the whole table.
-pub async fn counts(
-    conn: &mut SqliteConnection,
-    now_ms: i64,
-) -> Result<SectionCounts, sqlx::Error> {
+pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<SectionCounts, sqlx::Error> {
     let (active, requesting, intervened, closed, total): (i64, i64, i64, i64, i64) =
         sqlx::query_as(
             "SELECT

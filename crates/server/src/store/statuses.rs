@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use handover_core::api::Delivery;
-use sqlx::{QueryBuilder, SqliteConnection};
+use sqlx::{AnyConnection, QueryBuilder};
 
 use super::messages::{set_delivery, stored_delivery};
 use super::BINDS_AT_ONCE;
@@ -38,7 +38,7 @@ struct Tracked {
 /// was lost); without one it is kept until the message is known. Returns
 /// the ids of the messages that changed, in id order.
 pub async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     callbacks: &[Callback<'_>],
 ) -> Result<Vec<i64>, sqlx::Error> {
     if callbacks.is_empty() {
@@ -84,7 +84,7 @@ pub async fn apply(
 
 /// Our sent messages that the callbacks name, by wamid.
 async fn ours(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     callbacks: &[Callback<'_>],
 ) -> Result<HashMap<String, Tracked>, sqlx::Error> {
     let mut wamids: Vec<&str> = callbacks.iter().map(|callback| callback.wamid).collect();
@@ -114,7 +114,7 @@ async fn ours(
 
 /// Records the wamid of a send whose answer was lost, when the message is
 /// still waiting for it; whether it was.
-async fn settle(conn: &mut SqliteConnection, id: i64, wamid: &str) -> Result<bool, sqlx::Error> {
+async fn settle(conn: &mut AnyConnection, id: i64, wamid: &str) -> Result<bool, sqlx::Error> {
     let settled = sqlx::query(
         "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
          WHERE id = ?1 AND direction = 'out' AND delivery = 'pending' AND wamid IS NULL",
@@ -126,7 +126,7 @@ async fn settle(conn: &mut SqliteConnection, id: i64, wamid: &str) -> Result<boo
     Ok(settled.rows_affected() == 1)
 }
 
-async fn write(conn: &mut SqliteConnection, changed: &[Tracked]) -> Result<(), sqlx::Error> {
+async fn write(conn: &mut AnyConnection, changed: &[Tracked]) -> Result<(), sqlx::Error> {
     // One change (the usual callback) keeps a prepared statement of its own.
     if let [only] = changed {
         return set_delivery(conn, only.id, only.delivery, only.error.as_deref()).await;
@@ -149,10 +149,7 @@ async fn write(conn: &mut SqliteConnection, changed: &[Tracked]) -> Result<(), s
 }
 
 /// Keeps callbacks for messages not known yet, once each.
-async fn keep_early(
-    conn: &mut SqliteConnection,
-    early: &[&Callback<'_>],
-) -> Result<(), sqlx::Error> {
+async fn keep_early(conn: &mut AnyConnection, early: &[&Callback<'_>]) -> Result<(), sqlx::Error> {
     for chunk in early.chunks(BINDS_AT_ONCE / 4) {
         let mut insert =
             QueryBuilder::new("INSERT INTO early_statuses (wamid, status, error, at) ");

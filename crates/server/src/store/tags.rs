@@ -3,7 +3,7 @@
 
 use handover_core::tags::{TagMatch, TagRule, TagRuleDraft};
 use handover_core::WaId;
-use sqlx::{SqliteConnection, SqliteExecutor};
+use sqlx::{AnyConnection, AnyExecutor};
 
 use crate::db::Db;
 
@@ -22,7 +22,7 @@ fn rule((id, kind, pattern, tag, priority, tagged): Row) -> TagRule {
 
 /// Every rule, in the order they are tried: from the pool, or inside a
 /// delivery's transaction.
-pub async fn list<'e>(db: impl SqliteExecutor<'e>) -> Result<Vec<TagRule>, sqlx::Error> {
+pub async fn list<'e>(db: impl AnyExecutor<'e>) -> Result<Vec<TagRule>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, kind, pattern, tag, priority, tagged FROM tag_rules ORDER BY priority, id",
     )
@@ -86,7 +86,7 @@ pub async fn delete(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
 
 /// Gives `wa_id` the tag of `matched`, and counts it on the rule.
 pub async fn give(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     matched: &TagRule,
 ) -> Result<(), sqlx::Error> {

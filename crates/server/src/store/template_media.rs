@@ -4,7 +4,7 @@
 
 use handover_core::media::MediaKind;
 use handover_core::templates::HeaderMedia;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A stored header file, with what it takes to send it.
 #[derive(Debug, Clone)]
@@ -57,7 +57,7 @@ fn header_file((id, kind, mime_type, filename, content_hash, size): Row) -> Head
 
 /// Records a stored file as a header that templates can name.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kind: MediaKind,
     mime_type: &str,
     filename: Option<&str>,
@@ -81,10 +81,7 @@ pub async fn insert(
     Ok(header_file(row))
 }
 
-pub async fn by_id(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<HeaderFile>, sqlx::Error> {
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<HeaderFile>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(
         "SELECT id, kind, mime_type, filename, content_hash, size FROM template_media WHERE id = ?1",
     )

@@ -5,9 +5,9 @@
 use handover_core::templates::{
     Template, TemplateButton, TemplateCategory, TemplateDraft, TemplateStatus,
 };
+use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Any, AnyConnection, AnyPool};
 
 use super::template_media;
 use crate::db::Db;
@@ -30,7 +30,7 @@ type Row = (
 );
 
 /// A stored template, its media header read with it.
-async fn template(conn: &mut SqliteConnection, row: Row) -> Result<Template, sqlx::Error> {
+async fn template(conn: &mut AnyConnection, row: Row) -> Result<Template, sqlx::Error> {
     let (
         id,
         name,
@@ -85,7 +85,7 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 /// Whether the draft's header file, if it names one, was uploaded.
 async fn header_file_known(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     draft: &TemplateDraft,
 ) -> Result<Option<i64>, sqlx::Error> {
     match draft.header_media_id {
@@ -103,11 +103,11 @@ fn optional(text: &Option<String>) -> Option<&str> {
 /// Binds ?1 to ?10: the draft's fields, its parameter count, now, and its
 /// media header.
 fn with_draft<'q>(
-    query: QueryAs<'q, Sqlite, Row, SqliteArguments<'q>>,
+    query: QueryAs<'q, Any, Row, AnyArguments<'q>>,
     draft: &'q TemplateDraft,
     params: usize,
     now: i64,
-) -> QueryAs<'q, Sqlite, Row, SqliteArguments<'q>> {
+) -> QueryAs<'q, Any, Row, AnyArguments<'q>> {
     query
         .bind(&draft.name)
         .bind(&draft.language)
@@ -247,7 +247,7 @@ pub async fn apply_reviews(
     Ok(changed)
 }
 
-pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Template>, sqlx::Error> {
+pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Template>, sqlx::Error> {
     let row: Option<Row> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = ?1"))
             .bind(id)
@@ -259,7 +259,7 @@ pub async fn by_id(conn: &mut SqliteConnection, id: i64) -> Result<Option<Templa
     }
 }
 
-pub async fn list(pool: &SqlitePool) -> Result<Vec<Template>, sqlx::Error> {
+pub async fn list(pool: &AnyPool) -> Result<Vec<Template>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM templates ORDER BY name, language"
     ))
@@ -274,7 +274,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Template>, sqlx::Error> {
 }
 
 pub async fn find(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     name: &str,
     language: &str,
 ) -> Result<Option<Template>, sqlx::Error> {

@@ -2,7 +2,7 @@
 //! `lifecycle` decided it.
 
 use handover_core::{AgentId, Status, WaId};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// One decided change of a chat's status.
 pub struct Transition<'a> {
@@ -23,10 +23,7 @@ pub struct Transition<'a> {
 }
 
 /// Writes the customer's new status and the transition's audit row.
-pub async fn record(
-    conn: &mut SqliteConnection,
-    change: &Transition<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET status = ?2, assigned_agent_id = ?3, status_changed_at = ?4,
                 unresolved_queries = unresolved_queries + ?5, bot_holding_sent = 0

@@ -2,7 +2,7 @@
 //! for the lists and the users table: each search is planned so that no
 //! page reads the whole users table, whatever was typed.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::users::escape_like;
 
@@ -31,7 +31,7 @@ fn number_search(query: &str) -> Option<String> {
 }
 
 /// The plan for `query` and the value it binds.
-pub async fn plan(pool: &SqlitePool, query: &str) -> Result<(SearchPlan, String), sqlx::Error> {
+pub async fn plan(pool: &AnyPool, query: &str) -> Result<(SearchPlan, String), sqlx::Error> {
     if let Some(digits) = number_search(query) {
         let (matches,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE wa_id >= ?1 AND wa_id < ?1 || ':' LIMIT ?2)",

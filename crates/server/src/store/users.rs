@@ -1,10 +1,11 @@
 //! Customers: profiles, section and History lists, creation on first contact.
 
+use super::Flag;
 use std::collections::{BTreeSet, HashMap};
 
 use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
 use handover_core::{AgentId, ChatState, Status, WaId};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::user_search::{self, SearchPlan};
 use super::Cursor;
@@ -121,7 +122,7 @@ impl UserRow {
 
 /// Up to `limit` customers in `status` whose window has ended by `until`.
 pub async fn windows_ending(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     status: &str,
     until: i64,
     limit: i64,
@@ -142,14 +143,15 @@ pub async fn windows_ending(
 }
 
 /// Whether any customer was ever stored.
-pub async fn any(pool: &sqlx::SqlitePool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
+pub async fn any(pool: &sqlx::AnyPool) -> Result<bool, sqlx::Error> {
+    let found: Flag = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)")
         .fetch_one(pool)
-        .await
+        .await?;
+    Ok(found.0)
 }
 
 pub async fn profile(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     now: i64,
 ) -> Result<Option<UserProfile>, sqlx::Error> {
@@ -163,7 +165,7 @@ pub async fn profile(
 /// The profiles of `wa_ids` that exist, in the set's order, a few hundred
 /// per statement (a batch's events read them at once).
 pub async fn profiles(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_ids: &BTreeSet<WaId>,
     now: i64,
 ) -> Result<Vec<UserProfile>, sqlx::Error> {
@@ -183,7 +185,7 @@ pub async fn profiles(
 
 /// What the state machine needs to know about a chat.
 pub async fn chat_state(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     now: i64,
 ) -> Result<Option<ChatState>, sqlx::Error> {
@@ -202,7 +204,7 @@ pub async fn chat_state(
 
 /// Creates the user if new; returns whether they were created.
 pub async fn create_if_missing(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     name: &str,
     source: &str,
@@ -224,7 +226,7 @@ pub async fn create_if_missing(
 /// A customer moved to `new_wa_id`: the new number is a customer too, with
 /// the old one's name and Source (unless it already was one).
 pub async fn carry_over(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     old_wa_id: &WaId,
     new_wa_id: &WaId,
     now: i64,
@@ -246,7 +248,7 @@ pub async fn carry_over(
 /// counting a message or moving Last Active: WhatsApp's request for the
 /// welcome lets the business answer.
 pub async fn open_window(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     until: i64,
 ) -> Result<(), sqlx::Error> {
@@ -261,7 +263,7 @@ pub async fn open_window(
 /// Gives a customer without a name this one (an empty `name` changes
 /// nothing); a name they already have is kept.
 pub async fn fill_empty_name(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     name: &str,
 ) -> Result<(), sqlx::Error> {
@@ -281,23 +283,20 @@ pub struct BotMemory {
     pub holding_sent: bool,
 }
 
-pub async fn bot_memory(
-    conn: &mut SqliteConnection,
-    wa_id: &WaId,
-) -> Result<BotMemory, sqlx::Error> {
-    let (fallbacks, holding_sent): (i64, bool) =
+pub async fn bot_memory(conn: &mut AnyConnection, wa_id: &WaId) -> Result<BotMemory, sqlx::Error> {
+    let (fallbacks, holding_sent): (i64, Flag) =
         sqlx::query_as("SELECT bot_fallbacks, bot_holding_sent FROM users WHERE wa_id = ?1")
             .bind(wa_id.as_str())
             .fetch_one(conn)
             .await?;
     Ok(BotMemory {
         fallbacks_in_row: u32::try_from(fallbacks).unwrap_or(0),
-        holding_sent,
+        holding_sent: holding_sent.0,
     })
 }
 
 pub async fn remember(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     memory: BotMemory,
 ) -> Result<(), sqlx::Error> {
@@ -313,7 +312,7 @@ pub async fn remember(
 /// A waiting customer's place in the queue: 1 + everyone still waiting
 /// (window open) who entered Requesting before them.
 pub async fn queue_position(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     wa_id: &WaId,
     now: i64,
 ) -> Result<u32, sqlx::Error> {
@@ -365,7 +364,7 @@ impl Listing {
 /// One page of a list, in [`Listing::order`]; pages continue strictly after
 /// the cursor `"<order value>:<wa_id>"`, so no page is skipped or repeated.
 pub async fn list(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     listing: Listing,
     filter: &ListFilter,
     after: Option<&Cursor>,

@@ -5,7 +5,7 @@
 use handover_core::api::{Page, UserProfile};
 use handover_core::contacts::{UserFacets, UserOrder, WindowFilter};
 use handover_core::Status;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::user_search::{self, SearchPlan};
 use super::users::{UserRow, SELECT};
@@ -27,7 +27,7 @@ pub struct TableFilter {
 
 /// One page of the table at `now` (which decides open and closed windows).
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &AnyPool,
     filter: &TableFilter,
     cursor: Option<&Cursor>,
     limit: u32,
@@ -125,7 +125,7 @@ fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> S
 /// What the table's filters offer: the built-in sources and every import's,
 /// the tags of the tag rules and the labels in use. None reads the users
 /// table.
-pub async fn facets(pool: &SqlitePool) -> Result<UserFacets, sqlx::Error> {
+pub async fn facets(pool: &AnyPool) -> Result<UserFacets, sqlx::Error> {
     let imported: Vec<(String,)> =
         sqlx::query_as("SELECT DISTINCT source FROM imports WHERE dry_run = 0 ORDER BY source")
             .fetch_all(pool)

@@ -9,7 +9,7 @@
 //! into the future for good).
 
 use handover_core::Command;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::bot::{self, ConfigInForce};
@@ -59,7 +59,7 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), 
 /// Applies one delivery inside the caller's transaction, collecting what
 /// it changed in `batch`. The caller records the events and commits.
 pub async fn apply_in(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
@@ -74,7 +74,7 @@ pub async fn apply_in(
 /// deliveries applies together afterwards ([`apply_statuses`]): they only
 /// concern messages we sent, which nothing else in a delivery touches.
 pub async fn apply_but_statuses(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
@@ -100,7 +100,7 @@ pub async fn apply_but_statuses(
 
 /// The status callbacks of `deliveries`, in order, in a few statements.
 pub async fn apply_statuses<'a>(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     deliveries: impl IntoIterator<Item = &'a WebhookDelivery>,
 ) -> Result<(), ApiError> {
@@ -123,7 +123,7 @@ pub async fn apply_statuses<'a>(
 
 /// One customer message. Returns whether the bot queued a reply.
 async fn inbound(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
     message: &InboundMessage,
@@ -256,7 +256,7 @@ const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 /// message, moves Last Active or escalates. Returns whether a reply (the
 /// welcome) was queued.
 async fn apply_notice(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
     notice: &Notice,

@@ -17,7 +17,7 @@ use handover_server::webhook::signature;
 use reqwest::header::COOKIE;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
 
 pub const APP_SECRET: &str = "test-app-secret";
@@ -42,7 +42,7 @@ pub struct TestApp {
     /// The running server, on a runtime of its own.
     running: Option<Running>,
     /// A second pool on the same database, for arranging and checking state.
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub http: reqwest::Client,
     pub clock: Clock,
     pub database_url: String,

@@ -122,7 +122,7 @@ pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> 
 /// own thread and back, and the writer pays that for every statement: how
 /// long one takes on this machine with nothing else running, for the
 /// smallest statement and for an indexed update inside a transaction.
-async fn driver_round_trips(pool: &sqlx::SqlitePool) -> Result<(Duration, Duration), Failure> {
+async fn driver_round_trips(pool: &sqlx::AnyPool) -> Result<(Duration, Duration), Failure> {
     const STATEMENTS: u32 = 20_000;
     let mut conn = pool.acquire().await?;
     let started = Instant::now();

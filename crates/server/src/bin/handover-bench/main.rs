@@ -144,7 +144,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// `GET /api/search` over everyone: names, runs of digits, and words of
 /// customers' messages, rare and common.
-async fn search_figures(pool: &sqlx::SqlitePool, now: i64) {
+async fn search_figures(pool: &sqlx::AnyPool, now: i64) {
     let cases = [
         ("search: a name", "Customer 4242"),
         ("search: digits of a number", "00424"),
@@ -170,7 +170,7 @@ async fn search_figures(pool: &sqlx::SqlitePool, now: i64) {
 
 /// The managers' users table at full size: pages under each filter, a
 /// search over everyone, and the CSV export's pace.
-async fn users_table_figures(pool: &sqlx::SqlitePool, now: i64) {
+async fn users_table_figures(pool: &sqlx::AnyPool, now: i64) {
     let any = TableFilter::default;
     let searching = |text: &str| TableFilter {
         query: Some(text.into()),
@@ -301,7 +301,7 @@ async fn import_figures(url: &str, now: i64) -> Result<(), Box<dyn std::error::E
 /// (a seed with expired ones would have the server closing hundreds of
 /// thousands of them through every measurement).
 async fn seed(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     user_count: i64,
     per_user: i64,
     now: i64,
