@@ -1,5 +1,6 @@
-//! Opening the SQLite database: file and folder creation, the pragmas we
-//! rely on, and the migrations, which run at every start.
+//! Opening the database, SQLite (embedded, the default) or Postgres:
+//! file and folder creation, the settings we rely on, and the migrations,
+//! which run at every start; and `Db::begin_write`, the only way to write.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -7,22 +8,60 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
+
+/// Which database the pool talks to; chosen once, by the URL, at start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a pool's connections are opened to.
+    pub fn of_pool(pool: &AnyPool) -> Backend {
+        Backend::of_scheme(pool.connect_options().database_url.scheme())
+    }
+
+    /// The backend of one connection (inside a transaction, say).
+    pub fn of(conn: &AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+
+    fn of_scheme(scheme: &str) -> Backend {
+        if scheme == "sqlite" {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        }
+    }
+}
 
 /// The pool, plus the one lock every writing transaction takes first.
 ///
-/// SQLite has one writer at a time anyway. Writing transactions begin
-/// IMMEDIATE, taking SQLite's write lock before their first read, so a
-/// read-decide-write sequence (intervene, webhook processing) can never find
-/// its snapshot overtaken by another writer ("database is locked") and races
-/// have exactly one winner. Taking turns in the process first keeps those
-/// waits in async code rather than in SQLite's busy handler.
+/// Writes take turns, across every server on the database: a
+/// read-decide-write sequence (intervene, webhook processing) can never
+/// find its snapshot overtaken by another writer, races have exactly one
+/// winner, and rows that count (events) are numbered in commit order.
+/// SQLite has one writer at a time anyway; writing transactions begin
+/// IMMEDIATE, taking its write lock before their first read. On Postgres a
+/// writing transaction first takes [`WRITE_TURN`], an advisory lock held
+/// until it ends, so several servers on one database take turns too.
+/// Taking turns in the process first keeps those waits in async code.
 #[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
+    pub backend: Backend,
     write_lock: std::sync::Arc<Mutex<()>>,
 }
+
+/// The Postgres advisory lock of the write turn: the ASCII of "HANDOVER".
+pub const WRITE_TURN: i64 = 0x4841_4E44_4F56_4552;
 
 /// A writing transaction holding the write lock until commit or drop.
 pub struct WriteTx<'a> {
@@ -39,16 +78,27 @@ impl WriteTx<'_> {
 impl Db {
     pub fn new(pool: AnyPool) -> Self {
         Self {
+            backend: Backend::of_pool(&pool),
             pool,
             write_lock: std::sync::Arc::new(Mutex::new(())),
         }
     }
 
-    /// Waits for this process' turn to write, then begins an IMMEDIATE
-    /// transaction. Every write goes through here.
+    /// Waits for this process' turn to write, then begins a transaction
+    /// that holds the database's write turn. Every write goes through here.
     pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
         let turn = self.write_lock.lock().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_TURN)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        };
         Ok(WriteTx { tx, _turn: turn })
     }
 }
@@ -56,7 +106,7 @@ impl Db {
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("HANDOVER_DATABASE_URL {url:?} is not a SQLite URL (expected e.g. sqlite://data/handover.db){}", detail(.source))]
+    #[error("HANDOVER_DATABASE_URL {url:?} is neither a SQLite nor a Postgres URL (expected e.g. sqlite://data/handover.db or postgres://user@host/db){}", detail(.source))]
     InvalidUrl {
         url: String,
         source: Option<sqlx::Error>,
@@ -72,30 +122,47 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating if needed) the database at `url` and migrates it.
-///
-/// WAL lets readers proceed while one writer commits; the busy timeout makes
-/// concurrent writers wait their turn instead of failing at once. The pool
-/// is sqlx's `Any` pool: the store's queries are written once for it.
+/// Opens the database at `url` (a SQLite file, created if needed, or a
+/// Postgres database) and migrates it. The pool is sqlx's `Any` pool: the
+/// store's queries are written once for both.
 pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
-    // sqlx reads any text without a `sqlite:` prefix as a file name, which
-    // would quietly turn `postgres://…` into a file of that name.
+    sqlx::any::install_default_drivers();
+    let invalid = |source| DbError::InvalidUrl {
+        url: url.to_owned(),
+        source: Some(source),
+    };
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let options = AnyConnectOptions::from_str(url).map_err(invalid)?;
+        // One connection first: a server that cannot be reached is said at
+        // once, where the pool would keep trying for its whole timeout.
+        AnyConnection::connect_with(&options)
+            .await
+            .map_err(DbError::Open)?
+            .close()
+            .await
+            .map_err(DbError::Open)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await
+            .map_err(DbError::Open)?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        return Ok(pool);
+    }
+    // sqlx reads any other text without a `sqlite:` prefix as a file name,
+    // which would quietly turn a mistyped URL into a file of that name.
     if !url.starts_with("sqlite:") {
         return Err(DbError::InvalidUrl {
             url: url.to_owned(),
             source: None,
         });
     }
-    let invalid = |source| DbError::InvalidUrl {
-        url: url.to_owned(),
-        source: Some(source),
-    };
     let sqlite = SqliteConnectOptions::from_str(url).map_err(invalid)?;
     create_parent_folder(sqlite.get_filename())?;
     let options = AnyConnectOptions::from_str(&per_connection_url(url, sqlite.get_filename()))
         .map_err(invalid)?;
-
-    sqlx::any::install_default_drivers();
+    // WAL lets readers proceed while one writer commits; the busy timeout
+    // makes concurrent writers wait their turn instead of failing at once.
     // The file is ours and in-process: a connection taken from the pool
     // needs no test round trip first.
     let pool = AnyPoolOptions::new()
@@ -114,7 +181,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
 }
 

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use handover_core::{ErrorBody, TransitionError};
 use sqlx::error::ErrorKind;
+use sqlx::postgres::PgDatabaseError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -49,14 +50,22 @@ pub enum ApiError {
 fn is_transient(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
-        sqlx::Error::Database(db) => {
+        sqlx::Error::Database(db) => match db.try_downcast_ref::<PgDatabaseError>() {
+            // Postgres: a transaction rolled back for another's sake (40),
+            // a server out of resources (53), a lost connection (08), a
+            // server shutting down (57P).
+            Some(postgres) => ["40", "53", "08", "57P"]
+                .iter()
+                .any(|class| postgres.code().starts_with(class)),
             // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-            let primary = db
-                .code()
-                .and_then(|code| code.parse::<i64>().ok())
-                .map(|code| code & 0xff);
-            matches!(primary, Some(5 | 6))
-        }
+            None => {
+                let primary = db
+                    .code()
+                    .and_then(|code| code.parse::<i64>().ok())
+                    .map(|code| code & 0xff);
+                matches!(primary, Some(5 | 6))
+            }
+        },
         _ => false,
     }
 }

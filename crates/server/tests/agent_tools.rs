@@ -218,7 +218,7 @@ async fn labels_show_on_the_profile_filter_the_table_and_keep_who_and_when() {
     )
     .await;
     let changes: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT label, added, agent_id, at FROM label_changes WHERE wa_id = ?1 ORDER BY id",
+        "SELECT label, added, agent_id, at FROM label_changes WHERE wa_id = $1 ORDER BY id",
     )
     .bind(PRIYA)
     .fetch_all(&app.db)
@@ -305,7 +305,7 @@ async fn resolve_takes_a_reason_from_the_managers_list_and_may_require_one() {
         .await;
     assert_eq!(resolved.status(), 200);
     let reasons: Vec<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT closing_reason, agent_id FROM transitions WHERE wa_id = ?1 AND closing_reason IS NOT NULL",
+        "SELECT closing_reason, agent_id FROM transitions WHERE wa_id = $1 AND closing_reason IS NOT NULL",
     )
     .bind(PRIYA)
     .fetch_all(&app.db)

@@ -163,17 +163,26 @@ async fn start_up_creates_a_missing_database_folder_and_file() {
 }
 
 #[tokio::test]
-async fn start_up_refuses_a_non_sqlite_url_with_a_message_naming_it() {
-    let error = Application::build(&Config::for_tests("postgres://localhost/handover"))
+async fn start_up_refuses_a_url_of_another_database_with_a_message_naming_it() {
+    let error = Application::build(&Config::for_tests("mysql://localhost/handover"))
         .await
         .err()
         .expect("start-up fails");
     let message = error.to_string();
-    assert!(
-        message.contains("postgres://localhost/handover"),
-        "{message}"
-    );
+    assert!(message.contains("mysql://localhost/handover"), "{message}");
     assert!(message.contains("sqlite://"), "{message}");
+    assert!(message.contains("postgres://"), "{message}");
+}
+
+#[tokio::test]
+async fn start_up_says_when_postgres_cannot_be_reached() {
+    // Nothing listens on port 1.
+    let error = Application::build(&Config::for_tests("postgres://127.0.0.1:1/handover"))
+        .await
+        .err()
+        .expect("start-up fails");
+    let message = error.to_string();
+    assert!(message.contains("could not open the database"), "{message}");
 }
 
 #[tokio::test]

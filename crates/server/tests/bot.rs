@@ -87,7 +87,7 @@ async fn a_saved_configuration_answers_with_buttons_and_their_ids_lead_to_intent
         intents,
         ..handover_core::bot::BotConfig::default()
     };
-    sqlx::query("INSERT INTO bot_configs (config, saved_at) VALUES (?1, 0)")
+    sqlx::query("INSERT INTO bot_configs (config, saved_at) VALUES ($1, 0)")
         .bind(serde_json::to_string(&config).unwrap())
         .execute(&app.db)
         .await

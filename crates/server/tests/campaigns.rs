@@ -146,7 +146,7 @@ async fn a_thousand_recipients_are_paced_and_counted_exactly() {
 
     // Source and Template Messages are exact.
     let sources: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT source, COUNT(*), SUM(template_messages) FROM users GROUP BY source ORDER BY source",
+        "SELECT source, COUNT(*), CAST(SUM(template_messages) AS BIGINT) FROM users GROUP BY source ORDER BY source",
     )
     .fetch_all(&app.db)
     .await
@@ -233,10 +233,11 @@ async fn a_restart_mid_campaign_sends_the_rest_and_nothing_twice() {
         sends.values().all(|n| *n == 1),
         "a message was sent twice across the restart"
     );
-    let (total,): (i64,) = sqlx::query_as("SELECT SUM(template_messages) FROM users")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT CAST(SUM(template_messages) AS BIGINT) FROM users")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(total, 500);
     assert_eq!(
         app.get_json(&manager, "/api/campaigns").await[0]["funnel"]["sent"],
@@ -457,12 +458,8 @@ async fn each_token_has_its_own_idempotency_keys_and_sees_only_its_campaigns() {
 #[tokio::test]
 async fn an_unknown_token_is_refused_at_once_even_while_the_database_is_busy_writing() {
     let (app, _fake) = app_with_cloud_api(vec![], 500).await;
-    // Another writer holds SQLite's write lock.
-    let mut writer = app.db.acquire().await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *writer)
-        .await
-        .unwrap();
+    // Another writer holds the database's write turn.
+    let writer = app.hold_write_turn().await;
     let started = std::time::Instant::now();
     let response = app
         .http
@@ -472,7 +469,7 @@ async fn an_unknown_token_is_refused_at_once_even_while_the_database_is_busy_wri
         .await
         .unwrap();
     let took = started.elapsed();
-    sqlx::query("ROLLBACK").execute(&mut *writer).await.unwrap();
+    writer.rollback().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert!(
         took < Duration::from_secs(1),

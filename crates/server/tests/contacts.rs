@@ -44,15 +44,28 @@ async fn known_customers(app: &TestApp) {
 
 /// Every stored user, as rows of text, to compare before and after.
 async fn users_dump(app: &TestApp) -> Vec<String> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT json_array(wa_id, name, status, last_active_at, window_expires_at, source,
-                first_message_tag, template_messages, session_messages, unresolved_queries, attributes)
+    type Row = (
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT wa_id, name, status, last_active_at, window_expires_at, source,
+                first_message_tag, template_messages, session_messages, unresolved_queries, attributes
          FROM users ORDER BY wa_id",
     )
     .fetch_all(&app.db)
     .await
     .unwrap();
-    rows.into_iter().map(|(row,)| row).collect()
+    rows.into_iter().map(|row| format!("{row:?}")).collect()
 }
 
 fn counts(report: &Value) -> [u64; 5] {
@@ -347,7 +360,7 @@ async fn an_import_cut_off_by_a_stop_is_marked_failed_at_the_next_start() {
     let manager = app.manager().await;
     sqlx::query(
         "INSERT INTO imports (file_name, source, country, dry_run, state, total_bytes, agent_id, created_at)
-         VALUES ('big.csv', 'Fair', 'IN', 0, 'running', 1000, ?1, 0)",
+         VALUES ('big.csv', 'Fair', 'IN', 0, 'running', 1000, $1, 0)",
     )
     .bind(manager.agent.id.0)
     .execute(&app.db)

@@ -139,7 +139,7 @@ async fn writing_as_a_new_customer_creates_them_and_the_bot_answers() {
     // The bot's replies leave through the outbox like any other message.
     app.settle_outbound().await;
     let (sent,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM sandbox_outbox WHERE payload LIKE '%' || ?1 || '%'")
+        sqlx::query_as("SELECT COUNT(*) FROM sandbox_outbox WHERE payload LIKE '%' || $1 || '%'")
             .bind(NEW_CUSTOMER)
             .fetch_one(&app.db)
             .await

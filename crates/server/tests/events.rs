@@ -77,7 +77,7 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
         .await;
     app.settle_outbound().await;
     let now = app.clock.now_ms();
-    sqlx::query("INSERT INTO events (payload, at) VALUES ('{}', ?1)")
+    sqlx::query("INSERT INTO events (payload, at) VALUES ('{}', $1)")
         .bind(now - 25 * 3_600_000)
         .execute(&app.db)
         .await
@@ -96,7 +96,7 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
     // Statuses for messages never known, and notices WhatsApp will not
     // deliver again, go too; recent ones stay.
     for (at, wamid) in [(now - 25 * 3_600_000, "wamid.stray"), (now, "wamid.fresh")] {
-        sqlx::query("INSERT INTO early_statuses (wamid, status, at) VALUES (?1, 'read', ?2)")
+        sqlx::query("INSERT INTO early_statuses (wamid, status, at) VALUES ($1, 'read', $2)")
             .bind(wamid)
             .bind(at)
             .execute(&app.db)
@@ -104,7 +104,7 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
             .unwrap();
     }
     for (at, wamid) in [(now - 9 * 24 * 3_600_000, "wamid.old"), (now, "wamid.new")] {
-        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES (?1, ?2)")
+        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES ($1, $2)")
             .bind(wamid)
             .bind(at)
             .execute(&app.db)

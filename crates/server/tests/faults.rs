@@ -10,20 +10,35 @@ use futures_util::StreamExt;
 use serde_json::json;
 use support::cloud_api::FakeCloudApi;
 use support::payloads::{envelope, text};
-use support::TestApp;
+use support::{Prepared, TestApp};
 
 const PRIYA: &str = "919876543210";
 const ROHAN: &str = "919822222222";
 
 /// While the switch is on, records of a `sent` status fail as a full disk
 /// would make them fail.
-const FAULT: [&str; 3] = [
-    "CREATE TABLE fault (refuse_records INTEGER NOT NULL)",
-    "INSERT INTO fault VALUES (0)",
-    "CREATE TRIGGER refuse_records BEFORE UPDATE OF delivery ON messages
-     WHEN new.delivery = 'sent' AND (SELECT refuse_records FROM fault) = 1
-     BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
-];
+const FAULT: Prepared = Prepared {
+    sqlite: &[
+        "CREATE TABLE fault (refuse_records INTEGER NOT NULL)",
+        "INSERT INTO fault VALUES (0)",
+        "CREATE TRIGGER refuse_records BEFORE UPDATE OF delivery ON messages
+         WHEN new.delivery = 'sent' AND (SELECT refuse_records FROM fault) = 1
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+    ],
+    postgres: &[
+        "CREATE TABLE fault (refuse_records BIGINT NOT NULL)",
+        "INSERT INTO fault VALUES (0)",
+        "CREATE FUNCTION refuse_records() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF new.delivery = 'sent' AND (SELECT refuse_records FROM fault) = 1 THEN
+                 RAISE EXCEPTION 'could not extend file: No space left on device';
+             END IF;
+             RETURN new;
+         END $$",
+        "CREATE TRIGGER refuse_records BEFORE UPDATE OF delivery ON messages
+         FOR EACH ROW EXECUTE FUNCTION refuse_records()",
+    ],
+};
 
 async fn app_with_cloud_api() -> (TestApp, FakeCloudApi) {
     let (fake, url) = FakeCloudApi::start(vec![]).await;
@@ -32,8 +47,8 @@ async fn app_with_cloud_api() -> (TestApp, FakeCloudApi) {
 }
 
 async fn refuse_records(app: &TestApp, refuse: bool) {
-    sqlx::query("UPDATE fault SET refuse_records = ?1")
-        .bind(refuse)
+    sqlx::query("UPDATE fault SET refuse_records = $1")
+        .bind(i64::from(refuse))
         .execute(&app.db)
         .await
         .unwrap();
@@ -50,7 +65,7 @@ fn sends_to(fake: &FakeCloudApi, to: &str) -> usize {
 /// The bot's first message to `to`: (id, delivery, wamid).
 async fn bot_message(app: &TestApp, to: &str) -> (i64, String, Option<String>) {
     sqlx::query_as(
-        "SELECT id, delivery, wamid FROM messages WHERE wa_id = ?1 AND author = 'bot' ORDER BY id LIMIT 1",
+        "SELECT id, delivery, wamid FROM messages WHERE wa_id = $1 AND author = 'bot' ORDER BY id LIMIT 1",
     )
     .bind(to)
     .fetch_one(&app.db)
@@ -190,11 +205,24 @@ async fn after_a_crash_mid_send_whatsapps_status_settles_the_message_and_none_is
 
 #[tokio::test]
 async fn an_unexpected_database_failure_answers_500_with_an_id_and_changes_nothing() {
-    let broken = [
-        "CREATE TRIGGER broken_intervene BEFORE UPDATE OF status ON users
-         WHEN new.status = 'intervened'
-         BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END",
-    ];
+    let broken = Prepared {
+        sqlite: &[
+            "CREATE TRIGGER broken_intervene BEFORE UPDATE OF status ON users
+             WHEN new.status = 'intervened'
+             BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END",
+        ],
+        postgres: &[
+            "CREATE FUNCTION broken_intervene() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF new.status = 'intervened' THEN
+                     RAISE EXCEPTION 'database disk image is malformed';
+                 END IF;
+                 RETURN new;
+             END $$",
+            "CREATE TRIGGER broken_intervene BEFORE UPDATE OF status ON users
+             FOR EACH ROW EXECUTE FUNCTION broken_intervene()",
+        ],
+    };
     let app = TestApp::start_prepared(&broken, |_| {}).await;
     app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s(), "hello"))
         .await;

@@ -10,17 +10,17 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 use support::payloads::{status, text};
-use support::TestApp;
+use support::{Prepared, TestApp};
 
 const PRIYA: &str = "919876543210";
 const ROHAN: &str = "919822222222";
 const ASHA: &str = "919833333333";
 
-/// Sends `deliveries` at once while the test holds SQLite's write lock, so
+/// Sends `deliveries` at once while the test holds the write turn, so
 /// that the server's writer takes them as one batch when the lock is
 /// released. Returns the answers, in the same order.
 async fn in_one_batch(app: &TestApp, deliveries: &[Value]) -> Vec<StatusCode> {
-    let holding = app.db.begin_with("BEGIN IMMEDIATE").await.unwrap();
+    let holding = app.hold_write_turn().await;
     let sent = futures_util::future::join_all(
         deliveries
             .iter()
@@ -49,7 +49,7 @@ async fn three_in_one_batch(app: &TestApp, rohans_text: &str) -> [StatusCode; 3]
 }
 
 async fn messages_from(app: &TestApp, wa_id: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE wa_id = ?1 AND direction = 'in'")
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND direction = 'in'")
         .bind(wa_id)
         .fetch_one(&app.db)
         .await
@@ -70,16 +70,33 @@ async fn logged_events(app: &TestApp) -> Vec<Value> {
 #[tokio::test]
 async fn a_batch_that_cannot_commit_answers_none_of_its_deliveries_and_keeps_nothing() {
     // While the switch is on, a message saying "poison" breaks a rule that
-    // SQLite checks only at COMMIT: the whole batch's commit fails.
-    let fault = [
-        "CREATE TABLE fault (armed INTEGER NOT NULL)",
-        "INSERT INTO fault VALUES (1)",
-        "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
-        "CREATE TABLE orphan (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
-        "CREATE TRIGGER fail_at_commit AFTER INSERT ON messages
-         WHEN new.text = 'poison' AND (SELECT armed FROM fault) = 1
-         BEGIN INSERT INTO orphan VALUES (42); END",
-    ];
+    // the database checks only at COMMIT: the whole batch's commit fails.
+    let fault = Prepared {
+        sqlite: &[
+            "CREATE TABLE fault (armed INTEGER NOT NULL)",
+            "INSERT INTO fault VALUES (1)",
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+            "CREATE TABLE orphan (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+            "CREATE TRIGGER fail_at_commit AFTER INSERT ON messages
+             WHEN new.text = 'poison' AND (SELECT armed FROM fault) = 1
+             BEGIN INSERT INTO orphan VALUES (42); END",
+        ],
+        postgres: &[
+            "CREATE TABLE fault (armed BIGINT NOT NULL)",
+            "INSERT INTO fault VALUES (1)",
+            "CREATE TABLE parent (id BIGINT PRIMARY KEY)",
+            "CREATE TABLE orphan (parent_id BIGINT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+            "CREATE FUNCTION fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF new.text = 'poison' AND (SELECT armed FROM fault) = 1 THEN
+                     INSERT INTO orphan VALUES (42);
+                 END IF;
+                 RETURN NULL;
+             END $$",
+            "CREATE TRIGGER fail_at_commit AFTER INSERT ON messages
+             FOR EACH ROW EXECUTE FUNCTION fail_at_commit()",
+        ],
+    };
     let app = TestApp::start_prepared(&fault, |_| {}).await;
     let manager = app.manager().await;
     let events_before = logged_events(&app).await.len();
@@ -131,9 +148,22 @@ async fn a_batch_that_cannot_commit_answers_none_of_its_deliveries_and_keeps_not
 
 #[tokio::test]
 async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_stored_together() {
-    let broken = ["CREATE TRIGGER broken_message BEFORE INSERT ON messages
-         WHEN new.text = 'poison'
-         BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END"];
+    let broken = Prepared {
+        sqlite: &["CREATE TRIGGER broken_message BEFORE INSERT ON messages
+             WHEN new.text = 'poison'
+             BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END"],
+        postgres: &[
+            "CREATE FUNCTION broken_message() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF new.text = 'poison' THEN
+                     RAISE EXCEPTION 'database disk image is malformed';
+                 END IF;
+                 RETURN new;
+             END $$",
+            "CREATE TRIGGER broken_message BEFORE INSERT ON messages
+             FOR EACH ROW EXECUTE FUNCTION broken_message()",
+        ],
+    };
     let app = TestApp::start_prepared(&broken, |_| {}).await;
     let manager = app.manager().await;
     let events_before = logged_events(&app).await.len();
@@ -172,7 +202,7 @@ async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_sto
 /// The id of the bot's welcome to `wa_id`, and the wamid WhatsApp gave it.
 async fn welcome(app: &TestApp, wa_id: &str) -> (i64, String) {
     sqlx::query_as(
-        "SELECT id, wamid FROM messages WHERE wa_id = ?1 AND author = 'bot' ORDER BY id LIMIT 1",
+        "SELECT id, wamid FROM messages WHERE wa_id = $1 AND author = 'bot' ORDER BY id LIMIT 1",
     )
     .bind(wa_id)
     .fetch_one(&app.db)
@@ -181,7 +211,7 @@ async fn welcome(app: &TestApp, wa_id: &str) -> (i64, String) {
 }
 
 async fn delivery_of(app: &TestApp, wamid: &str) -> String {
-    sqlx::query_scalar("SELECT delivery FROM messages WHERE wamid = ?1")
+    sqlx::query_scalar("SELECT delivery FROM messages WHERE wamid = $1")
         .bind(wamid)
         .fetch_one(&app.db)
         .await

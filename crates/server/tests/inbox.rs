@@ -374,7 +374,7 @@ async fn a_thread_opened_at_an_older_message_reads_on_down_to_the_newest() {
     for n in 0..30 {
         sqlx::query(
             "INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
-             VALUES (?1, 'in', 'user', 'session', 'text', ?2, 0, 0)",
+             VALUES ($1, 'in', 'user', 'session', 'text', $2, 0, 0)",
         )
         .bind(KAVYA)
         .bind(format!("message {n}"))

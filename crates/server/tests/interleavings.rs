@@ -130,7 +130,7 @@ async fn check(
         let profile = app.profile(manager, wa_id).await;
         let stored_inbound = count(
             app,
-            "SELECT COUNT(*) FROM messages WHERE wa_id = ?1 AND author = 'user'",
+            "SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND author = 'user'",
             wa_id,
         )
         .await;
@@ -144,15 +144,15 @@ async fn check(
         for (counter, rows) in [
             (
                 "session_messages",
-                "SELECT COUNT(*) FROM messages WHERE wa_id = ?1 AND kind = 'session'",
+                "SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND kind = 'session'",
             ),
             (
                 "template_messages",
-                "SELECT COUNT(*) FROM messages WHERE wa_id = ?1 AND kind = 'template'",
+                "SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND kind = 'template'",
             ),
             (
                 "unresolved_queries",
-                "SELECT COUNT(*) FROM transitions WHERE wa_id = ?1 AND to_status = 'requesting'",
+                "SELECT COUNT(*) FROM transitions WHERE wa_id = $1 AND to_status = 'requesting'",
             ),
         ] {
             let counted = count(app, rows, wa_id).await;
@@ -165,7 +165,7 @@ async fn check(
             );
         }
         let last: Option<(String,)> = sqlx::query_as(
-            "SELECT to_status FROM transitions WHERE wa_id = ?1 ORDER BY id DESC LIMIT 1",
+            "SELECT to_status FROM transitions WHERE wa_id = $1 ORDER BY id DESC LIMIT 1",
         )
         .bind(wa_id)
         .fetch_optional(&app.db)

@@ -124,7 +124,7 @@ async fn a_whole_conversation_keeps_every_counter_exact() {
         "the bot is silent while the chat is intervened"
     );
     let (transitions,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM transitions WHERE wa_id = ?1")
+        sqlx::query_as("SELECT COUNT(*) FROM transitions WHERE wa_id = $1")
             .bind(PRIYA)
             .fetch_one(&app.db)
             .await
@@ -170,7 +170,7 @@ async fn twenty_agents_intervening_at_once_have_exactly_one_winner() {
         }
         assert_eq!(winners, 1, "round {round}");
         let (intervened,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM transitions WHERE wa_id = ?1 AND to_status = 'intervened'",
+            "SELECT COUNT(*) FROM transitions WHERE wa_id = $1 AND to_status = 'intervened'",
         )
         .bind(&customer)
         .fetch_one(&app.db)

@@ -161,7 +161,7 @@ async fn an_order_is_a_customer_message_and_a_played_voice_note_reads_as_read() 
 
     app.settle_outbound().await;
     let greeting = app.first_by(&manager, PRIYA, "bot").await;
-    let (wamid,): (String,) = sqlx::query_as("SELECT wamid FROM messages WHERE id = ?1")
+    let (wamid,): (String,) = sqlx::query_as("SELECT wamid FROM messages WHERE id = $1")
         .bind(greeting["id"].as_i64().unwrap())
         .fetch_one(&app.db)
         .await

@@ -25,7 +25,7 @@ async fn sweep(app: &TestApp, idle_hours: i64) -> timeouts::Swept {
 }
 
 async fn commands(app: &TestApp) -> Vec<String> {
-    sqlx::query_as::<_, (String,)>("SELECT command FROM transitions WHERE wa_id = ?1 ORDER BY id")
+    sqlx::query_as::<_, (String,)>("SELECT command FROM transitions WHERE wa_id = $1 ORDER BY id")
         .bind(PRIYA)
         .fetch_all(&app.db)
         .await
@@ -157,7 +157,7 @@ async fn timers_are_applied_by_a_restarted_server_from_stored_times() {
 
     let db = handover_server::db::connect(&url).await.unwrap();
     for _ in 0..200 {
-        let (status,): (String,) = sqlx::query_as("SELECT status FROM users WHERE wa_id = ?1")
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM users WHERE wa_id = $1")
             .bind(PRIYA)
             .fetch_one(&db)
             .await

@@ -1,11 +1,11 @@
 //! Agents, managers and their sessions. Passwords arrive here hashed
 //! (`auth::accounts` checks and hashes them).
 
-use super::Flag;
 use handover_core::api::{Agent, AgentChanges, NewAgent};
 use handover_core::{AgentId, Role};
 use sqlx::{AnyConnection, AnyPool};
 
+use super::Flag;
 use crate::auth::session;
 use crate::db::Db;
 
@@ -42,7 +42,7 @@ pub async fn with_password(
     email: &str,
 ) -> Result<Option<(Agent, String)>, sqlx::Error> {
     let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM agents WHERE email = ?1")
+        sqlx::query_as("SELECT id, password_hash FROM agents WHERE lower(email) = lower($1)")
             .bind(email.trim())
             .fetch_optional(pool)
             .await?;
@@ -53,7 +53,7 @@ pub async fn with_password(
 }
 
 pub async fn by_id(pool: &AnyPool, id: AgentId) -> Result<Option<Agent>, sqlx::Error> {
-    sqlx::query_as::<_, AgentRow>(&format!("SELECT {COLUMNS} FROM agents WHERE id = ?1"))
+    sqlx::query_as::<_, AgentRow>(&format!("SELECT {COLUMNS} FROM agents WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(pool)
         .await
@@ -62,7 +62,7 @@ pub async fn by_id(pool: &AnyPool, id: AgentId) -> Result<Option<Agent>, sqlx::E
 
 /// An agent's name, for the lines a change leaves in a thread.
 pub async fn name_of(conn: &mut AnyConnection, id: AgentId) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM agents WHERE id = ?1")
+    sqlx::query_scalar("SELECT name FROM agents WHERE id = $1")
         .bind(id.0)
         .fetch_optional(conn)
         .await
@@ -70,7 +70,7 @@ pub async fn name_of(conn: &mut AnyConnection, id: AgentId) -> Result<Option<Str
 
 pub async fn list(pool: &AnyPool) -> Result<Vec<Agent>, sqlx::Error> {
     sqlx::query_as::<_, AgentRow>(&format!(
-        "SELECT {COLUMNS} FROM agents ORDER BY name COLLATE NOCASE, id"
+        "SELECT {COLUMNS} FROM agents ORDER BY lower(name), id"
     ))
     .fetch_all(pool)
     .await
@@ -86,7 +86,7 @@ pub async fn by_session(
     sqlx::query_as::<_, AgentRow>(
         "SELECT a.id, a.email, a.name, a.role, a.disabled
          FROM sessions s JOIN agents a ON a.id = s.agent_id
-         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND a.disabled = 0",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.disabled = 0",
     )
     .bind(token_hash)
     .bind(now)
@@ -99,7 +99,7 @@ pub async fn by_session(
 pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, sqlx::Error> {
     let token = session::new_token();
     let mut write = db.begin_write().await?;
-    sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+    sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(session::token_hash(&token))
         .bind(agent.0)
         .bind(now)
@@ -112,7 +112,7 @@ pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, 
 
 /// Drops sessions that have expired.
 pub async fn prune_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1")
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(conn)
         .await?;
@@ -121,7 +121,7 @@ pub async fn prune_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64, s
 
 pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     let mut write = db.begin_write().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(&mut *write.tx)
         .await?;
@@ -144,12 +144,12 @@ pub async fn set_password(
     keep_session: &str,
 ) -> Result<(), sqlx::Error> {
     let mut write = db.begin_write().await?;
-    sqlx::query("UPDATE agents SET password_hash = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE agents SET password_hash = $2 WHERE id = $1")
         .bind(id.0)
         .bind(hash)
         .execute(&mut *write.tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE agent_id = ?1 AND token_hash <> ?2")
+    sqlx::query("DELETE FROM sessions WHERE agent_id = $1 AND token_hash <> $2")
         .bind(id.0)
         .bind(keep_session)
         .execute(&mut *write.tx)
@@ -188,7 +188,7 @@ async fn insert(
     now: i64,
 ) -> Result<AgentId, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO agents (email, name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        "INSERT INTO agents (email, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(agent.email.trim())
     .bind(agent.name.trim())
@@ -211,14 +211,14 @@ pub async fn update(
 ) -> Result<Option<Agent>, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let updated = sqlx::query(
-        "UPDATE agents SET name = COALESCE(?2, name), role = COALESCE(?3, role),
-                disabled = COALESCE(?4, disabled), password_hash = COALESCE(?5, password_hash)
-         WHERE id = ?1",
+        "UPDATE agents SET name = COALESCE($2, name), role = COALESCE($3, role),
+                disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash)
+         WHERE id = $1",
     )
     .bind(id.0)
     .bind(changes.name.as_deref().map(str::trim))
     .bind(changes.role.map(Role::as_str))
-    .bind(changes.disabled)
+    .bind(changes.disabled.map(i64::from))
     .bind(hash)
     .execute(&mut *write.tx)
     .await?;
@@ -226,7 +226,7 @@ pub async fn update(
         return Ok(None);
     }
     if changes.disabled == Some(true) || hash.is_some() {
-        sqlx::query("DELETE FROM sessions WHERE agent_id = ?1")
+        sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
             .bind(id.0)
             .execute(&mut *write.tx)
             .await?;
@@ -256,20 +256,20 @@ pub async fn ensure_manager(
     let mut write = db.begin_write().await?;
     match account {
         ManagerAccount::Kept(id) => {
-            sqlx::query("UPDATE agents SET role = 'manager', disabled = 0 WHERE id = ?1")
+            sqlx::query("UPDATE agents SET role = 'manager', disabled = 0 WHERE id = $1")
                 .bind(id.0)
                 .execute(&mut *write.tx)
                 .await?;
         }
         ManagerAccount::Rehashed(id, hash) => {
             sqlx::query(
-                "UPDATE agents SET role = 'manager', disabled = 0, password_hash = ?2 WHERE id = ?1",
+                "UPDATE agents SET role = 'manager', disabled = 0, password_hash = $2 WHERE id = $1",
             )
             .bind(id.0)
             .bind(&hash)
             .execute(&mut *write.tx)
             .await?;
-            sqlx::query("DELETE FROM sessions WHERE agent_id = ?1")
+            sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
                 .bind(id.0)
                 .execute(&mut *write.tx)
                 .await?;

@@ -30,7 +30,7 @@ pub async fn create(
     now: i64,
 ) -> Result<ApiToken, sqlx::Error> {
     let row: Row = sqlx::query_as(&format!(
-        "INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4)
          RETURNING {COLUMNS}"
     ))
     .bind(name)
@@ -59,7 +59,7 @@ pub async fn revoke(
     now: i64,
 ) -> Result<Option<ApiToken>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1 RETURNING {COLUMNS}"
+        "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING {COLUMNS}"
     ))
     .bind(id)
     .bind(now)
@@ -75,7 +75,7 @@ pub async fn find_live(
     hash: &str,
 ) -> Result<Option<(i64, Option<i64>)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, last_used_at FROM api_tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+        "SELECT id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(hash)
     .fetch_optional(pool)
@@ -84,7 +84,7 @@ pub async fn find_live(
 
 /// Records that the token was used now.
 pub async fn mark_used(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
         .bind(id)
         .bind(now)
         .execute(conn)

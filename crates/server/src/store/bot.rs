@@ -1,8 +1,9 @@
 //! The bot's configuration, versioned.
 
-use super::Flag;
 use handover_core::bot::BotConfig;
 use sqlx::AnyConnection;
+
+use super::Flag;
 
 /// The configuration in force: the newest saved one, or the default.
 pub async fn current(conn: &mut AnyConnection) -> Result<(i64, BotConfig), sqlx::Error> {
@@ -45,7 +46,7 @@ pub async fn save(
 ) -> Result<i64, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO bot_configs (config, saved_by, saved_at, note) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        "INSERT INTO bot_configs (config, saved_by, saved_at, note) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(serde_json::to_string(config).unwrap_or_default())
     .bind(by.map(|agent| agent.0))
@@ -82,7 +83,7 @@ pub async fn versions(
 
 /// One saved version's configuration.
 pub async fn version(pool: &sqlx::AnyPool, id: i64) -> Result<Option<BotConfig>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT config FROM bot_configs WHERE id = ?1")
+    let row: Option<(String,)> = sqlx::query_as("SELECT config FROM bot_configs WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?;

@@ -29,7 +29,7 @@ pub async fn by_key(
     token: i64,
     key: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM campaigns WHERE idempotency_key = ?1")
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM campaigns WHERE idempotency_key = $1")
         .bind(qualified_key(token, key))
         .fetch_optional(conn)
         .await?;
@@ -43,7 +43,7 @@ pub async fn create(
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO campaigns (name, template_name, language, idempotency_key, client_key, token_id, queued, refused, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(campaign.name)
     .bind(campaign.template)
@@ -71,7 +71,7 @@ pub async fn get(
     token: Option<i64>,
 ) -> Result<Option<Campaign>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns WHERE id = ?1 AND (?2 IS NULL OR token_id = ?2)"
+        "SELECT {COLUMNS} FROM campaigns WHERE id = $1 AND ($2 IS NULL OR token_id = $2)"
     ))
     .bind(id)
     .bind(token)
@@ -86,7 +86,7 @@ pub async fn get(
 /// The newest campaigns first, each with its funnel.
 pub async fn list(pool: &AnyPool, limit: u32) -> Result<Vec<Campaign>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM campaigns ORDER BY id DESC LIMIT ?1"
+        "SELECT {COLUMNS} FROM campaigns ORDER BY id DESC LIMIT $1"
     ))
     .bind(i64::from(limit))
     .fetch_all(pool)
@@ -103,7 +103,7 @@ pub async fn list(pool: &AnyPool, limit: u32) -> Result<Vec<Campaign>, sqlx::Err
 async fn with_funnel(pool: &AnyPool, row: Row) -> Result<Campaign, sqlx::Error> {
     let (id, name, template, language, idempotency_key, queued, refused, created_at) = row;
     let states: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT delivery, COUNT(*) FROM messages WHERE campaign_id = ?1 GROUP BY delivery",
+        "SELECT delivery, COUNT(*) FROM messages WHERE campaign_id = $1 GROUP BY delivery",
     )
     .bind(id)
     .fetch_all(pool)
@@ -117,7 +117,7 @@ async fn with_funnel(pool: &AnyPool, row: Row) -> Result<Campaign, sqlx::Error> 
     };
     let failures: Vec<(Option<String>, i64)> = sqlx::query_as(
         "SELECT failure_reason, COUNT(*) FROM messages
-         WHERE campaign_id = ?1 AND delivery = 'failed'
+         WHERE campaign_id = $1 AND delivery = 'failed'
          GROUP BY failure_reason ORDER BY COUNT(*) DESC LIMIT 10",
     )
     .bind(id)

@@ -20,7 +20,7 @@ fn reply((id, shortcut, text, updated_at): Row) -> CannedReply {
 /// All of them, by shortcut.
 pub async fn list(pool: &AnyPool) -> Result<Vec<CannedReply>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, shortcut, text, updated_at FROM canned_replies ORDER BY shortcut COLLATE NOCASE",
+        "SELECT id, shortcut, text, updated_at FROM canned_replies ORDER BY lower(shortcut)",
     )
     .fetch_all(pool)
     .await?;
@@ -36,7 +36,7 @@ pub async fn create(
     now: i64,
 ) -> Result<CannedReply, sqlx::Error> {
     let row: Row = sqlx::query_as(
-        "INSERT INTO canned_replies (shortcut, text, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO canned_replies (shortcut, text, updated_by, updated_at) VALUES ($1, $2, $3, $4)
          RETURNING id, shortcut, text, updated_at",
     )
     .bind(&draft.shortcut)
@@ -57,8 +57,8 @@ pub async fn update(
     now: i64,
 ) -> Result<Option<CannedReply>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(
-        "UPDATE canned_replies SET shortcut = ?2, text = ?3, updated_by = ?4, updated_at = ?5
-         WHERE id = ?1 RETURNING id, shortcut, text, updated_at",
+        "UPDATE canned_replies SET shortcut = $2, text = $3, updated_by = $4, updated_at = $5
+         WHERE id = $1 RETURNING id, shortcut, text, updated_at",
     )
     .bind(id)
     .bind(&draft.shortcut)
@@ -72,7 +72,7 @@ pub async fn update(
 
 /// Whether there was such a reply.
 pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM canned_replies WHERE id = ?1")
+    let done = sqlx::query("DELETE FROM canned_replies WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await?;

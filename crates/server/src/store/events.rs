@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use handover_core::api::Event;
 use handover_core::notes::Mention;
 use handover_core::WaId;
-use sqlx::{AnyConnection, AnyPool, QueryBuilder};
+use sqlx::{AnyConnection, AnyPool};
 
+use super::statement::Statement;
 use super::{messages, sections, users};
 
 /// Events written by one statement at most (two values each, well within
@@ -90,13 +91,17 @@ impl EventBatch {
         }
         // In order, a few hundred rows per statement.
         for chunk in events.chunks(INSERT_AT_ONCE) {
-            let mut insert = QueryBuilder::new("INSERT INTO events (payload, at) ");
-            insert.push_values(chunk, |mut row, event| {
-                row.push_bind(serde_json::to_string(event).unwrap_or_default())
-                    .push_bind(now);
+            let mut insert = Statement::new("INSERT INTO events (payload, at) ");
+            insert.values(chunk, |row, event| {
+                row.bind(serde_json::to_string(event).unwrap_or_default())
+                    .bind(now);
             });
+            let (sql, values) = insert.finish()?;
             // Batches of every size would crowd the prepared statements out.
-            insert.build().persistent(false).execute(&mut *conn).await?;
+            sqlx::query_with(&sql, values)
+                .persistent(false)
+                .execute(&mut *conn)
+                .await?;
         }
         Ok(true)
     }
@@ -108,7 +113,7 @@ pub async fn after(
     after: i64,
     limit: u32,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2")
+    sqlx::query_as("SELECT id, payload FROM events WHERE id > $1 ORDER BY id LIMIT $2")
         .bind(after)
         .bind(i64::from(limit))
         .fetch_all(pool)
@@ -129,7 +134,7 @@ pub const KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 /// Drops events older than [`KEEP_MS`]; a client that was away longer
 /// reloads its views instead of resuming.
 pub async fn prune(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM events WHERE at < ?1")
+    let done = sqlx::query("DELETE FROM events WHERE at < $1")
         .bind(now - KEEP_MS)
         .execute(conn)
         .await?;

@@ -5,10 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::Flag;
 use handover_core::contacts::{ImportReport, ImportState, SkippedRow};
 use handover_core::{AgentId, WaId};
-use sqlx::{Any, AnyConnection, AnyPool, QueryBuilder};
+use sqlx::{AnyConnection, AnyPool};
+
+use super::statement::Statement;
+use super::Flag;
 
 /// What an import is asked to do.
 pub struct NewImport<'a> {
@@ -63,12 +65,12 @@ pub async fn create(
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO imports (file_name, source, country, dry_run, state, total_bytes, agent_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7) RETURNING id",
+         VALUES ($1, $2, $3, $4, 'running', $5, $6, $7) RETURNING id",
     )
     .bind(import.file_name)
     .bind(import.source)
     .bind(import.country)
-    .bind(import.dry_run)
+    .bind(i64::from(import.dry_run))
     .bind(import.total_bytes as i64)
     .bind(import.agent.0)
     .bind(now)
@@ -101,26 +103,26 @@ async fn apply_chunk(
     source: &str,
     now: i64,
 ) -> Result<Vec<Applied>, sqlx::Error> {
-    let mut insert = QueryBuilder::<Any>::new(
+    let mut insert = Statement::new(
         "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at, attributes) ",
     );
-    insert.push_values(rows, |mut values, row| {
+    insert.values(rows, |values, row| {
         values
-            .push_bind(row.wa_id.as_str())
-            .push_bind(&row.name)
-            .push("'active'")
-            .push_bind(source)
-            .push("0")
-            .push_bind(now)
-            .push_bind(now)
-            .push_bind(
+            .bind(row.wa_id.as_str())
+            .bind(row.name.as_str())
+            .sql("'active'")
+            .bind(source)
+            .sql("0")
+            .bind(now)
+            .bind(now)
+            .bind(
                 (!row.attributes.is_empty())
                     .then(|| serde_json::to_string(&row.attributes).unwrap_or_default()),
             );
     });
     insert.push(" ON CONFLICT (wa_id) DO NOTHING RETURNING wa_id");
-    let created: HashSet<String> = insert
-        .build_query_as::<(String,)>()
+    let (sql, values) = insert.finish()?;
+    let created: HashSet<String> = sqlx::query_as_with::<_, (String,), _>(&sql, values)
         .fetch_all(&mut *conn)
         .await?
         .into_iter()
@@ -135,16 +137,13 @@ async fn apply_chunk(
     let mut stored = HashMap::new();
     if !known.is_empty() {
         let mut select =
-            QueryBuilder::<Any>::new("SELECT wa_id, name, attributes FROM users WHERE wa_id IN (");
-        let mut ids = select.separated(", ");
-        for row in &known {
-            ids.push_bind(row.wa_id.as_str());
-        }
-        select.push(")");
-        for (wa_id, name, attributes) in select
-            .build_query_as::<(String, String, Option<String>)>()
-            .fetch_all(&mut *conn)
-            .await?
+            Statement::new("SELECT wa_id, name, attributes FROM users WHERE wa_id IN ");
+        select.list(known.iter().map(|row| row.wa_id.as_str()));
+        let (sql, values) = select.finish()?;
+        for (wa_id, name, attributes) in
+            sqlx::query_as_with::<_, (String, String, Option<String>), _>(&sql, values)
+                .fetch_all(&mut *conn)
+                .await?
         {
             stored.insert(wa_id, (name, attributes));
         }
@@ -171,7 +170,7 @@ async fn apply_chunk(
             applied.push(Applied::Unchanged);
             continue;
         }
-        sqlx::query("UPDATE users SET name = ?2, attributes = ?3 WHERE wa_id = ?1")
+        sqlx::query("UPDATE users SET name = $2, attributes = $3 WHERE wa_id = $1")
             .bind(row.wa_id.as_str())
             .bind(&new_name)
             .bind(serde_json::to_string(&merged).unwrap_or_default())
@@ -188,8 +187,8 @@ pub async fn save_progress(
     progress: &Progress,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE imports SET processed_bytes = ?2, rows = ?3, created = ?4, updated = ?5,
-                unchanged = ?6, skipped = ?7 WHERE id = ?1",
+        "UPDATE imports SET processed_bytes = $2, rows = $3, created = $4, updated = $5,
+                unchanged = $6, skipped = $7 WHERE id = $1",
     )
     .bind(id)
     .bind(progress.processed_bytes as i64)
@@ -212,7 +211,7 @@ pub async fn finish(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE imports SET state = ?2, skipped_rows = ?3, failure = ?4, finished_at = ?5 WHERE id = ?1",
+        "UPDATE imports SET state = $2, skipped_rows = $3, failure = $4, finished_at = $5 WHERE id = $1",
     )
     .bind(id)
     .bind(if failure.is_some() { "failed" } else { "done" })
@@ -228,7 +227,7 @@ pub async fn finish(
 /// file was not kept): they are marked failed, with what to do.
 pub async fn abandon_running(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE imports SET state = 'failed', finished_at = ?1,
+        "UPDATE imports SET state = 'failed', finished_at = $1,
                 failure = 'The server stopped during the import. Rows counted here were imported; upload the file again to import the rest (rows already imported are left unchanged).'
          WHERE state = 'running'",
     )
@@ -265,7 +264,7 @@ pub async fn report(
     let row: Option<ReportRow> = sqlx::query_as(
         "SELECT id, file_name, source, country, dry_run, state, processed_bytes, total_bytes, rows,
                 created, updated, unchanged, skipped, skipped_rows, failure
-         FROM imports WHERE id = ?1",
+         FROM imports WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)

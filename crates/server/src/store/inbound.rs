@@ -3,11 +3,11 @@
 //! write path runs it once per message, so each value read here is one
 //! round trip to the database fewer.
 
-use super::Flag;
 use handover_core::{AgentId, ChatState, WaId};
 use sqlx::AnyConnection;
 
 use super::users::{status_of, BotMemory};
+use super::Flag;
 use crate::time::WINDOW_MS;
 
 /// A customer message as it moves their profile.
@@ -47,16 +47,18 @@ pub async fn record(
     type Row = (i64, Flag, String, Option<i64>, i64, i64, Flag);
     let row: Option<Row> = sqlx::query_as(
         "UPDATE users SET
-            name = CASE WHEN ?5 <> '' THEN ?5 ELSE name END,
-            last_message_preview = CASE WHEN ?2 >= COALESCE(last_active_at, 0) THEN ?4 ELSE last_message_preview END,
-            last_active_at = MAX(COALESCE(last_active_at, 0), ?2),
-            window_expires_at = MAX(COALESCE(window_expires_at, 0), ?2 + ?3),
+            name = CASE WHEN $5 <> '' THEN $5 ELSE name END,
+            last_message_preview = CASE WHEN $2 >= COALESCE(last_active_at, 0) THEN $4 ELSE last_message_preview END,
+            last_active_at = CASE WHEN COALESCE(last_active_at, 0) > $2
+                                  THEN last_active_at ELSE $2 END,
+            window_expires_at = CASE WHEN COALESCE(window_expires_at, 0) > $2 + $3
+                                     THEN window_expires_at ELSE $2 + $3 END,
             session_messages = session_messages + 1
-         WHERE wa_id = ?1
+         WHERE wa_id = $1
          RETURNING status_changed_at,
                    first_message_tag IS NULL AND NOT EXISTS (
                        SELECT 1 FROM messages m
-                       WHERE m.wa_id = users.wa_id AND m.direction = 'in' AND m.id <> ?6),
+                       WHERE m.wa_id = users.wa_id AND m.direction = 'in' AND m.id <> $6),
                    status, assigned_agent_id, window_expires_at, bot_fallbacks, bot_holding_sent",
     )
     .bind(wrote.wa_id.as_str())

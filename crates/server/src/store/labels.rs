@@ -17,7 +17,7 @@ pub async fn set(
     now: i64,
 ) -> Result<Option<bool>, sqlx::Error> {
     let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT labels FROM users WHERE wa_id = ?1")
+        sqlx::query_as("SELECT labels FROM users WHERE wa_id = $1")
             .bind(wa_id.as_str())
             .fetch_optional(&mut *conn)
             .await?;
@@ -39,9 +39,9 @@ pub async fn set(
         .chain(removed.iter().map(|l| (*l, false)))
     {
         let row = if is_added {
-            "INSERT INTO chat_labels (label, wa_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING"
+            "INSERT INTO chat_labels (label, wa_id) VALUES ($1, $2) ON CONFLICT DO NOTHING"
         } else {
-            "DELETE FROM chat_labels WHERE label = ?1 AND wa_id = ?2"
+            "DELETE FROM chat_labels WHERE label = $1 AND wa_id = $2"
         };
         sqlx::query(row)
             .bind(label)
@@ -49,18 +49,18 @@ pub async fn set(
             .execute(&mut *conn)
             .await?;
         sqlx::query(
-            "INSERT INTO label_changes (wa_id, label, added, agent_id, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO label_changes (wa_id, label, added, agent_id, at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(wa_id.as_str())
         .bind(label)
-        .bind(is_added)
+        .bind(i64::from(is_added))
         .bind(by.0)
         .bind(now)
         .execute(&mut *conn)
         .await?;
     }
     let stored = (!labels.is_empty()).then(|| serde_json::to_string(labels).unwrap_or_default());
-    sqlx::query("UPDATE users SET labels = ?2 WHERE wa_id = ?1")
+    sqlx::query("UPDATE users SET labels = $2 WHERE wa_id = $1")
         .bind(wa_id.as_str())
         .bind(stored)
         .execute(&mut *conn)
@@ -102,14 +102,14 @@ pub async fn save_closing_reasons(
         .execute(&mut *conn)
         .await?;
     for (position, reason) in reasons.reasons.iter().enumerate() {
-        sqlx::query("INSERT INTO closing_reasons (reason, position) VALUES (?1, ?2)")
+        sqlx::query("INSERT INTO closing_reasons (reason, position) VALUES ($1, $2)")
             .bind(reason)
             .bind(position as i64)
             .execute(&mut *conn)
             .await?;
     }
     sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('closing_reason_required', ?1)
+        "INSERT INTO settings (key, value) VALUES ('closing_reason_required', $1)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
     .bind(if reasons.required { "true" } else { "false" })

@@ -30,7 +30,7 @@ pub async fn insert_inbound(
     sqlx::query(
         "INSERT INTO media (message_id, direction, kind, wa_media_id, mime_type, expected_sha256,
                             filename, caption, state, failure, next_attempt_at, created_at)
-         VALUES (?1, 'in', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+         VALUES ($1, 'in', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
     .bind(media.message_id)
     .bind(media.kind.as_str())
@@ -66,7 +66,7 @@ pub async fn insert_outbound(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO media (message_id, direction, kind, mime_type, filename, caption,
                             content_hash, size, state, created_at)
-         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, 'ready', ?8) RETURNING id",
+         VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, 'ready', $8) RETURNING id",
     )
     .bind(media.message_id)
     .bind(media.kind.as_str())
@@ -102,10 +102,10 @@ pub async fn claim_due(
     limit: i64,
 ) -> Result<Vec<FetchJob>, sqlx::Error> {
     sqlx::query_as(
-        "UPDATE media SET attempts = attempts + 1, next_attempt_at = ?2
+        "UPDATE media SET attempts = attempts + 1, next_attempt_at = $2
          WHERE id IN (SELECT id FROM media
-                      WHERE state = 'pending' AND direction = 'in' AND next_attempt_at <= ?1
-                      ORDER BY next_attempt_at LIMIT ?3)
+                      WHERE state = 'pending' AND direction = 'in' AND next_attempt_at <= $1
+                      ORDER BY next_attempt_at LIMIT $3)
          RETURNING id, message_id, kind, wa_media_id, expected_sha256, attempts",
     )
     .bind(now)
@@ -134,9 +134,9 @@ pub async fn mark_ready(
     mime_type: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE media SET state = 'ready', content_hash = ?2, size = ?3,
-                mime_type = CASE WHEN ?4 = '' THEN mime_type ELSE ?4 END, failure = NULL
-         WHERE id = ?1",
+        "UPDATE media SET state = 'ready', content_hash = $2, size = $3,
+                mime_type = CASE WHEN $4 = '' THEN mime_type ELSE $4 END, failure = NULL
+         WHERE id = $1",
     )
     .bind(id)
     .bind(content_hash)
@@ -155,8 +155,8 @@ pub async fn ready_by_wa_media_id(
     size: u64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE media SET state = 'ready', content_hash = ?2, size = ?3
-         WHERE wa_media_id = ?1 AND direction = 'in'",
+        "UPDATE media SET state = 'ready', content_hash = $2, size = $3
+         WHERE wa_media_id = $1 AND direction = 'in'",
     )
     .bind(wa_media_id)
     .bind(content_hash)
@@ -175,10 +175,10 @@ pub async fn mark_unfetched(
     retry_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE media SET failure = ?2,
-                state = CASE WHEN ?3 IS NULL THEN 'failed' ELSE 'pending' END,
-                next_attempt_at = COALESCE(?3, next_attempt_at)
-         WHERE id = ?1",
+        "UPDATE media SET failure = $2,
+                state = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'pending' END,
+                next_attempt_at = COALESCE($3, next_attempt_at)
+         WHERE id = $1",
     )
     .bind(id)
     .bind(failure)
@@ -196,8 +196,8 @@ pub async fn retry(
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE media SET state = 'pending', attempts = 0, next_attempt_at = ?2, failure = NULL
-         WHERE id = ?1 AND state = 'failed' AND direction = 'in' AND wa_media_id IS NOT NULL
+        "UPDATE media SET state = 'pending', attempts = 0, next_attempt_at = $2, failure = NULL
+         WHERE id = $1 AND state = 'failed' AND direction = 'in' AND wa_media_id IS NOT NULL
          RETURNING message_id",
     )
     .bind(id)
@@ -220,7 +220,7 @@ pub struct StoredFile {
 
 pub async fn file(pool: &AnyPool, id: i64) -> Result<Option<StoredFile>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT kind, mime_type, filename, state, content_hash, message_id FROM media WHERE id = ?1",
+        "SELECT kind, mime_type, filename, state, content_hash, message_id FROM media WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -243,7 +243,7 @@ pub struct Upload {
 pub async fn of_outbound(pool: &AnyPool, message_id: i64) -> Result<Option<Upload>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, kind, mime_type, filename, content_hash, wa_media_id FROM media
-         WHERE message_id = ?1 AND direction = 'out'",
+         WHERE message_id = $1 AND direction = 'out'",
     )
     .bind(message_id)
     .fetch_optional(pool)
@@ -257,7 +257,7 @@ pub async fn set_uploaded(
     wa_media_id: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE media SET wa_media_id = ?2, uploaded_at = ?3 WHERE id = ?1")
+    sqlx::query("UPDATE media SET wa_media_id = $2, uploaded_at = $3 WHERE id = $1")
         .bind(id)
         .bind(wa_media_id)
         .bind(now)
@@ -274,7 +274,7 @@ pub async fn recent_upload(
 ) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT wa_media_id FROM media
-         WHERE content_hash = ?1 AND uploaded_at >= ?2 AND wa_media_id IS NOT NULL AND direction = 'out'
+         WHERE content_hash = $1 AND uploaded_at >= $2 AND wa_media_id IS NOT NULL AND direction = 'out'
          ORDER BY uploaded_at DESC LIMIT 1",
     )
     .bind(content_hash)

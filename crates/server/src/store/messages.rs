@@ -2,7 +2,6 @@
 //! queued for sending, system lines, and the delivery of sent messages
 //! (status callbacks many at once are `statuses`).
 
-use super::Flag;
 use std::collections::BTreeSet;
 
 use handover_core::api::{Author, Delivery, Message, Page, TemplateSend};
@@ -13,9 +12,10 @@ use sqlx::{AnyConnection, AnyPool};
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
 use super::template_media::HeaderFile;
+use super::Flag;
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
-    sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = ?1"))
+    sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = $1"))
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -54,11 +54,11 @@ pub async fn thread(
 ) -> Result<Page<Message>, sqlx::Error> {
     let limit = limit.clamp(1, 200);
     let (condition, order, from) = match page {
-        ThreadPage::Before(before) => ("m.id < ?2", "DESC", before.unwrap_or(i64::MAX)),
-        ThreadPage::After(after) => ("m.id > ?2", "ASC", after),
+        ThreadPage::Before(before) => ("m.id < $2", "DESC", before.unwrap_or(i64::MAX)),
+        ThreadPage::After(after) => ("m.id > $2", "ASC", after),
     };
     let mut rows: Vec<MessageRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE m.wa_id = ?1 AND {condition} ORDER BY m.id {order} LIMIT ?3"
+        "{SELECT} WHERE m.wa_id = $1 AND {condition} ORDER BY m.id {order} LIMIT $3"
     ))
     .bind(wa_id.as_str())
     .bind(from)
@@ -100,7 +100,7 @@ pub async fn insert_inbound(
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_as::<_, (i64,)>(
         "INSERT INTO messages (wa_id, wamid, direction, author, kind, content_type, text, payload, sent_at, created_at)
-         VALUES (?1, ?2, 'in', 'user', 'session', ?3, ?4, ?5, ?6, ?7)
+         VALUES ($1, $2, 'in', 'user', 'session', $3, $4, $5, $6, $7)
          ON CONFLICT (wamid) DO NOTHING RETURNING id",
     )
     .bind(message.wa_id.as_str())
@@ -121,7 +121,7 @@ pub const EARLY_STATUS_KEEP_MS: i64 = 24 * 60 * 60 * 1000;
 /// Drops status callbacks that waited in vain for their message (statuses
 /// for messages some other system sent, say), so they never pile up.
 pub async fn prune_early_statuses(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let pruned = sqlx::query("DELETE FROM early_statuses WHERE at < ?1")
+    let pruned = sqlx::query("DELETE FROM early_statuses WHERE at < $1")
         .bind(now - EARLY_STATUS_KEEP_MS)
         .execute(conn)
         .await?;
@@ -244,7 +244,7 @@ async fn queue(
         "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
                                template_name, template_language, template_params, delivery, sent_at, created_at,
                                campaign_id)
-         VALUES (?1, 'out', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending', ?11, ?11, ?12) RETURNING id",
+         VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $12) RETURNING id",
     )
     .bind(message.wa_id.as_str())
     .bind(author)
@@ -267,7 +267,7 @@ async fn queue(
     };
     // The chat list previews what the customer wrote last, never our replies.
     sqlx::query(&format!(
-        "UPDATE users SET {counter} = {counter} + 1 WHERE wa_id = ?1"
+        "UPDATE users SET {counter} = {counter} + 1 WHERE wa_id = $1"
     ))
     .bind(message.wa_id.as_str())
     .execute(conn)
@@ -284,7 +284,7 @@ pub async fn insert_system(
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
-         VALUES (?1, 'out', 'system', 'system', 'system', ?2, ?3, ?3) RETURNING id",
+         VALUES ($1, 'out', 'system', 'system', 'system', $2, $3, $3) RETURNING id",
     )
     .bind(wa_id.as_str())
     .bind(text)
@@ -304,7 +304,7 @@ pub async fn insert_note(
 ) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, sent_at, created_at)
-         VALUES (?1, 'out', 'agent', ?2, 'system', 'note', ?3, ?4, ?4) RETURNING id",
+         VALUES ($1, 'out', 'agent', $2, 'system', 'note', $3, $4, $4) RETURNING id",
     )
     .bind(wa_id.as_str())
     .bind(agent.0)
@@ -324,9 +324,9 @@ pub async fn claim(
     now: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let mut claimed: Vec<(i64, String, Flag)> = sqlx::query_as(
-        "UPDATE messages SET claimed_at = ?2
+        "UPDATE messages SET claimed_at = $2
          WHERE id IN (SELECT id FROM messages WHERE delivery = 'pending' AND claimed_at IS NULL
-                      ORDER BY (campaign_id IS NOT NULL), id LIMIT ?1)
+                      ORDER BY (campaign_id IS NOT NULL), id LIMIT $1)
          RETURNING id, payload, campaign_id IS NOT NULL",
     )
     .bind(i64::from(limit))
@@ -343,7 +343,7 @@ pub async fn claim(
 /// A claim that was not used (the sender stopped first): the message waits
 /// for the next start.
 pub async fn give_back(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET claimed_at = NULL WHERE id = ?1 AND delivery = 'pending'")
+    sqlx::query("UPDATE messages SET claimed_at = NULL WHERE id = $1 AND delivery = 'pending'")
         .bind(id)
         .execute(conn)
         .await?;
@@ -358,8 +358,8 @@ pub async fn fail_unconfirmed(
     before: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
     let ids: Vec<(i64,)> = sqlx::query_as(
-        "UPDATE messages SET delivery = 'failed', claimed_at = NULL, failure_reason = ?2
-         WHERE delivery = 'pending' AND claimed_at < ?1 RETURNING id",
+        "UPDATE messages SET delivery = 'failed', claimed_at = NULL, failure_reason = $2
+         WHERE delivery = 'pending' AND claimed_at < $1 RETURNING id",
     )
     .bind(before)
     .bind(UNCONFIRMED)
@@ -377,15 +377,15 @@ if it did not arrive.";
 /// callbacks that arrived before we knew it.
 pub async fn mark_sent(conn: &mut AnyConnection, id: i64, wamid: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
-         WHERE id = ?1 AND delivery = 'pending'",
+        "UPDATE messages SET wamid = $2, delivery = 'sent', claimed_at = NULL
+         WHERE id = $1 AND delivery = 'pending'",
     )
     .bind(id)
     .bind(wamid)
     .execute(&mut *conn)
     .await?;
     let early: Vec<(String, Option<String>)> =
-        sqlx::query_as("DELETE FROM early_statuses WHERE wamid = ?1 RETURNING status, error")
+        sqlx::query_as("DELETE FROM early_statuses WHERE wamid = $1 RETURNING status, error")
             .bind(wamid)
             .fetch_all(&mut *conn)
             .await?;
@@ -405,7 +405,7 @@ pub async fn mark_sent(conn: &mut AnyConnection, id: i64, wamid: &str) -> Result
 
 async fn current_delivery(conn: &mut AnyConnection, id: i64) -> Result<Delivery, sqlx::Error> {
     let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT delivery FROM messages WHERE id = ?1")
+        sqlx::query_as("SELECT delivery FROM messages WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -425,8 +425,8 @@ pub async fn mark_failed(
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE messages SET delivery = 'failed', failure_reason = ?2, claimed_at = NULL
-         WHERE id = ?1 AND delivery = 'pending'",
+        "UPDATE messages SET delivery = 'failed', failure_reason = $2, claimed_at = NULL
+         WHERE id = $1 AND delivery = 'pending'",
     )
     .bind(id)
     .bind(reason)
@@ -457,7 +457,7 @@ pub(super) async fn set_delivery(
     delivery: Delivery,
     error: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET delivery = ?2, failure_reason = COALESCE(?3, failure_reason) WHERE id = ?1")
+    sqlx::query("UPDATE messages SET delivery = $2, failure_reason = COALESCE($3, failure_reason) WHERE id = $1")
         .bind(id)
         .bind(delivery.as_str())
         .bind(error)

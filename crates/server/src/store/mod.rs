@@ -18,6 +18,7 @@ pub mod notices;
 pub mod sandbox;
 pub mod search;
 pub mod sections;
+mod statement;
 pub mod statuses;
 pub mod tags;
 pub mod template_media;
@@ -30,6 +31,7 @@ pub mod users_table;
 use handover_core::WaId;
 
 pub(crate) use flag::Flag;
+use statement::Statement;
 
 /// Values bound in one `IN (…)` list at most, well within SQLite's limit on
 /// a statement's values.
@@ -50,16 +52,14 @@ where
 {
     let mut found = Vec::with_capacity(values.len());
     for chunk in values.chunks(BINDS_AT_ONCE) {
-        let mut query = sqlx::QueryBuilder::<'a, sqlx::Any>::new(select);
-        query.push(" (");
-        let mut list = query.separated(", ");
-        for value in chunk {
-            list.push_bind(value.clone());
-        }
-        query.push(") ");
-        query.push(after);
-        let rows: Vec<R> = query
-            .build_query_as()
+        let mut query = Statement::new(select);
+        query
+            .push(" ")
+            .list(chunk.iter().cloned())
+            .push(" ")
+            .push(after);
+        let (sql, values) = query.finish()?;
+        let rows: Vec<R> = sqlx::query_as_with(&sql, values)
             .persistent(false)
             .fetch_all(&mut *conn)
             .await?;

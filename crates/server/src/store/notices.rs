@@ -9,7 +9,7 @@ pub const NOTICE_KEEP_MS: i64 = 8 * 24 * 60 * 60 * 1000;
 
 /// Forgets notices too old for WhatsApp to deliver again.
 pub async fn prune_notices(conn: &mut AnyConnection, now: i64) -> Result<u64, sqlx::Error> {
-    let pruned = sqlx::query("DELETE FROM notices_seen WHERE at < ?1")
+    let pruned = sqlx::query("DELETE FROM notices_seen WHERE at < $1")
         .bind(now - NOTICE_KEEP_MS)
         .execute(conn)
         .await?;
@@ -24,7 +24,7 @@ pub async fn first_notice(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let inserted =
-        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+        sqlx::query("INSERT INTO notices_seen (wamid, at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(wamid)
             .bind(now)
             .execute(conn)
@@ -42,8 +42,8 @@ pub async fn edit_inbound(
     at: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_as::<_, (i64,)>(
-        "UPDATE messages SET text = COALESCE(?3, text), edited_at = ?4
-         WHERE wamid = ?2 AND wa_id = ?1 AND author = 'user' AND deleted_at IS NULL RETURNING id",
+        "UPDATE messages SET text = COALESCE($3, text), edited_at = $4
+         WHERE wamid = $2 AND wa_id = $1 AND author = 'user' AND deleted_at IS NULL RETURNING id",
     )
     .bind(wa_id.as_str())
     .bind(original)
@@ -63,8 +63,8 @@ pub async fn delete_inbound(
     at: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_as::<_, (i64,)>(
-        "UPDATE messages SET text = NULL, deleted_at = ?3
-         WHERE wamid = ?2 AND wa_id = ?1 AND author = 'user' RETURNING id",
+        "UPDATE messages SET text = NULL, deleted_at = $3
+         WHERE wamid = $2 AND wa_id = $1 AND author = 'user' RETURNING id",
     )
     .bind(wa_id.as_str())
     .bind(original)

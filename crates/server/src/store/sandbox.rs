@@ -14,7 +14,7 @@ pub struct Recorded {
 
 pub async fn record(db: &Db, wamid: &str, payload: &str, at: i64) -> Result<(), sqlx::Error> {
     let mut write = db.begin_write().await?;
-    sqlx::query("INSERT INTO sandbox_outbox (wamid, payload, at) VALUES (?1, ?2, ?3)")
+    sqlx::query("INSERT INTO sandbox_outbox (wamid, payload, at) VALUES ($1, $2, $3)")
         .bind(wamid)
         .bind(payload)
         .bind(at)
@@ -26,7 +26,7 @@ pub async fn record(db: &Db, wamid: &str, payload: &str, at: i64) -> Result<(), 
 /// The newest `limit` messages, newest first.
 pub async fn newest(pool: &AnyPool, limit: i64) -> Result<Vec<Recorded>, sqlx::Error> {
     let rows: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT wamid, payload, at FROM sandbox_outbox ORDER BY id DESC LIMIT ?1")
+        sqlx::query_as("SELECT wamid, payload, at FROM sandbox_outbox ORDER BY id DESC LIMIT $1")
             .bind(limit)
             .fetch_all(pool)
             .await?;

@@ -2,15 +2,19 @@
 //! run of digits of their number, and by the words of their messages.
 //!
 //! Each kind starts from its own index (`users_names` and `users_numbers`,
-//! trigram indexes whose rowid is the number; `messages_text`, the words
-//! customers wrote), so no search reads the users or messages tables whole.
+//! trigram indexes; `messages_text`, the words customers wrote), so no
+//! search reads the users or messages tables whole. On SQLite these are
+//! FTS5 tables whose rowid is the number or the message id; on Postgres,
+//! indexes of the columns themselves (pg_trgm, a text search index).
 
 use std::collections::{HashMap, HashSet};
 
 use handover_core::api::{MessageMatch, SearchMatch, SearchResult, SearchResults};
 use sqlx::AnyPool;
 
+use super::statement::Statement;
 use super::users::{UserRow, SELECT};
+use crate::db::Backend;
 use crate::time::rfc3339;
 
 /// The longest prefix the message index keeps (`prefix = '2 3 4 5'`).
@@ -28,9 +32,11 @@ pub struct SearchTerms {
     name: Option<String>,
     /// A run of digits of a number, without a trunk `0`.
     digits: Option<String>,
-    /// An FTS5 query: every word, the last one as a prefix (of at most
-    /// [`INDEXED_PREFIX`] letters, which the index answers directly).
+    /// Every word, the last one as a prefix (of at most [`INDEXED_PREFIX`]
+    /// letters, which SQLite's index answers directly), as an FTS5 query
+    /// and as a Postgres text search query.
     words: Option<String>,
+    tsquery: Option<String>,
     /// The last word, lowercase, when longer than the indexed prefix: a
     /// found message must have a word that starts with it.
     last_word: Option<String>,
@@ -69,16 +75,25 @@ impl SearchTerms {
         let long_last_word = last_word
             .clone()
             .filter(|word| word.chars().count() > INDEXED_PREFIX);
-        let fts = last_word.map(|last| {
-            let prefix: String = last.chars().take(INDEXED_PREFIX).collect();
+        let prefix = last_word
+            .as_ref()
+            .map(|last| last.chars().take(INDEXED_PREFIX).collect::<String>());
+        let fts = prefix.as_ref().map(|prefix| {
             let mut quoted: Vec<String> = words.iter().map(|word| format!("\"{word}\"")).collect();
             quoted.push(format!("\"{prefix}\"*"));
             quoted.join(" ")
+        });
+        // Words are runs of letters and digits: quoted, each is one lexeme.
+        let tsquery = prefix.map(|prefix| {
+            let mut quoted: Vec<String> = words.iter().map(|word| format!("'{word}'")).collect();
+            quoted.push(format!("'{prefix}':*"));
+            quoted.join(" & ")
         });
         Some(SearchTerms {
             name,
             digits,
             words: fts,
+            tsquery,
             last_word: long_last_word,
             first_word,
         })
@@ -96,26 +111,25 @@ pub async fn search(
     let mut items = Vec::new();
     let mut seen = HashSet::new();
     let mut more = false;
+    let backend = Backend::of_pool(pool);
     let by_profile = [
-        (
-            SearchMatch::Number,
-            terms.digits.as_deref(),
-            "users_numbers",
-            "number",
-        ),
-        (
-            SearchMatch::Name,
-            terms.name.as_deref(),
-            "users_names",
-            "name",
-        ),
+        (SearchMatch::Number, terms.digits.as_deref(), "number"),
+        (SearchMatch::Name, terms.name.as_deref(), "name"),
     ];
-    for (matched, value, index, column) in by_profile {
+    for (matched, value, column) in by_profile {
         let Some(value) = value else { continue };
+        let matches = match backend {
+            Backend::Sqlite => format!(
+                "SELECT CAST(rowid AS TEXT) FROM users_{column}s WHERE {column} LIKE '%' || $1 || '%' LIMIT $2"
+            ),
+            Backend::Postgres => {
+                let column = if column == "number" { "wa_id" } else { column };
+                format!("SELECT wa_id FROM users WHERE {column} ILIKE '%' || $1 || '%' LIMIT $2")
+            }
+        };
         let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "{SELECT} WHERE u.wa_id IN (
-                SELECT CAST(rowid AS TEXT) FROM {index} WHERE {column} LIKE '%' || ?1 || '%' LIMIT ?2
-             ) ORDER BY coalesce(u.last_active_at, 0) DESC, u.wa_id"
+            "{SELECT} WHERE u.wa_id IN ({matches})
+             ORDER BY coalesce(u.last_active_at, 0) DESC, u.wa_id"
         ))
         .bind(value)
         .bind(limit as i64 + 1)
@@ -133,7 +147,11 @@ pub async fn search(
             }
         }
     }
-    if let Some(words) = &terms.words {
+    let words = match backend {
+        Backend::Sqlite => &terms.words,
+        Backend::Postgres => &terms.tsquery,
+    };
+    if let Some(words) = words {
         let wanted = limit.saturating_sub(items.len());
         let (found, more_messages) =
             newest_messages(pool, words, terms.last_word.as_deref(), &mut seen, wanted).await?;
@@ -187,12 +205,20 @@ async fn newest_messages(
     let mut found = Vec::new();
     let mut before = i64::MAX;
     for _ in 0..MESSAGE_BATCHES {
-        let mut batch: Vec<FoundMessage> = sqlx::query_as(
-            "SELECT m.id, m.wa_id, m.text, m.sent_at
-             FROM (SELECT rowid FROM messages_text
-                   WHERE messages_text MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3) hit
-             JOIN messages m ON m.id = hit.rowid",
-        )
+        let mut batch: Vec<FoundMessage> = sqlx::query_as(match Backend::of_pool(pool) {
+            Backend::Sqlite => {
+                "SELECT m.id, m.wa_id, m.text, m.sent_at
+                 FROM (SELECT rowid FROM messages_text
+                       WHERE messages_text MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3) hit
+                 JOIN messages m ON m.id = hit.rowid"
+            }
+            Backend::Postgres => {
+                "SELECT m.id, m.wa_id, m.text, m.sent_at FROM messages m
+                 WHERE m.author = 'user' AND m.text IS NOT NULL
+                   AND to_tsvector('simple', m.text) @@ to_tsquery('simple', $1) AND m.id < $2
+                 ORDER BY m.id DESC LIMIT $3"
+            }
+        })
         .bind(words)
         .bind(before)
         .bind(MESSAGE_BATCH)
@@ -225,13 +251,10 @@ async fn rows_of<'a>(
     if wa_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders = vec!["?"; wa_ids.len()].join(", ");
-    let sql = format!("{SELECT} WHERE u.wa_id IN ({placeholders})");
-    let mut query = sqlx::query_as(&sql);
-    for wa_id in wa_ids {
-        query = query.bind(wa_id);
-    }
-    query.fetch_all(pool).await
+    let mut select = Statement::new(&format!("{SELECT} WHERE u.wa_id IN "));
+    select.list(wa_ids);
+    let (sql, values) = select.finish()?;
+    sqlx::query_as_with(&sql, values).fetch_all(pool).await
 }
 
 /// Whether a word of `text` starts with `prefix` (lowercase).

@@ -13,10 +13,10 @@ pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<SectionCoun
     let (active, requesting, intervened, closed, total): (i64, i64, i64, i64, i64) =
         sqlx::query_as(
             "SELECT
-                (SELECT COUNT(*) FROM users WHERE status = 'active'     AND window_expires_at > ?1),
-                (SELECT COUNT(*) FROM users WHERE status = 'requesting' AND window_expires_at > ?1),
-                (SELECT COUNT(*) FROM users WHERE status = 'intervened' AND window_expires_at > ?1),
-                (SELECT COUNT(*) FROM users WHERE status = 'closed'     AND window_expires_at > ?1),
+                (SELECT COUNT(*) FROM users WHERE status = 'active'     AND window_expires_at > $1),
+                (SELECT COUNT(*) FROM users WHERE status = 'requesting' AND window_expires_at > $1),
+                (SELECT COUNT(*) FROM users WHERE status = 'intervened' AND window_expires_at > $1),
+                (SELECT COUNT(*) FROM users WHERE status = 'closed'     AND window_expires_at > $1),
                 (SELECT users FROM user_totals WHERE id = 1)",
         )
         .bind(now_ms)

@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use handover_core::api::Delivery;
-use sqlx::{AnyConnection, QueryBuilder};
+use sqlx::AnyConnection;
 
 use super::messages::{set_delivery, stored_delivery};
+use super::statement::Statement;
 use super::BINDS_AT_ONCE;
 
 /// One status callback.
@@ -116,8 +117,8 @@ async fn ours(
 /// still waiting for it; whether it was.
 async fn settle(conn: &mut AnyConnection, id: i64, wamid: &str) -> Result<bool, sqlx::Error> {
     let settled = sqlx::query(
-        "UPDATE messages SET wamid = ?2, delivery = 'sent', claimed_at = NULL
-         WHERE id = ?1 AND direction = 'out' AND delivery = 'pending' AND wamid IS NULL",
+        "UPDATE messages SET wamid = $2, delivery = 'sent', claimed_at = NULL
+         WHERE id = $1 AND direction = 'out' AND delivery = 'pending' AND wamid IS NULL",
     )
     .bind(id)
     .bind(wamid)
@@ -132,18 +133,22 @@ async fn write(conn: &mut AnyConnection, changed: &[Tracked]) -> Result<(), sqlx
         return set_delivery(conn, only.id, only.delivery, only.error.as_deref()).await;
     }
     for chunk in changed.chunks(BINDS_AT_ONCE / 3) {
-        let mut update = QueryBuilder::new("WITH changed (id, delivery, error) AS (");
-        update.push_values(chunk, |mut row, message| {
-            row.push_bind(message.id)
-                .push_bind(message.delivery.as_str())
-                .push_bind(message.error.as_deref());
+        let mut update = Statement::new("WITH changed (id, delivery, error) AS (");
+        update.values(chunk, |row, message| {
+            row.bind(message.id)
+                .bind(message.delivery.as_str())
+                .bind(message.error.as_deref());
         });
         update.push(
             ") UPDATE messages SET delivery = changed.delivery,
                      failure_reason = COALESCE(changed.error, failure_reason)
              FROM changed WHERE messages.id = changed.id",
         );
-        update.build().persistent(false).execute(&mut *conn).await?;
+        let (sql, values) = update.finish()?;
+        sqlx::query_with(&sql, values)
+            .persistent(false)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
@@ -151,16 +156,19 @@ async fn write(conn: &mut AnyConnection, changed: &[Tracked]) -> Result<(), sqlx
 /// Keeps callbacks for messages not known yet, once each.
 async fn keep_early(conn: &mut AnyConnection, early: &[&Callback<'_>]) -> Result<(), sqlx::Error> {
     for chunk in early.chunks(BINDS_AT_ONCE / 4) {
-        let mut insert =
-            QueryBuilder::new("INSERT INTO early_statuses (wamid, status, error, at) ");
-        insert.push_values(chunk, |mut row, callback| {
-            row.push_bind(callback.wamid)
-                .push_bind(callback.delivery.as_str())
-                .push_bind(callback.error)
-                .push_bind(callback.at);
+        let mut insert = Statement::new("INSERT INTO early_statuses (wamid, status, error, at) ");
+        insert.values(chunk, |row, callback| {
+            row.bind(callback.wamid)
+                .bind(callback.delivery.as_str())
+                .bind(callback.error)
+                .bind(callback.at);
         });
         insert.push(" ON CONFLICT (wamid, status) DO NOTHING");
-        insert.build().persistent(false).execute(&mut *conn).await?;
+        let (sql, values) = insert.finish()?;
+        sqlx::query_with(&sql, values)
+            .persistent(false)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

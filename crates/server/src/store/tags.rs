@@ -35,7 +35,7 @@ pub async fn list<'e>(db: impl AnyExecutor<'e>) -> Result<Vec<TagRule>, sqlx::Er
 pub async fn create(db: &Db, draft: &TagRuleDraft, now: i64) -> Result<TagRule, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let row: Row = sqlx::query_as(
-        "INSERT INTO tag_rules (kind, pattern, tag, priority, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO tag_rules (kind, pattern, tag, priority, created_at) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, kind, pattern, tag, priority, tagged",
     )
     .bind(draft.kind.as_str())
@@ -58,7 +58,7 @@ pub async fn update(
 ) -> Result<Option<TagRule>, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let row: Option<Row> = sqlx::query_as(
-        "UPDATE tag_rules SET kind = ?2, pattern = ?3, tag = ?4, priority = ?5 WHERE id = ?1
+        "UPDATE tag_rules SET kind = $2, pattern = $3, tag = $4, priority = $5 WHERE id = $1
          RETURNING id, kind, pattern, tag, priority, tagged",
     )
     .bind(id)
@@ -76,7 +76,7 @@ pub async fn update(
 /// their tag.
 pub async fn delete(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     let mut write = db.begin_write().await?;
-    let deleted = sqlx::query("DELETE FROM tag_rules WHERE id = ?1")
+    let deleted = sqlx::query("DELETE FROM tag_rules WHERE id = $1")
         .bind(id)
         .execute(&mut *write.tx)
         .await?;
@@ -90,12 +90,12 @@ pub async fn give(
     wa_id: &WaId,
     matched: &TagRule,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET first_message_tag = ?2 WHERE wa_id = ?1")
+    sqlx::query("UPDATE users SET first_message_tag = $2 WHERE wa_id = $1")
         .bind(wa_id.as_str())
         .bind(&matched.tag)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE tag_rules SET tagged = tagged + 1 WHERE id = ?1")
+    sqlx::query("UPDATE tag_rules SET tagged = tagged + 1 WHERE id = $1")
         .bind(matched.id)
         .execute(&mut *conn)
         .await?;

@@ -67,7 +67,7 @@ pub async fn insert(
 ) -> Result<HeaderFile, sqlx::Error> {
     let row: Row = sqlx::query_as(
         "INSERT INTO template_media (kind, mime_type, filename, content_hash, size, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING id, kind, mime_type, filename, content_hash, size",
     )
     .bind(kind.as_str())
@@ -83,7 +83,7 @@ pub async fn insert(
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<HeaderFile>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, kind, mime_type, filename, content_hash, size FROM template_media WHERE id = ?1",
+        "SELECT id, kind, mime_type, filename, content_hash, size FROM template_media WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)

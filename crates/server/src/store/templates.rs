@@ -100,7 +100,7 @@ fn optional(text: &Option<String>) -> Option<&str> {
         .filter(|text| !text.is_empty())
 }
 
-/// Binds ?1 to ?10: the draft's fields, its parameter count, now, and its
+/// Binds $1 to $10: the draft's fields, its parameter count, now, and its
 /// media header.
 fn with_draft<'q>(
     query: QueryAs<'q, Any, Row, AnyArguments<'q>>,
@@ -134,7 +134,7 @@ pub async fn create(
     }
     let insert = format!(
         "INSERT INTO templates (name, language, category, header, body, footer, buttons, params, status, created_at, updated_at, header_media_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?10)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10)
          RETURNING {COLUMNS}"
     );
     let row: Row = match with_draft(sqlx::query_as(&insert), draft, params, now)
@@ -169,10 +169,10 @@ pub async fn update(
         return Ok(Saved::UnknownHeaderFile(unknown));
     }
     let update = format!(
-        "UPDATE templates SET name = ?1, language = ?2, category = ?3, header = ?4, body = ?5, footer = ?6,
-                buttons = ?7, params = ?8, status = 'pending', rejection_reason = NULL, updated_at = ?9,
-                header_media_id = ?10
-         WHERE id = ?11 RETURNING {COLUMNS}"
+        "UPDATE templates SET name = $1, language = $2, category = $3, header = $4, body = $5, footer = $6,
+                buttons = $7, params = $8, status = 'pending', rejection_reason = NULL, updated_at = $9,
+                header_media_id = $10
+         WHERE id = $11 RETURNING {COLUMNS}"
     );
     let row: Row = match with_draft(sqlx::query_as(&update), draft, params, now)
         .bind(id)
@@ -199,7 +199,7 @@ pub async fn review(
 ) -> Result<Option<Template>, sqlx::Error> {
     let mut write = db.begin_write().await?;
     let row: Option<Row> = sqlx::query_as(&format!(
-        "UPDATE templates SET status = ?2, rejection_reason = ?3, updated_at = ?4 WHERE id = ?1
+        "UPDATE templates SET status = $2, rejection_reason = $3, updated_at = $4 WHERE id = $1
          RETURNING {COLUMNS}"
     ))
     .bind(id)
@@ -227,8 +227,8 @@ pub async fn apply_reviews(
     let mut changed = 0;
     for (name, language, status, reason) in reviews {
         changed += sqlx::query(
-            "UPDATE templates SET status = ?3, rejection_reason = ?4, updated_at = ?5
-             WHERE name = ?1 AND language = ?2 AND (status <> ?3 OR rejection_reason IS NOT ?4)",
+            "UPDATE templates SET status = $3, rejection_reason = $4, updated_at = $5
+             WHERE name = $1 AND language = $2 AND (status <> $3 OR rejection_reason IS DISTINCT FROM $4)",
         )
         .bind(name)
         .bind(language)
@@ -249,7 +249,7 @@ pub async fn apply_reviews(
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Template>, sqlx::Error> {
     let row: Option<Row> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = ?1"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = $1"))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -279,7 +279,7 @@ pub async fn find(
     language: &str,
 ) -> Result<Option<Template>, sqlx::Error> {
     let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM templates WHERE name = ?1 AND language = ?2"
+        "SELECT {COLUMNS} FROM templates WHERE name = $1 AND language = $2"
     ))
     .bind(name)
     .bind(language)

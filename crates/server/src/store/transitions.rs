@@ -25,9 +25,9 @@ pub struct Transition<'a> {
 /// Writes the customer's new status and the transition's audit row.
 pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE users SET status = ?2, assigned_agent_id = ?3, status_changed_at = ?4,
-                unresolved_queries = unresolved_queries + ?5, bot_holding_sent = 0
-         WHERE wa_id = ?1",
+        "UPDATE users SET status = $2, assigned_agent_id = $3, status_changed_at = $4,
+                unresolved_queries = unresolved_queries + $5, bot_holding_sent = 0
+         WHERE wa_id = $1",
     )
     .bind(change.wa_id.as_str())
     .bind(change.to.as_str())
@@ -38,7 +38,7 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .await?;
     sqlx::query(
         "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command, closing_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(change.wa_id.as_str())
     .bind(change.from.as_str())

@@ -5,6 +5,7 @@
 use sqlx::AnyPool;
 
 use super::users::escape_like;
+use crate::db::Backend;
 
 /// How a search finds its customers. A search that matches few customers
 /// starts from them (the number's range of the primary key, or the names'
@@ -34,7 +35,7 @@ fn number_search(query: &str) -> Option<String> {
 pub async fn plan(pool: &AnyPool, query: &str) -> Result<(SearchPlan, String), sqlx::Error> {
     if let Some(digits) = number_search(query) {
         let (matches,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE wa_id >= ?1 AND wa_id < ?1 || ':' LIMIT ?2)",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE wa_id >= $1 AND wa_id < $1 || ':' LIMIT $2) AS found",
         )
         .bind(&digits)
         .bind(FEW)
@@ -49,13 +50,18 @@ pub async fn plan(pool: &AnyPool, query: &str) -> Result<(SearchPlan, String), s
     }
     // The trigram index needs three characters and takes no wildcards.
     if query.chars().count() >= 3 && !query.contains(['%', '_', '\\']) {
-        let (matches,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM users_names WHERE name LIKE '%' || ?1 || '%' LIMIT ?2)",
-        )
-        .bind(query)
-        .bind(FEW)
-        .fetch_one(pool)
-        .await?;
+        let names = match Backend::of_pool(pool) {
+            Backend::Sqlite => {
+                "SELECT 1 FROM users_names WHERE name LIKE '%' || $1 || '%' LIMIT $2"
+            }
+            Backend::Postgres => "SELECT 1 FROM users WHERE name ILIKE '%' || $1 || '%' LIMIT $2",
+        };
+        let (matches,): (i64,) =
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM ({names}) AS found"))
+                .bind(query)
+                .bind(FEW)
+                .fetch_one(pool)
+                .await?;
         if matches < FEW {
             return Ok((SearchPlan::PickNames, query.to_owned()));
         }
@@ -71,15 +77,49 @@ impl SearchPlan {
     }
 
     /// The SQL condition on `u`, with the planned value bound at `param`.
-    pub fn clause(self, param: &str) -> String {
-        match self {
-            SearchPlan::PickNumbers => format!("u.wa_id >= {param} AND u.wa_id < {param} || ':'"),
-            SearchPlan::WalkNumbers => format!("+u.wa_id >= {param} AND +u.wa_id < {param} || ':'"),
-            SearchPlan::PickNames => format!(
+    /// (Postgres plans by its statistics and needs no hints; SQLite is
+    /// kept off an index by a `+` before the column.)
+    pub fn clause(self, param: &str, backend: Backend) -> String {
+        let like = like(backend);
+        match (self, backend) {
+            (SearchPlan::PickNumbers, _) => {
+                format!("u.wa_id >= {param} AND u.wa_id < {param} || ':'")
+            }
+            (SearchPlan::WalkNumbers, Backend::Sqlite) => {
+                format!("+u.wa_id >= {param} AND +u.wa_id < {param} || ':'")
+            }
+            (SearchPlan::WalkNumbers, Backend::Postgres) => {
+                format!("u.wa_id >= {param} AND u.wa_id < {param} || ':'")
+            }
+            (SearchPlan::PickNames, Backend::Sqlite) => format!(
                 "u.wa_id IN (SELECT CAST(rowid AS TEXT) FROM users_names WHERE name LIKE '%' || {param} || '%')"
             ),
-            SearchPlan::WalkNames => format!("u.name LIKE '%' || {param} || '%' ESCAPE '\\'"),
+            (SearchPlan::PickNames, Backend::Postgres) => {
+                format!("u.name ILIKE '%' || {param} || '%'")
+            }
+            (SearchPlan::WalkNames, _) => {
+                format!("u.name {like} '%' || {param} || '%' ESCAPE '\\'")
+            }
         }
+    }
+}
+
+/// The operator that matches a pattern whatever the case (SQLite's `LIKE`
+/// already ignores the case of ASCII letters).
+pub fn like(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "LIKE",
+        Backend::Postgres => "ILIKE",
+    }
+}
+
+/// `+`, which keeps SQLite from walking an index by the column it precedes
+/// (so it takes the one meant); nothing on Postgres, which plans by its
+/// statistics.
+pub fn not_by_index(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "+",
+        Backend::Postgres => "",
     }
 }
 

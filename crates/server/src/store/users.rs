@@ -1,6 +1,5 @@
 //! Customers: profiles, section and History lists, creation on first contact.
 
-use super::Flag;
 use std::collections::{BTreeSet, HashMap};
 
 use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
@@ -9,6 +8,8 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::user_search::{self, SearchPlan};
 use super::Cursor;
+use super::Flag;
+use crate::db::Backend;
 use crate::time::rfc3339;
 
 #[derive(sqlx::FromRow)]
@@ -128,7 +129,7 @@ pub async fn windows_ending(
     limit: i64,
 ) -> Result<Vec<WaId>, sqlx::Error> {
     let due: Vec<String> = sqlx::query_scalar(
-        "SELECT wa_id FROM users WHERE status = ?1 AND window_expires_at > 0 AND window_expires_at <= ?2 LIMIT ?3",
+        "SELECT wa_id FROM users WHERE status = $1 AND window_expires_at > 0 AND window_expires_at <= $2 LIMIT $3",
     )
     .bind(status)
     .bind(until)
@@ -155,7 +156,7 @@ pub async fn profile(
     wa_id: &WaId,
     now: i64,
 ) -> Result<Option<UserProfile>, sqlx::Error> {
-    sqlx::query_as::<_, UserRow>(&format!("{SELECT} WHERE u.wa_id = ?1"))
+    sqlx::query_as::<_, UserRow>(&format!("{SELECT} WHERE u.wa_id = $1"))
         .bind(wa_id.as_str())
         .fetch_optional(conn)
         .await
@@ -190,7 +191,7 @@ pub async fn chat_state(
     now: i64,
 ) -> Result<Option<ChatState>, sqlx::Error> {
     let row: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT status, assigned_agent_id, window_expires_at FROM users WHERE wa_id = ?1",
+        "SELECT status, assigned_agent_id, window_expires_at FROM users WHERE wa_id = $1",
     )
     .bind(wa_id.as_str())
     .fetch_optional(conn)
@@ -212,7 +213,7 @@ pub async fn create_if_missing(
 ) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query(
         "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at)
-         VALUES (?1, ?2, 'active', ?3, 0, ?4, ?4) ON CONFLICT (wa_id) DO NOTHING",
+         VALUES ($1, $2, 'active', $3, 0, $4, $4) ON CONFLICT (wa_id) DO NOTHING",
     )
     .bind(wa_id.as_str())
     .bind(name)
@@ -233,7 +234,7 @@ pub async fn carry_over(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at)
-         SELECT ?2, name, 'active', source, 0, ?3, ?3 FROM users WHERE wa_id = ?1
+         SELECT $2, name, 'active', source, 0, $3, $3 FROM users WHERE wa_id = $1
          ON CONFLICT (wa_id) DO NOTHING",
     )
     .bind(old_wa_id.as_str())
@@ -252,11 +253,14 @@ pub async fn open_window(
     wa_id: &WaId,
     until: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET window_expires_at = MAX(COALESCE(window_expires_at, 0), ?2) WHERE wa_id = ?1")
-        .bind(wa_id.as_str())
-        .bind(until)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET window_expires_at = $2
+         WHERE wa_id = $1 AND COALESCE(window_expires_at, 0) < $2",
+    )
+    .bind(wa_id.as_str())
+    .bind(until)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -267,7 +271,7 @@ pub async fn fill_empty_name(
     wa_id: &WaId,
     name: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET name = ?2 WHERE wa_id = ?1 AND name = '' AND ?2 <> ''")
+    sqlx::query("UPDATE users SET name = $2 WHERE wa_id = $1 AND name = '' AND $2 <> ''")
         .bind(wa_id.as_str())
         .bind(name)
         .execute(conn)
@@ -285,7 +289,7 @@ pub struct BotMemory {
 
 pub async fn bot_memory(conn: &mut AnyConnection, wa_id: &WaId) -> Result<BotMemory, sqlx::Error> {
     let (fallbacks, holding_sent): (i64, Flag) =
-        sqlx::query_as("SELECT bot_fallbacks, bot_holding_sent FROM users WHERE wa_id = ?1")
+        sqlx::query_as("SELECT bot_fallbacks, bot_holding_sent FROM users WHERE wa_id = $1")
             .bind(wa_id.as_str())
             .fetch_one(conn)
             .await?;
@@ -300,10 +304,10 @@ pub async fn remember(
     wa_id: &WaId,
     memory: BotMemory,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET bot_fallbacks = ?2, bot_holding_sent = ?3 WHERE wa_id = ?1")
+    sqlx::query("UPDATE users SET bot_fallbacks = $2, bot_holding_sent = $3 WHERE wa_id = $1")
         .bind(wa_id.as_str())
         .bind(i64::from(memory.fallbacks_in_row))
-        .bind(memory.holding_sent)
+        .bind(i64::from(memory.holding_sent))
         .execute(conn)
         .await?;
     Ok(())
@@ -318,7 +322,7 @@ pub async fn queue_position(
 ) -> Result<u32, sqlx::Error> {
     let (ahead,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM users u, users me
-         WHERE me.wa_id = ?1 AND u.status = 'requesting' AND u.window_expires_at > ?2
+         WHERE me.wa_id = $1 AND u.status = 'requesting' AND u.window_expires_at > $2
            AND (u.status_changed_at, u.wa_id) < (me.status_changed_at, me.wa_id)",
     )
     .bind(wa_id.as_str())
@@ -385,6 +389,7 @@ pub async fn list(
         after.is_some(),
         search.as_ref().map(|(plan, _)| *plan),
         filter,
+        Backend::of_pool(pool),
     );
     let status = match listing {
         Listing::Section(status) => Some(status.as_str()),
@@ -431,6 +436,7 @@ fn list_sql(
     after: bool,
     search: Option<SearchPlan>,
     filter: &ListFilter,
+    backend: Backend,
 ) -> String {
     let (key, oldest_first) = listing.order();
     let (compare, direction) = if oldest_first {
@@ -440,8 +446,9 @@ fn list_sql(
     };
     // A narrow search starts from its matches: the section's columns are
     // only checked (`+`), so SQLite does not walk the section instead.
+    let hint = user_search::not_by_index(backend);
     let pick = if search.is_some_and(SearchPlan::starts_from_matches) {
-        "+"
+        hint
     } else {
         ""
     };
@@ -449,27 +456,27 @@ fn list_sql(
         // The queue walks users_by_queue in order; the window is checked on
         // the way (the `+` keeps SQLite from the window's index and a sort).
         Listing::Section(Status::Requesting) => {
-            format!("{pick}u.status = ?1 AND +u.window_expires_at > ?2")
+            format!("{pick}u.status = $1 AND {hint}u.window_expires_at > $2")
         }
-        Listing::Section(_) => format!("{pick}u.status = ?1 AND {pick}u.window_expires_at > ?2"),
-        Listing::History => format!("{pick}u.window_expires_at <= ?2"),
+        Listing::Section(_) => format!("{pick}u.status = $1 AND {pick}u.window_expires_at > $2"),
+        Listing::History => format!("{pick}u.window_expires_at <= $2"),
         Listing::All => "1 = 1".to_owned(),
     }];
     if after {
-        clauses.push(format!("({key}, u.wa_id) {compare} (?3, ?4)"));
+        clauses.push(format!("({key}, u.wa_id) {compare} ($3, $4)"));
     }
-    clauses.extend(search.map(|plan| plan.clause("?5")));
+    clauses.extend(search.map(|plan| plan.clause("$5", backend)));
     if filter.source.is_some() {
-        clauses.push("u.source = ?7".to_owned());
+        clauses.push("u.source = $7".to_owned());
     }
     if filter.tag.is_some() {
-        clauses.push("u.first_message_tag = ?8".to_owned());
+        clauses.push("u.first_message_tag = $8".to_owned());
     }
     if filter.holder.is_some() {
-        clauses.push("u.assigned_agent_id = ?10".to_owned());
+        clauses.push("u.assigned_agent_id = $10".to_owned());
     }
     format!(
-        "{SELECT} WHERE {} ORDER BY {pick}{key} {direction}, u.wa_id {direction} LIMIT ?9",
+        "{SELECT} WHERE {} ORDER BY {pick}{key} {direction}, u.wa_id {direction} LIMIT $9",
         clauses.join(" AND ")
     )
 }
@@ -495,7 +502,11 @@ mod tests {
             Listing::History,
         ] {
             for after in [false, true] {
-                let steps = query_plan(&pool, &list_sql(listing, after, None, &none)).await;
+                let steps = query_plan(
+                    &pool,
+                    &list_sql(listing, after, None, &none, Backend::Sqlite),
+                )
+                .await;
                 let users = steps
                     .iter()
                     .find(|step| step.contains(" u "))
@@ -522,7 +533,11 @@ mod tests {
             Listing::All,
         ] {
             for search in [SearchPlan::PickNames, SearchPlan::PickNumbers] {
-                let steps = query_plan(&pool, &list_sql(listing, false, Some(search), &none)).await;
+                let steps = query_plan(
+                    &pool,
+                    &list_sql(listing, false, Some(search), &none, Backend::Sqlite),
+                )
+                .await;
                 assert!(
                     !steps.iter().any(|step| step == "SCAN u"
                         || step.starts_with("SCAN u ")

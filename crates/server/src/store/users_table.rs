@@ -10,6 +10,7 @@ use sqlx::AnyPool;
 use super::user_search::{self, SearchPlan};
 use super::users::{UserRow, SELECT};
 use super::Cursor;
+use crate::db::Backend;
 
 /// The filters of `GET /api/users/table` and of the export.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +47,7 @@ pub async fn page(
         filter,
         cursor.is_some(),
         search.as_ref().map(|(plan, _)| *plan),
+        Backend::of_pool(pool),
     );
     let limit = limit.clamp(1, 1000);
     let rows: Vec<UserRow> = sqlx::query_as(&sql)
@@ -79,33 +81,38 @@ pub async fn page(
 /// or tag index) in order from the cursor and stops after one page; a
 /// narrow search starts from its few matches (the `+` before a column or
 /// the order keeps SQLite from choosing the other way).
-fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> String {
+fn table_sql(
+    filter: &TableFilter,
+    after: bool,
+    search: Option<SearchPlan>,
+    backend: Backend,
+) -> String {
     const LAST_ACTIVE: &str = "coalesce(u.last_active_at, 0)";
     let mut clauses = Vec::new();
     if filter.status.is_some() {
-        clauses.push("u.status = ?1".to_owned());
+        clauses.push("u.status = $1".to_owned());
     }
     match filter.window {
-        Some(WindowFilter::Open) => clauses.push("u.window_expires_at > ?2".into()),
-        Some(WindowFilter::Closed) => clauses.push("coalesce(u.window_expires_at, 0) <= ?2".into()),
+        Some(WindowFilter::Open) => clauses.push("u.window_expires_at > $2".into()),
+        Some(WindowFilter::Closed) => clauses.push("coalesce(u.window_expires_at, 0) <= $2".into()),
         None => {}
     }
     if filter.source.is_some() {
-        clauses.push("u.source = ?3".into());
+        clauses.push("u.source = $3".into());
     }
     if filter.tag.is_some() {
-        clauses.push("u.first_message_tag = ?4".into());
+        clauses.push("u.first_message_tag = $4".into());
     }
     if filter.label.is_some() {
-        clauses.push("u.wa_id IN (SELECT wa_id FROM chat_labels WHERE label = ?6)".into());
+        clauses.push("u.wa_id IN (SELECT wa_id FROM chat_labels WHERE label = $6)".into());
     }
-    clauses.extend(search.map(|plan| plan.clause("?5")));
+    clauses.extend(search.map(|plan| plan.clause("$5", backend)));
     let (compare, direction) = match filter.order {
         UserOrder::LastActiveDesc => ("<", "DESC"),
         UserOrder::LastActiveAsc => (">", "ASC"),
     };
     if after {
-        clauses.push(format!("({LAST_ACTIVE}, u.wa_id) {compare} (?7, ?8)"));
+        clauses.push(format!("({LAST_ACTIVE}, u.wa_id) {compare} ($7, $8)"));
     }
     let filter = if clauses.is_empty() {
         String::new()
@@ -113,12 +120,12 @@ fn table_sql(filter: &TableFilter, after: bool, search: Option<SearchPlan>) -> S
         format!("WHERE {}", clauses.join(" AND "))
     };
     let sort = if search.is_some_and(SearchPlan::starts_from_matches) {
-        "+"
+        user_search::not_by_index(backend)
     } else {
         ""
     };
     format!(
-        "{SELECT} {filter} ORDER BY {sort}{LAST_ACTIVE} {direction}, u.wa_id {direction} LIMIT ?9"
+        "{SELECT} {filter} ORDER BY {sort}{LAST_ACTIVE} {direction}, u.wa_id {direction} LIMIT $9"
     )
 }
 
@@ -174,7 +181,8 @@ mod tests {
         ];
         for filter in &filters {
             for after in [false, true] {
-                let steps = query_plan(&pool, &table_sql(filter, after, None)).await;
+                let steps =
+                    query_plan(&pool, &table_sql(filter, after, None, Backend::Sqlite)).await;
                 assert!(
                     steps
                         .iter()
@@ -198,7 +206,11 @@ mod tests {
             (SearchPlan::PickNames, "users_names"),
         ];
         for (search, index) in narrow {
-            let steps = query_plan(&pool, &table_sql(&filter, false, Some(search))).await;
+            let steps = query_plan(
+                &pool,
+                &table_sql(&filter, false, Some(search), Backend::Sqlite),
+            )
+            .await;
             assert!(
                 steps.iter().any(|step| step.contains(index)),
                 "{search:?}: {steps:?}"
@@ -211,7 +223,11 @@ mod tests {
             );
         }
         for search in [SearchPlan::WalkNumbers, SearchPlan::WalkNames] {
-            let steps = query_plan(&pool, &table_sql(&filter, true, Some(search))).await;
+            let steps = query_plan(
+                &pool,
+                &table_sql(&filter, true, Some(search), Backend::Sqlite),
+            )
+            .await;
             assert!(
                 steps
                     .iter()

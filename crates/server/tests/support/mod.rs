@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cloud_api;
+pub mod database;
 pub mod events;
 pub mod payloads;
 
@@ -11,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use handover_core::api::{Agent, NewAgent};
 use handover_core::Role;
 use handover_server::config::Config;
+use handover_server::db::Backend;
 use handover_server::startup::Application;
 use handover_server::time::Clock;
 use handover_server::webhook::signature;
@@ -47,6 +49,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub database_url: String,
     folder: TempDir,
+    /// Dropped after the server and the pool (fields drop in order).
+    database: database::TestDatabase,
 }
 
 /// A server running on its own runtime.
@@ -54,6 +58,13 @@ struct Running {
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
     runtime: tokio::runtime::Runtime,
+}
+
+/// Statements added to a test's database before the server opens it, in
+/// each backend's SQL (triggers differ).
+pub struct Prepared<'a> {
+    pub sqlite: &'a [&'a str],
+    pub postgres: &'a [&'a str],
 }
 
 /// A signed-in browser: the session cookie to send with each request.
@@ -80,19 +91,31 @@ impl TestApp {
 
     /// Starts with a configuration the caller may adjust (e.g. a Cloud API).
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        Self::start_prepared(&[], adjust).await
+        Self::start_prepared(
+            &Prepared {
+                sqlite: &[],
+                postgres: &[],
+            },
+            adjust,
+        )
+        .await
     }
 
     /// Starts on a database to which `schema` was added before the server
     /// opened it (a server's connections do not expect the schema to change
     /// under them), e.g. a trigger that injects a fault.
-    pub async fn start_prepared(schema: &[&str], adjust: impl FnOnce(&mut Config)) -> Self {
+    pub async fn start_prepared(schema: &Prepared<'_>, adjust: impl FnOnce(&mut Config)) -> Self {
         let folder = tempfile::tempdir().expect("temporary folder");
-        let database_url = format!("sqlite://{}/handover.db", folder.path().display());
+        let database = database::TestDatabase::create(folder.path()).await;
+        let database_url = database.url.clone();
         let prepare = handover_server::db::connect(&database_url)
             .await
             .expect("database");
-        for statement in schema {
+        let statements = match database::backend() {
+            Backend::Sqlite => schema.sqlite,
+            Backend::Postgres => schema.postgres,
+        };
+        for statement in statements {
             sqlx::query(statement)
                 .execute(&prepare)
                 .await
@@ -100,16 +123,23 @@ impl TestApp {
         }
         prepare.close().await;
         let mut config = Config::for_tests(&database_url);
+        config.media_dir = Some(folder.path().join("media"));
         config.app_secret = Some(APP_SECRET.into());
         config.verify_token = Some(VERIFY_TOKEN.into());
         config.admin_email = Some(ADMIN_EMAIL.into());
         config.admin_password = Some(ADMIN_PASSWORD.into());
         adjust(&mut config);
         let clock = Clock::fixed(START_MS);
-        Self::launch(&config, clock, database_url, folder).await
+        Self::launch(&config, clock, database, folder).await
     }
 
-    async fn launch(config: &Config, clock: Clock, database_url: String, folder: TempDir) -> Self {
+    async fn launch(
+        config: &Config,
+        clock: Clock,
+        database: database::TestDatabase,
+        folder: TempDir,
+    ) -> Self {
+        let database_url = database.url.clone();
         let (addr, running) = Self::serve(config, &clock).await;
         let db = handover_server::db::connect(&database_url)
             .await
@@ -123,6 +153,7 @@ impl TestApp {
             clock,
             database_url,
             folder,
+            database,
         }
     }
 
@@ -202,6 +233,24 @@ impl TestApp {
         let (addr, running) = Self::serve(&self.config, &self.clock).await;
         self.addr = addr;
         self.running = Some(running);
+    }
+
+    /// A transaction holding the database's write turn, as the server's
+    /// writers take it (SQLite's write lock, Postgres' advisory lock): the
+    /// server's writes wait until it ends.
+    pub async fn hold_write_turn(&self) -> sqlx::Transaction<'static, sqlx::Any> {
+        match database::backend() {
+            Backend::Sqlite => self.db.begin_with("BEGIN IMMEDIATE").await.unwrap(),
+            Backend::Postgres => {
+                let mut holding = self.db.begin().await.unwrap();
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(handover_server::db::WRITE_TURN)
+                    .execute(&mut *holding)
+                    .await
+                    .unwrap();
+                holding
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -484,7 +533,7 @@ impl TestApp {
 
     /// Inserts a user directly, as an import will.
     pub async fn insert_user(&self, wa_id: &str, status: &str, window_expires_at: i64) {
-        sqlx::query("INSERT INTO users (wa_id, status, window_expires_at, created_at) VALUES (?1, ?2, ?3, 0)")
+        sqlx::query("INSERT INTO users (wa_id, status, window_expires_at, created_at) VALUES ($1, $2, $3, 0)")
             .bind(wa_id)
             .bind(status)
             .bind(window_expires_at)

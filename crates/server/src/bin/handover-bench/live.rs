@@ -133,7 +133,7 @@ async fn driver_round_trips(pool: &sqlx::AnyPool) -> Result<(Duration, Duration)
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let started = Instant::now();
     for n in 0..STATEMENTS {
-        sqlx::query("UPDATE users SET session_messages = session_messages + 1 WHERE wa_id = ?1")
+        sqlx::query("UPDATE users SET session_messages = session_messages + 1 WHERE wa_id = $1")
             .bind((910_000_000_000_u64 + u64::from(n % 1000)).to_string())
             .execute(&mut *tx)
             .await?;

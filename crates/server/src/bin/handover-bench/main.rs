@@ -307,14 +307,14 @@ async fn seed(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
          INSERT INTO users (wa_id, name, status, last_active_at, window_expires_at, session_messages,
                             source, first_message_tag, created_at)
          SELECT 910000000000 + i, 'Customer ' || i,
                 CASE WHEN i % 4 = 0 THEN 'active'
                      WHEN i % 4 = 3 OR i % 50 >= 2 THEN 'closed'
                      WHEN i % 4 = 1 THEN 'requesting' ELSE 'intervened' END,
-                ?2 - (i % 50) * ?3 / 2 - i, ?2 - (i % 50) * ?3 / 2 - i + ?3, ?4,
+                $2 - (i % 50) * $3 / 2 - i, $2 - (i % 50) * $3 / 2 - i + $3, $4,
                 CASE i % 10 WHEN 0 THEN 'Diwali fair' WHEN 1 THEN 'API' ELSE 'Organic' END,
                 CASE i % 100 WHEN 7 THEN 'Hamper' END, 0
          FROM n",
@@ -326,9 +326,9 @@ async fn seed(
     .execute(pool)
     .await?;
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
          INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
-         SELECT 910000000000 + i / ?2, CASE i % 2 WHEN 0 THEN 'in' ELSE 'out' END,
+         SELECT 910000000000 + i / $2, CASE i % 2 WHEN 0 THEN 'in' ELSE 'out' END,
                 CASE i % 2 WHEN 0 THEN 'user' ELSE 'bot' END, 'session', 'text',
                 CASE i % 12
                     WHEN 0 THEN 'Where is my order ' || (i % 200000) || '?'
@@ -338,7 +338,7 @@ async fn seed(
                     WHEN 8 THEN 'I want a refund for invoice INV-' || i
                     WHEN 10 THEN 'hello?? is anyone there'
                     ELSE 'Thanks! We will get back to you shortly.'
-                END, ?3, ?3
+                END, $3, $3
          FROM n",
     )
     .bind(user_count * per_user)
