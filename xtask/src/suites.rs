@@ -119,6 +119,7 @@ pub fn run_all() -> ExitCode {
     // code as the release binary, so the command compiles the server once).
     let web_app = build_web_app();
     cargo_suite(&mut tally, "native tests", &["test", "--workspace"], &[]);
+    postgres_suite(&mut tally);
     cargo_suite(
         &mut tally,
         "browser tests",
@@ -152,6 +153,60 @@ pub fn run_all() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The Postgres server the integration suite runs on a second time, unless
+/// `HANDOVER_TEST_POSTGRES` names another (each test gets a database of its
+/// own there, dropped after).
+const TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The server's integration tests again, on Postgres.
+fn postgres_suite(tally: &mut Tally) {
+    let name = "integration tests on Postgres";
+    let url = std::env::var("HANDOVER_TEST_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| TEST_POSTGRES.to_owned());
+    if let Err(error) = reachable(&url) {
+        println!("== {name}");
+        let why = format!(
+            "no Postgres answers at {url} ({error}): start it (on Debian: \
+             pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
+             or set HANDOVER_TEST_POSTGRES"
+        );
+        println!("xtask: {why}");
+        tally.record(name, Counts::FAIL, Some(why));
+        return;
+    }
+    cargo_suite(
+        tally,
+        name,
+        &["test", "--package", "handover-server", "--test", "*"],
+        &[("HANDOVER_TEST_POSTGRES", &url)],
+    );
+}
+
+/// Whether something listens at the host and port of a Postgres URL.
+fn reachable(url: &str) -> Result<(), String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let address = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let addresses = std::net::ToSocketAddrs::to_socket_addrs(&address)
+        .map_err(|error| format!("{address}: {error}"))?;
+    for socket in addresses {
+        if std::net::TcpStream::connect_timeout(&socket, std::time::Duration::from_secs(3)).is_ok()
+        {
+            return Ok(());
+        }
+    }
+    Err(format!("nothing listens at {address}"))
 }
 
 fn gate(tally: &mut Tally, name: &str, args: &[&str]) {

@@ -14,6 +14,7 @@ pub mod housekeeping;
 pub mod lifecycle;
 pub mod media;
 pub mod outbound;
+pub mod peers;
 pub mod realtime;
 pub mod routes;
 pub mod security;

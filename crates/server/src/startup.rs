@@ -16,7 +16,7 @@ use crate::auth::accounts;
 use crate::auth::checker::PasswordChecker;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
-use crate::db::{self, Db, DbError};
+use crate::db::{self, Backend, Db, DbError};
 use crate::demo;
 use crate::error::ApiError;
 use crate::event_feed::EventFeed;
@@ -26,6 +26,7 @@ use crate::outbound::cloud_api::CloudApi;
 use crate::outbound::sandbox::Sandbox;
 use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::{worker, Outbox, Transport};
+use crate::peers::Peers;
 use crate::realtime::EventHub;
 use crate::state::{AppState, WebhookSecrets};
 use crate::store;
@@ -79,6 +80,8 @@ pub struct Application {
     send_rate: u32,
     /// How long a stop waits for what is in flight.
     grace: Duration,
+    /// To listen to the other servers on a Postgres database.
+    database_url: String,
 }
 
 impl Application {
@@ -152,6 +155,7 @@ impl Application {
                 fetches: fetches.clone(),
             },
         );
+        let peers = Peers::new(db.clone(), events.clone());
         let state = AppState {
             db,
             clock,
@@ -165,6 +169,7 @@ impl Application {
             media,
             fetches,
             throttle: Arc::new(LoginThrottle::new()),
+            peers,
             passwords,
             demo: config.demo,
             templates_api: templates_api(config),
@@ -193,6 +198,7 @@ impl Application {
             idle_ms: i64::from(config.idle_resolve_hours) * 3_600_000,
             send_rate: config.send_rate,
             grace: Duration::from_secs(config.shutdown_grace_secs),
+            database_url: config.database_url.clone(),
         })
     }
 
@@ -261,6 +267,14 @@ impl Application {
             state.clock.clone(),
             self.idle_ms,
         ));
+        // On Postgres, the other servers on the database are heard.
+        let peers = (state.db.backend == Backend::Postgres).then(|| {
+            tokio::spawn(state.peers.clone().listen(
+                self.database_url.clone(),
+                state.throttle.clone(),
+                state.clock.clone(),
+            ))
+        });
         let hub = state.events.clone();
         let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<Instant>();
         let stop = async move {
@@ -289,6 +303,9 @@ impl Application {
         feed.abort();
         housekeeping.abort();
         timers.abort();
+        if let Some(peers) = peers {
+            peers.abort();
+        }
         Ok(())
     }
 }

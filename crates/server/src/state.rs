@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::media::{FetchQueue, MediaFiles};
 use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::Outbox;
+use crate::peers::Peers;
 use crate::realtime::EventHub;
 use crate::time::Clock;
 use crate::webhook::ingest::Ingest;
@@ -33,6 +34,9 @@ pub struct AppState {
     /// Wakes the fetcher of customers' files.
     pub fetches: FetchQueue,
     pub throttle: Arc<LoginThrottle>,
+    /// The other servers on the same database (Postgres), told of sign-outs
+    /// and failed sign-ins.
+    pub peers: Peers,
     /// Checks sign-in passwords, one at a time.
     pub passwords: Arc<PasswordChecker>,
     /// Demo mode: people may write as a customer (`POST /api/demo/messages`).

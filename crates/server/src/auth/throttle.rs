@@ -117,6 +117,24 @@ impl LoginThrottle {
         })
     }
 
+    /// A failure of `email` from `address` counted by another server on
+    /// the same database: counted here too, so a guesser spreading their
+    /// guesses over the servers waits as long as on one.
+    pub fn failed_elsewhere(&self, email: &str, address: IpAddr, now: i64) {
+        let mut entries = self.entries();
+        make_room(&mut entries, now);
+        for key in [
+            Key::Account(email.trim().to_lowercase(), address),
+            Key::Address(address),
+        ] {
+            let entry = entries.entry(key.clone()).or_default();
+            if now - entry.last_seen > FORGET_AFTER_MS && entry.in_flight == 0 {
+                *entry = Entry::default();
+            }
+            count_failure(&key, entry, now);
+        }
+    }
+
     /// How many entries the register holds.
     pub fn len(&self) -> usize {
         self.entries().len()
@@ -148,6 +166,16 @@ fn make_room(entries: &mut HashMap<Key, Entry>, now: i64) {
     }
 }
 
+/// One more failure for `key`, with the wait it brings.
+fn count_failure(key: &Key, entry: &mut Entry, now: i64) {
+    let free = key.free_failures();
+    entry.failures += 1;
+    entry.last_seen = now;
+    if entry.failures >= free {
+        entry.blocked_until = now + wait_after(entry.failures - free + 1);
+    }
+}
+
 /// A reserved sign-in attempt.
 pub struct Attempt {
     keys: Option<[Key; 2]>,
@@ -160,14 +188,9 @@ impl Attempt {
         let Some(keys) = self.keys.take() else { return };
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         for key in keys {
-            let free = key.free_failures();
-            let entry = entries.entry(key).or_default();
+            let entry = entries.entry(key.clone()).or_default();
             entry.in_flight = entry.in_flight.saturating_sub(1);
-            entry.failures += 1;
-            entry.last_seen = now;
-            if entry.failures >= free {
-                entry.blocked_until = now + wait_after(entry.failures - free + 1);
-            }
+            count_failure(&key, entry, now);
         }
     }
 

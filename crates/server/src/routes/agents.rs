@@ -10,6 +10,7 @@ use handover_core::AgentId;
 use super::extract::JsonBody;
 use crate::auth::{accounts, CurrentAgent, Manager};
 use crate::error::ApiError;
+use crate::peers::SignOut;
 use crate::state::AppState;
 use crate::store;
 
@@ -66,7 +67,7 @@ pub async fn update(
     let updated = accounts::update(&state.db, &state.passwords, AgentId(id), &changes).await?;
     // Disabled, or with a new password: their dashboards stop receiving at once.
     if changes.disabled == Some(true) || changes.password.is_some() {
-        state.events.sign_out_agent(updated.id);
+        state.peers.sign_out(SignOut::Agent(updated.id)).await;
     }
     Ok(Json(updated))
 }

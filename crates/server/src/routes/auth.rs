@@ -10,6 +10,7 @@ use super::extract::JsonBody;
 use crate::auth::throttle::Refusal;
 use crate::auth::{accounts, password, session, ClientAddress, CurrentAgent};
 use crate::error::ApiError;
+use crate::peers::SignOut;
 use crate::state::AppState;
 use crate::store;
 
@@ -52,6 +53,7 @@ pub async fn login(
         Some(agent) if matches => agent,
         _ => {
             attempt.failed(state.clock.now_ms());
+            state.peers.sign_in_failed(&email, address).await;
             return Err(ApiError::Unauthorized("Wrong e-mail or password.".into()));
         }
     };
@@ -103,7 +105,7 @@ pub async fn logout(
         let hash = session::token_hash(&token);
         store::agents::end_session(&state.db, &hash).await?;
         // The dashboards of this session stop receiving at once.
-        state.events.sign_out_session(&hash);
+        state.peers.sign_out(SignOut::Session(hash)).await;
     }
     Ok((
         StatusCode::NO_CONTENT,
@@ -145,6 +147,7 @@ pub async fn change_password(
         .map_err(|_busy| refused(Refusal::Busy))?;
     if !matches {
         attempt.failed(state.clock.now_ms());
+        state.peers.sign_in_failed(&agent.email, address).await;
         return Err(ApiError::unprocessable(
             "wrong_current_password",
             "current_password: that is not your current password.",
@@ -162,7 +165,10 @@ pub async fn change_password(
         &session,
     )
     .await?;
-    state.events.sign_out_agent_except(agent.id, &session);
+    state
+        .peers
+        .sign_out(SignOut::AgentExcept(agent.id, session))
+        .await;
     Ok(Json(agent))
 }
 

@@ -12,7 +12,8 @@ use handover_core::WaId;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::statement::Statement;
-use super::{messages, sections, users};
+use super::{messages, peers, sections, users};
+use crate::db::Backend;
 
 /// Events written by one statement at most (two values each, well within
 /// SQLite's limit on a statement's values).
@@ -102,6 +103,10 @@ impl EventBatch {
                 .persistent(false)
                 .execute(&mut *conn)
                 .await?;
+        }
+        // Other servers on the database read them as soon as they commit.
+        if Backend::of(conn) == Backend::Postgres {
+            peers::tell(&mut *conn, peers::EVENTS, "").await?;
         }
         Ok(true)
     }

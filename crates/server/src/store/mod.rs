@@ -15,6 +15,7 @@ pub mod media;
 mod message_row;
 pub mod messages;
 pub mod notices;
+pub mod peers;
 pub mod sandbox;
 pub mod search;
 pub mod sections;

@@ -10,6 +10,8 @@ use handover_server::db::Backend;
 use sqlx::{Connection, Executor, PgConnection};
 
 pub const POSTGRES_ENV: &str = "HANDOVER_TEST_POSTGRES";
+/// This machine's Postgres, for the tests that need one whatever the backend.
+const MACHINE_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 pub struct TestDatabase {
     pub url: String,
@@ -28,15 +30,22 @@ pub fn backend() -> Backend {
 impl TestDatabase {
     /// A fresh, empty database (the server creates its schema).
     pub async fn create(folder: &Path) -> Self {
-        let server = match std::env::var(POSTGRES_ENV) {
-            Ok(url) if !url.is_empty() => url,
-            _ => {
-                return TestDatabase {
-                    url: format!("sqlite://{}/handover.db", folder.display()),
-                    postgres: None,
-                }
-            }
-        };
+        match backend() {
+            Backend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}/handover.db", folder.display()),
+                postgres: None,
+            },
+            Backend::Postgres => Self::create_postgres().await,
+        }
+    }
+
+    /// A fresh database on the Postgres server of `HANDOVER_TEST_POSTGRES`,
+    /// or on this machine's when it is not set.
+    pub async fn create_postgres() -> Self {
+        let server = std::env::var(POSTGRES_ENV)
+            .ok()
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| MACHINE_POSTGRES.to_owned());
         static CREATED: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "handover_test_{}_{}",

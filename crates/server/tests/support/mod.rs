@@ -60,6 +60,28 @@ struct Running {
     runtime: tokio::runtime::Runtime,
 }
 
+/// Another server on a test's database.
+pub struct Server {
+    pub addr: SocketAddr,
+    running: Option<Running>,
+}
+
+impl Server {
+    /// Ends it at once, as a kill -9 or a power cut would.
+    pub fn crash(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // As for `TestApp`: the runtime ends in the background.
+        if let Some(running) = self.running.take() {
+            running.runtime.shutdown_background();
+        }
+    }
+}
+
 /// Statements added to a test's database before the server opens it, in
 /// each backend's SQL (triggers differ).
 pub struct Prepared<'a> {
@@ -101,14 +123,32 @@ impl TestApp {
         .await
     }
 
+    /// Starts on a new database on the Postgres server of
+    /// `HANDOVER_TEST_POSTGRES` (or this machine's), whichever backend the
+    /// other tests use: for what only several servers on Postgres do.
+    pub async fn start_on_postgres(adjust: impl FnOnce(&mut Config)) -> Self {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let database = database::TestDatabase::create_postgres().await;
+        Self::start_on(database, folder, adjust).await
+    }
+
+    /// Starts one more server on this one's database, configuration and
+    /// clock, as a second machine behind a load balancer would be.
+    pub async fn another_server(&self) -> Server {
+        let (addr, running) = Self::serve(&self.config, &self.clock).await;
+        Server {
+            addr,
+            running: Some(running),
+        }
+    }
+
     /// Starts on a database to which `schema` was added before the server
     /// opened it (a server's connections do not expect the schema to change
     /// under them), e.g. a trigger that injects a fault.
     pub async fn start_prepared(schema: &Prepared<'_>, adjust: impl FnOnce(&mut Config)) -> Self {
         let folder = tempfile::tempdir().expect("temporary folder");
         let database = database::TestDatabase::create(folder.path()).await;
-        let database_url = database.url.clone();
-        let prepare = handover_server::db::connect(&database_url)
+        let prepare = handover_server::db::connect(&database.url)
             .await
             .expect("database");
         let statements = match database::backend() {
@@ -122,7 +162,15 @@ impl TestApp {
                 .expect("schema added");
         }
         prepare.close().await;
-        let mut config = Config::for_tests(&database_url);
+        Self::start_on(database, folder, adjust).await
+    }
+
+    async fn start_on(
+        database: database::TestDatabase,
+        folder: TempDir,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Self {
+        let mut config = Config::for_tests(&database.url);
         config.media_dir = Some(folder.path().join("media"));
         config.app_secret = Some(APP_SECRET.into());
         config.verify_token = Some(VERIFY_TOKEN.into());
@@ -349,8 +397,19 @@ impl TestApp {
     }
 
     pub async fn post(&self, session: &Session, path: &str, body: Value) -> Response {
+        self.post_at(self.addr, session, path, body).await
+    }
+
+    /// A POST to the server at `addr` (one of several on the database).
+    pub async fn post_at(
+        &self,
+        addr: SocketAddr,
+        session: &Session,
+        path: &str,
+        body: Value,
+    ) -> Response {
         self.http
-            .post(self.url(path))
+            .post(format!("http://{addr}{path}"))
             .header(COOKIE, &session.cookie)
             .json(&body)
             .send()
@@ -433,9 +492,14 @@ impl TestApp {
 
     /// Delivers a webhook body signed as WhatsApp signs it.
     pub async fn webhook(&self, body: &Value) -> Response {
+        self.webhook_at(self.addr, body).await
+    }
+
+    /// Delivers a signed webhook body to the server at `addr`.
+    pub async fn webhook_at(&self, addr: SocketAddr, body: &Value) -> Response {
         let raw = body.to_string();
         self.http
-            .post(self.url("/webhook"))
+            .post(format!("http://{addr}/webhook"))
             .header(
                 "x-hub-signature-256",
                 signature::sign(APP_SECRET, raw.as_bytes()),

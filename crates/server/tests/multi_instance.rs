@@ -1,0 +1,319 @@
+//! Three servers on one Postgres database, as behind a load balancer
+//! without sticky sessions, behave as one: a race between agents on
+//! different servers has one winner, a delivery Meta retries to every
+//! server counts once, each bot reply goes to WhatsApp once, a dashboard
+//! on one server sees what another handled at once, and a timer fires once
+//! even after the server that would have fired it was killed.
+
+mod support;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+use handover_server::db::Db;
+use handover_server::timeouts;
+use reqwest::header::COOKIE;
+use reqwest::StatusCode;
+use serde_json::json;
+use support::cloud_api::FakeCloudApi;
+use support::events::read_events_until;
+use support::payloads::text;
+use support::{Server, TestApp};
+
+const HOUR: i64 = 3_600_000;
+
+/// Three servers on one new Postgres database, sending to one fake Cloud
+/// API, chats resolved after an hour of quiet.
+async fn three_servers() -> (TestApp, [Server; 2], FakeCloudApi) {
+    let (fake, url) = FakeCloudApi::start(vec![]).await;
+    let app = TestApp::start_on_postgres(|config| {
+        support::use_cloud_api(config, url);
+        config.idle_resolve_hours = 1;
+    })
+    .await;
+    let others = [app.another_server().await, app.another_server().await];
+    (app, others, fake)
+}
+
+fn customer(n: usize) -> String {
+    format!("9198{n:08}")
+}
+
+async fn count(app: &TestApp, sql: &str, wa_id: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(wa_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn twenty_agents_on_three_servers_race_for_one_chat_and_one_wins() {
+    let (app, [b, c], _fake) = three_servers().await;
+    let servers: [SocketAddr; 3] = [app.addr, b.addr, c.addr];
+    let wa_id = customer(1);
+    app.webhook_ok(&text(&wa_id, "wamid.1", app.now_s(), "hello"))
+        .await;
+    app.webhook_ok(&text(&wa_id, "wamid.2", app.now_s(), "agent please"))
+        .await;
+    let manager = app.manager().await;
+    assert_eq!(app.profile(&manager, &wa_id).await["status"], "requesting");
+
+    let mut agents = Vec::new();
+    for n in 0..20 {
+        agents.push(app.agent(&format!("Agent{n}")).await);
+    }
+    let path = format!("/api/users/{wa_id}/intervene");
+    let answers = join_all(
+        agents
+            .iter()
+            .enumerate()
+            .map(|(n, agent)| app.post_at(servers[n % 3], agent, &path, json!({}))),
+    )
+    .await;
+    let statuses: Vec<StatusCode> = answers.iter().map(|answer| answer.status()).collect();
+    let won = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let lost = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((won, lost), (1, 19), "{statuses:?}");
+
+    let winner = statuses.iter().position(|s| *s == StatusCode::OK).unwrap();
+    let profile = app.profile(&manager, &wa_id).await;
+    assert_eq!(profile["status"], "intervened");
+    assert_eq!(profile["assigned_agent"]["id"], agents[winner].agent.id.0);
+    let intervened = count(
+        &app,
+        "SELECT COUNT(*) FROM transitions WHERE wa_id = $1 AND command = 'intervene'",
+        &wa_id,
+    )
+    .await;
+    assert_eq!(intervened, 1, "one transition recorded");
+}
+
+#[tokio::test]
+async fn a_delivery_retried_to_every_server_at_once_counts_once() {
+    let (app, [b, c], _fake) = three_servers().await;
+    let wa_id = customer(2);
+    let delivery = text(&wa_id, "wamid.retried", app.now_s(), "hello");
+    let answers = join_all(
+        [app.addr, b.addr, c.addr]
+            .into_iter()
+            .map(|server| app.webhook_at(server, &delivery)),
+    )
+    .await;
+    assert!(
+        answers
+            .iter()
+            .all(|answer| answer.status() == StatusCode::OK),
+        "each server acknowledges it"
+    );
+    let stored = count(
+        &app,
+        "SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND wamid = 'wamid.retried'",
+        &wa_id,
+    )
+    .await;
+    assert_eq!(stored, 1);
+    let manager = app.manager().await;
+    let profile = app.profile(&manager, &wa_id).await;
+    // Their message and the bot's greeting, each counted once.
+    assert_eq!(profile["session_messages"], 2, "{profile}");
+    let greetings = count(
+        &app,
+        "SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND author = 'bot'",
+        &wa_id,
+    )
+    .await;
+    assert_eq!(greetings, 1, "the bot answered once");
+}
+
+#[tokio::test]
+async fn each_bot_reply_is_sent_to_whatsapp_once_by_one_of_the_servers() {
+    let (app, [b, c], fake) = three_servers().await;
+    let servers = [app.addr, b.addr, c.addr];
+    let customers: Vec<String> = (0..30).map(|n| customer(100 + n)).collect();
+    let app = &app;
+    let answers = join_all(customers.iter().enumerate().map(|(n, wa_id)| {
+        let delivery = text(wa_id, &format!("wamid.in.{n}"), app.now_s(), "hello");
+        async move { app.webhook_at(servers[n % 3], &delivery).await.status() }
+    }))
+    .await;
+    assert!(answers.iter().all(|status| *status == StatusCode::OK));
+    app.settle_outbound().await;
+
+    let mut sends: HashMap<String, usize> = HashMap::new();
+    for request in fake.requests() {
+        if let Some(to) = request.body["to"].as_str() {
+            *sends.entry(to.to_owned()).or_default() += 1;
+        }
+    }
+    for wa_id in &customers {
+        assert_eq!(sends.get(wa_id), Some(&1), "greeting to {wa_id}");
+    }
+    assert_eq!(sends.len(), customers.len());
+    let sent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE author = 'bot' AND delivery = 'sent'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(sent, 30, "every greeting recorded as sent");
+}
+
+#[tokio::test]
+async fn a_dashboard_on_one_server_sees_a_message_another_server_handled_at_once() {
+    let (app, [b, _c], _fake) = three_servers().await;
+    let manager = app.manager().await;
+    let stream = app
+        .http
+        .get(format!("http://{}/api/events", b.addr))
+        .header(COOKIE, &manager.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    // The stream is open on server B before the message reaches server A.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let wa_id = customer(3);
+    let sent = Instant::now();
+    let reader = tokio::spawn({
+        let wa_id = wa_id.clone();
+        async move {
+            read_events_until(stream, |events| {
+                events
+                    .iter()
+                    .any(|(_, name, data)| name == "user" && data["profile"]["wa_id"] == wa_id)
+            })
+            .await;
+            sent.elapsed()
+        }
+    });
+    app.webhook_ok(&text(&wa_id, "wamid.crossing", app.now_s(), "hello"))
+        .await;
+    let took = reader.await.unwrap();
+    println!("server A's message reached server B's stream after {took:?}");
+    // Without word from server A, server B would find it at its next look
+    // at the log, up to 5 s later.
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+#[tokio::test]
+async fn a_timer_fires_once_after_the_server_that_would_fire_it_was_killed() {
+    let (app, [b, c], _fake) = three_servers().await;
+    let wa_id = customer(4);
+    app.webhook_ok(&text(&wa_id, "wamid.1", app.now_s(), "agent please"))
+        .await;
+    let asha = app.agent("Asha").await;
+    let intervened = app
+        .post_at(
+            c.addr,
+            &asha,
+            &format!("/api/users/{wa_id}/intervene"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(intervened.status(), StatusCode::OK);
+
+    // Server C dies; the customer goes quiet for longer than the hour.
+    c.crash();
+    app.advance_hours(2);
+
+    // The remaining servers and a new one sweep at the same moment.
+    let sweepers: Vec<Db> = join_all((0..3).map(|_| async {
+        Db::new(
+            handover_server::db::connect(&app.database_url)
+                .await
+                .unwrap(),
+        )
+    }))
+    .await;
+    let now = app.clock.now_ms();
+    let swept = join_all(
+        sweepers
+            .iter()
+            .map(|db| async move { timeouts::sweep(db, now, HOUR).await.unwrap() }),
+    )
+    .await;
+    let resolved: usize = swept.iter().map(|swept| swept.idle).sum();
+    assert_eq!(resolved, 1, "{swept:?}");
+
+    // A server started now sweeps at once and finds nothing left to do.
+    let d = app.another_server().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let manager = app.manager().await;
+    let profile = app.profile(&manager, &wa_id).await;
+    assert_eq!(profile["status"], "closed");
+    let fired = count(
+        &app,
+        "SELECT COUNT(*) FROM transitions WHERE wa_id = $1 AND command = 'idle_timeout'",
+        &wa_id,
+    )
+    .await;
+    assert_eq!(fired, 1, "resolved once");
+    drop((b, d));
+}
+
+#[tokio::test]
+async fn signing_out_on_one_server_ends_the_dashboards_stream_on_another() {
+    let (app, [b, _c], _fake) = three_servers().await;
+    let manager = app.manager().await;
+    let stream = app
+        .http
+        .get(format!("http://{}/api/events", b.addr))
+        .header(COOKIE, &manager.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let signed_out = app.post(&manager, "/api/auth/logout", json!({})).await;
+    assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
+    let mut body = stream.bytes_stream();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while !seen.contains("event: end") {
+        match tokio::time::timeout_at(deadline, futures_util::StreamExt::next(&mut body)).await {
+            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(_) => break,
+            Err(_) => panic!("server B's stream was still open 2 s after the sign-out: {seen}"),
+        }
+    }
+    assert!(seen.contains("event: end"), "{seen}");
+    let after = app
+        .http
+        .get(format!("http://{}/api/me", b.addr))
+        .header(COOKIE, &manager.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn guesses_spread_over_the_servers_wait_as_long_as_guesses_to_one() {
+    let (app, [b, c], _fake) = three_servers().await;
+    let guess = |server: SocketAddr| {
+        let http = app.http.clone();
+        async move {
+            http.post(format!("http://{server}/api/auth/login"))
+                .json(&json!({"email": support::ADMIN_EMAIL, "password": "not it"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // Five free failures per account and address: three on A, two on B.
+    for server in [app.addr, app.addr, app.addr, b.addr, b.addr] {
+        assert_eq!(guess(server).await, StatusCode::UNAUTHORIZED);
+    }
+    // Server C heard of all five.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(guess(c.addr).await, StatusCode::TOO_MANY_REQUESTS);
+}
