@@ -15,11 +15,16 @@ use clap::Parser;
     about = "Handover: a shared WhatsApp inbox where a chatbot hands chats over to human agents."
 )]
 pub struct Config {
+    /// Something to do instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address and port to listen on. Port 0 lets the system choose one.
     #[arg(long, env = "HANDOVER_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
-    /// SQLite database; the file and its folder are created if missing.
+    /// The database: SQLite (the file and its folder are created if
+    /// missing) or Postgres (postgres://user@host/db, an existing database).
     #[arg(
         long,
         env = "HANDOVER_DATABASE_URL",
@@ -118,6 +123,21 @@ pub struct Config {
     /// behind reads from the database.
     #[arg(long, env = "HANDOVER_EVENT_BUFFER", default_value_t = 16384, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub event_buffer: u32,
+}
+
+/// What `handover-server` can do besides serving.
+#[derive(Clone, clap::Subcommand)]
+pub enum Command {
+    /// Copies a SQLite database into a new, empty Postgres database and
+    /// checks that every table's rows arrived. Stop the server first.
+    Migrate {
+        /// The SQLite database, e.g. sqlite://data/handover.db.
+        #[arg(long)]
+        from: String,
+        /// The Postgres database, e.g. postgres://handover@db.internal/handover.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 impl Config {

@@ -6,6 +6,7 @@ pub mod bot;
 pub mod campaigns;
 pub mod config;
 pub mod contacts;
+pub mod copy_to_postgres;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use handover_server::{config::Config, demo, startup::Application};
+use handover_server::config::{Command, Config};
+use handover_server::{copy_to_postgres, demo, startup::Application};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -16,6 +17,10 @@ async fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
+
+    if let Some(Command::Migrate { from, to }) = &config.command {
+        return migrate(from, to).await;
+    }
 
     let app = match Application::build(&config).await {
         Ok(app) => app,
@@ -35,6 +40,23 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("handover-server stopped with an error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Copies a SQLite database into Postgres and says what was copied.
+async fn migrate(from: &str, to: &str) -> ExitCode {
+    match copy_to_postgres::run(from, to).await {
+        Ok(tables) => {
+            for (table, rows) in tables {
+                println!("{table:<16} {rows:>10} rows, the same on both");
+            }
+            println!("Copied. Start the server with HANDOVER_DATABASE_URL={to}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("handover-server migrate: {error}");
             ExitCode::FAILURE
         }
     }

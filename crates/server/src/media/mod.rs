@@ -48,9 +48,14 @@ impl MediaFiles {
         })
     }
 
-    /// `media/` next to a SQLite database file; a temporary folder for an
+    /// `media/` next to a SQLite database file; `data/media` under the
+    /// working folder with Postgres (several servers must share one
+    /// folder: set `HANDOVER_MEDIA_DIR`); a temporary folder for an
     /// in-memory database.
     pub fn default_dir(database_url: &str) -> PathBuf {
+        if database_url.starts_with("postgres") {
+            return PathBuf::from("data/media");
+        }
         let path = database_url
             .strip_prefix("sqlite://")
             .or_else(|| database_url.strip_prefix("sqlite:"))
@@ -182,6 +187,10 @@ mod tests {
         assert_eq!(
             MediaFiles::default_dir("sqlite:///var/lib/handover/db.sqlite?mode=rwc"),
             PathBuf::from("/var/lib/handover/media")
+        );
+        assert_eq!(
+            MediaFiles::default_dir("postgres://handover@db.internal/handover"),
+            PathBuf::from("data/media")
         );
     }
 }

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod bot;
 pub mod campaigns;
 pub mod canned;
+pub mod copy;
 pub mod events;
 mod flag;
 pub mod imports;

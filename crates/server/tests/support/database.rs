@@ -31,11 +31,16 @@ impl TestDatabase {
     /// A fresh, empty database (the server creates its schema).
     pub async fn create(folder: &Path) -> Self {
         match backend() {
-            Backend::Sqlite => TestDatabase {
-                url: format!("sqlite://{}/handover.db", folder.display()),
-                postgres: None,
-            },
+            Backend::Sqlite => Self::sqlite(folder),
             Backend::Postgres => Self::create_postgres().await,
+        }
+    }
+
+    /// A SQLite file in `folder` (created by whoever opens it first).
+    pub fn sqlite(folder: &Path) -> Self {
+        TestDatabase {
+            url: format!("sqlite://{}/handover.db", folder.display()),
+            postgres: None,
         }
     }
 

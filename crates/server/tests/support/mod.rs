@@ -132,6 +132,20 @@ impl TestApp {
         Self::start_on(database, folder, adjust).await
     }
 
+    /// Starts on a new SQLite database, whichever backend the other tests
+    /// use: for what starts from SQLite.
+    pub async fn start_on_sqlite(adjust: impl FnOnce(&mut Config)) -> Self {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let database = database::TestDatabase::sqlite(folder.path());
+        Self::start_on(database, folder, adjust).await
+    }
+
+    /// Starts on `database` (made by the test), with the usual settings.
+    pub async fn start_on_database(database: database::TestDatabase) -> Self {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        Self::start_on(database, folder, |_| {}).await
+    }
+
     /// Starts one more server on this one's database, configuration and
     /// clock, as a second machine behind a load balancer would be.
     pub async fn another_server(&self) -> Server {
