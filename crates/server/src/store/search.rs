@@ -205,25 +205,22 @@ async fn newest_messages(
     let mut found = Vec::new();
     let mut before = i64::MAX;
     for _ in 0..MESSAGE_BATCHES {
-        let mut batch: Vec<FoundMessage> = sqlx::query_as(match Backend::of_pool(pool) {
+        let mut batch = match Backend::of_pool(pool) {
             Backend::Sqlite => {
-                "SELECT m.id, m.wa_id, m.text, m.sent_at
-                 FROM (SELECT rowid FROM messages_text
-                       WHERE messages_text MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3) hit
-                 JOIN messages m ON m.id = hit.rowid"
+                sqlx::query_as(
+                    "SELECT m.id, m.wa_id, m.text, m.sent_at
+                     FROM (SELECT rowid FROM messages_text
+                           WHERE messages_text MATCH $1 AND rowid < $2 ORDER BY rowid DESC LIMIT $3) hit
+                     JOIN messages m ON m.id = hit.rowid",
+                )
+                .bind(words)
+                .bind(before)
+                .bind(MESSAGE_BATCH)
+                .fetch_all(pool)
+                .await?
             }
-            Backend::Postgres => {
-                "SELECT m.id, m.wa_id, m.text, m.sent_at FROM messages m
-                 WHERE m.author = 'user' AND m.text IS NOT NULL
-                   AND to_tsvector('simple', m.text) @@ to_tsquery('simple', $1) AND m.id < $2
-                 ORDER BY m.id DESC LIMIT $3"
-            }
-        })
-        .bind(words)
-        .bind(before)
-        .bind(MESSAGE_BATCH)
-        .fetch_all(pool)
-        .await?;
+            Backend::Postgres => postgres_batch(pool, words, before).await?,
+        };
         let exhausted = batch.len() < MESSAGE_BATCH as usize;
         batch.sort_by_key(|message| std::cmp::Reverse(message.id));
         for message in batch {
@@ -255,6 +252,50 @@ async fn rows_of<'a>(
     select.list(wa_ids);
     let (sql, values) = select.finish()?;
     sqlx::query_as_with(&sql, values).fetch_all(pool).await
+}
+
+/// Messages customers wrote newer than… (`before`, exclusive) matching
+/// `tsquery`, newest first, a batch at most: on Postgres. Walking the
+/// messages newest first finds a common word at once but crawls through a
+/// rare one; the text index finds a rare word at once but reads every
+/// match of a common one. So the newest messages are looked through first,
+/// and only when they hold fewer than a batch of matches is the index
+/// asked (its answer includes those).
+async fn postgres_batch(
+    pool: &AnyPool,
+    tsquery: &str,
+    before: i64,
+) -> Result<Vec<FoundMessage>, sqlx::Error> {
+    const LOOKED_THROUGH: i64 = 2_000;
+    let recent: Vec<FoundMessage> = sqlx::query_as(
+        "SELECT id, wa_id, text, sent_at
+         FROM (SELECT id, wa_id, text, sent_at FROM messages
+               WHERE author = 'user' AND text IS NOT NULL AND id < $2
+               ORDER BY id DESC LIMIT $4) recent
+         WHERE to_tsvector('simple', text) @@ to_tsquery('simple', $1)
+         ORDER BY id DESC LIMIT $3",
+    )
+    .bind(tsquery)
+    .bind(before)
+    .bind(MESSAGE_BATCH)
+    .bind(LOOKED_THROUGH)
+    .fetch_all(pool)
+    .await?;
+    if recent.len() == MESSAGE_BATCH as usize {
+        return Ok(recent);
+    }
+    // `id + 0`: sorted after the index found them, not walked in order.
+    sqlx::query_as(
+        "SELECT id, wa_id, text, sent_at FROM messages
+         WHERE author = 'user' AND text IS NOT NULL
+           AND to_tsvector('simple', text) @@ to_tsquery('simple', $1) AND id < $2
+         ORDER BY id + 0 DESC LIMIT $3",
+    )
+    .bind(tsquery)
+    .bind(before)
+    .bind(MESSAGE_BATCH)
+    .fetch_all(pool)
+    .await
 }
 
 /// Whether a word of `text` starts with `prefix` (lowercase).

@@ -36,14 +36,14 @@ pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> 
         .unwrap_or(1_000_000);
     let seconds: u64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
     let folder = super::tempfile_folder()?;
-    let url = format!("sqlite://{}/live.db", folder.display());
+    let (url, backend) = super::database::create(&folder, "live").await?;
     {
         let pool = handover_server::db::connect(&url).await?;
-        println!("Seeding {users} customers…");
+        println!("{backend}: seeding {users} customers…");
         super::seed(&pool, users, 1, handover_server::time::now_ms()).await?;
         let (single, write) = driver_round_trips(&pool).await?;
         println!(
-            "\nsqlx SQLite, one connection, nothing else running:\n\
+            "\nsqlx {backend}, one connection, nothing else running:\n\
              {:<44}{:>8.1} µs ({:.0} statements/s)\n\
              {:<44}{:>8.1} µs ({:.0} statements/s)",
             "a statement (SELECT 1)",

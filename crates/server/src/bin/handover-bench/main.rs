@@ -5,6 +5,7 @@
 //! Usage: `handover-bench [USERS] [MESSAGES_PER_USER]` (default 1000000 10),
 //! or `handover-bench live [USERS] [SECONDS]` (default 1000000 10).
 
+mod database;
 mod live;
 
 use std::time::{Duration, Instant};
@@ -37,12 +38,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(1_000_000);
     let per_user: i64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
     let folder = tempfile_folder()?;
-    let url = format!("sqlite://{}/bench.db", folder.display());
+    let (url, backend) = database::create(&folder, "queries").await?;
     let pool = handover_server::db::connect(&url).await?;
     let now = now_ms();
 
     println!(
-        "Seeding {user_count} users and {} messages…",
+        "{backend}: seeding {user_count} users and {} messages…",
         user_count * per_user
     );
     let started = Instant::now();
@@ -310,7 +311,7 @@ async fn seed(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
          INSERT INTO users (wa_id, name, status, last_active_at, window_expires_at, session_messages,
                             source, first_message_tag, created_at)
-         SELECT 910000000000 + i, 'Customer ' || i,
+         SELECT CAST(910000000000 + i AS TEXT), 'Customer ' || i,
                 CASE WHEN i % 4 = 0 THEN 'active'
                      WHEN i % 4 = 3 OR i % 50 >= 2 THEN 'closed'
                      WHEN i % 4 = 1 THEN 'requesting' ELSE 'intervened' END,
@@ -328,7 +329,7 @@ async fn seed(
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
          INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
-         SELECT 910000000000 + i / $2, CASE i % 2 WHEN 0 THEN 'in' ELSE 'out' END,
+         SELECT CAST(910000000000 + i / $2 AS TEXT), CASE i % 2 WHEN 0 THEN 'in' ELSE 'out' END,
                 CASE i % 2 WHEN 0 THEN 'user' ELSE 'bot' END, 'session', 'text',
                 CASE i % 12
                     WHEN 0 THEN 'Where is my order ' || (i % 200000) || '?'
@@ -346,6 +347,11 @@ async fn seed(
     .bind(now)
     .execute(pool)
     .await?;
+    // Postgres plans by its statistics, which a bulk load leaves empty
+    // until autovacuum comes round.
+    if handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres {
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
     Ok(())
 }
 
