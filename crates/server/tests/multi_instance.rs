@@ -20,7 +20,7 @@ use serde_json::json;
 use support::cloud_api::FakeCloudApi;
 use support::events::read_events_until;
 use support::payloads::text;
-use support::{Server, TestApp};
+use support::{Server, Session, TestApp};
 
 const HOUR: i64 = 3_600_000;
 
@@ -35,6 +35,20 @@ async fn three_servers() -> (TestApp, [Server; 2], FakeCloudApi) {
     .await;
     let others = [app.another_server().await, app.another_server().await];
     (app, others, fake)
+}
+
+/// A dashboard's event stream on `server`, open before the test goes on.
+async fn open_stream(app: &TestApp, server: &Server, session: &Session) -> reqwest::Response {
+    let stream = app
+        .http
+        .get(format!("http://{}/api/events", server.addr))
+        .header(COOKIE, &session.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stream
 }
 
 fn customer(n: usize) -> String {
@@ -168,16 +182,7 @@ async fn each_bot_reply_is_sent_to_whatsapp_once_by_one_of_the_servers() {
 async fn a_dashboard_on_one_server_sees_a_message_another_server_handled_at_once() {
     let (app, [b, _c], _fake) = three_servers().await;
     let manager = app.manager().await;
-    let stream = app
-        .http
-        .get(format!("http://{}/api/events", b.addr))
-        .header(COOKIE, &manager.cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stream.status(), StatusCode::OK);
-    // The stream is open on server B before the message reaches server A.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stream = open_stream(&app, &b, &manager).await;
 
     let wa_id = customer(3);
     let sent = Instant::now();
@@ -262,15 +267,7 @@ async fn a_timer_fires_once_after_the_server_that_would_fire_it_was_killed() {
 async fn signing_out_on_one_server_ends_the_dashboards_stream_on_another() {
     let (app, [b, _c], _fake) = three_servers().await;
     let manager = app.manager().await;
-    let stream = app
-        .http
-        .get(format!("http://{}/api/events", b.addr))
-        .header(COOKIE, &manager.cookie)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(stream.status(), StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stream = open_stream(&app, &b, &manager).await;
 
     let signed_out = app.post(&manager, "/api/auth/logout", json!({})).await;
     assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);

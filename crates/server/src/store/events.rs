@@ -97,12 +97,7 @@ impl EventBatch {
                 row.bind(serde_json::to_string(event).unwrap_or_default())
                     .bind(now);
             });
-            let (sql, values) = insert.finish()?;
-            // Batches of every size would crowd the prepared statements out.
-            sqlx::query_with(&sql, values)
-                .persistent(false)
-                .execute(&mut *conn)
-                .await?;
+            insert.execute(&mut *conn).await?;
         }
         // Other servers on the database read them as soon as they commit.
         if Backend::of(conn) == Backend::Postgres {

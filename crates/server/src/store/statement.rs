@@ -79,6 +79,19 @@ impl<'q> Statement<'q> {
         self
     }
 
+    /// Runs it, not kept prepared (statements of every length would crowd
+    /// the cache out).
+    pub async fn execute(
+        self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<sqlx::any::AnyQueryResult, sqlx::Error> {
+        let (sql, values) = self.finish()?;
+        sqlx::query_with(&sql, values)
+            .persistent(false)
+            .execute(conn)
+            .await
+    }
+
     /// The SQL and its values, or why a value could not be bound.
     pub fn finish(self) -> Result<(String, AnyArguments<'q>), sqlx::Error> {
         match self.unbound {

@@ -144,11 +144,7 @@ async fn write(conn: &mut AnyConnection, changed: &[Tracked]) -> Result<(), sqlx
                      failure_reason = COALESCE(changed.error, failure_reason)
              FROM changed WHERE messages.id = changed.id",
         );
-        let (sql, values) = update.finish()?;
-        sqlx::query_with(&sql, values)
-            .persistent(false)
-            .execute(&mut *conn)
-            .await?;
+        update.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -164,11 +160,7 @@ async fn keep_early(conn: &mut AnyConnection, early: &[&Callback<'_>]) -> Result
                 .bind(callback.at);
         });
         insert.push(" ON CONFLICT (wamid, status) DO NOTHING");
-        let (sql, values) = insert.finish()?;
-        sqlx::query_with(&sql, values)
-            .persistent(false)
-            .execute(&mut *conn)
-            .await?;
+        insert.execute(&mut *conn).await?;
     }
     Ok(())
 }
