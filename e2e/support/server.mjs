@@ -1,10 +1,12 @@
 // Starts the real `handover-server` (the build the native tests compiled,
 // with the release web app embedded) on a free port with a fresh database,
 // from a temporary working directory (which also proves that the binary
-// needs nothing beside it).
-import { spawn } from 'node:child_process';
+// needs nothing beside it). The database is SQLite, or, when
+// HANDOVER_E2E_POSTGRES names a Postgres server, a new database there
+// (the test command drops them after the run).
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +27,23 @@ export async function freePort() {
 }
 
 /**
+ * The database of the installation in `folder`: made on first use, the
+ * same one when the installation starts again.
+ */
+function databaseUrl(folder) {
+  const server = process.env.HANDOVER_E2E_POSTGRES;
+  if (!server) return `sqlite://${join(folder, 'data', 'handover.db')}`;
+  const remembered = join(folder, 'postgres-database-url');
+  if (existsSync(remembered)) return readFileSync(remembered, 'utf8');
+  const name = `handover_e2e_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  execFileSync('psql', [server, '-q', '-c', `CREATE DATABASE ${name}`]);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  writeFileSync(remembered, url.toString());
+  return url.toString();
+}
+
+/**
  * `args` are extra server flags, e.g. `['--demo']`; `output` collects
  * stdout lines. A `folder` and `port` from an earlier server start the
  * same installation again (a restart).
@@ -32,13 +51,14 @@ export async function freePort() {
 export async function startServer({ args = [], folder = mkdtempSync(join(tmpdir(), 'handover-e2e-')), port = 0 } = {}) {
   const binary = process.env.HANDOVER_SERVER_BIN;
   if (!binary) throw new Error('HANDOVER_SERVER_BIN is not set; run these tests with `cargo xtask test`');
-  const databasePath = join(folder, 'data', 'handover.db');
+  const databaseUrlOfFolder = databaseUrl(folder);
   const child = spawn(binary, args, {
     cwd: folder,
     env: {
       ...process.env,
       HANDOVER_BIND: `127.0.0.1:${port}`,
-      HANDOVER_DATABASE_URL: `sqlite://${databasePath}`,
+      HANDOVER_DATABASE_URL: databaseUrlOfFolder,
+      HANDOVER_MEDIA_DIR: join(folder, 'data', 'media'),
       HANDOVER_ADMIN_EMAIL: MANAGER.email,
       HANDOVER_ADMIN_PASSWORD: MANAGER.password,
       HANDOVER_APP_SECRET: 'e2e-app-secret',
@@ -64,7 +84,6 @@ export async function startServer({ args = [], folder = mkdtempSync(join(tmpdir(
   return {
     url,
     folder,
-    databasePath,
     output,
     /** Asks the server to stop (SIGTERM) and waits until it has; returns its exit code. */
     async stop() {

@@ -139,7 +139,10 @@ pub fn run_all() -> ExitCode {
         process::run_named("cargo", &["build", "--package", "handover-server"], &[])
     });
     match server {
-        Ok(()) => end_to_end_suite(&mut tally),
+        Ok(()) => {
+            end_to_end_suite(&mut tally, None);
+            end_to_end_on_postgres(&mut tally);
+        }
         Err(error) => tally.record(
             "end-to-end tests",
             Counts::FAIL,
@@ -160,24 +163,35 @@ pub fn run_all() -> ExitCode {
 /// own there, dropped after).
 const TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-/// The server's integration tests again, on Postgres.
-fn postgres_suite(tally: &mut Tally) {
-    let name = "integration tests on Postgres";
+/// The Postgres server of the tests, if it answers; otherwise what to do.
+fn test_postgres() -> Result<String, String> {
     let url = std::env::var("HANDOVER_TEST_POSTGRES")
         .ok()
         .filter(|url| !url.is_empty())
         .unwrap_or_else(|| TEST_POSTGRES.to_owned());
-    if let Err(error) = reachable(&url) {
-        println!("== {name}");
-        let why = format!(
+    reachable(&url).map(|()| url.clone()).map_err(|error| {
+        format!(
             "no Postgres answers at {url} ({error}): start it (on Debian: \
              pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
              or set HANDOVER_TEST_POSTGRES"
-        );
-        println!("xtask: {why}");
-        tally.record(name, Counts::FAIL, Some(why));
-        return;
-    }
+        )
+    })
+}
+
+/// A suite that could not run because Postgres does not answer.
+fn no_postgres(tally: &mut Tally, name: &str, why: String) {
+    println!("== {name}");
+    println!("xtask: {why}");
+    tally.record(name, Counts::FAIL, Some(why));
+}
+
+/// The server's integration tests again, on Postgres.
+fn postgres_suite(tally: &mut Tally) {
+    let name = "integration tests on Postgres";
+    let url = match test_postgres() {
+        Ok(url) => url,
+        Err(why) => return no_postgres(tally, name, why),
+    };
     cargo_suite(
         tally,
         name,
@@ -229,8 +243,45 @@ fn cargo_suite(tally: &mut Tally, name: &str, args: &[&str], envs: &[(&str, &str
     record_suite(tally, name, counts, result);
 }
 
-fn end_to_end_suite(tally: &mut Tally) {
-    let name = "end-to-end tests";
+/// The end-to-end suite again, each server on a Postgres database of its
+/// own; the databases are dropped after.
+fn end_to_end_on_postgres(tally: &mut Tally) {
+    match test_postgres() {
+        Ok(url) => {
+            drop_end_to_end_databases(&url);
+            end_to_end_suite(tally, Some(&url));
+            drop_end_to_end_databases(&url);
+        }
+        Err(why) => no_postgres(tally, "end-to-end tests on Postgres", why),
+    }
+}
+
+/// Drops the databases the end-to-end suite made on `url`'s server.
+fn drop_end_to_end_databases(url: &str) {
+    let listed = std::process::Command::new("psql")
+        .args([
+            url,
+            "-At",
+            "-c",
+            "SELECT datname FROM pg_database WHERE datname LIKE 'handover\\_e2e\\_%'",
+        ])
+        .output();
+    let Ok(listed) = listed else { return };
+    for name in String::from_utf8_lossy(&listed.stdout).lines() {
+        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        let _ = std::process::Command::new("psql")
+            .args([url, "-q", "-c", &drop])
+            .status();
+    }
+}
+
+/// The browser suites against the server on SQLite, or on the Postgres
+/// server at `postgres`.
+fn end_to_end_suite(tally: &mut Tally, postgres: Option<&str>) {
+    let name = match postgres {
+        None => "end-to-end tests",
+        Some(_) => "end-to-end tests on Postgres",
+    };
     println!("== {name}");
     let root = tools::root();
     let mut files: Vec<String> = std::fs::read_dir(root.join("e2e"))
@@ -243,7 +294,10 @@ fn end_to_end_suite(tally: &mut Tally) {
         .collect();
     files.sort();
     let server = root.join("target/debug/handover-server");
-    let out = root.join("target/e2e");
+    let out = root.join(match postgres {
+        None => "target/e2e",
+        Some(_) => "target/e2e-postgres",
+    });
     let (server, out) = (server.to_string_lossy(), out.to_string_lossy());
     let mut args = vec!["--test", "--test-reporter=spec", "--test-concurrency=1"];
     args.extend(files.iter().map(String::as_str));
@@ -256,6 +310,7 @@ fn end_to_end_suite(tally: &mut Tally) {
             ("HANDOVER_SERVER_BIN", &server),
             ("HANDOVER_E2E_OUT", &out),
             ("CHROMIUM", tools::CHROMIUM),
+            ("HANDOVER_E2E_POSTGRES", postgres.unwrap_or("")),
         ],
         |line| {
             if let Some(found) = tally::node_summary(line) {
