@@ -80,6 +80,9 @@ describe('dashboard ergonomics', () => {
     const page = await context.newPage();
     await signIn(page, server.url, MANAGER);
     await page.locator('.live-indicator:not(.down)').waitFor();
+    // What is announced is a rise in the waiting count, so the count must
+    // be known first (on a busy machine the stream can open before it is).
+    await page.locator('.section-tab[data-status=requesting] .tab-count').filter({ hasText: /^\d+$/ }).waitFor();
 
     const bell = page.getByRole('button', { name: /Notifications (on|off)/ });
     assert.equal(await bell.getAttribute('aria-pressed'), 'false', 'notifications start off');

@@ -133,6 +133,8 @@ pub async fn search(
         ))
         .bind(value)
         .bind(limit as i64 + 1)
+        // Planned for the very text typed (see `user_search`).
+        .persistent(false)
         .fetch_all(pool)
         .await?;
         more |= rows.len() > limit;

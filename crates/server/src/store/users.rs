@@ -396,6 +396,7 @@ pub async fn list(
         Listing::History | Listing::All => None,
     };
     let limit = limit.clamp(1, 200);
+    let searching = search.is_some();
     let rows: Vec<UserRow> = sqlx::query_as(&sql)
         .bind(status)
         .bind(now)
@@ -407,6 +408,8 @@ pub async fn list(
         .bind(filter.tag.as_deref())
         .bind(i64::from(limit) + 1)
         .bind(filter.holder.map(|agent| agent.0))
+        // A search is planned for what was typed (see `user_search`).
+        .persistent(!searching)
         .fetch_all(pool)
         .await?;
     // One row more than the page was fetched, to know whether another exists.

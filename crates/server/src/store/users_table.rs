@@ -50,6 +50,7 @@ pub async fn page(
         Backend::of_pool(pool),
     );
     let limit = limit.clamp(1, 1000);
+    let searching = search.is_some();
     let rows: Vec<UserRow> = sqlx::query_as(&sql)
         .bind(filter.status.map(Status::as_str))
         .bind(now)
@@ -60,6 +61,8 @@ pub async fn page(
         .bind(cursor.map(|c| c.value))
         .bind(cursor.map(|c| c.wa_id.as_str()))
         .bind(i64::from(limit) + 1)
+        // A search is planned for what was typed (see `user_search`).
+        .persistent(!searching)
         .fetch_all(pool)
         .await?;
     // One row more than the page was fetched, to know whether another exists.
