@@ -74,10 +74,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     // The same figures on each backend, SQLite first.
     println!("== SQLite");
     process::run_named("cargo", &cargo_args, &[("HANDOVER_BENCH_POSTGRES", "")])?;
-    let postgres = std::env::var("HANDOVER_BENCH_POSTGRES")
-        .ok()
-        .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| BENCH_POSTGRES.to_owned());
+    let postgres = suites::postgres_server("HANDOVER_BENCH_POSTGRES");
     println!("== Postgres ({postgres})");
     process::run_named(
         "cargo",
@@ -85,10 +82,6 @@ fn bench(args: &[String]) -> Result<(), String> {
         &[("HANDOVER_BENCH_POSTGRES", &postgres)],
     )
 }
-
-/// Where the benchmarks' Postgres databases are made, unless
-/// `HANDOVER_BENCH_POSTGRES` names another server.
-const BENCH_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// The first manager account of `cargo xtask run`, unless the environment
 /// names another (see README).

@@ -158,17 +158,22 @@ pub fn run_all() -> ExitCode {
     }
 }
 
-/// The Postgres server the integration suite runs on a second time, unless
-/// `HANDOVER_TEST_POSTGRES` names another (each test gets a database of its
-/// own there, dropped after).
-const TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+/// This machine's Postgres server, where the tests and the benchmarks make
+/// their databases unless the variable they read names another.
+const MACHINE_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-/// The Postgres server of the tests, if it answers; otherwise what to do.
-fn test_postgres() -> Result<String, String> {
-    let url = std::env::var("HANDOVER_TEST_POSTGRES")
+/// The Postgres server `variable` names, or this machine's.
+pub fn postgres_server(variable: &str) -> String {
+    std::env::var(variable)
         .ok()
         .filter(|url| !url.is_empty())
-        .unwrap_or_else(|| TEST_POSTGRES.to_owned());
+        .unwrap_or_else(|| MACHINE_POSTGRES.to_owned())
+}
+
+/// The Postgres server of the tests (each test gets a database of its own
+/// there, dropped after), if it answers; otherwise what to do.
+fn test_postgres() -> Result<String, String> {
+    let url = postgres_server("HANDOVER_TEST_POSTGRES");
     reachable(&url).map(|()| url.clone()).map_err(|error| {
         format!(
             "no Postgres answers at {url} ({error}): start it (on Debian: \

@@ -124,10 +124,5 @@ async fn insert(
     if let Some(error) = failed {
         return Err(error);
     }
-    let (sql, values) = statement.finish()?;
-    let done = sqlx::query_with(&sql, values)
-        .persistent(false)
-        .execute(target)
-        .await?;
-    Ok(done.rows_affected())
+    Ok(statement.execute(target).await?.rows_affected())
 }

@@ -155,8 +155,15 @@ pub async fn search(
     };
     if let Some(words) = words {
         let wanted = limit.saturating_sub(items.len());
-        let (found, more_messages) =
-            newest_messages(pool, words, terms.last_word.as_deref(), &mut seen, wanted).await?;
+        let (found, more_messages) = newest_messages(
+            pool,
+            backend,
+            words,
+            terms.last_word.as_deref(),
+            &mut seen,
+            wanted,
+        )
+        .await?;
         more |= more_messages;
         let mut profiles: HashMap<String, UserRow> =
             rows_of(pool, found.iter().map(|found| found.wa_id.as_str()))
@@ -199,6 +206,7 @@ struct FoundMessage {
 /// `last_word` longer than the indexed prefix is checked here.
 async fn newest_messages(
     pool: &AnyPool,
+    backend: Backend,
     words: &str,
     last_word: Option<&str>,
     seen: &mut HashSet<String>,
@@ -207,7 +215,7 @@ async fn newest_messages(
     let mut found = Vec::new();
     let mut before = i64::MAX;
     for _ in 0..MESSAGE_BATCHES {
-        let mut batch = match Backend::of_pool(pool) {
+        let mut batch = match backend {
             Backend::Sqlite => {
                 sqlx::query_as(
                     "SELECT m.id, m.wa_id, m.text, m.sent_at

@@ -25,6 +25,13 @@ pub async fn create(folder: &Path, name: &str) -> Result<(String, &'static str),
         .execute(format!("CREATE DATABASE {database}").as_str())
         .await?;
     admin.close().await?;
-    let (base, _) = server.rsplit_once('/').unwrap_or((&server, ""));
-    Ok((format!("{base}/{database}"), "Postgres"))
+    // The server's URL with its database replaced, its options kept.
+    let (address, options) = server.split_once('?').unwrap_or((&server, ""));
+    let (base, _) = address.rsplit_once('/').unwrap_or((address, ""));
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("?{options}")
+    };
+    Ok((format!("{base}/{database}{options}"), "Postgres"))
 }
