@@ -9,6 +9,7 @@ use crate::{AgentId, Role, Status, WaId};
 
 /// An agent as others see them: enough to show a name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentRef {
     pub id: AgentId,
     pub name: String,
@@ -16,6 +17,7 @@ pub struct AgentRef {
 
 /// `GET /api/users/{wa_id}`: the profile card with the seven parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserProfile {
     pub wa_id: WaId,
     pub name: String,
@@ -45,6 +47,7 @@ pub struct UserProfile {
 
 /// One row of a section or History list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserSummary {
     pub wa_id: WaId,
     pub name: String,
@@ -63,6 +66,7 @@ pub struct UserSummary {
 
 /// What made a customer a search result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum SearchMatch {
     Name,
@@ -73,6 +77,7 @@ pub enum SearchMatch {
 
 /// The message a search found, to open the chat at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageMatch {
     pub id: i64,
     /// The words around the match.
@@ -82,6 +87,7 @@ pub struct MessageMatch {
 
 /// One customer found by `GET /api/search`, with where they are listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResult {
     pub customer: UserSummary,
     pub section: crate::Section,
@@ -92,6 +98,7 @@ pub struct SearchResult {
 
 /// `GET /api/search?q=`: customers across every section and History.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub items: Vec<SearchResult>,
     /// More customers matched than are listed: a longer query narrows them.
@@ -100,6 +107,7 @@ pub struct SearchResults {
 
 /// A page of a keyset-paginated list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass back as `cursor` (or `before` for threads) for the next page.
@@ -107,6 +115,7 @@ pub struct Page<T> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     In,
@@ -115,6 +124,7 @@ pub enum Direction {
 
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Author {
     User,
@@ -126,6 +136,7 @@ pub enum Author {
 
 /// What a message counts as (PRODUCT.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MessageKind {
     Session,
@@ -137,6 +148,7 @@ pub enum MessageKind {
 
 /// How far an outbound message got, from WhatsApp's status callbacks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Delivery {
     /// Stored, not yet accepted by WhatsApp.
@@ -179,6 +191,7 @@ impl Delivery {
 
 /// A template as sent: name, language and the positional parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateSend {
     pub name: String,
     pub language: String,
@@ -192,6 +205,7 @@ pub struct TemplateSend {
 
 /// One line of a chat thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: i64,
     pub wa_id: WaId,
@@ -229,6 +243,7 @@ pub struct Message {
 
 /// `POST /api/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
@@ -237,6 +252,7 @@ pub struct LoginRequest {
 /// `PUT /api/me/password`: anyone changes their own password by giving the
 /// current one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
@@ -244,6 +260,7 @@ pub struct PasswordChange {
 
 /// `GET /api/me` and the agents list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {
     pub id: AgentId,
     pub email: String,
@@ -254,6 +271,7 @@ pub struct Agent {
 
 /// `GET /api/agents`: an agent and whether they have the dashboard open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamMember {
     #[serde(flatten)]
     pub agent: Agent,
@@ -262,12 +280,14 @@ pub struct TeamMember {
 
 /// `GET /api/auth/session`: who is signed in; `None` for nobody.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub agent: Option<Agent>,
 }
 
 /// `POST /api/agents` (managers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewAgent {
     pub email: String,
     pub name: String,
@@ -277,6 +297,7 @@ pub struct NewAgent {
 
 /// `PATCH /api/agents/{id}` (managers): each field changes only if given.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentChanges {
     pub name: Option<String>,
     pub role: Option<Role>,
@@ -286,6 +307,7 @@ pub struct AgentChanges {
 
 /// `POST /api/users/{wa_id}/messages`: a session text or a template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum SendMessage {
     Text { text: String },
@@ -294,12 +316,14 @@ pub enum SendMessage {
 
 /// `POST /api/users/{wa_id}/transfer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferRequest {
     pub agent_id: AgentId,
 }
 
 /// What `GET /api/events` streams. The SSE event name is the `type`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// New section counts.
@@ -382,6 +406,7 @@ mod tests {
 /// `GET|PUT /api/bot`: the configuration in force and its version
 /// (0 = the built-in default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BotDocument {
     pub version: i64,
     pub config: crate::bot::BotConfig,
@@ -389,6 +414,7 @@ pub struct BotDocument {
 
 /// One saved version of the bot's configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BotVersion {
     pub id: i64,
     pub saved_by: Option<String>,
@@ -399,12 +425,14 @@ pub struct BotVersion {
 /// `POST /api/bot/simulate`: a draft (or the configuration in force) and
 /// what a customer types, message by message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Simulation {
     pub config: Option<crate::bot::BotConfig>,
     pub messages: Vec<SimulatedMessage>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimulatedMessage {
     pub text: Option<String>,
     pub reply_id: Option<String>,
@@ -412,6 +440,7 @@ pub struct SimulatedMessage {
 
 /// What the bot did with one simulated message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SimulatedTurn {
     pub replies: Vec<crate::bot::Reply>,
     pub intent: Option<String>,
@@ -429,6 +458,7 @@ pub struct SimulatedTurn {
 /// `GET /api/demo`: whether the server runs in demo mode, where people
 /// may write as a customer from the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoStatus {
     pub enabled: bool,
 }
@@ -437,6 +467,7 @@ pub struct DemoStatus {
 /// customer `wa_id`, delivered through the webhook pipeline as if WhatsApp
 /// had sent it. A new number becomes a new customer called `name`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoMessage {
     pub wa_id: String,
     #[serde(default)]
@@ -446,6 +477,7 @@ pub struct DemoMessage {
 
 /// The answer to a [`DemoMessage`]: the WhatsApp message id it was given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DemoDelivered {
     pub wamid: String,
 }

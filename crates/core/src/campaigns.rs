@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One recipient of a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     /// With its country code: `+919820012345` or `919820012345`.
@@ -19,6 +20,7 @@ pub struct Recipient {
 
 /// `POST /api/v1/campaigns`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CampaignRequest {
     /// Sending the same key again returns the first campaign; nothing is
@@ -37,6 +39,7 @@ pub struct CampaignRequest {
 
 /// A recipient that was not queued, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RefusedRecipient {
     /// Its position in `recipients`, from 0.
     pub index: usize,
@@ -47,6 +50,7 @@ pub struct RefusedRecipient {
 /// Where a campaign's messages are. Each number counts the messages that
 /// reached at least that step: read ⊂ delivered ⊂ sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Funnel {
     /// Accepted and queued.
     pub queued: u64,
@@ -60,6 +64,7 @@ pub struct Funnel {
 
 /// Why messages failed, with how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailureCount {
     pub reason: String,
     pub count: u64,
@@ -67,6 +72,7 @@ pub struct FailureCount {
 
 /// A campaign with its funnel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Campaign {
     pub id: i64,
     pub name: String,
@@ -89,6 +95,7 @@ impl Campaign {
 
 /// An API token as managers see it (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
@@ -99,12 +106,14 @@ pub struct ApiToken {
 
 /// `POST /api/tokens`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewApiToken {
     pub name: String,
 }
 
 /// The answer to `POST /api/tokens`: the secret, shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedApiToken {
     pub token: ApiToken,
     pub secret: String,

@@ -14,6 +14,7 @@ pub const MAX_TEXT: usize = 4_096;
 pub const VARIABLES: [&str; 3] = ["name", "agent", "wa_id"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedReply {
     pub id: i64,
     pub shortcut: String,
@@ -23,6 +24,7 @@ pub struct CannedReply {
 
 /// `POST /api/canned-replies`, `PUT /api/canned-replies/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CannedReplyDraft {
     pub shortcut: String,
     pub text: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `window=` of the users table: open (in a section) or closed (History).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum WindowFilter {
     Open,
@@ -15,6 +16,7 @@ pub enum WindowFilter {
 /// `order=` of the users table, by Last Active (customers who never wrote
 /// come last when newest first, first when oldest first).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UserOrder {
     #[default]
@@ -24,6 +26,7 @@ pub enum UserOrder {
 
 /// `GET /api/users/facets`: what the users table's filters offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserFacets {
     /// `Organic`, `API` and every source an import used.
     pub sources: Vec<String>,
@@ -129,6 +132,7 @@ pub fn parse_source(text: &str) -> Result<String, String> {
 
 /// Where an import stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ImportState {
     Running,
@@ -139,6 +143,7 @@ pub enum ImportState {
 /// A row that was not imported, with its line in the file (the header is
 /// line 1; a quoted field with line breaks spans several lines).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SkippedRow {
     pub line: u64,
     pub phone: String,
@@ -147,6 +152,7 @@ pub struct SkippedRow {
 
 /// `GET /api/imports/{id}`: an import's progress, then its report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportReport {
     pub id: i64,
     pub file_name: String,

@@ -4,12 +4,14 @@ use serde::{Deserialize, Serialize};
 
 /// `{"error":{"code","message"}}`: what the server sends with every 4xx/5xx.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 /// A machine-readable code and a sentence a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Stable, snake_case, for programs (`not_found`, `database_unavailable`).
     pub code: String,
@@ -26,6 +28,7 @@ pub struct ErrorDetail {
 
 /// One problem with one field of a submitted document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// A path like `intents[2].reply.buttons[0].title`.
     pub field: String,

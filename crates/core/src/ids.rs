@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// An agent's (or manager's) id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct AgentId(pub i64);
 
@@ -18,6 +19,7 @@ impl fmt::Display for AgentId {
 
 /// A customer's WhatsApp id: their phone number in E.164 without the `+`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct WaId(String);
 
@@ -66,6 +68,7 @@ impl From<WaId> for String {
 
 /// A WhatsApp template's name: lowercase letters, digits and underscores.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct TemplateName(String);
 

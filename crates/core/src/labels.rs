@@ -48,6 +48,7 @@ pub fn normalise(labels: &[String]) -> Result<Vec<String>, String> {
 /// `GET|PUT /api/closing-reasons`: the managers' list, and whether Resolve
 /// must give one of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClosingReasons {
     pub reasons: Vec<String>,
     #[serde(default)]
@@ -112,6 +113,7 @@ impl ClosingReasons {
 
 /// The optional body of `POST /api/users/{wa_id}/resolve`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResolveRequest {
     #[serde(default)]
     pub reason: Option<String>,

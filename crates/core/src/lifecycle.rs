@@ -11,6 +11,7 @@ use crate::{AgentId, Status};
 
 /// Whether an agent is an ordinary agent or a manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Agent,

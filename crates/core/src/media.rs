@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The kinds of file a WhatsApp message carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MediaKind {
     Image,
@@ -92,6 +93,7 @@ impl MediaKind {
 
 /// Where a file is on its way to being shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MediaState {
     /// Being fetched from WhatsApp (or, ours, waiting to be sent).
@@ -104,6 +106,7 @@ pub enum MediaState {
 
 /// The file of a thread message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Media {
     pub id: i64,
     pub kind: MediaKind,
@@ -123,6 +126,7 @@ pub struct Media {
 
 /// A shared location.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Location {
     pub latitude: f64,
     pub longitude: f64,
@@ -145,6 +149,7 @@ impl Location {
 
 /// A contact card a customer shared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SharedContact {
     pub name: String,
     #[serde(default)]

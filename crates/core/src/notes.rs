@@ -11,12 +11,14 @@ pub const MAX_NOTE: usize = 4_096;
 
 /// `POST /api/users/{wa_id}/notes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewNote {
     pub text: String,
 }
 
 /// Someone was mentioned in a note: the live event `mention`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mention {
     /// Who was mentioned.
     pub agent: AgentId,

@@ -14,6 +14,7 @@ use crate::Status;
 /// Serialised in lowercase; the same names appear in the app's URLs
 /// (`/sections/requesting`) and in `GET /api/users?status=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Section {
     Active,
@@ -123,6 +124,7 @@ impl FromStr for Section {
 /// The four status counts include only users whose customer-service window
 /// is open; everyone else (window closed, or never wrote) is in `history`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SectionCounts {
     pub active: u64,
     pub requesting: u64,

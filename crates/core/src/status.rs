@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Serialised in lowercase (`"active"`, `"requesting"`, …), which is also how
 /// it is stored in the database and named in URLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The chatbot is handling the chat.

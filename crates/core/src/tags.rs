@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a rule matches the first message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TagMatch {
     /// The whole text, after normalising case and spaces.
@@ -51,6 +52,7 @@ impl TagMatch {
 
 /// A rule as stored, with how many customers it has tagged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagRule {
     pub id: i64,
     pub kind: TagMatch,
@@ -63,6 +65,7 @@ pub struct TagRule {
 
 /// `POST /api/tag-rules` and `PUT /api/tag-rules/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagRuleDraft {
     pub kind: TagMatch,
     pub pattern: String,

@@ -19,6 +19,7 @@ pub mod limits {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TemplateCategory {
     Marketing,
@@ -50,6 +51,7 @@ impl TemplateCategory {
 
 /// Where WhatsApp's review of a template stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TemplateStatus {
     Pending,
@@ -83,6 +85,7 @@ impl TemplateStatus {
 
 /// A template's button. Quick replies and calls to action are not mixed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TemplateButton {
     QuickReply { text: String },
@@ -106,6 +109,7 @@ impl TemplateButton {
 
 /// What a manager writes: `POST /api/templates`, `PUT /api/templates/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TemplateDraft {
     pub name: String,
@@ -129,6 +133,7 @@ pub struct TemplateDraft {
 /// reviews with the template and each send carries (unless the send names
 /// another file of the same kind).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeaderMedia {
     pub id: i64,
     pub kind: MediaKind,
@@ -154,6 +159,7 @@ impl HeaderMedia {
 
 /// A stored template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Template {
     pub id: i64,
     pub name: String,
@@ -233,6 +239,7 @@ impl Template {
 
 /// Who reviews templates on this server: `GET /api/templates/review`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Reviewer {
     /// Sandbox mode: a manager approves or rejects.
@@ -242,12 +249,14 @@ pub enum Reviewer {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewMode {
     pub reviewed_by: Reviewer,
 }
 
 /// `PUT /api/templates/{id}/status` (sandbox mode only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateReview {
     pub status: TemplateStatus,
     #[serde(default)]

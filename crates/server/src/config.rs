@@ -138,6 +138,16 @@ pub enum Command {
         #[arg(long)]
         to: String,
     },
+    /// Writes a consistent copy of the SQLite database (HANDOVER_DATABASE_URL)
+    /// to a new file while the server runs, and checks it. On Postgres, use
+    /// pg_dump or your usual backup tools.
+    Backup {
+        /// The new file, e.g. backups/handover-2026-12-01.db.
+        path: std::path::PathBuf,
+    },
+    /// Prints the API's OpenAPI document (what `GET /api/openapi.json`
+    /// serves) and exits, for client generators and API tools.
+    Openapi,
 }
 
 impl Config {

@@ -118,6 +118,8 @@ pub enum DbError {
     },
     #[error("could not open the database: {0}")]
     Open(#[source] sqlx::Error),
+    #[error("there is no database file at {0}")]
+    Missing(PathBuf),
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -183,6 +185,38 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         .map_err(DbError::Open)?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
+}
+
+/// One connection to an existing SQLite database file, for tools that run
+/// beside the server (`handover-server backup`): never created, never
+/// migrated, waiting its turn behind the server's writer.
+pub async fn open_existing_sqlite(url: &str, read_only: bool) -> Result<AnyConnection, DbError> {
+    sqlx::any::install_default_drivers();
+    let invalid = |source| DbError::InvalidUrl {
+        url: url.to_owned(),
+        source: Some(source),
+    };
+    let named = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    if !url.starts_with("sqlite:") || named.starts_with(":memory:") {
+        return Err(DbError::InvalidUrl {
+            url: url.to_owned(),
+            source: None,
+        });
+    }
+    let file = SqliteConnectOptions::from_str(url)
+        .map_err(invalid)?
+        .get_filename()
+        .to_owned();
+    if !file.is_file() {
+        return Err(DbError::Missing(file));
+    }
+    let mode = if read_only { "ro" } else { "rw" };
+    let own = per_connection_url(url, &file).replace("?mode=rwc", &format!("?mode={mode}"));
+    let mut conn = AnyConnection::connect(&own).await.map_err(DbError::Open)?;
+    conn.execute("PRAGMA busy_timeout = 5000;")
+        .await
+        .map_err(DbError::Open)?;
+    Ok(conn)
 }
 
 /// The URL each connection of the pool is opened from: the one file,

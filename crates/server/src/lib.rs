@@ -2,6 +2,7 @@
 //! real application on a free port (see [`startup::Application`]).
 
 pub mod auth;
+pub mod backup;
 pub mod bot;
 pub mod campaigns;
 pub mod config;

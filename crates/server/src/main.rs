@@ -18,8 +18,14 @@ async fn main() -> ExitCode {
         )
         .init();
 
-    if let Some(Command::Migrate { from, to }) = &config.command {
-        return migrate(from, to).await;
+    match &config.command {
+        Some(Command::Migrate { from, to }) => return migrate(from, to).await,
+        Some(Command::Backup { path }) => return backup(&config.database_url, path).await,
+        Some(Command::Openapi) => {
+            println!("{}", handover_server::routes::openapi_document());
+            return ExitCode::SUCCESS;
+        }
+        None => {}
     }
 
     let app = match Application::build(&config).await {
@@ -57,6 +63,27 @@ async fn migrate(from: &str, to: &str) -> ExitCode {
         }
         Err(error) => {
             eprintln!("handover-server migrate: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Copies the SQLite database while the server runs and says what the
+/// copy holds.
+async fn backup(url: &str, path: &std::path::Path) -> ExitCode {
+    match handover_server::backup::run(url, path).await {
+        Ok(copied) => {
+            println!(
+                "Backed up to {}: {} customers, {} messages, {} KB, checked.",
+                path.display(),
+                copied.customers,
+                copied.messages,
+                copied.bytes / 1024
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("handover-server backup: {error}");
             ExitCode::FAILURE
         }
     }

@@ -169,6 +169,11 @@ impl EventHub {
     }
 
     /// Ends every stream, and any opened from now on: the server stops.
+    /// Whether the server is stopping (streams are refused and ended).
+    pub fn is_stopping(&self) -> bool {
+        self.register().stopping
+    }
+
     pub fn stop(&self) {
         self.register().stopping = true;
         self.end_where(|_| true, StreamEnd::ServerStopping);

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The whole configuration of the bot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BotConfig {
     /// Sent to a new customer, and to a returning one after a Resolve.
@@ -36,6 +37,7 @@ pub fn default_holding_message() -> String {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Intent {
     /// Also the id of buttons and list rows that lead to this intent.
@@ -52,6 +54,7 @@ pub struct Intent {
 
 /// What the bot sends: text, quick reply buttons, or a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Reply {
     Text {
@@ -79,6 +82,7 @@ impl Reply {
 
 /// A quick reply button or a list row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub id: String,
@@ -89,6 +93,7 @@ pub struct Choice {
 
 /// When the bot hands a chat to the agents' queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
     /// Escalate when the customer asks for a person.
@@ -111,6 +116,7 @@ pub struct Escalation {
 
 /// Opening hours in one fixed offset from UTC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BusinessHours {
     /// Minutes east of UTC, e.g. 330 for India.

@@ -15,6 +15,7 @@ pub mod worker;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use handover_core::api::TemplateSend;
@@ -75,10 +76,11 @@ pub(crate) fn whatsapp_client() -> reqwest::Client {
         .unwrap_or_default()
 }
 
-/// Wakes the worker when messages are queued.
+/// Wakes the worker when messages are queued, and knows whether it runs.
 #[derive(Clone, Default)]
 pub struct Outbox {
     wake: Arc<Notify>,
+    running: Arc<AtomicBool>,
 }
 
 impl Outbox {
@@ -88,6 +90,27 @@ impl Outbox {
 
     pub async fn woken(&self) {
         self.wake.notified().await;
+    }
+
+    /// Whether the worker is running: started, and not ended or crashed.
+    pub fn sender_running(&self) -> bool {
+        self.running.load(Ordering::Relaxed)
+    }
+
+    /// Marks the worker running until the guard is dropped (when the
+    /// worker returns, and also when it panics).
+    pub fn mark_running(&self) -> RunningGuard {
+        self.running.store(true, Ordering::Relaxed);
+        RunningGuard(self.running.clone())
+    }
+}
+
+/// Held by the running worker; see [`Outbox::mark_running`].
+pub struct RunningGuard(Arc<AtomicBool>);
+
+impl Drop for RunningGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Relaxed);
     }
 }
 

@@ -110,6 +110,7 @@ impl Sender {
     /// Runs until `stop` turns true; then returns once sends in flight are
     /// recorded.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        let _running = self.outbox.mark_running();
         while !*stop.borrow() {
             if let Err(error) = self.give_up_unconfirmed().await {
                 tracing::error!(%error, "could not settle messages whose sending was cut off");

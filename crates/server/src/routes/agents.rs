@@ -1,21 +1,43 @@
 //! Agents: everyone can list them (to transfer a chat); managers create,
 //! disable, enable and reset them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{Agent, AgentChanges, NewAgent, TeamMember};
 use handover_core::AgentId;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::extract::JsonBody;
+use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::{accounts, CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::peers::SignOut;
 use crate::state::AppState;
 use crate::store;
 
-/// Everyone, with who is online now (a dashboard open).
-pub async fn list(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(list, create))
+            .routes(routes!(update)),
+    )
+}
+
+/// All agents, each with `online` (a dashboard open now).
+#[utoipa::path(
+    get,
+    path = "/agents",
+    operation_id = "list_agents",
+    tag = "agents",
+    responses(
+        (status = 200, body = Vec<TeamMember>),
+        (status = 401, response = Problem),
+    )
+)]
+async fn list(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<TeamMember>>, ApiError> {
@@ -31,7 +53,22 @@ pub async fn list(
     ))
 }
 
-pub async fn create(
+/// Create an agent or a manager (managers).
+#[utoipa::path(
+    post,
+    path = "/agents",
+    operation_id = "create_agent",
+    tag = "agents",
+    request_body = NewAgent,
+    responses(
+        (status = 201, body = Agent),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn create(
     _manager: Manager,
     State(state): State<AppState>,
     JsonBody(agent): JsonBody<NewAgent>,
@@ -41,15 +78,33 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-pub async fn update(
+/// Rename, change the role, disable or enable, or reset someone else's password (managers).
+///
+/// A disabled agent, or one whose password was reset, is signed out
+/// everywhere at once.
+#[utoipa::path(
+    patch,
+    path = "/agents/{id}",
+    operation_id = "update_agent",
+    tag = "agents",
+    params(IdPath),
+    request_body = AgentChanges,
+    responses(
+        (status = 200, body = Agent),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn update(
     Manager(manager): Manager,
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(changes): JsonBody<AgentChanges>,
 ) -> Result<Json<Agent>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| {
-        ApiError::bad_request("invalid_agent_id", format!("{id:?} is not an agent id."))
-    })?;
     if AgentId(id) == manager.id
         && (changes.disabled == Some(true) || changes.role.is_some_and(|r| r != manager.role))
     {

@@ -5,8 +5,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::Json;
 use handover_core::api::{Agent, LoginRequest, PasswordChange, SessionInfo};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::JsonBody;
+use super::openapi::Problem;
 use crate::auth::throttle::Refusal;
 use crate::auth::{accounts, password, session, ClientAddress, CurrentAgent};
 use crate::error::ApiError;
@@ -18,7 +21,37 @@ use crate::store;
 const MAX_EMAIL: usize = 254;
 const MAX_PASSWORD: usize = password::MAX_BYTES;
 
-pub async fn login(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(login))
+            .routes(routes!(logout))
+            .routes(routes!(session))
+            .routes(routes!(me))
+            .routes(routes!(change_password)),
+    )
+}
+
+/// Sign in; sets the session cookie.
+///
+/// Failed attempts are throttled per account and address (429 with
+/// `Retry-After`); a disabled account gets 403.
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    operation_id = "sign_in",
+    tag = "auth",
+    security(()),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; the `handover_session` cookie is set", body = Agent),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+        (status = 429, response = Problem),
+    )
+)]
+async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     JsonBody(request): JsonBody<LoginRequest>,
@@ -97,7 +130,16 @@ fn wait_in_words(ms: i64) -> String {
     }
 }
 
-pub async fn logout(
+/// Sign out: this session ends and its dashboards stop receiving.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    operation_id = "sign_out",
+    tag = "auth",
+    security(()),
+    responses((status = 204, description = "Signed out; the cookie is cleared"))
+)]
+async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -116,11 +158,25 @@ pub async fn logout(
     ))
 }
 
-/// `PUT /api/me/password`: a new password for oneself, given the current
-/// one (a session left open on a shared computer is not enough). Guesses
-/// of the current password are throttled like sign-ins. The agent's other
-/// sessions end; this one stays signed in.
-pub async fn change_password(
+/// Change one's own password, giving the current one; the other sessions end.
+///
+/// A session left open on a shared computer is not enough to change it.
+/// Guesses of the current password are throttled like sign-ins; this
+/// session stays signed in.
+#[utoipa::path(
+    put,
+    path = "/me/password",
+    operation_id = "change_own_password",
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 200, body = Agent),
+        (status = 401, response = Problem),
+        (status = 422, response = Problem),
+        (status = 429, response = Problem),
+    )
+)]
+async fn change_password(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     headers: axum::http::HeaderMap,
@@ -172,15 +228,34 @@ pub async fn change_password(
     Ok(Json(agent))
 }
 
-pub async fn me(CurrentAgent(agent): CurrentAgent) -> Json<Agent> {
+/// The signed-in agent.
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "get_me",
+    tag = "auth",
+    responses(
+        (status = 200, body = Agent),
+        (status = 401, response = Problem),
+    )
+)]
+async fn me(CurrentAgent(agent): CurrentAgent) -> Json<Agent> {
     Json(agent)
 }
 
-/// Who is signed in, if anyone: the app asks this at start, so a visitor
-/// who is not signed in gets an answer rather than an error.
-pub async fn session(
-    signed_in: Result<CurrentAgent, ApiError>,
-) -> Result<Json<SessionInfo>, ApiError> {
+/// Who is signed in: the agent, or null when nobody is (never 401).
+///
+/// The app asks this at start, so a visitor who is not signed in gets an
+/// answer rather than an error.
+#[utoipa::path(
+    get,
+    path = "/auth/session",
+    operation_id = "get_session",
+    tag = "auth",
+    security(()),
+    responses((status = 200, body = SessionInfo))
+)]
+async fn session(signed_in: Result<CurrentAgent, ApiError>) -> Result<Json<SessionInfo>, ApiError> {
     match signed_in {
         Ok(CurrentAgent(agent)) => Ok(Json(SessionInfo { agent: Some(agent) })),
         Err(ApiError::Unauthorized(_)) => Ok(Json(SessionInfo { agent: None })),

@@ -10,14 +10,42 @@ use axum::Json;
 use handover_core::api::{BotDocument, BotVersion, SimulatedTurn, Simulation};
 use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage};
 use handover_core::{FieldError, Status};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
-pub async fn current(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(current, save))
+            .routes(routes!(versions))
+            .routes(routes!(rollback))
+            .routes(routes!(export))
+            .routes(routes!(import))
+            .routes(routes!(simulate)),
+    )
+}
+
+/// The bot configuration in force and its version (managers).
+#[utoipa::path(
+    get,
+    path = "/bot",
+    operation_id = "get_bot",
+    tag = "bot",
+    responses(
+        (status = 200, body = BotDocument),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn current(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<BotDocument>, ApiError> {
@@ -26,7 +54,23 @@ pub async fn current(
     Ok(Json(BotDocument { version, config }))
 }
 
-pub async fn save(
+/// Save a new version of the bot configuration (managers).
+///
+/// 422 lists every problem with its field.
+#[utoipa::path(
+    put,
+    path = "/bot",
+    operation_id = "save_bot",
+    tag = "bot",
+    request_body = BotConfig,
+    responses(
+        (status = 200, description = "Saved as the new version in force", body = BotDocument),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn save(
     Manager(manager): Manager,
     State(state): State<AppState>,
     JsonBody(config): JsonBody<BotConfig>,
@@ -43,19 +87,46 @@ pub async fn save(
     Ok(Json(BotDocument { version, config }))
 }
 
-pub async fn versions(
+/// Saved versions, newest first, with who saved them (managers).
+#[utoipa::path(
+    get,
+    path = "/bot/versions",
+    operation_id = "list_bot_versions",
+    tag = "bot",
+    responses(
+        (status = 200, body = Vec<BotVersion>),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn versions(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<BotVersion>>, ApiError> {
     Ok(Json(store::bot::versions(&state.db.pool).await?))
 }
 
-/// Makes an earlier version the one in force (as a new version, so the
-/// history keeps every step).
-pub async fn rollback(
+/// Make an earlier version the one in force (managers).
+///
+/// It is saved as a new version, so the history keeps every step.
+#[utoipa::path(
+    post,
+    path = "/bot/versions/{id}/rollback",
+    operation_id = "roll_bot_back",
+    tag = "bot",
+    params(IdPath),
+    responses(
+        (status = 200, body = BotDocument),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn rollback(
     Manager(manager): Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Json<BotDocument>, ApiError> {
     let config = store::bot::version(&state.db.pool, id)
         .await?
@@ -72,8 +143,19 @@ pub async fn rollback(
     Ok(Json(BotDocument { version, config }))
 }
 
-/// The configuration in force as a downloadable JSON document.
-pub async fn export(
+/// The configuration in force as a JSON document to download (managers).
+#[utoipa::path(
+    get,
+    path = "/bot/export",
+    operation_id = "export_bot",
+    tag = "bot",
+    responses(
+        (status = 200, description = "`handover-bot.json`, as an attachment", body = BotConfig),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn export(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -92,8 +174,23 @@ pub async fn export(
     ))
 }
 
-/// Imports a document as exported; every problem is named by its field.
-pub async fn import(
+/// Import a JSON document as exported (managers).
+///
+/// 422 names the field of each problem.
+#[utoipa::path(
+    post,
+    path = "/bot/import",
+    operation_id = "import_bot",
+    tag = "bot",
+    request_body = BotConfig,
+    responses(
+        (status = 200, description = "Imported as the new version in force", body = BotDocument),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn import(
     Manager(manager): Manager,
     State(state): State<AppState>,
     body: Bytes,
@@ -138,7 +235,24 @@ fn checked(config: &BotConfig) -> Result<(), ApiError> {
     })
 }
 
-pub async fn simulate(
+/// Run a draft (or the configuration in force) over typed messages (managers).
+///
+/// Answers, message by message, the replies, intent, confidence and
+/// escalation; no customer is touched.
+#[utoipa::path(
+    post,
+    path = "/bot/simulate",
+    operation_id = "simulate_bot",
+    tag = "bot",
+    request_body = Simulation,
+    responses(
+        (status = 200, description = "One turn per message", body = Vec<SimulatedTurn>),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn simulate(
     _manager: Manager,
     State(state): State<AppState>,
     JsonBody(simulation): JsonBody<Simulation>,

@@ -5,8 +5,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::canned::{CannedReply, CannedReplyDraft};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,16 +36,48 @@ fn taken(error: sqlx::Error, shortcut: &str) -> ApiError {
     }
 }
 
-/// `GET /api/canned-replies`.
-pub async fn list(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(list, create))
+            .routes(routes!(update, delete)),
+    )
+}
+
+/// The team's canned replies.
+#[utoipa::path(
+    get,
+    path = "/canned-replies",
+    operation_id = "list_canned_replies",
+    tag = "chats",
+    responses(
+        (status = 200, body = Vec<CannedReply>),
+        (status = 401, response = Problem),
+    )
+)]
+async fn list(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<CannedReply>>, ApiError> {
     Ok(Json(canned::list(&state.db.pool).await?))
 }
 
-/// `POST /api/canned-replies` (managers).
-pub async fn create(
+/// Add a canned reply (managers).
+#[utoipa::path(
+    post,
+    path = "/canned-replies",
+    operation_id = "create_canned_reply",
+    tag = "chats",
+    request_body = CannedReplyDraft,
+    responses(
+        (status = 201, body = CannedReply),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn create(
     Manager(manager): Manager,
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<CannedReplyDraft>,
@@ -55,11 +91,28 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-/// `PUT /api/canned-replies/{id}` (managers).
-pub async fn update(
+/// Change a canned reply (managers).
+#[utoipa::path(
+    put,
+    path = "/canned-replies/{id}",
+    operation_id = "update_canned_reply",
+    tag = "chats",
+    params(IdPath),
+    request_body = CannedReplyDraft,
+    responses(
+        (status = 200, body = CannedReply),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn update(
     Manager(manager): Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<CannedReplyDraft>,
 ) -> Result<Json<CannedReply>, ApiError> {
     let draft = checked(&draft)?;
@@ -72,11 +125,25 @@ pub async fn update(
     Ok(Json(updated))
 }
 
-/// `DELETE /api/canned-replies/{id}` (managers).
-pub async fn delete(
+/// Delete a canned reply (managers).
+#[utoipa::path(
+    delete,
+    path = "/canned-replies/{id}",
+    operation_id = "delete_canned_reply",
+    tag = "chats",
+    params(IdPath),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn delete(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<StatusCode, ApiError> {
     let mut write = state.db.begin_write().await?;
     if !canned::delete(&mut write.tx, id).await? {

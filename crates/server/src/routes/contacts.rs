@@ -2,7 +2,7 @@
 //! progress and report.
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,8 +11,13 @@ use handover_core::api::{Page, UserProfile};
 use handover_core::contacts::{parse_source, ImportReport, UserFacets, UserOrder, WindowFilter};
 use handover_core::Status;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::extract::{PathParam, QueryParams};
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::Manager;
 use crate::contacts::export::{self, csv_lines};
 use crate::contacts::import::{self, Job};
@@ -27,16 +32,26 @@ use crate::store::Cursor;
 /// kept (the first [`handover_core::contacts::KEPT_SKIPPED_ROWS`]).
 const SKIPPED_SHOWN: usize = 100;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TableQuery {
+    /// `active`, `requesting`, `intervened` or `closed`.
     status: Option<String>,
+    /// `open`: in a section; `closed`: in History (including customers who never wrote).
     window: Option<String>,
+    /// The exact Source.
     source: Option<String>,
+    /// The first-message tag.
     tag: Option<String>,
+    /// A label on the chat.
     label: Option<String>,
+    /// Part of the name, or the start of the number.
     q: Option<String>,
+    /// `last_active_desc` (the default) or `last_active_asc`.
     order: Option<String>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// 1–200, default 50.
     limit: Option<u32>,
 }
 
@@ -87,8 +102,34 @@ impl TableQuery {
     }
 }
 
-/// `GET /api/users/table`: every customer with the seven parameters.
-pub async fn table(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(table))
+            .routes(routes!(facets))
+            .routes(routes!(report))
+            .routes(routes!(report_csv)),
+    )
+    // A file streamed out, and one read in up to HANDOVER_IMPORT_MAX_MB.
+    .routes(routes!(export))
+    .routes(routes!(start).layer(DefaultBodyLimit::disable()))
+}
+
+/// Every customer with the seven parameters, filtered, sorted by Last Active, cursor-paged (managers).
+#[utoipa::path(
+    get,
+    path = "/users/table",
+    operation_id = "list_users_table",
+    tag = "users",
+    params(TableQuery),
+    responses(
+        (status = 200, body = Page<UserProfile>),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn table(
     _manager: Manager,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<TableQuery>,
@@ -106,16 +147,44 @@ pub async fn table(
     Ok(Json(page))
 }
 
-/// `GET /api/users/facets`: the sources and tags the filters offer.
-pub async fn facets(
+/// The sources (Organic, API and every import's) and tags the users table can filter by (managers).
+#[utoipa::path(
+    get,
+    path = "/users/facets",
+    operation_id = "get_users_table_facets",
+    tag = "users",
+    responses(
+        (status = 200, body = UserFacets),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn facets(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<UserFacets>, ApiError> {
     Ok(Json(users_table::facets(&state.db.pool).await?))
 }
 
-/// `GET /api/users/export`: the table's current filter as a CSV file.
-pub async fn export(
+/// The users table's filter as a CSV file with every parameter, streamed (managers).
+///
+/// `cursor` and `limit` are ignored: the file has every customer the filter
+/// finds. Cells starting with `=`, `+`, `-` or `@` are prefixed with `'`
+/// against formula injection.
+#[utoipa::path(
+    get,
+    path = "/users/export",
+    operation_id = "export_users",
+    tag = "users",
+    params(TableQuery),
+    responses(
+        (status = 200, description = "`handover-users.csv`, as an attachment", content_type = "text/csv", body = String),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn export(
     _manager: Manager,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<TableQuery>,
@@ -136,19 +205,46 @@ pub async fn export(
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// The Source of new customers; not Organic or API.
     source: Option<String>,
+    /// ISO country of numbers written without a country code, e.g. `IN`.
     country: Option<String>,
+    /// The file's name, shown with the import.
     file_name: Option<String>,
+    /// Report what would happen, write nothing.
     #[serde(default)]
     dry_run: bool,
 }
 
-/// `POST /api/imports?source=…&country=…&dry_run=…&file_name=…` with the
-/// CSV file as the body: checks the header, then imports in the
-/// background (202 with the report so far; poll `GET /api/imports/{id}`).
-pub async fn start(
+/// Import contacts from a CSV file, the file as the body (managers).
+///
+/// Needs a name and a phone column (common aliases accepted; other columns
+/// become attributes). Numbers are normalised to E.164 with the given
+/// country; duplicates in the file are imported once; existing customers
+/// keep their Source and counters. The header is checked at once, then the
+/// rows are imported in the background: 202 with the report so far; poll
+/// `GET /api/imports/{id}`.
+#[utoipa::path(
+    post,
+    path = "/imports",
+    operation_id = "start_import",
+    tag = "users",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file"),
+    responses(
+        (status = 202, body = ImportReport),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 408, response = Problem),
+        (status = 413, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn start(
     Manager(manager): Manager,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<ImportQuery>,
@@ -240,11 +336,25 @@ fn not_found(id: i64) -> ApiError {
     ApiError::NotFound(format!("There is no import with id {id}."))
 }
 
-/// `GET /api/imports/{id}`: progress while running, then the report.
-pub async fn report(
+/// An import's progress while it runs, then its report (managers).
+#[utoipa::path(
+    get,
+    path = "/imports/{id}",
+    operation_id = "get_import",
+    tag = "users",
+    params(IdPath),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn report(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Json<ImportReport>, ApiError> {
     imports::report(&state.db.pool, id, Some(SKIPPED_SHOWN))
         .await?
@@ -252,12 +362,27 @@ pub async fn report(
         .ok_or_else(|| not_found(id))
 }
 
-/// `GET /api/imports/{id}/report.csv`: the skipped rows kept (the first
-/// ten thousand) with their line and reason, to fix and upload again.
-pub async fn report_csv(
+/// The skipped rows of an import with their line and reason, as CSV (managers).
+///
+/// The first ten thousand are kept, to fix and upload again.
+#[utoipa::path(
+    get,
+    path = "/imports/{id}/report.csv",
+    operation_id = "get_import_skipped_rows",
+    tag = "users",
+    params(IdPath),
+    responses(
+        (status = 200, content_type = "text/csv", body = String),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn report_csv(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Response, ApiError> {
     let report = imports::report(&state.db.pool, id, None)
         .await?

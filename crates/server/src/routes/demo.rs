@@ -8,8 +8,11 @@ use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{DemoDelivered, DemoMessage, DemoStatus};
 use handover_core::{FieldError, WaId};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::JsonBody;
+use super::openapi::Problem;
 use crate::auth::CurrentAgent;
 use crate::demo::{customer, CustomerText};
 use crate::error::ApiError;
@@ -19,13 +22,49 @@ use crate::state::AppState;
 const MAX_TEXT: usize = 4096;
 const MAX_NAME: usize = 100;
 
-pub async fn status(_agent: CurrentAgent, State(state): State<AppState>) -> Json<DemoStatus> {
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(status))
+            .routes(routes!(write)),
+    )
+}
+
+/// Whether the server runs in demo mode (`--demo`).
+#[utoipa::path(
+    get,
+    path = "/demo",
+    operation_id = "get_demo_mode",
+    tag = "demo",
+    responses(
+        (status = 200, body = DemoStatus),
+        (status = 401, response = Problem),
+    )
+)]
+async fn status(_agent: CurrentAgent, State(state): State<AppState>) -> Json<DemoStatus> {
     Json(DemoStatus {
         enabled: state.demo,
     })
 }
 
-pub async fn write(
+/// Demo mode only: write a text as the customer `wa_id`.
+///
+/// It is delivered through the webhook pipeline exactly as WhatsApp's
+/// deliveries are; a new number becomes a new customer called `name`.
+#[utoipa::path(
+    post,
+    path = "/demo/messages",
+    operation_id = "write_as_demo_customer",
+    tag = "demo",
+    request_body = DemoMessage,
+    responses(
+        (status = 201, description = "Delivered and committed; the bot has answered", body = DemoDelivered),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn write(
     _agent: CurrentAgent,
     State(state): State<AppState>,
     JsonBody(request): JsonBody<DemoMessage>,

@@ -15,16 +15,21 @@
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::time::Duration;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, StreamExt};
+use handover_core::api::Event;
 use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::extract::QueryParams;
+use super::openapi::Problem;
 use crate::auth::{session, CurrentAgent};
 use crate::error::ApiError;
 use crate::event_feed::FeedEvent;
@@ -44,7 +49,8 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The most a stream writes at once when it has many events to send.
 const WRITE_AT_ONCE: usize = 32 * 1024;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Resume {
     /// For clients that cannot set headers: the same as `Last-Event-ID`.
     last_event_id: Option<i64>,
@@ -64,7 +70,34 @@ struct Streaming {
     written: Instant,
 }
 
-pub async fn stream(
+pub fn router() -> OpenApiRouter<AppState> {
+    // A live stream takes as long as it takes.
+    OpenApiRouter::new().routes(routes!(stream))
+}
+
+/// Server-Sent Events of every committed change; resume with `Last-Event-ID`.
+///
+/// Each event's name is its `type` (`sections`, `user`, `message`,
+/// `mention`) and its data the JSON of an `Event`. A client that reconnects
+/// with `Last-Event-ID` gets everything after it; a new one starts from now.
+/// The stream ends with an `end` event when the server stops or the session
+/// is over.
+#[utoipa::path(
+    get,
+    path = "/events",
+    operation_id = "stream_events",
+    tag = "live",
+    params(
+        Resume,
+        ("Last-Event-ID" = Option<i64>, Header, description = "The id of the last event received"),
+    ),
+    responses(
+        (status = 200, description = "The stream", content_type = "text/event-stream", body = Event),
+        (status = 401, response = Problem),
+        (status = 429, response = Problem),
+    )
+)]
+async fn stream(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -4,8 +4,12 @@ use axum::extract::State;
 use axum::Json;
 use handover_core::api::UserProfile;
 use handover_core::labels::{normalise, ClosingReasons};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::CustomerPath;
 use super::users::{require_profile, wa_id_from};
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
@@ -13,11 +17,35 @@ use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::labels;
 
-/// `PUT /api/users/{wa_id}/labels`: the chat's labels, all of them.
-pub async fn set(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(set))
+            .routes(routes!(in_use))
+            .routes(routes!(closing_reasons, save_closing_reasons)),
+    )
+}
+
+/// Set the chat's labels, all of them: at most 20, each at most 40 characters.
+#[utoipa::path(
+    put,
+    path = "/users/{wa_id}/labels",
+    operation_id = "set_labels",
+    tag = "chats",
+    params(CustomerPath),
+    request_body = Vec<String>,
+    responses(
+        (status = 200, description = "The profile with its labels", body = UserProfile),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn set(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
-    PathParam(wa_id): PathParam<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(given): JsonBody<Vec<String>>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
@@ -42,16 +70,36 @@ pub async fn set(
     Ok(Json(profile))
 }
 
-/// `GET /api/labels`: every label in use, to suggest and filter by.
-pub async fn in_use(
+/// Every label in use, to suggest and filter by.
+#[utoipa::path(
+    get,
+    path = "/labels",
+    operation_id = "list_labels",
+    tag = "chats",
+    responses(
+        (status = 200, body = Vec<String>),
+        (status = 401, response = Problem),
+    )
+)]
+async fn in_use(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<String>>, ApiError> {
     Ok(Json(labels::in_use(&state.db.pool).await?))
 }
 
-/// `GET /api/closing-reasons`.
-pub async fn closing_reasons(
+/// The team's closing reasons, and whether Resolve must give one.
+#[utoipa::path(
+    get,
+    path = "/closing-reasons",
+    operation_id = "get_closing_reasons",
+    tag = "chats",
+    responses(
+        (status = 200, body = ClosingReasons),
+        (status = 401, response = Problem),
+    )
+)]
+async fn closing_reasons(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<ClosingReasons>, ApiError> {
@@ -59,9 +107,21 @@ pub async fn closing_reasons(
     Ok(Json(labels::closing_reasons(&mut conn).await?))
 }
 
-/// `PUT /api/closing-reasons` (managers): the list, and whether Resolve
-/// must give one.
-pub async fn save_closing_reasons(
+/// Set the closing reasons and whether Resolve must give one (managers).
+#[utoipa::path(
+    put,
+    path = "/closing-reasons",
+    operation_id = "set_closing_reasons",
+    tag = "chats",
+    request_body = ClosingReasons,
+    responses(
+        (status = 200, body = ClosingReasons),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn save_closing_reasons(
     _manager: Manager,
     State(state): State<AppState>,
     JsonBody(given): JsonBody<ClosingReasons>,

@@ -3,7 +3,7 @@
 //! the receiving and serving of a file that template headers use too.
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Json;
@@ -13,8 +13,13 @@ use handover_core::media::{essence, size_in_words, MediaKind};
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
+use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::extract::{PathParam, QueryParams};
+use super::openapi::Problem;
+use super::params::{CustomerPath, IdPath};
 use super::users::{holder_may_write, queued, wa_id_from};
 use crate::auth::CurrentAgent;
 use crate::error::ApiError;
@@ -29,12 +34,37 @@ use crate::store::users;
 const MAX_CAPTION: usize = 1024;
 const MAX_FILENAME: usize = 240;
 
-/// `GET /api/media/{id}`: the file, for signed-in people only. Photos,
-/// audio and video open in the page; anything else downloads.
-pub async fn serve(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(OpenApiRouter::new().routes(routes!(retry)))
+        // Files streamed out, and one read in up to WhatsApp's limit for its kind.
+        .routes(routes!(serve))
+        .routes(routes!(send).layer(DefaultBodyLimit::disable()))
+}
+
+/// A message's file, for signed-in people only.
+///
+/// Photos, audio and video open in the page; anything else downloads.
+/// Ranges and conditional requests are answered.
+#[utoipa::path(
+    get,
+    path = "/media/{id}",
+    operation_id = "get_message_file",
+    tag = "chats",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "The range asked for", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 304, description = "Not modified since the copy the client has"),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+    )
+)]
+async fn serve(
     _agent: CurrentAgent,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let file = media::file(&state.db.pool, id)
@@ -158,11 +188,25 @@ fn disposition(kind: MediaKind, filename: Option<&str>, id: i64) -> HeaderValue 
         .unwrap_or(HeaderValue::from_static("attachment"))
 }
 
-/// `POST /api/media/{id}/retry`: fetch a file that failed again.
-pub async fn retry(
+/// Fetch a customer's file that failed, again.
+#[utoipa::path(
+    post,
+    path = "/media/{id}/retry",
+    operation_id = "retry_file_fetch",
+    tag = "chats",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The message, its file being fetched", body = Message),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+    )
+)]
+async fn retry(
     _agent: CurrentAgent,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Json<Message>, ApiError> {
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
@@ -184,20 +228,43 @@ pub async fn retry(
     Ok(Json(message))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Attachment {
+    /// Shown under the photo or document; at most 1,024 characters.
     caption: Option<String>,
+    /// The name the customer sees.
     filename: Option<String>,
 }
 
-/// `POST /api/users/{wa_id}/media?caption=&filename=`: the holder of a chat
-/// sends a photo (JPEG, PNG) or a document, the file as the body with its
-/// `Content-Type`. Checked against WhatsApp's limits before anything is
-/// stored; the file is uploaded to WhatsApp when the message is sent.
-pub async fn send(
+/// Send a photo (JPEG, PNG) or a document to the customer (holder only, window open).
+///
+/// The file is the body, with its `Content-Type`: a photo, or a PDF, Word,
+/// Excel, PowerPoint or text document. It is checked against WhatsApp's
+/// limits before anything is stored, and uploaded to WhatsApp when the
+/// message is sent.
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/media",
+    operation_id = "send_file",
+    tag = "chats",
+    params(CustomerPath, Attachment),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    responses(
+        (status = 201, body = Message),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 408, response = Problem),
+        (status = 409, response = Problem),
+        (status = 413, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn send(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
-    PathParam(wa_id): PathParam<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     QueryParams(attachment): QueryParams<Attachment>,
     headers: HeaderMap,
     body: Body,

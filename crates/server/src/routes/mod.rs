@@ -1,4 +1,6 @@
-//! The HTTP surface: which path goes to which handler. One file per resource.
+//! The HTTP surface. One file per resource, each owning its `router()`
+//! whose handlers carry their own description (`#[utoipa::path]`); they
+//! are merged here into the server's routes and the OpenAPI document.
 
 mod agents;
 mod auth;
@@ -14,6 +16,7 @@ mod labels;
 mod media;
 mod notes;
 mod openapi;
+mod params;
 mod sandbox;
 mod search;
 mod sections;
@@ -28,107 +31,29 @@ use std::time::Duration;
 use axum::extract::{DefaultBodyLimit, OriginalUri, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post, put};
 use axum::{middleware, Router};
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 pub use crate::state::AppState;
 use crate::{security, web_assets};
 
-/// Every API route as (method, path), in the OpenAPI document's notation.
-/// A test checks that the document describes each one.
-pub const API_ROUTES: &[(&str, &str)] = &[
-    ("post", "/api/auth/login"),
-    ("post", "/api/auth/logout"),
-    ("get", "/api/auth/session"),
-    ("get", "/api/me"),
-    ("put", "/api/me/password"),
-    ("get", "/api/sections"),
-    ("get", "/api/search"),
-    ("get", "/api/users"),
-    ("get", "/api/users/table"),
-    ("get", "/api/users/facets"),
-    ("get", "/api/users/export"),
-    ("post", "/api/imports"),
-    ("get", "/api/imports/{id}"),
-    ("get", "/api/imports/{id}/report.csv"),
-    ("get", "/api/users/{wa_id}"),
-    ("get", "/api/users/{wa_id}/messages"),
-    ("post", "/api/users/{wa_id}/messages"),
-    ("post", "/api/users/{wa_id}/intervene"),
-    ("post", "/api/users/{wa_id}/resolve"),
-    ("post", "/api/users/{wa_id}/release"),
-    ("post", "/api/users/{wa_id}/transfer"),
-    ("post", "/api/users/{wa_id}/media"),
-    ("get", "/api/media/{id}"),
-    ("post", "/api/media/{id}/retry"),
-    ("post", "/api/users/{wa_id}/notes"),
-    ("put", "/api/users/{wa_id}/labels"),
-    ("get", "/api/labels"),
-    ("get", "/api/closing-reasons"),
-    ("put", "/api/closing-reasons"),
-    ("get", "/api/canned-replies"),
-    ("post", "/api/canned-replies"),
-    ("put", "/api/canned-replies/{id}"),
-    ("delete", "/api/canned-replies/{id}"),
-    ("get", "/api/agents"),
-    ("post", "/api/agents"),
-    ("patch", "/api/agents/{id}"),
-    ("get", "/api/templates"),
-    ("post", "/api/templates"),
-    ("put", "/api/templates/{id}"),
-    ("post", "/api/templates/{id}/copy"),
-    ("put", "/api/templates/{id}/status"),
-    ("post", "/api/templates/refresh"),
-    ("get", "/api/templates/review"),
-    ("post", "/api/templates/media"),
-    ("get", "/api/templates/media/{id}"),
-    ("get", "/api/bot"),
-    ("put", "/api/bot"),
-    ("get", "/api/bot/versions"),
-    ("post", "/api/bot/versions/{id}/rollback"),
-    ("get", "/api/bot/export"),
-    ("post", "/api/bot/import"),
-    ("post", "/api/bot/simulate"),
-    ("get", "/api/demo"),
-    ("post", "/api/demo/messages"),
-    ("get", "/api/tag-rules"),
-    ("post", "/api/tag-rules"),
-    ("put", "/api/tag-rules/{id}"),
-    ("delete", "/api/tag-rules/{id}"),
-    ("post", "/api/v1/campaigns"),
-    ("get", "/api/v1/campaigns/{id}"),
-    ("get", "/api/campaigns"),
-    ("get", "/api/campaigns/{id}"),
-    ("get", "/api/tokens"),
-    ("post", "/api/tokens"),
-    ("delete", "/api/tokens/{id}"),
-    ("get", "/api/events"),
-    ("get", "/api/sandbox/outbox"),
-    ("get", "/api/openapi.json"),
-    ("get", "/webhook"),
-    ("post", "/webhook"),
-    ("get", "/healthz"),
-];
+pub use openapi::document as openapi_document;
 
 /// How long a request body may pause between two pieces.
 pub const BODY_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The largest body an API route takes unless it says otherwise.
+const API_BODY_BYTES: usize = 256 * 1024;
+
 /// The whole application: API, webhook, health check and the web app.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route(
-            "/webhook",
-            get(webhook::verify)
-                .post(webhook::receive)
-                .layer(DefaultBodyLimit::max(webhook::MAX_BODY_BYTES))
-                .layer(middleware::from_fn(webhook::large_in_turn)),
-        )
-        .nest("/api", api_router())
+    let (routes, _document) = routes().split_for_parts();
+    routes
         .fallback(web_assets::serve)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -141,101 +66,46 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn api_router() -> Router<AppState> {
-    // Answers that take as long as they take: a live stream, a file
-    // streamed out, a file uploaded (each bounded by its own limits).
-    let long = Router::new()
-        .route("/events", get(events::stream))
-        .route("/users/export", get(contacts::export))
-        // The import reads its body itself, up to HANDOVER_IMPORT_MAX_MB.
-        .route(
-            "/imports",
-            post(contacts::start).layer(DefaultBodyLimit::disable()),
-        )
-        // A file to send is read up to WhatsApp's limit for its kind.
-        .route(
-            "/users/{wa_id}/media",
-            post(media::send).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/media/{id}", get(media::serve))
-        // A template's header file, read up to WhatsApp's limit for its kind.
-        .route(
-            "/templates/media",
-            post(template_media::upload).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/templates/media/{id}", get(template_media::serve));
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/logout", post(auth::logout))
-        .route("/auth/session", get(auth::session))
-        .route("/me", get(auth::me))
-        .route("/me/password", put(auth::change_password))
-        .route("/sections", get(sections::counts))
-        .route("/search", get(search::search))
-        .route("/users", get(users::list))
-        .route("/users/table", get(contacts::table))
-        .route("/users/facets", get(contacts::facets))
-        .route("/imports/{id}", get(contacts::report))
-        .route("/imports/{id}/report.csv", get(contacts::report_csv))
-        .route("/users/{wa_id}", get(users::profile))
-        .route(
-            "/users/{wa_id}/messages",
-            get(users::thread).post(users::send),
-        )
-        .route("/users/{wa_id}/intervene", post(users::intervene))
-        .route("/users/{wa_id}/resolve", post(users::resolve))
-        .route("/users/{wa_id}/release", post(users::release))
-        .route("/users/{wa_id}/transfer", post(users::transfer))
-        .route("/media/{id}/retry", post(media::retry))
-        .route("/users/{wa_id}/notes", post(notes::create))
-        .route("/users/{wa_id}/labels", put(labels::set))
-        .route("/labels", get(labels::in_use))
-        .route(
-            "/closing-reasons",
-            get(labels::closing_reasons).put(labels::save_closing_reasons),
-        )
-        .route("/canned-replies", get(canned::list).post(canned::create))
-        .route(
-            "/canned-replies/{id}",
-            put(canned::update).delete(canned::delete),
-        )
-        .route("/agents", get(agents::list).post(agents::create))
-        .route("/agents/{id}", patch(agents::update))
-        .route("/templates", get(templates::list).post(templates::create))
-        .route("/templates/refresh", post(templates::refresh))
-        .route("/templates/review", get(templates::review_mode))
-        .route("/templates/{id}", put(templates::update))
-        .route("/templates/{id}/copy", post(templates::copy))
-        .route("/templates/{id}/status", put(templates::review))
-        .route("/bot", get(bot::current).put(bot::save))
-        .route("/bot/versions", get(bot::versions))
-        .route("/bot/versions/{id}/rollback", post(bot::rollback))
-        .route("/bot/export", get(bot::export))
-        .route("/bot/import", post(bot::import))
-        .route("/bot/simulate", post(bot::simulate))
-        .route("/demo", get(demo::status))
-        .route("/demo/messages", post(demo::write))
-        .route("/tag-rules", get(tags::list).post(tags::create))
-        .route("/tag-rules/{id}", put(tags::update).delete(tags::delete))
-        // A campaign names up to HANDOVER_CAMPAIGN_MAX_RECIPIENTS recipients.
-        .route(
-            "/v1/campaigns",
-            post(campaigns::start).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
-        .route("/v1/campaigns/{id}", get(campaigns::progress))
-        .route("/campaigns", get(campaigns::list))
-        .route("/campaigns/{id}", get(campaigns::get))
-        .route(
-            "/tokens",
-            get(campaigns::tokens).post(campaigns::create_token),
-        )
-        .route("/tokens/{id}", delete(campaigns::revoke_token))
-        .route("/sandbox/outbox", get(sandbox::outbox))
-        .route("/openapi.json", get(openapi::document))
-        .layer(middleware::from_fn(in_time))
-        .merge(long)
-        .layer(DefaultBodyLimit::max(256 * 1024))
+/// Every route, each resource module adding its own with their
+/// description: the one list both the server and the OpenAPI document
+/// ([`openapi`]) are made from.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::BaseDocument::openapi())
+        .merge(health::router())
+        .merge(webhook::router())
+        .nest("/api", api())
+}
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(sections::router())
+        .merge(search::router())
+        .merge(users::router())
+        .merge(media::router())
+        .merge(notes::router())
+        .merge(labels::router())
+        .merge(canned::router())
+        .merge(contacts::router())
+        .merge(agents::router())
+        .merge(templates::router())
+        .merge(template_media::router())
+        .merge(campaigns::router())
+        .merge(bot::router())
+        .merge(tags::router())
+        .merge(events::router())
+        .merge(demo::router())
+        .merge(sandbox::router())
+        .merge(openapi::router())
+        .layer(DefaultBodyLimit::max(API_BODY_BYTES))
         .fallback(api_not_found)
+}
+
+/// Routes that answer within [`REQUEST_TIMEOUT`]. A module leaves out
+/// only the answers that take as long as they take: a live stream, a
+/// file streamed out or uploaded (each bounded by its own limits).
+fn timed(routes: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    routes.layer(middleware::from_fn(in_time))
 }
 
 /// The longest an ordinary API request may take.

@@ -6,8 +6,12 @@ use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{AgentRef, Message};
 use handover_core::notes::{mentioned_names, names_person, Mention, NewNote, MAX_NOTE};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::CustomerPath;
 use super::users::wa_id_from;
 use crate::auth::CurrentAgent;
 use crate::error::ApiError;
@@ -15,12 +19,32 @@ use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::{agents, messages, users};
 
-/// `POST /api/users/{wa_id}/notes`: a note in the thread, never sent to
-/// WhatsApp and never counted; everyone it mentions is told at once.
-pub async fn create(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(OpenApiRouter::new().routes(routes!(create)))
+}
+
+/// A private note in the thread: never sent to WhatsApp, never counted.
+///
+/// Everyone it mentions (`@name`) is told at once.
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/notes",
+    operation_id = "add_note",
+    tag = "chats",
+    params(CustomerPath),
+    request_body = NewNote,
+    responses(
+        (status = 201, body = Message),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn create(
     CurrentAgent(author): CurrentAgent,
     State(state): State<AppState>,
-    PathParam(wa_id): PathParam<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(note): JsonBody<NewNote>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let wa_id = wa_id_from(&wa_id)?;

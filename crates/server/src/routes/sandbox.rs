@@ -4,7 +4,11 @@
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::openapi::Problem;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -14,14 +18,32 @@ use crate::time::rfc3339;
 /// How many of the newest messages are shown.
 const SHOWN: i64 = 200;
 
-#[derive(Serialize)]
+/// A message as the Cloud API would have received it.
+#[derive(Serialize, ToSchema)]
 pub struct SandboxMessage {
     wamid: String,
+    /// The request body that would have been sent.
     payload: serde_json::Value,
     at: String,
 }
 
-pub async fn outbox(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(OpenApiRouter::new().routes(routes!(outbox)))
+}
+
+/// What the sandbox transport would have sent to WhatsApp, newest first (managers).
+#[utoipa::path(
+    get,
+    path = "/sandbox/outbox",
+    operation_id = "get_sandbox_outbox",
+    tag = "sandbox",
+    responses(
+        (status = 200, body = Vec<SandboxMessage>),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn outbox(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<SandboxMessage>>, ApiError> {

@@ -5,20 +5,45 @@ use axum::extract::State;
 use axum::Json;
 use handover_core::api::SearchResults;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::QueryParams;
+use super::openapi::Problem;
 use crate::auth::CurrentAgent;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::search::{self, SearchTerms};
 
-#[derive(Deserialize)]
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(OpenApiRouter::new().routes(routes!(search)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// At least 3 letters or digits: part of a name, any run of digits of
+    /// a number, or words the customer wrote.
     q: Option<String>,
+    /// 1–50, default 20.
     limit: Option<usize>,
 }
 
-pub async fn search(
+/// Customers found by name, number or what they wrote, in every section and History.
+#[utoipa::path(
+    get,
+    path = "/search",
+    operation_id = "search_customers",
+    tag = "chats",
+    params(SearchQuery),
+    responses(
+        (status = 200, body = SearchResults),
+        (status = 401, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn search(
     _agent: CurrentAgent,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<SearchQuery>,

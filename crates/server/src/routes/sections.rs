@@ -3,13 +3,31 @@
 use axum::extract::State;
 use axum::Json;
 use handover_core::SectionCounts;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::openapi::Problem;
 use crate::auth::CurrentAgent;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
-pub async fn counts(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(OpenApiRouter::new().routes(routes!(counts)))
+}
+
+/// Counts per section and History.
+#[utoipa::path(
+    get,
+    path = "/sections",
+    operation_id = "get_section_counts",
+    tag = "chats",
+    responses(
+        (status = 200, body = SectionCounts),
+        (status = 401, response = Problem),
+    )
+)]
+async fn counts(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<SectionCounts>, ApiError> {

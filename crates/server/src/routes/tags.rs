@@ -5,22 +5,62 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::tags::{TagRule, TagRuleDraft};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 use crate::tag_rules;
 
-pub async fn list(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(list, create))
+            .routes(routes!(update, delete)),
+    )
+}
+
+/// First-message tag rules in the order they are tried, each with how many customers it tagged (managers).
+#[utoipa::path(
+    get,
+    path = "/tag-rules",
+    operation_id = "list_tag_rules",
+    tag = "tags",
+    responses(
+        (status = 200, body = Vec<TagRule>),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn list(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<TagRule>>, ApiError> {
     Ok(Json(store::tags::list(&state.db.pool).await?))
 }
 
-pub async fn create(
+/// Create a tag rule (managers).
+///
+/// An invalid regular expression is refused with 422 naming the `pattern` field.
+#[utoipa::path(
+    post,
+    path = "/tag-rules",
+    operation_id = "create_tag_rule",
+    tag = "tags",
+    request_body = TagRuleDraft,
+    responses(
+        (status = 201, body = TagRule),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn create(
     _manager: Manager,
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
@@ -30,10 +70,27 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
-pub async fn update(
+/// Change a tag rule; customers already tagged keep their tag (managers).
+#[utoipa::path(
+    put,
+    path = "/tag-rules/{id}",
+    operation_id = "update_tag_rule",
+    tag = "tags",
+    params(IdPath),
+    request_body = TagRuleDraft,
+    responses(
+        (status = 200, body = TagRule),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn update(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<Json<TagRule>, ApiError> {
     let draft = tag_rules::checked(&draft)?;
@@ -43,10 +100,25 @@ pub async fn update(
         .ok_or_else(|| not_found(id))
 }
 
-pub async fn delete(
+/// Delete a tag rule; customers already tagged keep their tag (managers).
+#[utoipa::path(
+    delete,
+    path = "/tag-rules/{id}",
+    operation_id = "delete_tag_rule",
+    tag = "tags",
+    params(IdPath),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn delete(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<StatusCode, ApiError> {
     if store::tags::delete(&state.db, id).await? {
         Ok(StatusCode::NO_CONTENT)

@@ -4,32 +4,65 @@
 //! `header_media_id`; signed-in people read it back.
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use handover_core::templates::HeaderMedia;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::extract::{PathParam, QueryParams};
 use super::media::{
     clean_filename, content_type, described, refuse_declared_too_large, serve_stored, store_body,
     Stored,
 };
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::template_media;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Upload {
+    /// The file's name, kept with it.
     filename: Option<String>,
 }
 
-/// `POST /api/templates/media?filename=`: a JPEG or PNG photo (5 MB), an
-/// MP4 or 3GPP video (16 MB) or a PDF (100 MB), as WhatsApp takes them at
-/// the top of a template.
-pub async fn upload(
+pub fn router() -> OpenApiRouter<AppState> {
+    // A file read in up to WhatsApp's limit for its kind, and streamed out.
+    OpenApiRouter::new()
+        .routes(routes!(upload).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(serve))
+}
+
+/// Upload the photo, video or PDF that heads a template (managers).
+///
+/// A JPEG or PNG photo (5 MB), an MP4 or 3GPP video (16 MB) or a PDF
+/// (100 MB), as WhatsApp takes them at the top of a template: the file as
+/// the body with its `Content-Type`. Name it in the template as
+/// `header_media_id`.
+#[utoipa::path(
+    post,
+    path = "/templates/media",
+    operation_id = "upload_template_header",
+    tag = "templates",
+    params(Upload),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    responses(
+        (status = 201, body = HeaderMedia),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 408, response = Problem),
+        (status = 413, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn upload(
     _manager: Manager,
     State(state): State<AppState>,
     QueryParams(upload): QueryParams<Upload>,
@@ -62,11 +95,24 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(file.shown())))
 }
 
-/// `GET /api/templates/media/{id}`: the file, for signed-in people only.
-pub async fn serve(
+/// A template's header file, for signed-in people only.
+#[utoipa::path(
+    get,
+    path = "/templates/media/{id}",
+    operation_id = "get_template_header",
+    tag = "templates",
+    params(IdPath),
+    responses(
+        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn serve(
     _agent: CurrentAgent,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let file = {

@@ -10,8 +10,13 @@ use handover_core::templates::{
     ReviewMode, Reviewer, Template, TemplateDraft, TemplateReview, TemplateStatus,
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::IdPath;
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::outbound::templates_api::Sample;
@@ -20,15 +25,48 @@ use crate::store;
 use crate::store::template_media;
 use crate::templates;
 
-pub async fn list(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(list, create))
+            .routes(routes!(review_mode))
+            .routes(routes!(refresh))
+            .routes(routes!(update))
+            .routes(routes!(copy))
+            .routes(routes!(review)),
+    )
+}
+
+/// Message templates; one with a media header names its file in `header_media`.
+#[utoipa::path(
+    get,
+    path = "/templates",
+    operation_id = "list_templates",
+    tag = "templates",
+    responses(
+        (status = 200, body = Vec<Template>),
+        (status = 401, response = Problem),
+    )
+)]
+async fn list(
     _agent: CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Template>>, ApiError> {
     Ok(Json(store::templates::list(&state.db.pool).await?))
 }
 
-/// Who reviews templates here: managers (sandbox) or WhatsApp.
-pub async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) -> Json<ReviewMode> {
+/// Who reviews templates on this server: managers (sandbox) or WhatsApp (Cloud API).
+#[utoipa::path(
+    get,
+    path = "/templates/review",
+    operation_id = "get_template_reviewer",
+    tag = "templates",
+    responses(
+        (status = 200, body = ReviewMode),
+        (status = 401, response = Problem),
+    )
+)]
+async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) -> Json<ReviewMode> {
     Json(ReviewMode {
         reviewed_by: match state.templates_api {
             Some(_) => Reviewer::WhatsApp,
@@ -37,7 +75,25 @@ pub async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) ->
     })
 }
 
-pub async fn create(
+/// Create a template (managers).
+///
+/// It starts pending and goes to WhatsApp for review when the Cloud API and
+/// business account are configured. 422 lists every problem with its field.
+#[utoipa::path(
+    post,
+    path = "/templates",
+    operation_id = "create_template",
+    tag = "templates",
+    request_body = TemplateDraft,
+    responses(
+        (status = 201, body = Template),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn create(
     _manager: Manager,
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TemplateDraft>,
@@ -46,26 +102,64 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
 }
 
-pub async fn update(
+/// Change a pending or rejected template; it goes back to pending (managers).
+///
+/// Approved templates are refused with 409: copy them.
+#[utoipa::path(
+    put,
+    path = "/templates/{id}",
+    operation_id = "update_template",
+    tag = "templates",
+    params(IdPath),
+    request_body = TemplateDraft,
+    responses(
+        (status = 200, body = Template),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn update(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<Json<Template>, ApiError> {
     let updated = templates::update(&state.db, id, &draft, state.clock.now_ms()).await?;
     Ok(Json(submit(&state, updated).await?))
 }
 
-#[derive(Deserialize)]
+/// The copy's name.
+#[derive(Deserialize, ToSchema)]
 pub struct CopyRequest {
     name: String,
 }
 
-/// A new pending template with an approved (or any) one's content.
-pub async fn copy(
+/// Copy a template under a new name; the copy is pending (managers).
+#[utoipa::path(
+    post,
+    path = "/templates/{id}/copy",
+    operation_id = "copy_template",
+    tag = "templates",
+    params(IdPath),
+    request_body = CopyRequest,
+    responses(
+        (status = 201, body = Template),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn copy(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(request): JsonBody<CopyRequest>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     let original = templates::by_id(&state.db, id).await?;
@@ -77,11 +171,30 @@ pub async fn copy(
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
 }
 
-/// Sandbox mode only: a manager approves or rejects a template.
-pub async fn review(
+/// Sandbox mode only: approve or reject a template; a rejection needs a reason (managers).
+///
+/// 409 when WhatsApp reviews the templates.
+#[utoipa::path(
+    put,
+    path = "/templates/{id}/status",
+    operation_id = "review_template",
+    tag = "templates",
+    params(IdPath),
+    request_body = TemplateReview,
+    responses(
+        (status = 200, body = Template),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn review(
     _manager: Manager,
     State(state): State<AppState>,
-    PathParam(id): PathParam<i64>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(review): JsonBody<TemplateReview>,
 ) -> Result<Json<Template>, ApiError> {
     if state.templates_api.is_some() {
@@ -106,13 +219,29 @@ pub async fn review(
     Ok(Json(reviewed))
 }
 
-#[derive(Serialize)]
+/// How many templates WhatsApp's outcomes changed.
+#[derive(Serialize, ToSchema)]
 pub struct Refreshed {
     changed: u64,
 }
 
-/// Cloud API only: reads WhatsApp's review outcomes into the templates.
-pub async fn refresh(
+/// Cloud API only: read WhatsApp's review outcomes into the templates (managers).
+///
+/// Answers how many changed; 409 in sandbox mode.
+#[utoipa::path(
+    post,
+    path = "/templates/refresh",
+    operation_id = "refresh_template_reviews",
+    tag = "templates",
+    responses(
+        (status = 200, body = Refreshed),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 409, response = Problem),
+        (status = 503, response = Problem),
+    )
+)]
+async fn refresh(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Refreshed>, ApiError> {

@@ -1,7 +1,7 @@
 //! Customers: lists per section and History, profiles, threads, the
 //! lifecycle actions (intervene, resolve, release, transfer) and sending.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{
@@ -10,8 +10,13 @@ use handover_core::api::{
 use handover_core::labels::ResolveRequest;
 use handover_core::{ChatState, Command, Status, TransitionError, WaId};
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::extract::{JsonBody, QueryParams};
+use super::extract::{JsonBody, PathParam, QueryParams};
+use super::openapi::Problem;
+use super::params::CustomerPath;
 use crate::auth::CurrentAgent;
 use crate::db::WriteTx;
 use crate::error::ApiError;
@@ -57,19 +62,54 @@ pub(super) fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
     WaId::parse(path).map_err(|error| ApiError::bad_request("invalid_wa_id", error.to_string()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `active`, `requesting`, `intervened`, `closed`, `history` or `all` (the default).
     status: Option<String>,
+    /// Part of the name, or of the number.
     q: Option<String>,
+    /// The exact Source.
     source: Option<String>,
+    /// The first-message tag.
     tag: Option<String>,
     /// Only the chats the signed-in agent holds.
     mine: Option<bool>,
+    /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// 1–200, default 50.
     limit: Option<u32>,
 }
 
-pub async fn list(
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(list))
+            .routes(routes!(profile))
+            .routes(routes!(thread, send))
+            .routes(routes!(intervene))
+            .routes(routes!(resolve))
+            .routes(routes!(release))
+            .routes(routes!(transfer)),
+    )
+}
+
+/// Customers of a section, History or all, keyset-paged.
+///
+/// Requesting lists the longest-waiting first, the others the newest window first.
+#[utoipa::path(
+    get,
+    path = "/users",
+    operation_id = "list_customers",
+    tag = "chats",
+    params(ListQuery),
+    responses(
+        (status = 200, body = Page<UserSummary>),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+    )
+)]
+async fn list(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<ListQuery>,
@@ -94,10 +134,24 @@ pub async fn list(
     Ok(Json(page))
 }
 
-pub async fn profile(
+/// A customer's profile with the seven parameters.
+#[utoipa::path(
+    get,
+    path = "/users/{wa_id}",
+    operation_id = "get_profile",
+    tag = "chats",
+    params(CustomerPath),
+    responses(
+        (status = 200, body = UserProfile),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn profile(
     _agent: CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let mut conn = state.db.pool.acquire().await?;
@@ -106,18 +160,36 @@ pub async fn profile(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ThreadQuery {
+    /// Messages before this id (the oldest shown): reading up.
     before: Option<i64>,
-    /// Messages after this id, oldest first (reading down from an older one).
+    /// Messages after this id, oldest first: reading down from an older one
+    /// (not with `before`).
     after: Option<i64>,
+    /// 1–200, default 50.
     limit: Option<u32>,
 }
 
-pub async fn thread(
+/// A page of the chat's thread, oldest first within the page.
+#[utoipa::path(
+    get,
+    path = "/users/{wa_id}/messages",
+    operation_id = "get_thread",
+    tag = "chats",
+    params(CustomerPath, ThreadQuery),
+    responses(
+        (status = 200, body = Page<Message>),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn thread(
     _agent: CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     QueryParams(query): QueryParams<ThreadQuery>,
 ) -> Result<Json<Page<Message>>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
@@ -139,21 +211,54 @@ pub async fn thread(
     ))
 }
 
-pub async fn intervene(
+/// Take the chat; the customer's window must be open.
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/intervene",
+    operation_id = "intervene",
+    tag = "lifecycle",
+    params(CustomerPath),
+    responses(
+        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+    )
+)]
+async fn intervene(
     agent: CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let command = Command::Intervene(agent.actor());
     act(&state, &agent.0, &wa_id, command, "An agent took the chat").await
 }
 
-/// Resolves, with a closing reason from the team's list when one is given
-/// (or required): the body `{"reason": "…"}` is optional.
-pub async fn resolve(
+/// Resolve: the chat goes back to the bot (holder or manager).
+///
+/// The body is optional: `{"reason": "…"}`, one of the team's closing
+/// reasons, required when the team says so.
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/resolve",
+    operation_id = "resolve",
+    tag = "lifecycle",
+    params(CustomerPath),
+    request_body = Option<ResolveRequest>,
+    responses(
+        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn resolve(
     agent: CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     body: axum::body::Bytes,
 ) -> Result<Json<UserProfile>, ApiError> {
     let request: ResolveRequest = if body.iter().all(u8::is_ascii_whitespace) {
@@ -189,10 +294,25 @@ pub async fn resolve(
     changed(&state, write, batch, &wa_id, now).await
 }
 
-pub async fn release(
+/// Release the chat back to the queue (holder).
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/release",
+    operation_id = "release",
+    tag = "lifecycle",
+    params(CustomerPath),
+    responses(
+        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+    )
+)]
+async fn release(
     agent: CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let command = Command::Release(agent.actor());
     act(
@@ -205,10 +325,27 @@ pub async fn release(
     .await
 }
 
-pub async fn transfer(
+/// Give the chat to another agent (holder or manager).
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/transfer",
+    operation_id = "transfer",
+    tag = "lifecycle",
+    params(CustomerPath),
+    request_body = TransferRequest,
+    responses(
+        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn transfer(
     agent: CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(request): JsonBody<TransferRequest>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let target = agents::by_id(&state.db.pool, request.agent_id).await?;
@@ -285,11 +422,27 @@ enum Draft<'a> {
     Template(&'a handover_core::api::TemplateSend, Option<HeaderFile>),
 }
 
-/// Sends a session text (holder only, window open) or a template (any time).
-pub async fn send(
+/// Send a session text (holder only, window open) or a template (any time).
+#[utoipa::path(
+    post,
+    path = "/users/{wa_id}/messages",
+    operation_id = "send_message",
+    tag = "chats",
+    params(CustomerPath),
+    request_body = SendMessage,
+    responses(
+        (status = 201, description = "Queued; the thread shows its delivery as WhatsApp reports it", body = Message),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 404, response = Problem),
+        (status = 409, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn send(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
-    Path(wa_id): Path<String>,
+    PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(request): JsonBody<SendMessage>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let wa_id = wa_id_from(&wa_id)?;

@@ -2,15 +2,19 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::Next;
+use axum::middleware::{self, Next};
 use axum::response::Response;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
+use utoipa::IntoParams;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 use super::extract::{body_failure, QueryParams};
+use super::openapi::Problem;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::webhook::{payload, signature};
@@ -40,18 +44,42 @@ pub async fn large_in_turn(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Verification {
+    /// `subscribe`.
     #[serde(rename = "hub.mode")]
     mode: Option<String>,
+    /// `HANDOVER_VERIFY_TOKEN`.
     #[serde(rename = "hub.verify_token")]
     verify_token: Option<String>,
+    /// Echoed when the token matches.
     #[serde(rename = "hub.challenge")]
     challenge: Option<String>,
 }
 
-/// Echoes the challenge when the token matches; 403 otherwise.
-pub async fn verify(
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(
+        routes!(verify, receive)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(middleware::from_fn(large_in_turn)),
+    )
+}
+
+/// WhatsApp's webhook verification: echoes `hub.challenge` when the token matches.
+#[utoipa::path(
+    get,
+    path = "/webhook",
+    operation_id = "verify_webhook",
+    tag = "webhook",
+    security(()),
+    params(Verification),
+    responses(
+        (status = 200, description = "The challenge", content_type = "text/plain", body = String),
+        (status = 403, response = Problem),
+    )
+)]
+async fn verify(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<Verification>,
 ) -> Result<String, ApiError> {
@@ -72,10 +100,29 @@ pub async fn verify(
     }
 }
 
-/// Checks the signature, parses, applies (in a batch's transaction), and
-/// only after the commit answers 200. Any failure before the commit leaves
-/// nothing behind, and WhatsApp retries.
-pub async fn receive(
+/// WhatsApp Cloud API deliveries, signed with `X-Hub-Signature-256`; 200 only after commit.
+///
+/// Checks the signature, parses, applies (in a batch's transaction), and only
+/// after the commit answers 200. Any failure before the commit leaves nothing
+/// behind, and WhatsApp retries; a delivery sent again is applied once.
+#[utoipa::path(
+    post,
+    path = "/webhook",
+    operation_id = "receive_webhook",
+    tag = "webhook",
+    security(()),
+    params(("X-Hub-Signature-256" = String, Header, description = "`sha256=` and the HMAC of the body with the app secret")),
+    request_body(content = Object, description = "The Cloud API's webhook payload"),
+    responses(
+        (status = 200, description = "Committed"),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 408, response = Problem),
+        (status = 413, response = Problem),
+        (status = 503, response = Problem),
+    )
+)]
+async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod api_tokens;
+pub mod backup;
 pub mod bot;
 pub mod campaigns;
 pub mod canned;

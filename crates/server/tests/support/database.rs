@@ -44,6 +44,14 @@ impl TestDatabase {
         }
     }
 
+    /// The SQLite database in `file` (made by a test, e.g. a backup).
+    pub fn sqlite_at(file: &Path) -> Self {
+        TestDatabase {
+            url: format!("sqlite://{}", file.display()),
+            postgres: None,
+        }
+    }
+
     /// A fresh database on the Postgres server of `HANDOVER_TEST_POSTGRES`,
     /// or on this machine's when it is not set.
     pub async fn create_postgres() -> Self {

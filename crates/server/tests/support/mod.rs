@@ -6,6 +6,7 @@ pub mod cloud_api;
 pub mod database;
 pub mod events;
 pub mod payloads;
+pub mod schema;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 

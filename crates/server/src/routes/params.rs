@@ -1,0 +1,22 @@
+//! The parameters in the API's paths, declared once: handlers extract
+//! them and the OpenAPI document describes them from the same types.
+
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// `{wa_id}`: the customer a chat belongs to.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CustomerPath {
+    /// The customer's WhatsApp number: E.164 digits without `+`.
+    #[param(example = "919820012345")]
+    pub wa_id: String,
+}
+
+/// `{id}`: a record's id, as the server gave it.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct IdPath {
+    /// The id in the record's `id` field.
+    pub id: i64,
+}
