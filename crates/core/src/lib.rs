@@ -16,6 +16,7 @@ pub mod labels;
 pub mod lifecycle;
 pub mod media;
 pub mod notes;
+pub mod reports;
 pub mod sections;
 pub mod status;
 pub mod tags;

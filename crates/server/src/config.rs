@@ -110,6 +110,16 @@ pub struct Config {
     #[arg(long, env = "HANDOVER_PUBLIC_URL")]
     pub public_url: Option<String>,
 
+    /// How the log is written: `text` for people, `json` (one object per
+    /// line, with each request's id) for log shippers.
+    #[arg(long, env = "HANDOVER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// The bearer token Prometheus scrapes `GET /metrics` with; without it
+    /// the endpoint answers 404.
+    #[arg(long, env = "HANDOVER_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Behind a reverse proxy: take the client's address from the last entry
     /// of `X-Forwarded-For` (sign-in throttling is per address).
     #[arg(long, env = "HANDOVER_TRUST_PROXY")]
@@ -123,6 +133,13 @@ pub struct Config {
     /// behind reads from the database.
     #[arg(long, env = "HANDOVER_EVENT_BUFFER", default_value_t = 16384, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub event_buffer: u32,
+}
+
+/// How the log is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// What `handover-server` can do besides serving.

@@ -5,11 +5,14 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
+
+use crate::metrics::Metrics;
 
 /// Which database the pool talks to; chosen once, by the URL, at start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +61,8 @@ pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
     write_lock: std::sync::Arc<Mutex<()>>,
+    /// This process' measurements; the database's write times among them.
+    pub metrics: std::sync::Arc<Metrics>,
 }
 
 /// The Postgres advisory lock of the write turn: the ASCII of "HANDOVER".
@@ -67,11 +72,20 @@ pub const WRITE_TURN: i64 = 0x4841_4E44_4F56_4552;
 pub struct WriteTx<'a> {
     pub tx: Transaction<'static, Any>,
     _turn: MutexGuard<'a, ()>,
+    /// When the turn was asked for, and how long it took to get it.
+    asked: Instant,
+    waited: Duration,
+    metrics: &'a Metrics,
 }
 
 impl WriteTx<'_> {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        let committed = self.tx.commit().await;
+        self.metrics.write(
+            self.waited,
+            self.asked.elapsed().saturating_sub(self.waited),
+        );
+        committed
     }
 }
 
@@ -81,12 +95,14 @@ impl Db {
             backend: Backend::of_pool(&pool),
             pool,
             write_lock: std::sync::Arc::new(Mutex::new(())),
+            metrics: std::sync::Arc::new(Metrics::default()),
         }
     }
 
     /// Waits for this process' turn to write, then begins a transaction
     /// that holds the database's write turn. Every write goes through here.
     pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        let asked = Instant::now();
         let turn = self.write_lock.lock().await;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
@@ -99,7 +115,13 @@ impl Db {
                 tx
             }
         };
-        Ok(WriteTx { tx, _turn: turn })
+        Ok(WriteTx {
+            tx,
+            _turn: turn,
+            asked,
+            waited: asked.elapsed(),
+            metrics: &self.metrics,
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use handover_server::config::{Command, Config};
+use handover_server::config::{Command, Config, LogFormat};
 use handover_server::{copy_to_postgres, demo, startup::Application};
 use tracing_subscriber::EnvFilter;
 
@@ -12,11 +12,7 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     return_large_blocks_to_the_system();
     let config = Config::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    start_logging(config.log_format);
 
     match &config.command {
         Some(Command::Migrate { from, to }) => return migrate(from, to).await,
@@ -37,9 +33,12 @@ async fn main() -> ExitCode {
     };
     // Scripts (the xtask and the end-to-end tests) read this line to learn
     // the address, which matters when the port was chosen by the system.
-    println!("Handover is running at {}", app.url());
+    announce(
+        config.log_format,
+        &format!("Handover is running at {}", app.url()),
+    );
     if let Some(seeded) = &app.demo {
-        print_demo(seeded);
+        print_demo(config.log_format, seeded);
     }
 
     match app.run_until(shutdown_signal()).await {
@@ -89,20 +88,50 @@ async fn backup(url: &str, path: &std::path::Path) -> ExitCode {
     }
 }
 
-/// Tells a newcomer what demo mode gave them.
-fn print_demo(seeded: &demo::Seeded) {
-    match seeded {
-        demo::Seeded::Customers(count) => println!(
-            "Demo mode: seeded the Bloom & Petal flower shop with its bot and {count} customers."
-        ),
-        demo::Seeded::KeptExisting => {
-            println!("Demo mode: the database already has customers; nothing was seeded.")
-        }
+/// The log, as people read it or as one JSON object per line; `RUST_LOG`
+/// chooses what is written (`info` unless set).
+fn start_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
     }
-    println!(
-        "Demo mode: write as a customer from any open chat (\"Write as the customer\") or start a new one (\"New demo customer\"). The demo agent signs in as {} with password {}.",
-        demo::AGENT_EMAIL,
-        demo::AGENT_PASSWORD
+}
+
+/// A line for whoever started the server: printed as it is, or, when the
+/// log is JSON, written to the log (so that every line is JSON).
+fn announce(format: LogFormat, line: &str) {
+    match format {
+        LogFormat::Text => println!("{line}"),
+        LogFormat::Json => tracing::info!("{line}"),
+    }
+}
+
+/// Tells a newcomer what demo mode gave them.
+fn print_demo(format: LogFormat, seeded: &demo::Seeded) {
+    match seeded {
+        demo::Seeded::Customers(count) => announce(
+            format,
+            &format!("Demo mode: seeded the Bloom & Petal flower shop with its bot and {count} customers."),
+        ),
+        demo::Seeded::KeptExisting => announce(
+            format,
+            "Demo mode: the database already has customers; nothing was seeded.",
+        ),
+    }
+    announce(
+        format,
+        &format!(
+            "Demo mode: write as a customer from any open chat (\"Write as the customer\") or start a new one (\"New demo customer\"). The demo agent signs in as {} with password {}.",
+            demo::AGENT_EMAIL,
+            demo::AGENT_PASSWORD
+        ),
     );
 }
 

@@ -93,6 +93,7 @@ impl Application {
     pub async fn build_with_clock(config: &Config, clock: Clock) -> Result<Self, StartupError> {
         let pool = db::connect(&config.database_url).await?;
         let db = Db::new(pool);
+        let db_metrics = db.metrics.clone();
         let passwords = Arc::new(PasswordChecker::start());
         if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
             accounts::ensure_manager(&db, &passwords, email, password, clock.now_ms())
@@ -181,6 +182,8 @@ impl Application {
                 .public_url
                 .as_deref()
                 .is_some_and(|url| url.starts_with("https://")),
+            metrics: db_metrics,
+            metrics_token: config.metrics_token.clone(),
         };
         Ok(Self {
             listener,

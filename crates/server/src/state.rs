@@ -6,6 +6,7 @@ use crate::auth::checker::PasswordChecker;
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
 use crate::media::{FetchQueue, MediaFiles};
+use crate::metrics::Metrics;
 use crate::outbound::templates_api::TemplatesApi;
 use crate::outbound::Outbox;
 use crate::peers::Peers;
@@ -55,4 +56,8 @@ pub struct AppState {
     pub origin: Option<String>,
     /// Session cookies are marked `Secure` (the site is served over HTTPS).
     pub secure_cookies: bool,
+    /// This process' measurements (the same as the database handle's).
+    pub metrics: Arc<Metrics>,
+    /// The bearer token `GET /metrics` asks for; without one it is off.
+    pub metrics_token: Option<String>,
 }

@@ -364,6 +364,14 @@ async fn what_the_server_answers_has_the_shape_the_document_gives() {
             Some(json!({"messages": [{"text": "Where is my order?"}, {"text": "agent"}]})),
         )
         .await;
+    caller
+        .call(
+            "get",
+            "/api/reports/summary",
+            "/api/reports/summary?from=2026-11-01T00:00:00Z&to=2026-12-01T00:00:00Z",
+            None,
+        )
+        .await;
     caller.call("get", "/api/sandbox/outbox", "", None).await;
     caller.call("get", "/api/demo", "", None).await;
 

@@ -171,3 +171,268 @@ async fn a_backup_never_overwrites_a_file_and_says_what_postgres_users_do() {
         "no empty database is made"
     );
 }
+
+/// A scrape parsed: each sample by its name with labels, and the metric
+/// names that were described with `# HELP` and `# TYPE`.
+struct Scrape {
+    samples: std::collections::BTreeMap<String, f64>,
+    described: Vec<String>,
+}
+
+impl Scrape {
+    fn parse(text: &str) -> Self {
+        let mut samples = std::collections::BTreeMap::new();
+        let mut described = Vec::new();
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix("# TYPE ") {
+                let mut words = rest.split(' ');
+                described.push(words.next().unwrap().to_owned());
+                let kind = words.next().unwrap();
+                assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+            } else if !line.starts_with('#') {
+                let (name, value) = line.rsplit_once(' ').expect("name value");
+                let value: f64 = value.parse().unwrap_or_else(|_| panic!("{line}"));
+                assert!(name.starts_with("handover_"), "{line}");
+                assert!(
+                    samples.insert(name.to_owned(), value).is_none(),
+                    "twice: {line}"
+                );
+            }
+        }
+        Scrape { samples, described }
+    }
+
+    fn value(&self, sample: &str) -> f64 {
+        *self
+            .samples
+            .get(sample)
+            .unwrap_or_else(|| panic!("{sample} is not in the scrape: {:?}", self.samples.keys()))
+    }
+
+    /// A histogram's buckets never fall, and the last one counts them all.
+    fn check_histogram(&self, name: &str) -> f64 {
+        let buckets: Vec<f64> = self
+            .samples
+            .iter()
+            .filter(|(sample, _)| sample.starts_with(&format!("{name}_bucket{{")))
+            .map(|(_, value)| *value)
+            .collect();
+        assert!(buckets.len() > 5, "{name} has buckets");
+        let count = self.value(&format!("{name}_count"));
+        assert_eq!(self.value(&format!("{name}_bucket{{le=\"+Inf\"}}")), count);
+        assert!(
+            buckets.iter().all(|bucket| *bucket <= count),
+            "{name}: {buckets:?}"
+        );
+        count
+    }
+}
+
+async fn scrape(app: &TestApp, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.http.get(app.url("/metrics"));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn prometheus_reads_what_happened_on_the_server() {
+    // WhatsApp answers the first send with a 500, then takes every one.
+    let (fake, url) = support::cloud_api::FakeCloudApi::start(vec![500]).await;
+    let app = TestApp::start_with(|config| {
+        support::use_cloud_api(config, url);
+        config.metrics_token = Some("scrape-secret".into());
+    })
+    .await;
+
+    assert_eq!(scrape(&app, None).await.status(), 401);
+    assert_eq!(scrape(&app, Some("guess")).await.status(), 401);
+
+    for (n, customer) in ["919800000001", "919800000002", "919800000003"]
+        .iter()
+        .enumerate()
+    {
+        let delivery = text(
+            customer,
+            &format!("wamid.metrics.{n}"),
+            app.now_s(),
+            "Hello",
+        );
+        app.webhook_ok(&delivery).await;
+    }
+    let forged = app
+        .http
+        .post(app.url("/webhook"))
+        .header("x-hub-signature-256", "sha256=00")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+    for _ in 0..2 {
+        assert!(app.login(support::ADMIN_EMAIL, "wrong").await.is_err());
+    }
+    app.settle_outbound().await;
+    let manager = app.manager().await;
+    let _first = support::events::subscribe(&app, &manager, None).await;
+    let _second = support::events::subscribe(&app, &manager, None).await;
+
+    let response = scrape(&app, Some("scrape-secret")).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
+    let scraped = Scrape::parse(&response.text().await.unwrap());
+
+    assert_eq!(
+        scraped.value("handover_webhook_deliveries_total{result=\"ok\"}"),
+        3.0
+    );
+    assert_eq!(
+        scraped.value("handover_webhook_deliveries_total{result=\"refused\"}"),
+        1.0
+    );
+    assert_eq!(
+        scraped.value("handover_webhook_deliveries_total{result=\"unavailable\"}"),
+        0.0
+    );
+    assert_eq!(
+        scraped.check_histogram("handover_webhook_duration_seconds"),
+        4.0
+    );
+    let answered = fake.requests.lock().unwrap().clone();
+    let took = answered.iter().filter(|call| call.answered == 200).count();
+    assert!(took >= 3, "each customer was greeted");
+    assert_eq!(
+        scraped.value("handover_whatsapp_calls_total{status=\"500\"}"),
+        1.0
+    );
+    assert_eq!(
+        scraped.value("handover_whatsapp_calls_total{status=\"200\"}"),
+        took as f64
+    );
+    assert_eq!(scraped.value("handover_sign_in_failures_total"), 2.0);
+    assert_eq!(scraped.value("handover_event_streams_open"), 2.0);
+    assert_eq!(
+        scraped.value("handover_outbox_messages{source=\"chat\"}"),
+        0.0
+    );
+    assert_eq!(
+        scraped.value("handover_outbox_messages{source=\"campaign\"}"),
+        0.0
+    );
+    assert!(scraped.check_histogram("handover_db_write_seconds") >= 3.0);
+    scraped.check_histogram("handover_db_write_wait_seconds");
+    assert_eq!(scraped.value("handover_imports_running"), 0.0);
+    for sample in scraped.samples.keys() {
+        let name = sample.split('{').next().unwrap();
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+            .filter(|family| scraped.described.iter().any(|d| d == family))
+            .unwrap_or(name);
+        assert!(
+            scraped.described.iter().any(|d| d == family),
+            "{sample} has no # TYPE"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_a_metrics_token_there_is_nothing_to_scrape() {
+    let app = TestApp::start().await;
+    let response = scrape(&app, Some("anything")).await;
+    assert_eq!(response.status(), 404);
+    let body: ErrorBody = response.json().await.unwrap();
+    assert!(body.error.message.contains("HANDOVER_METRICS_TOKEN"));
+}
+
+#[tokio::test]
+async fn json_logs_name_each_request_by_the_id_it_came_with() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let folder = tempfile::tempdir().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_handover-server"))
+        .env(
+            "HANDOVER_DATABASE_URL",
+            format!("sqlite://{}/handover.db", folder.path().display()),
+        )
+        .env("HANDOVER_BIND", "127.0.0.1:0")
+        .env("HANDOVER_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,tower_http=debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let mut logged = Vec::new();
+    let url = loop {
+        let line = lines.next().expect("the server starts").unwrap();
+        let entry: Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        let message = entry["message"].as_str().unwrap_or_default().to_owned();
+        logged.push(entry);
+        if let Some(url) = message.strip_prefix("Handover is running at ") {
+            break url.to_owned();
+        }
+    };
+
+    let http = reqwest::Client::new();
+    let given = http
+        .get(format!("{url}/api/no-such-thing"))
+        .header("x-request-id", "proxy-7f3a")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "proxy-7f3a");
+    let made = http.get(format!("{url}/healthz")).send().await.unwrap();
+    let made_id = made.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(made_id.len(), 16, "a new id: {made_id}");
+    let odd = http
+        .get(format!("{url}/healthz"))
+        .header("x-request-id", "x".repeat(500))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        odd.headers()["x-request-id"].len(),
+        16,
+        "too long: replaced"
+    );
+
+    // The lines of both requests, each naming its request.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let named = |logged: &[Value], id: &str| {
+        logged
+            .iter()
+            .any(|entry| entry["span"]["request_id"] == id && entry["span"]["path"].is_string())
+    };
+    let mut lines = lines;
+    let reader = std::thread::spawn(move || {
+        let mut logged = logged;
+        while !(named(&logged, "proxy-7f3a") && named(&logged, &made_id)) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "request lines: {logged:#?}"
+            );
+            let line = lines.next().expect("more lines").unwrap();
+            logged.push(serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}")));
+        }
+        logged
+    });
+    let logged = tokio::task::spawn_blocking(move || reader.join())
+        .await
+        .unwrap()
+        .expect("both requests were logged");
+    let line = logged
+        .iter()
+        .find(|entry| entry["span"]["request_id"] == "proxy-7f3a")
+        .unwrap();
+    assert_eq!(line["span"]["path"], "/api/no-such-thing");
+    assert!(line["timestamp"].is_string() && line["level"].is_string());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -41,6 +41,7 @@ async fn answer(response: reqwest::Response, what: &str) -> Result<Value, SendEr
             status.as_u16()
         ),
         retryable: status.as_u16() == 429 || status.is_server_error(),
+        status: Some(status.as_u16()),
     })
 }
 
@@ -48,6 +49,7 @@ fn unreachable(error: reqwest::Error) -> SendError {
     SendError {
         reason: format!("WhatsApp could not be reached: {error}"),
         retryable: true,
+        status: None,
     }
 }
 
@@ -85,6 +87,7 @@ impl Transport for CloudApi {
                 .ok_or_else(|| SendError {
                     reason: "WhatsApp accepted the message but returned no id.".into(),
                     retryable: false,
+                    status: None,
                 })
         })
     }
@@ -102,6 +105,7 @@ impl Transport for CloudApi {
                     return Err(SendError {
                         reason: format!("The file to send is gone from this server: {error}"),
                         retryable: false,
+                        status: None,
                     })
                 }
             };
@@ -114,6 +118,7 @@ impl Transport for CloudApi {
                         file.mime_type
                     ),
                     retryable: false,
+                    status: None,
                 })?;
             let form = reqwest::multipart::Form::new()
                 .text("messaging_product", "whatsapp")
@@ -134,6 +139,7 @@ impl Transport for CloudApi {
                 .ok_or_else(|| SendError {
                     reason: "WhatsApp took the file but returned no id.".into(),
                     retryable: false,
+                    status: None,
                 })
         })
     }

@@ -32,6 +32,8 @@ pub struct SendError {
     /// WhatsApp was busy or could not be reached (429, 5xx, no connection):
     /// the same request may be tried again.
     pub retryable: bool,
+    /// WhatsApp's HTTP status, when it answered.
+    pub status: Option<u16>,
 }
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<String, SendError>> + Send + 'a>>;

@@ -24,6 +24,7 @@ impl Transport for Sandbox {
             let failed = |error: sqlx::Error| SendError {
                 reason: format!("The sandbox could not record the message: {error}"),
                 retryable: true,
+                status: None,
             };
             store::sandbox::record(
                 &self.db,

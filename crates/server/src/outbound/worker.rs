@@ -29,6 +29,7 @@ use tokio::time::Instant;
 use super::{FileToUpload, Outbox, SendError, SendFuture, Transport};
 use crate::db::Db;
 use crate::media::MediaFiles;
+use crate::metrics;
 use crate::realtime::EventHub;
 use crate::store::events::EventBatch;
 use crate::store::{media, messages};
@@ -211,11 +212,18 @@ impl Sender {
     ) -> Result<String, Outcome> {
         let mut backoff = self.first_backoff;
         for attempt in 1..=ATTEMPTS {
-            match call().await {
+            let answer = call().await;
+            let label = match &answer {
+                Ok(_) => metrics::call_label(Some(200), false),
+                Err(error) => metrics::call_label(error.status, error.retryable),
+            };
+            self.db.metrics.whatsapp_call(label);
+            match answer {
                 Ok(answer) => return Ok(answer),
                 Err(SendError {
                     reason,
                     retryable: true,
+                    ..
                 }) if attempt < ATTEMPTS => {
                     tracing::warn!(attempt, %reason, "retrying a call to WhatsApp");
                     tokio::time::sleep(backoff).await;

@@ -86,6 +86,7 @@ async fn login(
         Some(agent) if matches => agent,
         _ => {
             attempt.failed(state.clock.now_ms());
+            state.metrics.sign_in_failed();
             state.peers.sign_in_failed(&email, address).await;
             return Err(ApiError::Unauthorized("Wrong e-mail or password.".into()));
         }
@@ -203,6 +204,7 @@ async fn change_password(
         .map_err(|_busy| refused(Refusal::Busy))?;
     if !matches {
         attempt.failed(state.clock.now_ms());
+        state.metrics.sign_in_failed();
         state.peers.sign_in_failed(&agent.email, address).await;
         return Err(ApiError::unprocessable(
             "wrong_current_password",

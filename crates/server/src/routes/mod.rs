@@ -14,9 +14,11 @@ mod extract;
 mod health;
 mod labels;
 mod media;
+mod metrics;
 mod notes;
 mod openapi;
 mod params;
+mod reports;
 mod sandbox;
 mod search;
 mod sections;
@@ -40,7 +42,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::ApiError;
 pub use crate::state::AppState;
-use crate::{security, web_assets};
+use crate::{request_id, security, web_assets};
 
 pub use openapi::document as openapi_document;
 
@@ -62,7 +64,8 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         // A client that stops sending its body mid-way is let go.
         .layer(RequestBodyTimeoutLayer::new(BODY_IDLE_TIMEOUT))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
+        .layer(middleware::from_fn(request_id::carry))
         .with_state(state)
 }
 
@@ -72,6 +75,7 @@ pub fn router(state: AppState) -> Router {
 fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::BaseDocument::openapi())
         .merge(health::router())
+        .merge(metrics::router())
         .merge(webhook::router())
         .nest("/api", api())
 }
@@ -95,6 +99,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(tags::router())
         .merge(events::router())
         .merge(demo::router())
+        .merge(reports::router())
         .merge(sandbox::router())
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(API_BODY_BYTES))

@@ -39,6 +39,7 @@ use crate::state::AppState;
         (name = "campaigns", description = "Campaigns and the API tokens that start them"),
         (name = "bot", description = "The bot's configuration, versions and simulator"),
         (name = "tags", description = "First-message tag rules"),
+        (name = "reports", description = "What managers measure"),
         (name = "live", description = "The dashboard's event stream"),
         (name = "demo", description = "Demo mode"),
         (name = "sandbox", description = "What the sandbox transport would have sent"),

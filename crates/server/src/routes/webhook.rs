@@ -5,10 +5,11 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 use utoipa::IntoParams;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -16,6 +17,7 @@ use utoipa_axum::routes;
 use super::extract::{body_failure, QueryParams};
 use super::openapi::Problem;
 use crate::error::ApiError;
+use crate::metrics::DeliveryResult;
 use crate::state::AppState;
 use crate::webhook::{payload, signature};
 
@@ -125,6 +127,21 @@ async fn verify(
 async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let arrived = Instant::now();
+    let answer = apply(&state, &headers, body).await.into_response();
+    state.metrics.delivery(
+        DeliveryResult::of_status(answer.status().as_u16()),
+        arrived.elapsed(),
+    );
+    answer
+}
+
+/// A delivery checked, parsed and applied; 200 only after its commit.
+async fn apply(
+    state: &AppState,
+    headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, ApiError> {
     let body = body.map_err(|rejection| match rejection {

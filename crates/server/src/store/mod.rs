@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod api_tokens;
+pub mod backlog;
 pub mod backup;
 pub mod bot;
 pub mod campaigns;
@@ -18,6 +19,7 @@ mod message_row;
 pub mod messages;
 pub mod notices;
 pub mod peers;
+pub mod reports;
 pub mod sandbox;
 pub mod search;
 pub mod sections;

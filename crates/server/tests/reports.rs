@@ -1,0 +1,249 @@
+//! The managers' reports over a scripted day, every figure checked against
+//! numbers counted by hand from the script.
+
+mod support;
+
+use handover_core::reports::ReportSummary;
+use handover_server::db::Db;
+use handover_server::timeouts;
+use reqwest::StatusCode;
+use serde_json::json;
+use support::payloads::text;
+use support::{error_code, Session, TestApp};
+
+const BOT_ONLY: &str = "919800000001";
+const ROSES: &str = "919800000002";
+const REFUND: &str = "919800000003";
+const MISSED: &str = "919800000004";
+const PASSED_ON: &str = "919800000005";
+
+/// 2026-11-25 in UTC, the scripted day.
+const DAY: &str = "from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z";
+/// 2026-11-25T00:00:00Z in ms.
+const MIDNIGHT: i64 = 1_795_564_800_000;
+
+/// Sets the clock to `hh:mm:ss` on the scripted day (negative hours: the
+/// day before).
+fn at(app: &TestApp, hours: i64, minutes: i64, seconds: i64) {
+    app.clock
+        .set(MIDNIGHT + ((hours * 60 + minutes) * 60 + seconds) * 1000);
+}
+
+async fn writes(app: &TestApp, customer: &str, wamid: &str, words: &str) {
+    app.webhook_ok(&text(customer, wamid, app.now_s(), words))
+        .await;
+}
+
+async fn says(app: &TestApp, agent: &Session, customer: &str, words: &str) {
+    let sent = app
+        .post(
+            agent,
+            &format!("/api/users/{customer}/messages"),
+            json!({"text": words}),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+}
+
+async fn acts(app: &TestApp, agent: &Session, customer: &str, action: &str) {
+    let response = app.act(agent, customer, action).await;
+    assert_eq!(response.status(), StatusCode::OK, "{action} {customer}");
+}
+
+async fn report(app: &TestApp, manager: &Session, range: &str) -> ReportSummary {
+    let response = app
+        .get(manager, &format!("/api/reports/summary?{range}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let asha = app.agent("Asha").await;
+    let ravi = app.agent("Ravi").await;
+
+    // The evening before: a customer asks for a person; nobody comes.
+    at(&app, -4, 0, 0);
+    writes(&app, MISSED, "wamid.m1", "agent").await;
+
+    // 10:00 a customer the bot handles alone; two ask for a person.
+    at(&app, 10, 0, 0);
+    writes(&app, BOT_ONLY, "wamid.b1", "Hello").await;
+    writes(&app, ROSES, "wamid.r1", "agent").await;
+    at(&app, 10, 5, 0);
+    writes(&app, REFUND, "wamid.f1", "human please").await;
+    // Asha takes the roses after 2 minutes, answers a minute later,
+    // resolves at 10:10.
+    at(&app, 10, 2, 0);
+    acts(&app, &asha, ROSES, "intervene").await;
+    at(&app, 10, 3, 0);
+    says(&app, &asha, ROSES, "Red or white?").await;
+    at(&app, 10, 10, 0);
+    // Ravi takes the refund after 5 minutes, answers 30 s later, twice.
+    acts(&app, &ravi, REFUND, "intervene").await;
+    acts(&app, &asha, ROSES, "resolve").await;
+    at(&app, 10, 10, 30);
+    says(&app, &ravi, REFUND, "Your refund is on its way.").await;
+    at(&app, 10, 11, 0);
+    says(&app, &ravi, REFUND, "Anything else?").await;
+    at(&app, 10, 20, 0);
+    acts(&app, &ravi, REFUND, "resolve").await;
+
+    // 10:30 a customer asks; Asha takes it at 10:40, leaves a note, answers
+    // at 10:45 and passes it back at 10:50; Ravi takes it at 11:00 and
+    // resolves it at 11:05 without writing.
+    at(&app, 10, 30, 0);
+    writes(&app, PASSED_ON, "wamid.p1", "agent").await;
+    at(&app, 10, 40, 0);
+    acts(&app, &asha, PASSED_ON, "intervene").await;
+    at(&app, 10, 42, 0);
+    let note = app
+        .post(
+            &asha,
+            &format!("/api/users/{PASSED_ON}/notes"),
+            json!({"text": "@Ravi knows this order"}),
+        )
+        .await;
+    assert_eq!(note.status(), StatusCode::CREATED);
+    at(&app, 10, 45, 0);
+    says(&app, &asha, PASSED_ON, "Let me find a colleague.").await;
+    at(&app, 10, 50, 0);
+    acts(&app, &asha, PASSED_ON, "release").await;
+    at(&app, 11, 0, 0);
+    acts(&app, &ravi, PASSED_ON, "intervene").await;
+    at(&app, 11, 5, 0);
+    acts(&app, &ravi, PASSED_ON, "resolve").await;
+
+    // 20:00:01 the evening-before request's window has closed.
+    at(&app, 20, 0, 1);
+    let swept = timeouts::sweep(
+        &Db::new(app.db.clone()),
+        app.clock.now_ms(),
+        1000 * 3_600_000,
+    )
+    .await
+    .unwrap();
+    assert_eq!(swept.missed, 1);
+
+    let day = report(&app, &manager, DAY).await;
+    assert_eq!(day.from, "2026-11-25T00:00:00Z");
+    assert_eq!(day.to, "2026-11-26T00:00:00Z");
+    // Wrote today: the bot's, the roses, the refund, the passed-on (not
+    // the missed one, who wrote the evening before).
+    assert_eq!(day.customers, 4);
+    // Into Requesting: roses, refund, passed-on, and its release.
+    assert_eq!(day.escalations, 4);
+    // One of four never asked for a person.
+    assert_eq!(day.contained_pct, Some(25.0));
+    assert_eq!(day.missed_requests, 1);
+    assert_eq!(day.resolved, 3);
+    assert_eq!(day.auto_resolved, 0);
+    // Waits 120, 300, 600 and 600 s (the release started a new wait).
+    assert_eq!(day.median_wait_s, Some(450.0));
+    assert_eq!(day.p90_wait_s, Some(600.0));
+    // First responses: Asha 60 and 300 (the note is not an answer), Ravi 30.
+    assert_eq!(day.median_first_response_s, Some(60.0));
+    // Entering Requesting → resolved: 600, 900, 900 (from the release).
+    assert_eq!(day.median_resolution_s, Some(900.0));
+
+    let row = |name: &str| {
+        day.agents
+            .iter()
+            .find(|agent| agent.name == name)
+            .unwrap_or_else(|| panic!("{name} in {:?}", day.agents))
+            .clone()
+    };
+    let (asha_row, ravi_row) = (row("Asha"), row("Ravi"));
+    assert_eq!(
+        (asha_row.intervened, asha_row.resolved, asha_row.messages),
+        (2, 1, 2)
+    );
+    assert_eq!(asha_row.median_first_response_s, Some(180.0));
+    assert_eq!(
+        (ravi_row.intervened, ravi_row.resolved, ravi_row.messages),
+        (2, 2, 2)
+    );
+    assert_eq!(ravi_row.median_first_response_s, Some(30.0));
+    let meera = row(&manager.agent.name);
+    assert_eq!(
+        (meera.intervened, meera.resolved, meera.messages),
+        (0, 0, 0)
+    );
+    assert_eq!(meera.median_first_response_s, None);
+
+    // The evening before: the missed customer wrote and asked, and that is
+    // all; nobody was waited on or answered.
+    let before = report(
+        &app,
+        &manager,
+        "from=2026-11-24T00:00:00Z&to=2026-11-25T00:00:00Z",
+    )
+    .await;
+    assert_eq!(
+        (before.customers, before.escalations, before.missed_requests),
+        (1, 1, 0)
+    );
+    assert_eq!(before.contained_pct, Some(0.0));
+    assert_eq!(before.median_wait_s, None);
+
+    // The same day seen from India (UTC+05:30) runs from 18:30 UTC the day
+    // before: the missed customer's 20:00 request is in it, and its
+    // window's end (20:00 UTC, 01:30 the next day there) is not.
+    let india = report(
+        &app,
+        &manager,
+        "from=2026-11-25T00:00:00%2B05:30&to=2026-11-26T00:00:00%2B05:30",
+    )
+    .await;
+    assert_eq!(india.customers, 5);
+    assert_eq!(india.escalations, 5);
+    assert_eq!(india.missed_requests, 0);
+}
+
+#[tokio::test]
+async fn a_report_of_a_quiet_range_has_nothing_to_take_medians_of() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let quiet = report(&app, &manager, DAY).await;
+    assert_eq!(
+        (quiet.customers, quiet.escalations, quiet.resolved),
+        (0, 0, 0)
+    );
+    assert_eq!(quiet.contained_pct, None);
+    assert_eq!(quiet.median_wait_s, None);
+    assert_eq!(quiet.p90_wait_s, None);
+}
+
+#[tokio::test]
+async fn reports_are_for_managers_and_ranges_must_make_sense() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let asha = app.agent("Asha").await;
+    let forbidden = app.get(&asha, &format!("/api/reports/summary?{DAY}")).await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+
+    for (range, says) in [
+        ("", "from:"),
+        ("from=2026-11-25&to=2026-11-26", "RFC 3339"),
+        (
+            "from=2026-11-26T00:00:00Z&to=2026-11-25T00:00:00Z",
+            "after from",
+        ),
+        (
+            "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+            "366 days",
+        ),
+    ] {
+        let (status, code, message) = error_code(
+            app.get(&manager, &format!("/api/reports/summary?{range}"))
+                .await,
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{range}");
+        assert_eq!(code, "invalid_range");
+        assert!(message.contains(says), "{range}: {message}");
+    }
+}
