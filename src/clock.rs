@@ -18,6 +18,42 @@ pub fn parse_ms(rfc3339: &str) -> Option<i64> {
     ms.is_finite().then_some(ms as i64)
 }
 
+/// Midnight of the viewer's day `days` after today (negative: before),
+/// with that day's own offset (a change to or from summer time between
+/// days is kept).
+pub fn local_midnight(days: i32) -> String {
+    let today = Date::new_0();
+    let day = Date::new_with_year_month_day(
+        today.get_full_year(),
+        today.get_month() as i32,
+        today.get_date() as i32 + days,
+    );
+    midnight_of(&day)
+}
+
+/// Midnight of the viewer's day after `date` (`YYYY-MM-DD`, as a date
+/// field gives it) plus `days`; `None` for a date that does not parse.
+pub fn local_midnight_after(date: &str, days: i32) -> Option<String> {
+    let part = |range: std::ops::Range<usize>| date.get(range)?.parse::<i32>().ok();
+    let (year, month, day) = (part(0..4)?, part(5..7)?, part(8..10)?);
+    let local = Date::new_with_year_month_day(year as u32, month - 1, day + days);
+    local.get_time().is_finite().then(|| midnight_of(&local))
+}
+
+/// Today's date in the viewer's time zone, `YYYY-MM-DD`.
+pub fn today() -> String {
+    local_midnight(0)[..10].to_owned()
+}
+
+fn midnight_of(date: &Date) -> String {
+    format::midnight(
+        date.get_full_year() as i32,
+        date.get_month() + 1,
+        date.get_date(),
+        -(date.get_timezone_offset() as i32),
+    )
+}
+
 /// `03-28-2021, 07:37 PM` in the viewer's time zone.
 pub fn local_clock(rfc3339: &str) -> Option<String> {
     parse_ms(rfc3339)?;

@@ -211,9 +211,87 @@ pub fn window_urgent(left_ms: i64) -> bool {
     (1..3_600_000).contains(&left_ms)
 }
 
+/// A duration in seconds as people say it: `45 s`, `2 min 30 s`,
+/// `1 h 05 min`, `2 d 3 h`; `—` for none.
+pub fn duration(seconds: Option<f64>) -> String {
+    let Some(seconds) = seconds else {
+        return "—".to_owned();
+    };
+    let whole = seconds.max(0.0).round() as u64;
+    match whole {
+        0..=59 => format!("{whole} s"),
+        60..=3599 if whole % 60 == 0 => format!("{} min", whole / 60),
+        60..=3599 => format!("{} min {} s", whole / 60, whole % 60),
+        3600..=86_399 => format!("{} h {:02} min", whole / 3600, whole % 3600 / 60),
+        _ => format!("{} d {} h", whole / 86_400, whole % 86_400 / 3600),
+    }
+}
+
+/// A share as shown: `25%`, `66.7%`; `—` when there is nothing to share.
+pub fn percent(share: Option<f64>) -> String {
+    match share {
+        None => "—".to_owned(),
+        Some(share) if share.fract() == 0.0 => format!("{share:.0}%"),
+        Some(share) => format!("{share:.1}%"),
+    }
+}
+
+/// Midnight of a date in an offset (minutes east of UTC), as RFC 3339:
+/// `2026-11-25T00:00:00+05:30`.
+pub fn midnight(year: i32, month: u32, day: u32, offset_east_minutes: i32) -> String {
+    let sign = if offset_east_minutes < 0 { '-' } else { '+' };
+    let offset = offset_east_minutes.unsigned_abs();
+    format!(
+        "{year:04}-{month:02}-{day:02}T00:00:00{sign}{:02}:{:02}",
+        offset / 60,
+        offset % 60
+    )
+}
+
+/// `2026-11-25` → `25 Nov`, for a chart's axis.
+pub fn short_day(day: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = day.get(5..7).and_then(|m| m.parse::<usize>().ok());
+    let date = day.get(8..10).and_then(|d| d.parse::<u32>().ok());
+    match (month, date) {
+        (Some(month @ 1..=12), Some(date)) => format!("{date} {}", MONTHS[month - 1]),
+        _ => day.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(None), "—");
+        assert_eq!(duration(Some(0.4)), "0 s");
+        assert_eq!(duration(Some(45.0)), "45 s");
+        assert_eq!(duration(Some(120.0)), "2 min");
+        assert_eq!(duration(Some(150.0)), "2 min 30 s");
+        assert_eq!(duration(Some(3_900.0)), "1 h 05 min");
+        assert_eq!(duration(Some(183_600.0)), "2 d 3 h");
+    }
+
+    #[test]
+    fn shares_and_days_read_plainly() {
+        assert_eq!(percent(Some(25.0)), "25%");
+        assert_eq!(percent(Some(66.7)), "66.7%");
+        assert_eq!(percent(None), "—");
+        assert_eq!(short_day("2026-11-25"), "25 Nov");
+        assert_eq!(short_day("2026-01-05"), "5 Jan");
+        assert_eq!(short_day("soon"), "soon");
+    }
+
+    #[test]
+    fn midnight_is_written_with_its_offset() {
+        assert_eq!(midnight(2026, 11, 25, 330), "2026-11-25T00:00:00+05:30");
+        assert_eq!(midnight(2026, 3, 8, -300), "2026-03-08T00:00:00-05:00");
+        assert_eq!(midnight(2026, 1, 1, 0), "2026-01-01T00:00:00+00:00");
+    }
 
     #[test]
     fn last_active_reads_like_the_product_spec() {

@@ -102,6 +102,7 @@ pub fn chat_at(wa_id: &WaId, message: Option<i64>) -> String {
 /// The managers' screens (and Team, which agents may read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManageScreen {
+    Reports,
     Users,
     Templates,
     Campaigns,
@@ -114,7 +115,8 @@ pub enum ManageScreen {
 
 impl ManageScreen {
     /// In the order of the Manage menu.
-    pub const ALL: [ManageScreen; 8] = [
+    pub const ALL: [ManageScreen; 9] = [
+        ManageScreen::Reports,
         ManageScreen::Users,
         ManageScreen::Templates,
         ManageScreen::Campaigns,
@@ -128,6 +130,7 @@ impl ManageScreen {
     /// The last part of the screen's URL.
     pub const fn slug(self) -> &'static str {
         match self {
+            ManageScreen::Reports => "reports",
             ManageScreen::Users => "users",
             ManageScreen::Templates => "templates",
             ManageScreen::Campaigns => "campaigns",
@@ -141,6 +144,7 @@ impl ManageScreen {
 
     pub const fn label(self) -> &'static str {
         match self {
+            ManageScreen::Reports => "Reports",
             ManageScreen::Users => "Users",
             ManageScreen::Templates => "Templates",
             ManageScreen::Campaigns => "Campaigns and API",
@@ -241,7 +245,8 @@ mod tests {
             assert_eq!(ManageScreen::parse(screen.slug()), Some(screen));
             assert_eq!(screen.href(), format!("/manage/{}", screen.slug()));
         }
-        assert_eq!(ManageScreen::parse("reports"), None);
+        assert_eq!(ManageScreen::parse("report"), None);
+        assert!(ManageScreen::Reports.managers_only());
         assert!(!ManageScreen::Team.managers_only());
         assert!(ManageScreen::Bot.managers_only());
     }

@@ -1,6 +1,7 @@
 //! Typed calls to the server's JSON API. Every call returns
 //! `Result<T, ApiError>`, and `ApiError` reads as a sentence a person can act on.
 
+mod reports;
 mod tools;
 
 use std::fmt;
@@ -17,6 +18,7 @@ use handover_core::tags::{TagRule, TagRuleDraft};
 use handover_core::templates::{Template, TemplateDraft, TemplateReview};
 use handover_core::AgentId;
 use handover_core::{ErrorBody, SectionCounts};
+pub use reports::*;
 use serde::de::DeserializeOwned;
 pub use tools::*;
 

@@ -56,6 +56,20 @@ pub struct AgentReport {
     pub messages: u64,
 }
 
+/// One day of `GET /api/reports/daily`: the day as the range's `from`
+/// counts days (in its offset), and what happened in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportDay {
+    /// `2026-11-25`.
+    pub day: String,
+    /// Distinct customers who wrote that day.
+    pub customers: u64,
+    pub escalations: u64,
+    pub missed_requests: u64,
+    pub resolved: u64,
+}
+
 /// The median of `values` (the mean of the two middle ones for an even
 /// count), or `None` for none.
 pub fn median(values: &[f64]) -> Option<f64> {

@@ -1,12 +1,16 @@
 //! The managers' reports, put together from the store's raw figures: the
 //! counts as they are, durations as medians and percentiles in seconds.
 
-use handover_core::reports::{median, percentile, share_pct, AgentReport, ReportSummary};
+use axum::body::Bytes;
+use handover_core::reports::{
+    median, percentile, share_pct, AgentReport, ReportDay, ReportSummary,
+};
 use handover_core::AgentId;
 use sqlx::AnyPool;
 
-use crate::store::reports as stored;
-use crate::time::rfc3339;
+use crate::contacts::export::csv_lines;
+use crate::store::reports::{self as stored, DailyCount};
+use crate::time::{self, rfc3339};
 
 /// The longest range one report covers.
 pub const MAX_RANGE_MS: i64 = 366 * 86_400_000;
@@ -60,6 +64,77 @@ pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary
         median_resolution_s: median(&resolutions),
         agents,
     })
+}
+
+/// Day by day over `[from, to)` (ms): whole 24 hours from `from`, the
+/// first named `first_day` (the date `from` was written with).
+pub async fn daily(
+    pool: &AnyPool,
+    from: i64,
+    to: i64,
+    first_day: (i64, i64, i64),
+) -> Result<Vec<ReportDay>, sqlx::Error> {
+    let days = usize::try_from((to - from + DAY_MS - 1) / DAY_MS).unwrap_or(0);
+    let mut rows: Vec<ReportDay> = (0..days)
+        .map(|n| ReportDay {
+            day: date_after(first_day, n as i64),
+            customers: 0,
+            escalations: 0,
+            missed_requests: 0,
+            resolved: 0,
+        })
+        .collect();
+    for what in [
+        DailyCount::Customers,
+        DailyCount::Escalations,
+        DailyCount::MissedRequests,
+        DailyCount::Resolved,
+    ] {
+        for (day, number) in stored::daily(pool, what, from, to).await? {
+            let Some(row) = usize::try_from(day).ok().and_then(|day| rows.get_mut(day)) else {
+                continue;
+            };
+            let field = match what {
+                DailyCount::Customers => &mut row.customers,
+                DailyCount::Escalations => &mut row.escalations,
+                DailyCount::MissedRequests => &mut row.missed_requests,
+                DailyCount::Resolved => &mut row.resolved,
+            };
+            *field = count(number);
+        }
+    }
+    Ok(rows)
+}
+
+/// The daily report as a CSV file: a header, then one line per day.
+pub fn daily_csv(days: &[ReportDay]) -> Bytes {
+    let header = [
+        "day",
+        "customers",
+        "escalations",
+        "missed_requests",
+        "resolved",
+    ]
+    .map(String::from);
+    let rows = days.iter().map(|day| {
+        [
+            day.day.clone(),
+            day.customers.to_string(),
+            day.escalations.to_string(),
+            day.missed_requests.to_string(),
+            day.resolved.to_string(),
+        ]
+    });
+    csv_lines(std::iter::once(header).chain(rows))
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// `YYYY-MM-DD` of `days` after the date `(year, month, day)`.
+fn date_after((year, month, day): (i64, i64, i64), days: i64) -> String {
+    let first = time::days_from_civil(year, month, day);
+    let (year, month, day) = time::civil_from_days(first + days);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 fn seconds(durations_ms: Vec<i64>) -> Vec<f64> {

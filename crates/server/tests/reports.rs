@@ -3,7 +3,7 @@
 
 mod support;
 
-use handover_core::reports::ReportSummary;
+use handover_core::reports::{ReportDay, ReportSummary};
 use handover_server::db::Db;
 use handover_server::timeouts;
 use reqwest::StatusCode;
@@ -201,6 +201,53 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
     assert_eq!(india.customers, 5);
     assert_eq!(india.escalations, 5);
     assert_eq!(india.missed_requests, 0);
+
+    // Day by day, and the same as a file a spreadsheet opens.
+    let two_days = "from=2026-11-24T00:00:00Z&to=2026-11-26T00:00:00Z";
+    let days: Vec<ReportDay> = app
+        .get_json(&manager, &format!("/api/reports/daily?{two_days}"))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|day| serde_json::from_value(day.clone()).unwrap())
+        .collect();
+    let day = |day: &str, customers, escalations, missed_requests, resolved| ReportDay {
+        day: day.into(),
+        customers,
+        escalations,
+        missed_requests,
+        resolved,
+    };
+    assert_eq!(
+        days,
+        vec![day("2026-11-24", 1, 1, 0, 0), day("2026-11-25", 4, 4, 1, 3)]
+    );
+    let file = app
+        .get(&manager, &format!("/api/reports/daily.csv?{two_days}"))
+        .await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert!(file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("handover-daily.csv"));
+    assert_eq!(
+        file.text().await.unwrap(),
+        "day,customers,escalations,missed_requests,resolved\r\n\
+         2026-11-24,1,1,0,0\r\n\
+         2026-11-25,4,4,1,3\r\n"
+    );
+    // India's 25 November is named so, and holds the evening before's
+    // customer (18:30 UTC onwards).
+    let india_days: serde_json::Value = app
+        .get_json(
+            &manager,
+            "/api/reports/daily?from=2026-11-25T00:00:00%2B05:30&to=2026-11-26T00:00:00%2B05:30",
+        )
+        .await;
+    assert_eq!(india_days[0]["day"], "2026-11-25");
+    assert_eq!(india_days[0]["customers"], 5);
+    assert_eq!(india_days.as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ pub struct Counts {
 }
 
 pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Counts, sqlx::Error> {
+    // Each set is read by its own index (customers' messages by time,
+    // transitions by status and time) and matched once through a list: a
+    // lookup per customer could be planned as a scan of the range each time.
     let row = sqlx::query(&format!(
         "WITH wrote AS (
              SELECT DISTINCT wa_id FROM messages
@@ -28,9 +31,9 @@ pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Counts, sqlx::
          )
          SELECT
              (SELECT COUNT(*) FROM wrote),
-             (SELECT COUNT(*) FROM wrote w WHERE EXISTS (
-                 SELECT 1 FROM transitions t
-                 WHERE t.wa_id = w.wa_id AND {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2)),
+             (SELECT COUNT(DISTINCT t.wa_id) FROM transitions t
+              WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2
+                AND t.wa_id IN (SELECT wa_id FROM wrote)),
              (SELECT COUNT(*) FROM transitions t
               WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2),
              (SELECT COUNT(*) FROM transitions t
@@ -94,7 +97,10 @@ pub async fn resolutions(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<i64>,
 
 /// For each chat taken in the range, by whom, and how long until their
 /// first message to the customer in it (before the chat changed hands or
-/// status again); chats they never wrote in are left out.
+/// status again); chats they never wrote in are left out. Only the holder
+/// writes while the chat is theirs, so the thread's agent messages in that
+/// span are theirs (and the thread's index finds them, where a condition
+/// on the agent could be planned as a scan of all their messages).
 pub async fn first_responses(
     pool: &AnyPool,
     from: i64,
@@ -104,7 +110,7 @@ pub async fn first_responses(
         "SELECT i.agent_id,
                 (SELECT MIN(m.sent_at) FROM messages m
                  WHERE m.wa_id = i.wa_id AND m.author = 'agent' AND m.kind <> 'system'
-                   AND m.agent_id = i.agent_id AND m.sent_at >= i.at
+                   AND m.sent_at >= i.at
                    AND m.sent_at < COALESCE((SELECT MIN(n.at) FROM transitions n
                                              WHERE n.wa_id = i.wa_id AND n.id > i.id),
                                             9223372036854775807)) - i.at
@@ -165,4 +171,46 @@ pub async fn agents(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<AgentCount
             })
         })
         .collect()
+}
+
+/// What one day of a daily report counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DailyCount {
+    Customers,
+    Escalations,
+    MissedRequests,
+    Resolved,
+}
+
+/// `(day, count)` for each day of `[from, to)` with any, days counted in
+/// whole 24 hours from `from` (day 0 starts at `from`).
+pub async fn daily(
+    pool: &AnyPool,
+    what: DailyCount,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let sql = match what {
+        DailyCount::Customers => {
+            "SELECT (sent_at - $1) / 86400000, COUNT(DISTINCT wa_id) FROM messages
+             WHERE author = 'user' AND sent_at >= $1 AND sent_at < $2 GROUP BY 1"
+                .to_owned()
+        }
+        DailyCount::Escalations => format!(
+            "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
+             WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2 GROUP BY 1"
+        ),
+        DailyCount::MissedRequests => "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
+             WHERE t.command = 'window_expired' AND t.from_status = 'requesting'
+               AND t.at >= $1 AND t.at < $2 GROUP BY 1"
+            .to_owned(),
+        DailyCount::Resolved => "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
+             WHERE t.command = 'resolve' AND t.at >= $1 AND t.at < $2 GROUP BY 1"
+            .to_owned(),
+    };
+    sqlx::query_as(&sql)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await
 }

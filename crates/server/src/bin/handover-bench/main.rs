@@ -7,6 +7,7 @@
 
 mod database;
 mod live;
+mod reports;
 
 use std::time::{Duration, Instant};
 
@@ -136,6 +137,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     search_figures(&pool, now).await;
     users_table_figures(&pool, now).await;
+    reports::figures(&pool, user_count, now).await?;
     import_figures(&url, now).await?;
     drop(conn);
     pool.close().await;

@@ -1,0 +1,105 @@
+//! The managers' reports at scale: a history of requests is added to the
+//! seeded inbox (three in four customers asked for a person at some time in
+//! the last 60 days, an agent took and resolved the chat, and answered every
+//! other one of them), then a 30-day summary and its days are timed. The
+//! seed's messages were all sent in that range, the heaviest case for the
+//! count of customers who wrote.
+
+use handover_server::reports;
+use handover_server::time::WINDOW_MS;
+
+const DAY_MS: i64 = 86_400_000;
+
+pub async fn figures(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<(), sqlx::Error> {
+    let started = std::time::Instant::now();
+    seed_history(pool, user_count, now).await?;
+    println!(
+        "\n  reports: a request history seeded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let (from, to) = (now - 30 * DAY_MS, now + 1);
+    let summary = reports::summary(pool, from, to).await?;
+    println!(
+        "  30 days: {} customers, {} escalations, {} resolved, median wait {:?} s",
+        summary.customers, summary.escalations, summary.resolved, summary.median_wait_s
+    );
+    super::report(
+        "report: summary of 30 days",
+        super::time(5, || async {
+            reports::summary(pool, from, to).await.unwrap();
+        })
+        .await,
+    );
+    super::report(
+        "report: 30 days day by day",
+        super::time(5, || async {
+            reports::daily(pool, from, to, (2026, 11, 1)).await.unwrap();
+        })
+        .await,
+    );
+    Ok(())
+}
+
+/// Each customer `i` with `i % 4 != 0` asked on day `i % 60` before now,
+/// waited `i % 600` s for the bench's agent, who answered after a minute
+/// (every other chat) and resolved after a quarter of an hour.
+async fn seed_history(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<(), sqlx::Error> {
+    let (agent,): (i64,) = sqlx::query_as(
+        "INSERT INTO agents (email, name, role, password_hash, created_at)
+         VALUES ('reports@example.com', 'Reports agent', 'agent', '-', 0) RETURNING id",
+    )
+    .fetch_one(pool)
+    .await?;
+    let steps = [
+        ("active", "requesting", "bot", "escalate", "0"),
+        (
+            "requesting",
+            "intervened",
+            "agent",
+            "intervene",
+            "(i % 600) * 1000",
+        ),
+        (
+            "intervened",
+            "closed",
+            "agent",
+            "resolve",
+            "(i % 600) * 1000 + 900000",
+        ),
+    ];
+    for (from_status, to_status, actor, command, after) in steps {
+        sqlx::query(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
+             INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command)
+             SELECT CAST(910000000000 + i AS TEXT), '{from_status}', '{to_status}', '{actor}',
+                    CASE WHEN '{actor}' = 'agent' THEN $2 END, '{command}',
+                    $3 - (i % 60) * $4 - $5 + {after}, '{command}'
+             FROM n WHERE i % 4 <> 0"
+        ))
+        .bind(user_count)
+        .bind(agent)
+        .bind(now)
+        .bind(DAY_MS)
+        .bind(WINDOW_MS / 24)
+        .execute(pool)
+        .await?;
+    }
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
+         INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, sent_at, created_at)
+         SELECT CAST(910000000000 + i AS TEXT), 'out', 'agent', $2, 'session', 'text', 'On it!',
+                $3 - (i % 60) * $4 - $5 + (i % 600) * 1000 + 60000, $3
+         FROM n WHERE i % 4 = 2",
+    )
+    .bind(user_count)
+    .bind(agent)
+    .bind(now)
+    .bind(DAY_MS)
+    .bind(WINDOW_MS / 24)
+    .execute(pool)
+    .await?;
+    if handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres {
+        sqlx::query("ANALYZE").execute(pool).await?;
+    }
+    Ok(())
+}
