@@ -310,7 +310,20 @@ async fn guesses_spread_over_the_servers_wait_as_long_as_guesses_to_one() {
     for server in [app.addr, app.addr, app.addr, b.addr, b.addr] {
         assert_eq!(guess(server).await, StatusCode::UNAUTHORIZED);
     }
-    // Server C heard of all five.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(guess(c.addr).await, StatusCode::TOO_MANY_REQUESTS);
+    // Server C heard of all five: it refuses, although its own failures
+    // (at most three here) are fewer than the five free ones. On a busy
+    // machine the news may take a moment, so C is asked up to three times.
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        answers.push(guess(c.addr).await);
+        if answers.last() == Some(&StatusCode::TOO_MANY_REQUESTS) {
+            break;
+        }
+    }
+    assert_eq!(
+        answers.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{answers:?}"
+    );
 }
