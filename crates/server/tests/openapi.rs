@@ -114,6 +114,17 @@ fn the_document_names_each_operation_once_and_every_reference_resolves() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operationIds repeat: {ids:?}");
 
+    // Files are bytes, not lists of numbers.
+    let file = &document["paths"]["/api/users/{wa_id}/media"]["post"]["requestBody"]["content"]
+        ["application/octet-stream"]["schema"];
+    let file = document
+        .pointer(file["$ref"].as_str().unwrap().trim_start_matches('#'))
+        .unwrap();
+    assert_eq!(
+        (file["type"].as_str(), file["format"].as_str()),
+        (Some("string"), Some("binary"))
+    );
+
     let mut references = Vec::new();
     collect_references(&document, &mut references);
     assert!(references.len() > 100);

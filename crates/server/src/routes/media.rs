@@ -18,7 +18,7 @@ use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 use super::extract::{PathParam, QueryParams};
-use super::openapi::Problem;
+use super::openapi::{FileBytes, Problem};
 use super::params::{CustomerPath, IdPath};
 use super::users::{holder_may_write, queued, wa_id_from};
 use crate::auth::CurrentAgent;
@@ -52,8 +52,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     params(IdPath),
     responses(
-        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 206, description = "The range asked for", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = FileBytes),
+        (status = 206, description = "The range asked for", content_type = "application/octet-stream", body = FileBytes),
         (status = 304, description = "Not modified since the copy the client has"),
         (status = 400, response = Problem),
         (status = 401, response = Problem),
@@ -249,7 +249,7 @@ pub struct Attachment {
     operation_id = "send_file",
     tag = "chats",
     params(CustomerPath, Attachment),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
     responses(
         (status = 201, body = Message),
         (status = 400, response = Problem),

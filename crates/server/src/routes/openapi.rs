@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use handover_core::ErrorBody;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToResponse};
+use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -80,6 +80,12 @@ impl Modify for SignInMethods {
 #[derive(ToResponse)]
 #[response(description = "An error with a code and a message a person can act on")]
 pub struct Problem(#[allow(dead_code)] ErrorBody);
+
+/// A file's bytes, as a body or an answer (its `Content-Type` says what
+/// it is).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(#[allow(dead_code)] Vec<u8>);
 
 /// The document, built once from the routes.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {

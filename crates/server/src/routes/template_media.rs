@@ -19,7 +19,7 @@ use super::media::{
     clean_filename, content_type, described, refuse_declared_too_large, serve_stored, store_body,
     Stored,
 };
-use super::openapi::Problem;
+use super::openapi::{FileBytes, Problem};
 use super::params::IdPath;
 use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
@@ -52,7 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     operation_id = "upload_template_header",
     tag = "templates",
     params(Upload),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
     responses(
         (status = 201, body = HeaderMedia),
         (status = 401, response = Problem),
@@ -103,7 +103,7 @@ async fn upload(
     tag = "templates",
     params(IdPath),
     responses(
-        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = FileBytes),
         (status = 400, response = Problem),
         (status = 401, response = Problem),
         (status = 404, response = Problem),
