@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::db::{self, DbError};
-use crate::store::backup;
+use crate::store::{backup, copy};
 
 /// What the copy holds, as read back from it.
 pub struct Copied {
@@ -41,7 +41,7 @@ pub enum BackupError {
 
 /// Copies the database at `url` into the new file `to`, then checks it.
 pub async fn run(url: &str, to: &Path) -> Result<Copied, BackupError> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if db::is_postgres_url(url) {
         return Err(BackupError::Postgres);
     }
     if to.exists() {
@@ -53,7 +53,7 @@ pub async fn run(url: &str, to: &Path) -> Result<Copied, BackupError> {
             source,
         })?;
     }
-    let mut source = db::open_existing_sqlite(url, true)
+    let mut source = db::open_existing_sqlite(url)
         .await
         .map_err(BackupError::Database)?;
     let target = to.to_string_lossy();
@@ -72,7 +72,7 @@ pub async fn run(url: &str, to: &Path) -> Result<Copied, BackupError> {
 /// Reads the copy back: SQLite's integrity check, and what it holds.
 async fn check(copy: &Path) -> Result<Copied, BackupError> {
     let url = format!("sqlite://{}", copy.display());
-    let mut conn = db::open_existing_sqlite(&url, true)
+    let mut conn = db::open_existing_sqlite(&url)
         .await
         .map_err(BackupError::Database)?;
     let integrity = backup::integrity(&mut conn)
@@ -81,10 +81,10 @@ async fn check(copy: &Path) -> Result<Copied, BackupError> {
     if integrity != "ok" {
         return Err(BackupError::Damaged(integrity));
     }
-    let customers = backup::rows(&mut conn, "users")
+    let customers = copy::count(&mut conn, "users")
         .await
         .map_err(BackupError::ReadBack)?;
-    let messages = backup::rows(&mut conn, "messages")
+    let messages = copy::count(&mut conn, "messages")
         .await
         .map_err(BackupError::ReadBack)?;
     let bytes = std::fs::metadata(copy).map(|meta| meta.len()).unwrap_or(0);

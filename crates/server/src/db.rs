@@ -155,7 +155,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         url: url.to_owned(),
         source: Some(source),
     };
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if is_postgres_url(url) {
         let options = AnyConnectOptions::from_str(url).map_err(invalid)?;
         // One connection first: a server that cannot be reached is said at
         // once, where the pool would keep trying for its whole timeout.
@@ -209,10 +209,15 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
     Ok(pool)
 }
 
-/// One connection to an existing SQLite database file, for tools that run
-/// beside the server (`handover-server backup`): never created, never
-/// migrated, waiting its turn behind the server's writer.
-pub async fn open_existing_sqlite(url: &str, read_only: bool) -> Result<AnyConnection, DbError> {
+/// Whether `url` names a Postgres database.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// One read-only connection to an existing SQLite database file, for tools
+/// that run beside the server (`handover-server backup`): never created,
+/// never migrated, waiting its turn behind the server's writer.
+pub async fn open_existing_sqlite(url: &str) -> Result<AnyConnection, DbError> {
     sqlx::any::install_default_drivers();
     let invalid = |source| DbError::InvalidUrl {
         url: url.to_owned(),
@@ -232,9 +237,9 @@ pub async fn open_existing_sqlite(url: &str, read_only: bool) -> Result<AnyConne
     if !file.is_file() {
         return Err(DbError::Missing(file));
     }
-    let mode = if read_only { "ro" } else { "rw" };
-    let own = per_connection_url(url, &file).replace("?mode=rwc", &format!("?mode={mode}"));
-    let mut conn = AnyConnection::connect(&own).await.map_err(DbError::Open)?;
+    let mut conn = AnyConnection::connect(&file_url(&file, "ro"))
+        .await
+        .map_err(DbError::Open)?;
     conn.execute("PRAGMA busy_timeout = 5000;")
         .await
         .map_err(DbError::Open)?;
@@ -251,6 +256,13 @@ fn per_connection_url(url: &str, file: &Path) -> String {
         let number = IN_MEMORY.fetch_add(1, Ordering::Relaxed);
         return format!("sqlite:file:handover-memory-{number}?mode=memory&cache=shared");
     }
+    file_url(file, "rwc")
+}
+
+/// The URL of the SQLite file `file` opened in `mode` (`rwc`: created if
+/// missing; `ro`: read only), its name escaped where URLs give characters
+/// a meaning.
+fn file_url(file: &Path, mode: &str) -> String {
     let mut path = String::new();
     for character in file.to_string_lossy().chars() {
         match character {
@@ -260,7 +272,7 @@ fn per_connection_url(url: &str, file: &Path) -> String {
             other => path.push(other),
         }
     }
-    format!("sqlite://{path}?mode=rwc")
+    format!("sqlite://{path}?mode={mode}")
 }
 
 fn detail(source: &Option<sqlx::Error>) -> String {

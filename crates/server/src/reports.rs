@@ -1,6 +1,8 @@
 //! The managers' reports, put together from the store's raw figures: the
 //! counts as they are, durations as medians and percentiles in seconds.
 
+use std::collections::HashMap;
+
 use axum::body::Bytes;
 use handover_core::reports::{
     median, percentile, share_pct, AgentReport, ReportDay, ReportSummary,
@@ -20,30 +22,27 @@ pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary
     let counts = stored::counts(pool, from, to).await?;
     let waits = seconds(stored::waits(pool, from, to).await?);
     let resolutions = seconds(stored::resolutions(pool, from, to).await?);
-    let responses = stored::first_responses(pool, from, to).await?;
+    let mut responses_by_agent: HashMap<i64, Vec<f64>> = HashMap::new();
+    let mut all_responses = Vec::new();
+    for (agent, took_ms) in stored::first_responses(pool, from, to).await? {
+        let took = took_ms as f64 / 1000.0;
+        responses_by_agent.entry(agent).or_default().push(took);
+        all_responses.push(took);
+    }
     let agents = stored::agents(pool, from, to)
         .await?
         .into_iter()
         .filter(|agent| !agent.disabled || agent.intervened + agent.resolved + agent.messages > 0)
-        .map(|agent| {
-            let theirs: Vec<f64> = responses
-                .iter()
-                .filter(|(by, _)| *by == agent.id)
-                .map(|(_, took)| *took as f64 / 1000.0)
-                .collect();
-            AgentReport {
-                id: AgentId(agent.id),
-                name: agent.name,
-                intervened: count(agent.intervened),
-                resolved: count(agent.resolved),
-                median_first_response_s: median(&theirs),
-                messages: count(agent.messages),
-            }
+        .map(|agent| AgentReport {
+            id: AgentId(agent.id),
+            median_first_response_s: responses_by_agent
+                .get(&agent.id)
+                .and_then(|theirs| median(theirs)),
+            name: agent.name,
+            intervened: count(agent.intervened),
+            resolved: count(agent.resolved),
+            messages: count(agent.messages),
         })
-        .collect();
-    let all_responses: Vec<f64> = responses
-        .iter()
-        .map(|(_, took)| *took as f64 / 1000.0)
         .collect();
     let customers = count(counts.customers);
     Ok(ReportSummary {

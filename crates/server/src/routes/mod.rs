@@ -54,8 +54,8 @@ const API_BODY_BYTES: usize = 256 * 1024;
 
 /// The whole application: API, webhook, health check and the web app.
 pub fn router(state: AppState) -> Router {
-    let (routes, _document) = routes().split_for_parts();
-    routes
+    // The document is built when it is first asked for (`openapi.rs`).
+    Router::from(routes())
         .fallback(web_assets::serve)
         .layer(middleware::from_fn_with_state(
             state.clone(),

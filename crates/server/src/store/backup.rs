@@ -21,10 +21,3 @@ pub async fn integrity(conn: &mut AnyConnection) -> Result<String, sqlx::Error> 
         .await?;
     Ok(problems.join("; "))
 }
-
-/// How many rows `table` holds (one of the schema's own tables).
-pub async fn rows(conn: &mut AnyConnection, table: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(conn)
-        .await
-}

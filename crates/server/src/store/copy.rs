@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use futures_util::TryStreamExt;
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyExecutor, AnyPool, Row};
 
 use super::statement::Statement;
 
@@ -40,10 +40,10 @@ pub const TABLES: [&str; 22] = [
 /// Rows per INSERT.
 const ROWS_AT_ONCE: usize = 500;
 
-/// The rows `table` holds.
-pub async fn count(pool: &AnyPool, table: &str) -> Result<i64, sqlx::Error> {
+/// The rows `table` (one of the schema's own tables) holds.
+pub async fn count<'c>(conn: impl AnyExecutor<'c>, table: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await
 }
 
