@@ -10,10 +10,21 @@ import { call, createAgent, login } from './support/api.mjs';
 import { openManaged, screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
 import { MANAGER } from './support/server.mjs';
 import { serverAndBrowser } from './support/suite.mjs';
-import { customerWrites } from './support/whatsapp.mjs';
+import { customerMessage, customerWrites, deliver } from './support/whatsapp.mjs';
 
 describe('reports', () => {
   const suite = serverAndBrowser();
+
+  /** The satisfaction question last sent to `waId`, as the sandbox recorded it. */
+  async function surveySentTo(url, cookie, waId) {
+    for (let tries = 0; tries < 100; tries += 1) {
+      const outbox = await call(url, cookie, 'GET', '/api/sandbox/outbox');
+      const question = outbox.body.find((sent) => sent.payload.to === waId && sent.payload.type === 'interactive');
+      if (question) return question.payload.interactive;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no survey reached ${waId}`);
+  }
 
   /** The value of the headline figure named `label`. */
   const figure = (page, label) => page.locator('.report-figure', { has: page.locator('dt', { hasText: label }) }).locator('dd').first();
@@ -23,6 +34,8 @@ describe('reports', () => {
     const managerCookie = await login(url, MANAGER);
     const asha = await createAgent(url, managerCookie, 'Asha');
     const ashaCookie = await login(url, asha);
+    const survey = { enabled: true, scale: 'thumbs', question: 'Did we help?', thanks: 'Thank you!' };
+    assert.equal((await call(url, managerCookie, 'PUT', '/api/csat', survey)).status, 200);
 
     // A customer the bot handles alone; two who ask for a person; Asha
     // takes one, answers and resolves it.
@@ -32,6 +45,13 @@ describe('reports', () => {
     assert.equal((await call(url, ashaCookie, 'POST', '/api/users/919822200002/intervene')).status, 200);
     assert.equal((await call(url, ashaCookie, 'POST', '/api/users/919822200002/messages', { text: 'Hi Leela, how can I help?' })).status, 201);
     assert.equal((await call(url, ashaCookie, 'POST', '/api/users/919822200002/resolve')).status, 200);
+    // Leela taps 👍 on the survey that followed.
+    const question = await surveySentTo(url, managerCookie, '919822200002');
+    const up = question.action.buttons[0].reply;
+    assert.equal(up.title, '👍 Yes');
+    await deliver(url, customerMessage('919822200002', 'Leela Iyer', {
+      type: 'interactive', interactive: { type: 'button_reply', button_reply: up },
+    }));
 
     const page = await suite.browser.newPage({ viewport: VIEWPORT, acceptDownloads: true });
     const errors = watchConsole(page);
@@ -45,15 +65,22 @@ describe('reports', () => {
     assert.equal(await figure(page, 'Escalations').textContent(), '2');
     assert.equal(await figure(page, 'Resolved').textContent(), '1');
     assert.equal(await figure(page, 'Missed requests').textContent(), '0');
+    assert.equal(await figure(page, 'Satisfied').textContent(), '100%');
+    assert.match(await page.locator('.report-figure', { hasText: 'Satisfied' }).textContent(), /of 1 answer \(1 asked\)/);
     await page.getByRole('img', { name: /per day/ }).waitFor();
+    // The waits, containment by tag and the heatmap, each with its title.
+    await page.getByRole('img', { name: 'How long 1 chats waited for an agent' }).waitFor();
+    await page.getByRole('img', { name: /by first-message tag/ }).waitFor();
+    await page.getByRole('img', { name: 'Requests for an agent by weekday and hour, 2 in all' }).waitFor();
+    assert.equal(await page.locator('.heatmap rect.cell:not(.empty)').count() >= 1, true);
     await screenshot(page, 'reports');
 
     // The chart says what it shows, and its table has the same numbers.
     const chart = page.getByRole('img', { name: /Customers and escalations per day, 7 days, 3 customers in all/ });
     await chart.waitFor();
     assert.equal(await page.locator('.daily-chart g.day').count(), 7);
-    await page.getByText('Show as a table').click();
-    const today = page.locator('.chart-table tbody tr').last();
+    await page.locator('.daily-chart').getByText('Show as a table').click();
+    const today = page.locator('.daily-chart .chart-table tbody tr').last();
     assert.deepEqual(
       (await today.locator('td').allTextContents()).slice(1),
       ['3', '2', '0', '1'],
@@ -62,14 +89,14 @@ describe('reports', () => {
     const ashaRow = page.locator('.agents-report tr', { hasText: 'Asha' });
     assert.deepEqual(
       (await ashaRow.locator('td').allTextContents()).map((cell) => cell.trim()),
-      ['Asha', '1', '1', (await ashaRow.locator('td').nth(3).textContent()).trim(), '1'],
+      ['Asha', '1', '1', (await ashaRow.locator('td').nth(3).textContent()).trim(), '1', '100%'],
     );
     assert.match(await ashaRow.locator('td').nth(3).textContent(), /^\d+ s$|^\d+ min/);
 
     // The CSV of the 7 days: a header and a line per day, today's last.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Download CSV' }).click(),
+      page.getByRole('link', { name: 'Download days (CSV)' }).click(),
     ]);
     assert.equal(await download.failure(), null, 'the download completed');
     let text = '';
@@ -78,6 +105,23 @@ describe('reports', () => {
     assert.equal(rows[0], 'day,customers,escalations,missed_requests,resolved');
     assert.equal(rows.length, 8);
     assert.match(rows[7], /^\d{4}-\d{2}-\d{2},3,2,0,1$/);
+
+    // Broken down by why chats escalated: both asked for a person; and as a file.
+    await page.getByRole('combobox', { name: 'Break down by' }).selectOption({ label: 'Why it escalated' });
+    const asked = page.locator('.breakdown-table[data-by="intent"] tr', { hasText: 'Asked for a person' });
+    await asked.waitFor();
+    assert.equal((await asked.locator('td').nth(1).textContent()).trim(), '2');
+    const [byIntent] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download breakdown (CSV)' }).click(),
+    ]);
+    assert.equal(byIntent.suggestedFilename(), 'handover-by-intent.csv');
+    let intents = '';
+    for await (const chunk of await byIntent.createReadStream()) intents += chunk;
+    assert.deepEqual(intents.trim().split('\r\n').map((line) => line.split(',').slice(0, 2).join(',')), [
+      'intent,escalations',
+      'Asked for a person,2',
+    ]);
 
     // Today alone: one day, the same figures.
     await page.getByRole('button', { name: 'Today' }).click();
@@ -99,5 +143,56 @@ describe('reports', () => {
     await signIn(agentPage, `${url}/manage/reports`, asha);
     await agentPage.getByText('Only managers can open this screen').waitFor();
     await agentPage.close();
+  });
+
+  test('a manager sets the survey, reads who did what in the audit log, and sees the rating on the profile', async () => {
+    const { url } = suite.server;
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    const errors = watchConsole(page);
+    await signIn(page, url, MANAGER);
+
+    // The survey as the first test left it: on, 👍/👎; switched to 1 to 5.
+    await openManaged(page, 'Satisfaction survey');
+    await page.waitForURL(/\/manage\/satisfaction$/);
+    const form = page.getByRole('form', { name: 'Satisfaction survey' });
+    await form.getByRole('textbox', { name: 'Question', exact: true }).waitFor();
+    await page.waitForFunction(() => document.querySelector('.csat-form textarea')?.value === 'Did we help?');
+    assert.equal(await form.getByLabel('Ask customers after every Resolve').isChecked(), true);
+    assert.equal(await form.getByLabel(/👍 or 👎/).isChecked(), true);
+    await form.getByLabel(/1 to 5/).check();
+    await form.getByRole('textbox', { name: 'Question', exact: true }).fill('How did we do today?');
+    await screenshot(page, 'satisfaction');
+    await form.getByRole('button', { name: 'Save survey' }).click();
+    await page.getByRole('status').filter({ hasText: 'customers are asked after every Resolve' }).waitFor();
+    const managerCookie = await login(url, MANAGER);
+    const saved = await call(url, managerCookie, 'GET', '/api/csat');
+    assert.equal(saved.body.scale, 'one_to_five');
+    assert.equal(saved.body.question, 'How did we do today?');
+
+    // The audit log: newest first; the survey saved twice, Asha's resolve.
+    await openManaged(page, 'Audit log');
+    await page.waitForURL(/\/manage\/audit$/);
+    const rows = page.locator('.audit-table tbody tr');
+    await rows.first().waitFor();
+    assert.match(await rows.first().textContent(), /Settings.*Satisfaction survey.*1 to 5/);
+    const resolved = rows.filter({ hasText: 'Resolved' });
+    assert.match(await resolved.first().textContent(), /Asha.*\+919822200002/);
+    await screenshot(page, 'audit');
+    await page.getByRole('combobox', { name: 'What' }).selectOption({ label: 'Settings' });
+    await page.waitForFunction(() => [...document.querySelectorAll('.audit-table tbody tr')].every((row) => row.textContent.includes('Settings')));
+    assert.equal(await rows.count(), 2);
+    await page.getByRole('combobox', { name: 'What' }).selectOption({ label: 'Everything' });
+    await page.getByRole('combobox', { name: 'Who' }).selectOption({ label: 'Asha' });
+    await page.waitForFunction(() => document.querySelectorAll('.audit-table tbody tr').length === 2);
+    assert.deepEqual(await rows.locator('.audit-kind').allTextContents(), ['Resolved', 'Intervened']);
+
+    // The chat named in the log opens, and its profile shows Leela's rating.
+    await resolved.first().getByRole('link', { name: '+919822200002' }).click();
+    await page.waitForURL(/\/chats\/919822200002$/);
+    const rating = page.locator('.parameter[data-parameter="satisfaction"] dd');
+    await rating.filter({ hasText: '👍' }).waitFor();
+    assert.match(await rating.textContent(), /^👍 · Asha, \d{2}-\d{2}-\d{4}$/);
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 });

@@ -541,6 +541,7 @@ mod tests {
             waiting_since: None,
             attributes: Default::default(),
             labels: Vec::new(),
+            satisfaction: None,
         }
     }
 

@@ -103,6 +103,7 @@ pub fn chat_at(wa_id: &WaId, message: Option<i64>) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ManageScreen {
     Reports,
+    Audit,
     Users,
     Templates,
     Campaigns,
@@ -110,13 +111,15 @@ pub enum ManageScreen {
     Tags,
     CannedReplies,
     ClosingReasons,
+    Satisfaction,
     Team,
 }
 
 impl ManageScreen {
     /// In the order of the Manage menu.
-    pub const ALL: [ManageScreen; 9] = [
+    pub const ALL: [ManageScreen; 11] = [
         ManageScreen::Reports,
+        ManageScreen::Audit,
         ManageScreen::Users,
         ManageScreen::Templates,
         ManageScreen::Campaigns,
@@ -124,6 +127,7 @@ impl ManageScreen {
         ManageScreen::Tags,
         ManageScreen::CannedReplies,
         ManageScreen::ClosingReasons,
+        ManageScreen::Satisfaction,
         ManageScreen::Team,
     ];
 
@@ -131,6 +135,7 @@ impl ManageScreen {
     pub const fn slug(self) -> &'static str {
         match self {
             ManageScreen::Reports => "reports",
+            ManageScreen::Audit => "audit",
             ManageScreen::Users => "users",
             ManageScreen::Templates => "templates",
             ManageScreen::Campaigns => "campaigns",
@@ -138,6 +143,7 @@ impl ManageScreen {
             ManageScreen::Tags => "tags",
             ManageScreen::CannedReplies => "canned-replies",
             ManageScreen::ClosingReasons => "closing-reasons",
+            ManageScreen::Satisfaction => "satisfaction",
             ManageScreen::Team => "team",
         }
     }
@@ -145,6 +151,7 @@ impl ManageScreen {
     pub const fn label(self) -> &'static str {
         match self {
             ManageScreen::Reports => "Reports",
+            ManageScreen::Audit => "Audit log",
             ManageScreen::Users => "Users",
             ManageScreen::Templates => "Templates",
             ManageScreen::Campaigns => "Campaigns and API",
@@ -152,6 +159,7 @@ impl ManageScreen {
             ManageScreen::Tags => "First-message tags",
             ManageScreen::CannedReplies => "Canned replies",
             ManageScreen::ClosingReasons => "Closing reasons",
+            ManageScreen::Satisfaction => "Satisfaction survey",
             ManageScreen::Team => "Team",
         }
     }

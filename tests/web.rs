@@ -80,6 +80,7 @@ fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserPro
         waiting_since: None,
         attributes: Default::default(),
         labels: Vec::new(),
+        satisfaction: None,
     }
 }
 

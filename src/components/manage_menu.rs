@@ -25,7 +25,7 @@ pub fn ManageMenu(
         .filter(|screen| is_manager || !screen.managers_only())
         .collect();
     let title = if is_manager {
-        "Manage: users, templates, campaigns, bot, first-message tags, canned replies, closing reasons, team"
+        "Manage: reports, audit log, users, templates, campaigns, bot, first-message tags, canned replies, closing reasons, satisfaction survey, team"
     } else {
         "Your team"
     };

@@ -41,6 +41,18 @@ pub fn ProfileCard(
                 .is_some_and(|at| format::window_urgent(at - now_ms.get()))
         })
     };
+    // The latest rating, who it was about and when: `4/5 · Asha, 12-02-2026`.
+    let satisfaction = text(|p| {
+        let rating = p.satisfaction.as_ref()?;
+        let mut line = rating.scale.describe(rating.score);
+        if let Some(agent) = &rating.agent {
+            line.push_str(&format!(" · {agent}"));
+        }
+        if let Some(day) = clock::local_clock(&rating.answered_at) {
+            line.push_str(&format!(", {}", day.split(',').next().unwrap_or_default()));
+        }
+        Some(line)
+    });
     let count = |read: fn(&UserProfile) -> u64| move || format::count(profile.with(read));
     view! {
         <section class="profile-card" aria-label="Customer profile">
@@ -89,6 +101,10 @@ pub fn ProfileCard(
                 <div class="parameter" data-parameter="window">
                     <dt>"24-hour window"</dt>
                     <dd class:urgent=urgent>{window}</dd>
+                </div>
+                <div class="parameter" data-parameter="satisfaction">
+                    <dt>"Satisfaction"</dt>
+                    <dd class:satisfied=move || profile.with(|p| p.satisfaction.as_ref().is_some_and(|r| r.satisfied))>{satisfaction}</dd>
                 </div>
                 // Extra columns of an imported file (city, email, …).
                 {move || profile.with(|p| p.attributes.clone()).into_iter().map(|(name, value)| view! {

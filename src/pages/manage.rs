@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::{
-    BotPage, CampaignsPage, CannedRepliesPage, ClosingReasonsPage, NotFound, ReportsPage, TagsPage,
-    TeamPage, TemplatesPage, UsersPage,
+    AuditPage, BotPage, CampaignsPage, CannedRepliesPage, ClosingReasonsPage, NotFound,
+    ReportsPage, SatisfactionPage, TagsPage, TeamPage, TemplatesPage, UsersPage,
 };
 use crate::places::{self, ManageScreen};
 use crate::workspace::Workspace;
@@ -42,6 +42,8 @@ pub fn ManageScreenView() -> impl IntoView {
         }
         .into_any(),
         Some(ManageScreen::Reports) => view! { <ReportsPage /> }.into_any(),
+        Some(ManageScreen::Audit) => view! { <AuditPage /> }.into_any(),
+        Some(ManageScreen::Satisfaction) => view! { <SatisfactionPage /> }.into_any(),
         Some(ManageScreen::Users) => view! { <UsersPage on_open=open_chat /> }.into_any(),
         Some(ManageScreen::Templates) => view! { <TemplatesPage /> }.into_any(),
         Some(ManageScreen::Campaigns) => view! { <CampaignsPage /> }.into_any(),

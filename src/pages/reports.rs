@@ -3,10 +3,12 @@
 //! handled alone, how long people waited for an agent and for an answer,
 //! day by day as a chart (with its table) and per agent.
 
+use handover_core::breakdowns::Breakdown;
 use handover_core::reports::{ReportDay, ReportSummary};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::{BreakdownPanel, ContainmentChart, RequestHeatmap, WaitChart};
 use crate::{clock, format};
 
 /// The ranges offered in one click, as (label, days back from today).
@@ -50,6 +52,18 @@ pub fn ReportsPage() -> impl IntoView {
         let Range { from, to } = range.get();
         api::fetch_report_days(from, to)
     });
+    let heatmap = LocalResource::new(move || {
+        let Range { from, to } = range.get();
+        api::fetch_breakdown(Breakdown::WeekdayHour, from, to)
+    });
+    let by_tag = LocalResource::new(move || {
+        let Range { from, to } = range.get();
+        api::fetch_breakdown(Breakdown::Tag, from, to)
+    });
+    let range_pair = Signal::derive(move || {
+        let Range { from, to } = range.get();
+        (from, to)
+    });
     let choose_dates = move |_| {
         if let Some(between) = Range::between(&first.get(), &last.get()) {
             chosen.set(None);
@@ -80,7 +94,7 @@ pub fn ReportsPage() -> impl IntoView {
                     <label>"From "<input type="date" prop:value=first on:change=move |ev| first.set(event_target_value(&ev)) /></label>
                     <label>"To "<input type="date" prop:value=last on:change=move |ev| last.set(event_target_value(&ev)) /></label>
                     <button type="button" class="button" on:click=choose_dates>"Show"</button>
-                    <a class="button" href=move || { let r = range.get(); api::report_days_csv(&r.from, &r.to) } download="handover-daily.csv">"Download CSV"</a>
+                    <a class="button" href=move || { let r = range.get(); api::report_days_csv(&r.from, &r.to) } download="handover-daily.csv">"Download days (CSV)"</a>
                 </div>
                 <p class="bot-help">
                     "Waits count from a customer's asking for a person to an agent's taking the chat: time with the bot before that is not a wait. Days run midnight to midnight in your time zone."
@@ -99,10 +113,33 @@ pub fn ReportsPage() -> impl IntoView {
                     Some(Ok(days)) => view! { <DailyChart days /> }.into_any(),
                 }}
             </section>
+            <div class="report-pair">
+                <section class="panel">
+                    <header class="panel-head"><h2>"How long customers waited"</h2></header>
+                    {move || summary.get().and_then(Result::ok).map(|summary| view! { <WaitChart bands=summary.wait_distribution /> })}
+                </section>
+                <section class="panel">
+                    <header class="panel-head"><h2>"Handled by the bot, by tag"</h2></header>
+                    {move || match by_tag.get() {
+                        Some(Ok(rows)) => view! { <ContainmentChart rows /> }.into_any(),
+                        Some(Err(error)) => view! { <p class="bot-notice error" role="alert">{error.to_string()}</p> }.into_any(),
+                        None => view! { <p class="empty-cell">"Loading…"</p> }.into_any(),
+                    }}
+                </section>
+            </div>
+            <section class="panel">
+                <header class="panel-head"><h2>"When customers ask for a person"</h2></header>
+                {move || match heatmap.get() {
+                    Some(Ok(rows)) => view! { <RequestHeatmap rows /> }.into_any(),
+                    Some(Err(error)) => view! { <p class="bot-notice error" role="alert">{error.to_string()}</p> }.into_any(),
+                    None => view! { <p class="empty-cell">"Loading…"</p> }.into_any(),
+                }}
+            </section>
             <section class="panel">
                 <header class="panel-head"><h2>"Agents"</h2></header>
                 {move || summary.get().and_then(Result::ok).map(|summary| view! { <AgentsTable summary /> })}
             </section>
+            <BreakdownPanel range=range_pair />
         </div>
     }
 }
@@ -110,51 +147,56 @@ pub fn ReportsPage() -> impl IntoView {
 /// The headline figures, each with what it means.
 #[component]
 fn Headlines(summary: ReportSummary) -> impl IntoView {
-    let figures = [
+    let figures: [(&str, String, String); 10] = [
         (
             "Customers",
             format::count(summary.customers),
-            "wrote to you",
+            "wrote to you".to_owned(),
         ),
         (
             "Handled by the bot",
             format::percent(summary.contained_pct),
-            "never asked for a person",
+            "never asked for a person".to_owned(),
         ),
         (
             "Escalations",
             format::count(summary.escalations),
-            "moves into Requesting",
+            "moves into Requesting".to_owned(),
         ),
         (
             "Missed requests",
             format::count(summary.missed_requests),
-            "window closed before an agent came",
+            "window closed before an agent came".to_owned(),
         ),
         (
             "Resolved",
             format::count(summary.resolved),
-            "by agents, back to the bot",
+            "by agents, back to the bot".to_owned(),
         ),
         (
             "Median wait",
             format::duration(summary.median_wait_s),
-            "asking → an agent taking it",
+            "asking → an agent taking it".to_owned(),
         ),
         (
             "90% waited at most",
             format::duration(summary.p90_wait_s),
-            "the longer waits",
+            "the longer waits".to_owned(),
         ),
         (
             "First response",
             format::duration(summary.median_first_response_s),
-            "median, taking → first answer",
+            "median, taking → first answer".to_owned(),
         ),
         (
             "Resolution",
             format::duration(summary.median_resolution_s),
-            "median, asking → resolved",
+            "median, asking → resolved".to_owned(),
+        ),
+        (
+            "Satisfied",
+            format::percent(summary.csat_satisfied_pct),
+            answers_meaning(summary.csat_answers, summary.csat_asked),
         ),
     ];
     let alarm = summary.missed_requests > 0;
@@ -169,6 +211,16 @@ fn Headlines(summary: ReportSummary) -> impl IntoView {
             }).collect_view()}
         </dl>
     }
+}
+
+/// What the satisfaction figure counts: `of 4 answers (6 asked)`, `of 1 answer`.
+fn answers_meaning(answers: u64, asked: u64) -> String {
+    let noun = if answers == 1 { "answer" } else { "answers" };
+    format!(
+        "of {} {noun} ({} asked)",
+        format::count(answers),
+        format::count(asked)
+    )
 }
 
 /// Customers and escalations per day as bars, with the same numbers as a
@@ -261,6 +313,7 @@ fn AgentsTable(summary: ReportSummary) -> impl IntoView {
                 <th class="number-cell">"Resolved"</th>
                 <th class="number-cell">"First response"</th>
                 <th class="number-cell">"Messages"</th>
+                <th class="number-cell">"Satisfied"</th>
             </tr></thead>
             <tbody>
                 {summary.agents.into_iter().map(|agent| view! {
@@ -270,6 +323,7 @@ fn AgentsTable(summary: ReportSummary) -> impl IntoView {
                         <td class="number-cell">{format::count(agent.resolved)}</td>
                         <td class="number-cell">{format::duration(agent.median_first_response_s)}</td>
                         <td class="number-cell">{format::count(agent.messages)}</td>
+                        <td class="number-cell" title=format!("{} answers", agent.csat_answers)>{format::percent(agent.csat_satisfied_pct)}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

@@ -43,6 +43,9 @@ pub struct UserProfile {
     /// The chat's labels, sorted.
     #[serde(default)]
     pub labels: Vec<String>,
+    /// The customer's latest answer to a satisfaction survey.
+    #[serde(default)]
+    pub satisfaction: Option<Box<crate::csat::CsatRating>>,
 }
 
 /// One row of a section or History list.

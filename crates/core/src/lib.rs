@@ -6,10 +6,13 @@
 //! JSON shapes by construction rather than by convention.
 
 pub mod api;
+pub mod audit;
 pub mod bot;
+pub mod breakdowns;
 pub mod campaigns;
 pub mod canned;
 pub mod contacts;
+pub mod csat;
 pub mod error;
 pub mod ids;
 pub mod labels;

@@ -36,6 +36,14 @@ pub struct ReportSummary {
     pub median_first_response_s: Option<f64>,
     /// Entering Requesting → resolved.
     pub median_resolution_s: Option<f64>,
+    /// How long the chats taken in the range had waited, in bands.
+    pub wait_distribution: Vec<WaitBand>,
+    /// Satisfaction surveys sent after resolves in the range.
+    pub csat_asked: u64,
+    /// Answers given in the range.
+    pub csat_answers: u64,
+    /// Share of those answers that were satisfied (4–5 of five, 👍), 0–100.
+    pub csat_satisfied_pct: Option<f64>,
     /// One row per agent who did anything in the range, or can.
     pub agents: Vec<AgentReport>,
 }
@@ -54,6 +62,50 @@ pub struct AgentReport {
     pub median_first_response_s: Option<f64>,
     /// Messages they sent to customers (notes are not counted).
     pub messages: u64,
+    /// Satisfaction answers about chats they resolved.
+    pub csat_answers: u64,
+    pub csat_satisfied_pct: Option<f64>,
+}
+
+/// One band of the wait distribution: waits of at least the previous
+/// band's `up_to_s` and less than this one's (`null`: no upper end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitBand {
+    /// `1–5 min`.
+    pub label: String,
+    pub up_to_s: Option<u64>,
+    pub chats: u64,
+}
+
+/// The bands waits are counted in: upper ends in seconds and their names.
+pub const WAIT_BANDS: [(Option<u64>, &str); 6] = [
+    (Some(60), "Under 1 min"),
+    (Some(300), "1–5 min"),
+    (Some(900), "5–15 min"),
+    (Some(3600), "15–60 min"),
+    (Some(14_400), "1–4 h"),
+    (None, "4 h or more"),
+];
+
+/// Waits (seconds) counted in [`WAIT_BANDS`].
+pub fn wait_distribution(waits_s: &[f64]) -> Vec<WaitBand> {
+    let mut bands: Vec<WaitBand> = WAIT_BANDS
+        .iter()
+        .map(|(up_to_s, label)| WaitBand {
+            label: (*label).to_owned(),
+            up_to_s: *up_to_s,
+            chats: 0,
+        })
+        .collect();
+    for wait in waits_s {
+        let band = WAIT_BANDS
+            .iter()
+            .position(|(up_to, _)| up_to.is_none_or(|up_to| *wait < up_to as f64))
+            .unwrap_or(WAIT_BANDS.len() - 1);
+        bands[band].chats += 1;
+    }
+    bands
 }
 
 /// One day of `GET /api/reports/daily`: the day as the range's `from`
@@ -125,6 +177,13 @@ mod tests {
         assert_eq!(percentile(&[5.0, 1.0], 90.0), Some(5.0));
         assert_eq!(percentile(&[3.0], 90.0), Some(3.0));
         assert_eq!(percentile(&[], 90.0), None);
+    }
+
+    #[test]
+    fn waits_fall_in_the_band_below_their_upper_end() {
+        let bands = wait_distribution(&[0.0, 59.9, 60.0, 299.0, 600.0, 3600.0, 20_000.0]);
+        let chats: Vec<u64> = bands.iter().map(|band| band.chats).collect();
+        assert_eq!(chats, [2, 2, 1, 0, 1, 1]);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 pub mod auth;
 pub mod backup;
 pub mod bot;
+pub mod breakdowns;
 pub mod campaigns;
 pub mod config;
 pub mod contacts;
 pub mod copy_to_postgres;
+pub mod csat;
 pub mod db;
 pub mod demo;
 pub mod error;

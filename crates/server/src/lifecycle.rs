@@ -3,13 +3,14 @@
 //! thread, all inside the caller's transaction.
 
 use handover_core::api::Agent;
+use handover_core::audit::AuditAction;
 use handover_core::{decide, AgentId, ChatState, Command, Status, WaId};
 use sqlx::AnyConnection;
 
 use crate::error::ApiError;
 use crate::store::events::EventBatch;
 use crate::store::transitions::{self, Transition};
-use crate::store::{agents, messages, users};
+use crate::store::{agents, audit, messages, users};
 
 /// Who caused a change, for the audit trail and the system line.
 pub enum ChangedBy<'a> {
@@ -68,6 +69,7 @@ pub async fn apply_closing(
         by,
         reason,
         closing_reason,
+        cause: None,
     };
     let changed = apply_change(conn, batch, wa_id, &state, change, now).await?;
     Ok(changed.map(|state| state.status))
@@ -80,6 +82,9 @@ pub struct Change<'a> {
     pub reason: &'a str,
     /// The closing reason a resolve gave.
     pub closing_reason: Option<&'a str>,
+    /// Why the bot escalated, as the reports group it
+    /// (`EscalationReason::cause`).
+    pub cause: Option<&'a str>,
 }
 
 /// Applies `change` to a chat whose state the caller has just read in its
@@ -98,6 +103,7 @@ pub async fn apply_change(
         by,
         reason,
         closing_reason,
+        cause,
     } = change;
     let decision = decide(state, command)?;
     if !decision.changes(state) {
@@ -117,6 +123,7 @@ pub async fn apply_change(
             command: command.name(),
             reason,
             closing_reason,
+            cause,
             at: now,
         },
     )
@@ -126,6 +133,9 @@ pub async fn apply_change(
     if let Some(closing_reason) = closing_reason {
         line = format!("{line} · {closing_reason}");
     }
+    if let (ChangedBy::Agent(agent), Some(action)) = (&by, audited(command)) {
+        audit::record(conn, Some(agent.id), action, wa_id.as_str(), &line, now).await?;
+    }
     let message = messages::insert_system(conn, wa_id, &line, now).await?;
     batch.message(message);
     batch.user(wa_id);
@@ -134,6 +144,20 @@ pub async fn apply_change(
         holder: decision.holder,
         window_open: state.window_open,
     }))
+}
+
+/// The audit trail's name for what a person did to a chat.
+fn audited(command: Command) -> Option<AuditAction> {
+    match command {
+        Command::Intervene(_) => Some(AuditAction::Intervene),
+        Command::Resolve(_) => Some(AuditAction::Resolve),
+        Command::Release(_) => Some(AuditAction::Release),
+        Command::Transfer { .. } => Some(AuditAction::Transfer),
+        Command::Escalate
+        | Command::CustomerWrote
+        | Command::WindowExpired
+        | Command::IdleTimeout => None,
+    }
 }
 
 /// The sentence shown in the thread for a change.

@@ -5,12 +5,13 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use handover_core::reports::{
-    median, percentile, share_pct, AgentReport, ReportDay, ReportSummary,
+    median, percentile, share_pct, wait_distribution, AgentReport, ReportDay, ReportSummary,
 };
 use handover_core::AgentId;
 use sqlx::AnyPool;
 
 use crate::contacts::export::csv_lines;
+use crate::store::csat::{self, Answer};
 use crate::store::reports::{self as stored, DailyCount};
 use crate::time::{self, rfc3339};
 
@@ -29,11 +30,21 @@ pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary
         responses_by_agent.entry(agent).or_default().push(took);
         all_responses.push(took);
     }
+    let (csat_asked, answers) = csat::in_range(pool, from, to).await?;
     let agents = stored::agents(pool, from, to)
         .await?
         .into_iter()
         .filter(|agent| !agent.disabled || agent.intervened + agent.resolved + agent.messages > 0)
-        .map(|agent| AgentReport {
+        .map(|agent| {
+            let theirs: Vec<&Answer> = answers
+                .iter()
+                .filter(|answer| answer.agent == Some(AgentId(agent.id)))
+                .collect();
+            (agent, satisfaction(&theirs))
+        })
+        .map(|(agent, (csat_answers, csat_satisfied_pct))| AgentReport {
+            csat_answers,
+            csat_satisfied_pct,
             id: AgentId(agent.id),
             median_first_response_s: responses_by_agent
                 .get(&agent.id)
@@ -45,7 +56,12 @@ pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary
         })
         .collect();
     let customers = count(counts.customers);
+    let (csat_answers, csat_satisfied_pct) = satisfaction(&answers.iter().collect::<Vec<_>>());
     Ok(ReportSummary {
+        wait_distribution: wait_distribution(&waits),
+        csat_asked: count(csat_asked),
+        csat_answers,
+        csat_satisfied_pct,
         from: rfc3339(from),
         to: rfc3339(to),
         customers,
@@ -63,6 +79,16 @@ pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary
         median_resolution_s: median(&resolutions),
         agents,
     })
+}
+
+/// How many answers, and the share of them satisfied.
+fn satisfaction(answers: &[&Answer]) -> (u64, Option<f64>) {
+    let satisfied = answers
+        .iter()
+        .filter(|answer| answer.scale.satisfied(answer.score))
+        .count() as u64;
+    let all = answers.len() as u64;
+    (all, share_pct(satisfied, all))
 }
 
 /// Day by day over `[from, to)` (ms): whole 24 hours from `from`, the

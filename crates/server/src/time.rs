@@ -67,6 +67,20 @@ pub fn rfc3339(ms: i64) -> String {
 /// `"2021-03-29T19:37:00Z"`, `"…T19:37:00.250+05:30"` → milliseconds since
 /// the epoch; `None` for anything else (a date alone, no offset, a 25th hour).
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    parse_written(text).map(|written| written.at_ms)
+}
+
+/// A time as it was written: the instant, its offset from UTC and its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub at_ms: i64,
+    pub offset_ms: i64,
+    /// (year, month, day) in that offset.
+    pub date: (i64, i64, i64),
+}
+
+/// [`parse_rfc3339`], keeping the offset and the date the text names.
+pub fn parse_written(text: &str) -> Option<Written> {
     let bytes = text.as_bytes();
     let number = |range: std::ops::Range<usize>| -> Option<i64> {
         let part = text.get(range)?;
@@ -127,7 +141,11 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     };
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000 + millis)
+    Some(Written {
+        at_ms: seconds * 1000 + millis,
+        offset_ms: offset_minutes * 60_000,
+        date: (year, month, day),
+    })
 }
 
 /// (year, month, day), proleptic Gregorian → days since 1970-01-01

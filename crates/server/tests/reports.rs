@@ -8,7 +8,7 @@ use handover_server::db::Db;
 use handover_server::timeouts;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::payloads::text;
+use support::payloads::{inbound, text};
 use support::{error_code, Session, TestApp};
 
 const BOT_ONLY: &str = "919800000001";
@@ -50,6 +50,35 @@ async fn acts(app: &TestApp, agent: &Session, customer: &str, action: &str) {
     assert_eq!(response.status(), StatusCode::OK, "{action} {customer}");
 }
 
+/// The satisfaction survey last sent to `customer`: its answer ids, 5 first.
+async fn survey_ids(app: &TestApp, customer: &str) -> Vec<String> {
+    app.settle_outbound().await;
+    let payloads: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM sandbox_outbox ORDER BY id DESC")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let question: serde_json::Value = payloads
+        .iter()
+        .map(|(payload,)| serde_json::from_str::<serde_json::Value>(payload).unwrap())
+        .find(|payload| payload["to"] == customer && payload["interactive"]["type"] == "list")
+        .expect("a survey was sent");
+    question["interactive"]["action"]["sections"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The customer taps one of a survey's answers.
+async fn rates(app: &TestApp, customer: &str, wamid: &str, answer: &str) {
+    let tap = json!({"type": "interactive", "interactive": {"type": "list_reply",
+                     "list_reply": {"id": answer, "title": "rating"}}});
+    app.webhook_ok(&inbound(customer, "Customer", wamid, app.now_s(), tap))
+        .await;
+}
+
 async fn report(app: &TestApp, manager: &Session, range: &str) -> ReportSummary {
     let response = app
         .get(manager, &format!("/api/reports/summary?{range}"))
@@ -64,6 +93,14 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
     let manager = app.manager().await;
     let asha = app.agent("Asha").await;
     let ravi = app.agent("Ravi").await;
+    let survey = app
+        .put(
+            &manager,
+            "/api/csat",
+            json!({"enabled": true, "scale": "one_to_five", "question": "How did we do?", "thanks": "Thanks!"}),
+        )
+        .await;
+    assert_eq!(survey.status(), StatusCode::OK);
 
     // The evening before: a customer asks for a person; nobody comes.
     at(&app, -4, 0, 0);
@@ -89,8 +126,17 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
     says(&app, &ravi, REFUND, "Your refund is on its way.").await;
     at(&app, 10, 11, 0);
     says(&app, &ravi, REFUND, "Anything else?").await;
+    // The roses customer rates Asha 5 of 5.
+    at(&app, 10, 12, 0);
+    let roses_survey = survey_ids(&app, ROSES).await;
+    rates(&app, ROSES, "wamid.r2", &roses_survey[0]).await;
     at(&app, 10, 20, 0);
     acts(&app, &ravi, REFUND, "resolve").await;
+    // The refund customer rates Ravi 2, then taps 5: the first answer stands.
+    at(&app, 10, 25, 0);
+    let refund_survey = survey_ids(&app, REFUND).await;
+    rates(&app, REFUND, "wamid.f2", &refund_survey[3]).await;
+    rates(&app, REFUND, "wamid.f3", &refund_survey[0]).await;
 
     // 10:30 a customer asks; Asha takes it at 10:40, leaves a note, answers
     // at 10:45 and passes it back at 10:50; Ravi takes it at 11:00 and
@@ -148,6 +194,26 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
     assert_eq!(day.median_first_response_s, Some(60.0));
     // Entering Requesting → resolved: 600, 900, 900 (from the release).
     assert_eq!(day.median_resolution_s, Some(900.0));
+    // Waits of 2, 5, 10 and 10 minutes.
+    let bands: Vec<(&str, u64)> = day
+        .wait_distribution
+        .iter()
+        .map(|band| (band.label.as_str(), band.chats))
+        .collect();
+    assert_eq!(
+        bands,
+        [
+            ("Under 1 min", 0),
+            ("1–5 min", 1),
+            ("5–15 min", 3),
+            ("15–60 min", 0),
+            ("1–4 h", 0),
+            ("4 h or more", 0)
+        ]
+    );
+    // Three resolves asked; two answered (5 and 2); one of two satisfied.
+    assert_eq!((day.csat_asked, day.csat_answers), (3, 2));
+    assert_eq!(day.csat_satisfied_pct, Some(50.0));
 
     let row = |name: &str| {
         day.agents
@@ -162,6 +228,14 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
         (2, 1, 2)
     );
     assert_eq!(asha_row.median_first_response_s, Some(180.0));
+    assert_eq!(
+        (asha_row.csat_answers, asha_row.csat_satisfied_pct),
+        (1, Some(100.0))
+    );
+    assert_eq!(
+        (ravi_row.csat_answers, ravi_row.csat_satisfied_pct),
+        (1, Some(0.0))
+    );
     assert_eq!(
         (ravi_row.intervened, ravi_row.resolved, ravi_row.messages),
         (2, 2, 2)
@@ -248,6 +322,89 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
     assert_eq!(india_days[0]["day"], "2026-11-25");
     assert_eq!(india_days[0]["customers"], 5);
     assert_eq!(india_days.as_array().unwrap().len(), 1);
+
+    // Broken down. Why chats entered Requesting: three asked for a person
+    // (waits 2, 5 and 10 min), one was released by Asha (10 min).
+    let by = |what: &str| format!("/api/reports/breakdown?by={what}&{DAY}");
+    let intents = app.get_json(&manager, &by("intent")).await;
+    assert_eq!(
+        intents,
+        json!([
+            {"key": "Asked for a person", "customers": null, "contained_pct": null, "escalations": 3,
+             "missed_requests": 0, "median_wait_s": 300.0, "resolved": null},
+            {"key": "Released by an agent", "customers": null, "contained_pct": null, "escalations": 1,
+             "missed_requests": 0, "median_wait_s": 600.0, "resolved": null}
+        ])
+    );
+    // Nobody has a first-message tag: one row for all four customers.
+    let tags = app.get_json(&manager, &by("tag")).await;
+    assert_eq!(
+        tags,
+        json!([{"key": "(no tag)", "customers": 4, "contained_pct": 25.0, "escalations": 4,
+                "missed_requests": 0, "median_wait_s": 450.0, "resolved": 3}])
+    );
+    let reasons = app.get_json(&manager, &by("closing_reason")).await;
+    assert_eq!(reasons[0]["key"], "(no reason)");
+    assert_eq!(reasons[0]["resolved"], 3);
+    assert!(reasons[0]["escalations"].is_null());
+    // Every hour of the day is a row; all of it happened between 10 and 11
+    // UTC: in India the requests of 10:00 and 10:05 fall at 15:30 and 15:35,
+    // those of 10:30 and 10:50 at 16:00 and 16:20.
+    let hours = app.get_json(&manager, &by("hour")).await;
+    assert_eq!(hours.as_array().unwrap().len(), 24);
+    assert_eq!(
+        (
+            hours[10]["customers"].clone(),
+            hours[10]["escalations"].clone()
+        ),
+        (json!(4), json!(4))
+    );
+    let india_hours = app
+        .get_json(
+            &manager,
+            "/api/reports/breakdown?by=hour&from=2026-11-25T00:00:00%2B05:30&to=2026-11-26T00:00:00%2B05:30",
+        )
+        .await;
+    assert_eq!(india_hours[15]["escalations"], 2);
+    assert_eq!(india_hours[16]["escalations"], 2);
+    assert_eq!(
+        india_hours[1]["escalations"], 1,
+        "the evening before's request, 01:30 there"
+    );
+    // The heatmap: 25 November 2026 was a Wednesday.
+    let week = app.get_json(&manager, &by("weekday_hour")).await;
+    assert_eq!(week.as_array().unwrap().len(), 168);
+    assert_eq!(week[2 * 24 + 10]["key"], "Wed 10");
+    assert_eq!(week[2 * 24 + 10]["escalations"], 4);
+    let busy: u64 = week
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell["escalations"].as_u64().unwrap())
+        .sum();
+    assert_eq!(busy, 4);
+    // Each as a file, with only the columns it counts.
+    let file = app
+        .get(
+            &manager,
+            &format!("/api/reports/breakdown.csv?by=intent&{DAY}"),
+        )
+        .await;
+    assert!(file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("handover-by-intent.csv"));
+    assert_eq!(
+        file.text().await.unwrap(),
+        "intent,escalations,missed_requests,median_wait_s\r\n\
+         Asked for a person,3,0,300\r\n\
+         Released by an agent,1,0,600\r\n"
+    );
+    let (status, code, _) = error_code(app.get(&manager, &by("planet")).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "invalid_breakdown")
+    );
 }
 
 #[tokio::test]

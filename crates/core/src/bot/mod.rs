@@ -55,6 +55,16 @@ pub enum EscalationReason {
 }
 
 impl EscalationReason {
+    /// A stable name the reports group escalations by: `asked_for_person`,
+    /// `fallbacks`, or `intent:<id>`.
+    pub fn cause(&self) -> String {
+        match self {
+            EscalationReason::AskedForPerson => "asked_for_person".to_owned(),
+            EscalationReason::Fallbacks(_) => "fallbacks".to_owned(),
+            EscalationReason::Intent(id) => format!("intent:{id}"),
+        }
+    }
+
     /// For the audit trail.
     pub fn describe(&self) -> String {
         match self {

@@ -7,7 +7,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use handover_core::api::{BotDocument, BotVersion, SimulatedTurn, Simulation};
+use handover_core::api::{Agent, BotDocument, BotVersion, SimulatedTurn, Simulation};
+use handover_core::audit::AuditAction;
 use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage};
 use handover_core::{FieldError, Status};
 use utoipa_axum::router::OpenApiRouter;
@@ -84,6 +85,7 @@ async fn save(
         state.clock.now_ms(),
     )
     .await?;
+    noted(&state, &manager, version, "Saved").await?;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -140,6 +142,7 @@ async fn rollback(
         state.clock.now_ms(),
     )
     .await?;
+    noted(&state, &manager, version, &note).await?;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -221,7 +224,19 @@ async fn import(
         state.clock.now_ms(),
     )
     .await?;
+    noted(&state, &manager, version, "Imported").await?;
     Ok(Json(BotDocument { version, config }))
+}
+
+/// Records a new version of the bot in the audit trail.
+async fn noted(
+    state: &AppState,
+    manager: &Agent,
+    version: i64,
+    detail: &str,
+) -> Result<(), ApiError> {
+    let subject = format!("Version {version}");
+    super::audit::note(state, manager, AuditAction::Bot, &subject, detail).await
 }
 
 fn checked(config: &BotConfig) -> Result<(), ApiError> {

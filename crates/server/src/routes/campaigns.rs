@@ -5,6 +5,7 @@
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
+use handover_core::audit::AuditAction;
 use handover_core::campaigns::{ApiToken, Campaign, CampaignRequest, CreatedApiToken, NewApiToken};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -16,7 +17,7 @@ use crate::auth::{session, ApiClient, Manager};
 use crate::campaigns::{self, Started};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{api_tokens, campaigns as stored};
+use crate::store::{api_tokens, audit, campaigns as stored};
 
 /// How many campaigns the managers' list shows.
 const LISTED: u32 = 100;
@@ -190,6 +191,16 @@ async fn create_token(
         state.clock.now_ms(),
     )
     .await?;
+    let now = state.clock.now_ms();
+    audit::record(
+        &mut write.tx,
+        Some(manager.id),
+        AuditAction::ApiToken,
+        name,
+        "Created",
+        now,
+    )
+    .await?;
     write.commit().await?;
     Ok((StatusCode::CREATED, Json(CreatedApiToken { token, secret })))
 }
@@ -210,14 +221,24 @@ async fn create_token(
     )
 )]
 async fn revoke_token(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Json<ApiToken>, ApiError> {
+    let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
-    let revoked = api_tokens::revoke(&mut write.tx, id, state.clock.now_ms()).await?;
+    let revoked = api_tokens::revoke(&mut write.tx, id, now)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("There is no API token with id {id}.")))?;
+    audit::record(
+        &mut write.tx,
+        Some(manager.id),
+        AuditAction::ApiToken,
+        &revoked.name,
+        "Revoked",
+        now,
+    )
+    .await?;
     write.commit().await?;
-    revoked
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("There is no API token with id {id}.")))
+    Ok(Json(revoked))
 }

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use handover_core::api::UserProfile;
+use handover_core::audit::AuditAction;
 use handover_core::labels::{normalise, ClosingReasons};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,7 +16,7 @@ use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::labels;
+use crate::store::{audit, labels};
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -122,7 +123,7 @@ async fn closing_reasons(
     )
 )]
 async fn save_closing_reasons(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     JsonBody(given): JsonBody<ClosingReasons>,
 ) -> Result<Json<ClosingReasons>, ApiError> {
@@ -131,6 +132,25 @@ async fn save_closing_reasons(
         .map_err(|problem| ApiError::unprocessable("invalid_reasons", format!("{problem}.")))?;
     let mut write = state.db.begin_write().await?;
     labels::save_closing_reasons(&mut write.tx, &tidy).await?;
+    let detail = format!(
+        "{}{}",
+        tidy.reasons.join(", "),
+        if tidy.required {
+            " (required at Resolve)"
+        } else {
+            ""
+        }
+    );
+    let now = state.clock.now_ms();
+    audit::record(
+        &mut write.tx,
+        Some(manager.id),
+        AuditAction::Settings,
+        "Closing reasons",
+        &detail,
+        now,
+    )
+    .await?;
     write.commit().await?;
     Ok(Json(tidy))
 }

@@ -3,11 +3,13 @@
 //! are merged here into the server's routes and the OpenAPI document.
 
 mod agents;
+mod audit;
 mod auth;
 mod bot;
 mod campaigns;
 mod canned;
 mod contacts;
+mod csat;
 mod demo;
 mod events;
 mod extract;
@@ -100,6 +102,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(events::router())
         .merge(demo::router())
         .merge(reports::router())
+        .merge(csat::router())
+        .merge(audit::router())
         .merge(sandbox::router())
         .merge(openapi::router())
         .layer(DefaultBodyLimit::max(API_BODY_BYTES))

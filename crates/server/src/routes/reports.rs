@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
+use handover_core::breakdowns::{Breakdown, BreakdownRow};
 use handover_core::reports::{ReportDay, ReportSummary};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -14,17 +15,20 @@ use utoipa_axum::routes;
 use super::extract::QueryParams;
 use super::openapi::Problem;
 use crate::auth::Manager;
+use crate::breakdowns;
 use crate::error::ApiError;
 use crate::reports::{self, MAX_RANGE_MS};
 use crate::state::AppState;
-use crate::time::parse_rfc3339;
+use crate::time::parse_written;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
         OpenApiRouter::new()
             .routes(routes!(summary))
             .routes(routes!(daily))
-            .routes(routes!(daily_csv)),
+            .routes(routes!(daily_csv))
+            .routes(routes!(breakdown))
+            .routes(routes!(breakdown_csv)),
     )
 }
 
@@ -37,11 +41,12 @@ pub struct Range {
     to: Option<String>,
 }
 
-/// A range that made sense: `[from, to)` in ms, and the date `from` was
-/// written with (the first day of a daily report).
+/// A range that made sense: `[from, to)` in ms, the offset `from` was
+/// written in and its date (the first day of a daily report).
 struct Checked {
     from: i64,
     to: i64,
+    offset_ms: i64,
     first_day: (i64, i64, i64),
 }
 
@@ -50,7 +55,7 @@ impl Range {
     fn checked(&self) -> Result<Checked, ApiError> {
         let time = |name: &str, given: &Option<String>| {
             let text = given.as_deref().unwrap_or_default();
-            parse_rfc3339(text).ok_or_else(|| {
+            parse_written(text).ok_or_else(|| {
                 ApiError::bad_request(
                     "invalid_range",
                     format!("{name}: {text:?} is not an RFC 3339 time with its offset, e.g. 2026-11-25T00:00:00Z."),
@@ -58,29 +63,23 @@ impl Range {
             })
         };
         let (from, to) = (time("from", &self.from)?, time("to", &self.to)?);
-        if to <= from {
+        if to.at_ms <= from.at_ms {
             return Err(ApiError::bad_request(
                 "invalid_range",
                 "to: must be after from.",
             ));
         }
-        if to - from > MAX_RANGE_MS {
+        if to.at_ms - from.at_ms > MAX_RANGE_MS {
             return Err(ApiError::bad_request(
                 "invalid_range",
                 "A report covers at most 366 days; choose a shorter range.",
             ));
         }
-        let text = self.from.as_deref().unwrap_or_default();
-        // `from` parsed, so its first ten characters are digits and dashes.
-        let part = |range: std::ops::Range<usize>| {
-            text.get(range)
-                .and_then(|digits| digits.parse::<i64>().ok())
-                .unwrap_or(1)
-        };
         Ok(Checked {
-            from,
-            to,
-            first_day: (part(0..4), part(5..7), part(8..10)),
+            from: from.at_ms,
+            to: to.at_ms,
+            offset_ms: from.offset_ms,
+            first_day: from.date,
         })
     }
 }
@@ -172,5 +171,89 @@ async fn daily_csv(
             ),
         ],
         reports::daily_csv(&days),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct By {
+    /// `hour`, `weekday_hour`, `tag`, `source`, `label`, `closing_reason` or `intent`.
+    by: Option<String>,
+}
+
+impl By {
+    fn checked(&self) -> Result<Breakdown, ApiError> {
+        let given = self.by.as_deref().unwrap_or_default();
+        Breakdown::parse(given).ok_or_else(|| {
+            let known: Vec<&str> = Breakdown::ALL.iter().map(|by| by.as_str()).collect();
+            ApiError::bad_request(
+                "invalid_breakdown",
+                format!("by: {given:?} is not one of {}.", known.join(", ")),
+            )
+        })
+    }
+}
+
+/// A range broken down by hour, weekday and hour, tag, source, label, closing reason or escalation cause (managers).
+///
+/// Hours are those of the offset `from` is written in. Columns a breakdown
+/// does not count are `null`: customers and containment for closing
+/// reasons and causes, resolves for hours and causes, requests for closing
+/// reasons.
+#[utoipa::path(
+    get,
+    path = "/reports/breakdown",
+    operation_id = "get_report_breakdown",
+    tag = "reports",
+    params(Range, By),
+    responses(
+        (status = 200, body = Vec<BreakdownRow>),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn breakdown(
+    _manager: Manager,
+    State(state): State<AppState>,
+    QueryParams(range): QueryParams<Range>,
+    QueryParams(by): QueryParams<By>,
+) -> Result<Json<Vec<BreakdownRow>>, ApiError> {
+    let (range, by) = (range.checked()?, by.checked()?);
+    Ok(Json(
+        breakdowns::breakdown(&state.db.pool, by, range.from, range.to, range.offset_ms).await?,
+    ))
+}
+
+/// A breakdown as a CSV file, with only the columns it counts (managers).
+#[utoipa::path(
+    get,
+    path = "/reports/breakdown.csv",
+    operation_id = "export_report_breakdown",
+    tag = "reports",
+    params(Range, By),
+    responses(
+        (status = 200, description = "`handover-by-<breakdown>.csv`, as an attachment", content_type = "text/csv", body = String),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn breakdown_csv(
+    _manager: Manager,
+    State(state): State<AppState>,
+    QueryParams(range): QueryParams<Range>,
+    QueryParams(by): QueryParams<By>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (range, by) = (range.checked()?, by.checked()?);
+    let rows =
+        breakdowns::breakdown(&state.db.pool, by, range.from, range.to, range.offset_ms).await?;
+    let disposition = format!("attachment; filename=\"{}\"", by.file_name());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        breakdowns::csv(by, &rows),
     ))
 }

@@ -4,6 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use handover_core::api::Agent;
+use handover_core::audit::AuditAction;
 use handover_core::tags::{TagRule, TagRuleDraft};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -61,12 +63,13 @@ async fn list(
     )
 )]
 async fn create(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<(StatusCode, Json<TagRule>), ApiError> {
     let draft = tag_rules::checked(&draft)?;
     let rule = store::tags::create(&state.db, &draft, state.clock.now_ms()).await?;
+    noted(&state, &manager, &rule, "Created").await?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
@@ -88,16 +91,17 @@ async fn create(
     )
 )]
 async fn update(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<Json<TagRule>, ApiError> {
     let draft = tag_rules::checked(&draft)?;
-    store::tags::update(&state.db, id, &draft)
+    let rule = store::tags::update(&state.db, id, &draft)
         .await?
-        .map(Json)
-        .ok_or_else(|| not_found(id))
+        .ok_or_else(|| not_found(id))?;
+    noted(&state, &manager, &rule, "Edited").await?;
+    Ok(Json(rule))
 }
 
 /// Delete a tag rule; customers already tagged keep their tag (managers).
@@ -116,15 +120,33 @@ async fn update(
     )
 )]
 async fn delete(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<StatusCode, ApiError> {
-    if store::tags::delete(&state.db, id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(not_found(id))
+    if !store::tags::delete(&state.db, id).await? {
+        return Err(not_found(id));
     }
+    let subject = format!("Rule {id}");
+    super::audit::note(&state, &manager, AuditAction::TagRule, &subject, "Deleted").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a change to `rule` in the audit trail.
+async fn noted(
+    state: &AppState,
+    manager: &Agent,
+    rule: &TagRule,
+    done: &str,
+) -> Result<(), ApiError> {
+    let subject = format!("Rule {}", rule.id);
+    let detail = format!(
+        "{done}: {} {:?} → tag {}",
+        rule.kind.as_str(),
+        rule.pattern,
+        rule.tag
+    );
+    super::audit::note(state, manager, AuditAction::TagRule, &subject, &detail).await
 }
 
 fn not_found(id: i64) -> ApiError {

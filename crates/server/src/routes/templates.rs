@@ -6,6 +6,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use handover_core::api::Agent;
+use handover_core::audit::AuditAction;
 use handover_core::templates::{
     ReviewMode, Reviewer, Template, TemplateDraft, TemplateReview, TemplateStatus,
 };
@@ -94,11 +96,12 @@ async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) -> Jso
     )
 )]
 async fn create(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
+    noted(&state, &manager, &created, "Created").await?;
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
 }
 
@@ -123,12 +126,13 @@ async fn create(
     )
 )]
 async fn update(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<Json<Template>, ApiError> {
     let updated = templates::update(&state.db, id, &draft, state.clock.now_ms()).await?;
+    noted(&state, &manager, &updated, "Edited").await?;
     Ok(Json(submit(&state, updated).await?))
 }
 
@@ -157,7 +161,7 @@ pub struct CopyRequest {
     )
 )]
 async fn copy(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(request): JsonBody<CopyRequest>,
@@ -168,6 +172,8 @@ async fn copy(
         ..original.draft()
     };
     let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
+    let detail = format!("Copied from {}", original.name);
+    noted(&state, &manager, &created, &detail).await?;
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
 }
 
@@ -192,7 +198,7 @@ async fn copy(
     )
 )]
 async fn review(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(review): JsonBody<TemplateReview>,
@@ -216,7 +222,23 @@ async fn review(
     }
     let reviewed =
         templates::review(&state.db, id, review.status, reason, state.clock.now_ms()).await?;
+    let detail = match reason.filter(|reason| !reason.is_empty()) {
+        Some(reason) => format!("Marked {}: {reason}", review.status.as_str()),
+        None => format!("Marked {}", review.status.as_str()),
+    };
+    noted(&state, &manager, &reviewed, &detail).await?;
     Ok(Json(reviewed))
+}
+
+/// Records a change to `template` in the audit trail.
+async fn noted(
+    state: &AppState,
+    manager: &Agent,
+    template: &Template,
+    detail: &str,
+) -> Result<(), ApiError> {
+    let subject = format!("{} ({})", template.name, template.language);
+    super::audit::note(state, manager, AuditAction::Template, &subject, detail).await
 }
 
 /// How many templates WhatsApp's outcomes changed.

@@ -18,6 +18,7 @@ use super::extract::{JsonBody, PathParam, QueryParams};
 use super::openapi::Problem;
 use super::params::CustomerPath;
 use crate::auth::CurrentAgent;
+use crate::csat;
 use crate::db::WriteTx;
 use crate::error::ApiError;
 use crate::lifecycle::{self, ChangedBy};
@@ -268,6 +269,7 @@ async fn resolve(
             .map_err(|error| ApiError::unprocessable("invalid_body", error.to_string()))?
     };
     let wa_id = wa_id_from(&wa_id)?;
+    let survey = csat::prepare(&state.db.pool).await?;
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     let reasons = labels::closing_reasons(&mut write.tx).await?;
@@ -280,6 +282,7 @@ async fn resolve(
         None => "Resolved; handed back to the bot".to_owned(),
     };
     let mut batch = EventBatch::default();
+    let state_before = users::chat_state(&mut write.tx, &wa_id, now).await?;
     lifecycle::apply_closing(
         &mut write.tx,
         &mut batch,
@@ -291,7 +294,18 @@ async fn resolve(
         now,
     )
     .await?;
-    changed(&state, write, batch, &wa_id, now).await
+    let window_open = state_before.is_some_and(|chat| chat.window_open);
+    let asked = match &survey {
+        Some(survey) => {
+            csat::ask(&mut write.tx, &mut batch, survey, &wa_id, window_open, now).await?
+        }
+        None => false,
+    };
+    let answer = changed(&state, write, batch, &wa_id, now).await?;
+    if asked {
+        state.outbox.wake();
+    }
+    Ok(answer)
 }
 
 /// Release the chat back to the queue (holder).

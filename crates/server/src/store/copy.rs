@@ -12,7 +12,7 @@ use super::statement::Statement;
 /// totals (`user_totals`) are counted again by the target's trigger as the
 /// users arrive; SQLite's search tables have no counterpart (Postgres
 /// indexes the columns themselves).
-pub const TABLES: [&str; 22] = [
+pub const TABLES: [&str; 24] = [
     "agents",
     "sessions",
     "users",
@@ -35,6 +35,8 @@ pub const TABLES: [&str; 22] = [
     "closing_reasons",
     "settings",
     "canned_replies",
+    "csat_surveys",
+    "audit_log",
 ];
 
 /// Rows per INSERT.

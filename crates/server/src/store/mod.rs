@@ -3,12 +3,15 @@
 
 pub mod agents;
 pub mod api_tokens;
+pub mod audit;
 pub mod backlog;
 pub mod backup;
 pub mod bot;
+pub mod breakdowns;
 pub mod campaigns;
 pub mod canned;
 pub mod copy;
+pub mod csat;
 pub mod events;
 mod flag;
 pub mod imports;

@@ -19,6 +19,8 @@ pub struct Transition<'a> {
     pub command: &'static str,
     pub reason: &'a str,
     pub closing_reason: Option<&'a str>,
+    /// Why the bot escalated (`asked_for_person`, `fallbacks`, `intent:<id>`).
+    pub cause: Option<&'a str>,
     pub at: i64,
 }
 
@@ -37,8 +39,8 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .execute(&mut *conn)
     .await?;
     sqlx::query(
-        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command, closing_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command, closing_reason, cause)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(change.wa_id.as_str())
     .bind(change.from.as_str())
@@ -49,6 +51,7 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .bind(change.at)
     .bind(change.command)
     .bind(change.closing_reason)
+    .bind(change.cause)
     .execute(&mut *conn)
     .await?;
     Ok(())

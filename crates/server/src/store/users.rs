@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
+use handover_core::csat::{CsatRating, CsatScale};
 use handover_core::{AgentId, ChatState, Status, WaId};
 use sqlx::{AnyConnection, AnyPool};
 
@@ -30,6 +31,10 @@ pub(super) struct UserRow {
     attributes: Option<String>,
     status_changed_at: i64,
     labels: Option<String>,
+    csat_score: Option<i64>,
+    csat_scale: Option<String>,
+    csat_agent_name: Option<String>,
+    csat_answered_at: Option<i64>,
 }
 
 impl UserRow {
@@ -46,7 +51,10 @@ pub(super) const SELECT: &str =
     "SELECT u.wa_id, u.name, u.status, u.last_active_at, u.window_expires_at,
         u.template_messages, u.session_messages, u.unresolved_queries, u.source,
         u.first_message_tag, u.assigned_agent_id, a.name AS assigned_agent_name,
-        u.last_message_preview, u.attributes, u.status_changed_at, u.labels
+        u.last_message_preview, u.attributes, u.status_changed_at, u.labels,
+        u.csat_score, u.csat_scale,
+        (SELECT c.name FROM agents c WHERE c.id = u.csat_agent_id) AS csat_agent_name,
+        u.csat_answered_at
     FROM users u LEFT JOIN agents a ON a.id = u.assigned_agent_id";
 
 pub(super) fn status_of(text: &str) -> Status {
@@ -82,8 +90,22 @@ impl UserRow {
         })
     }
 
+    /// The customer's latest answer to a satisfaction survey.
+    fn satisfaction(&self) -> Option<CsatRating> {
+        let scale = CsatScale::parse(self.csat_scale.as_deref()?)?;
+        let score = u8::try_from(self.csat_score?).ok()?;
+        Some(CsatRating {
+            score,
+            scale,
+            satisfied: scale.satisfied(score),
+            agent: self.csat_agent_name.clone(),
+            answered_at: rfc3339(self.csat_answered_at?),
+        })
+    }
+
     pub(super) fn into_profile(self, now: i64) -> UserProfile {
         UserProfile {
+            satisfaction: self.satisfaction().map(Box::new),
             labels: self.labels(),
             wa_id: self.wa_id(),
             assigned_agent: self.agent(),

@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::bot::{self, ConfigInForce};
+use crate::csat;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::lifecycle::{self, Change, ChangedBy};
@@ -186,6 +187,14 @@ async fn inbound(
         tag_rules::tag_first_message(conn, wa_id, message.text.as_deref(), referral).await?;
     }
 
+    // A tap answering a satisfaction survey is recorded, not read by the
+    // bot, and does not reopen the chat.
+    if let Some(reply_id) = message.reply_id.as_deref() {
+        if let Some(queued) = csat::answer(conn, batch, wa_id, reply_id, now).await? {
+            return Ok(queued);
+        }
+    }
+
     // A late delivery of a message written before the chat was resolved
     // does not reopen it. WhatsApp's timestamps are whole seconds, so a
     // message from the same second as the change counts as after it.
@@ -198,6 +207,7 @@ async fn inbound(
             by: ChangedBy::Customer,
             reason: "The customer wrote again",
             closing_reason: None,
+            cause: None,
         };
         let wrote_again =
             lifecycle::apply_change(conn, batch, wa_id, &state, wrote_again, now).await?;
@@ -242,6 +252,7 @@ async fn inbound(
             by: ChangedBy::Bot,
             reason: &reason.describe(),
             closing_reason: None,
+            cause: Some(&reason.cause()),
         };
         lifecycle::apply_change(conn, batch, wa_id, &state, escalate, now).await?;
     }

@@ -5,8 +5,9 @@
 //! seed's messages were all sent in that range, the heaviest case for the
 //! count of customers who wrote.
 
-use handover_server::reports;
+use handover_core::breakdowns::Breakdown;
 use handover_server::time::WINDOW_MS;
+use handover_server::{breakdowns, reports};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -37,6 +38,16 @@ pub async fn figures(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<
         })
         .await,
     );
+    for by in [Breakdown::WeekdayHour, Breakdown::Tag, Breakdown::Intent] {
+        let label = format!("report: 30 days by {}", by.as_str());
+        super::report(
+            &label,
+            super::time(5, || async {
+                breakdowns::breakdown(pool, by, from, to, 0).await.unwrap();
+            })
+            .await,
+        );
+    }
     Ok(())
 }
 
