@@ -2,7 +2,7 @@
 //! of a range grouped by hour, weekday and hour, tag, source, label,
 //! closing reason or escalation cause, and the CSV file of each.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use axum::body::Bytes;
 use handover_core::breakdowns::{cause_key, hour_key, weekday_hour_key, Breakdown, BreakdownRow};
@@ -10,21 +10,21 @@ use handover_core::reports::{median, share_pct};
 use sqlx::AnyPool;
 
 use crate::contacts::export::csv_lines;
-use crate::store::breakdowns::{self as stored, Traits};
-
-const HOUR_MS: i64 = 3_600_000;
+use crate::store::breakdowns::{self as stored, Trait};
 
 /// What one row adds up.
 #[derive(Default)]
 struct Group {
-    customers: HashSet<String>,
+    customers: u64,
+    /// Of `customers`, those who never entered Requesting in the range.
+    contained: u64,
     escalations: u64,
     missed: u64,
     waits_s: Vec<f64>,
     resolved: u64,
 }
 
-/// `by` over `[from, to)` (ms); hours are local to `offset_ms`.
+/// `by` over `[from, to)` (ms, on quarter hours); hours are local to `offset_ms`.
 pub async fn breakdown(
     pool: &AnyPool,
     by: Breakdown,
@@ -33,24 +33,28 @@ pub async fn breakdown(
     offset_ms: i64,
 ) -> Result<Vec<BreakdownRow>, sqlx::Error> {
     let mut groups: HashMap<String, Group> = HashMap::new();
-    let requests = stored::requests(pool, from, to).await?;
-    let escalated: HashSet<&str> = requests.iter().map(|r| r.wa_id.as_str()).collect();
+    let customer_trait = match by {
+        Breakdown::Tag => Some(Trait::Tag),
+        Breakdown::Source => Some(Trait::Source),
+        Breakdown::Label => Some(Trait::Labels),
+        _ => None,
+    };
     if by.counts_requests() {
-        for request in &requests {
+        for request in stored::requests(pool, from, to, customer_trait).await? {
             let keys = match by {
                 Breakdown::Hour | Breakdown::WeekdayHour => {
                     vec![local_key(by, request.at + offset_ms)]
                 }
                 Breakdown::Intent => vec![cause_key(request.cause.as_deref(), request.by_agent)],
-                _ => trait_keys(by, &request.traits),
+                _ => trait_keys(by, request.group),
             };
             for key in keys {
                 let group = groups.entry(key).or_default();
                 group.escalations += 1;
                 match &request.ended {
                     Some((command, _)) if command == "window_expired" => group.missed += 1,
-                    Some((command, at)) if command == "intervene" => {
-                        group.waits_s.push((at - request.at) as f64 / 1000.0);
+                    Some((command, after)) if command == "intervene" => {
+                        group.waits_s.push(*after as f64 / 1000.0);
                     }
                     _ => {}
                 }
@@ -58,76 +62,69 @@ pub async fn breakdown(
         }
     }
     if by.counts_customers() {
-        let customers: Vec<(String, String)> = match by {
-            Breakdown::Hour | Breakdown::WeekdayHour => {
-                stored::customer_hours(pool, from, to, offset_ms)
+        let counted: Vec<(String, i64, i64)> = match (by, customer_trait) {
+            (Breakdown::Hour | Breakdown::WeekdayHour, _) => {
+                let weekly = by == Breakdown::WeekdayHour;
+                stored::customers_by_hour(pool, from, to, offset_ms, weekly)
                     .await?
                     .into_iter()
-                    .map(|(wa_id, hour)| (local_key(by, hour * HOUR_MS), wa_id))
+                    .map(|(slot, customers, escalated)| (slot_key(by, slot), customers, escalated))
                     .collect()
             }
-            _ => stored::customers(pool, from, to)
+            (_, Some(customer_trait)) => stored::customers_by_trait(pool, from, to, customer_trait)
                 .await?
                 .into_iter()
-                .flat_map(|(wa_id, traits)| {
-                    trait_keys(by, &traits)
+                .flat_map(|(value, customers, escalated)| {
+                    trait_keys(by, value)
                         .into_iter()
-                        .map(move |key| (key, wa_id.clone()))
+                        .map(move |key| (key, customers, escalated))
                 })
                 .collect(),
+            _ => Vec::new(),
         };
-        for (key, wa_id) in customers {
-            groups.entry(key).or_default().customers.insert(wa_id);
+        for (key, customers, escalated) in counted {
+            let group = groups.entry(key).or_default();
+            group.customers += count(customers);
+            group.contained += count(customers - escalated);
         }
     }
     if by.counts_resolves() {
-        for resolve in stored::resolves(pool, from, to).await? {
+        let resolved = stored::resolves(pool, from, to, customer_trait).await?;
+        for (value, resolves) in resolved {
             let keys = match by {
-                Breakdown::ClosingReason => vec![resolve
-                    .closing_reason
-                    .unwrap_or_else(|| "(no reason)".to_owned())],
-                _ => trait_keys(by, &resolve.traits),
+                Breakdown::ClosingReason => {
+                    vec![value.unwrap_or_else(|| "(no reason)".to_owned())]
+                }
+                _ => trait_keys(by, value),
             };
             for key in keys {
-                groups.entry(key).or_default().resolved += 1;
+                groups.entry(key).or_default().resolved += count(resolves);
             }
         }
     }
-    let row = |key: String, group: Group| {
-        let customers = group.customers.len() as u64;
-        let contained = group
-            .customers
-            .iter()
-            .filter(|wa_id| !escalated.contains(wa_id.as_str()))
-            .count() as u64;
-        BreakdownRow {
-            key,
-            customers: by.counts_customers().then_some(customers),
-            contained_pct: by
-                .counts_customers()
-                .then(|| share_pct(contained, customers))
-                .flatten(),
-            escalations: by.counts_requests().then_some(group.escalations),
-            missed_requests: by.counts_requests().then_some(group.missed),
-            median_wait_s: median(&group.waits_s),
-            resolved: by.counts_resolves().then_some(group.resolved),
-        }
+    let row = |key: String, group: Group| BreakdownRow {
+        key,
+        customers: by.counts_customers().then_some(group.customers),
+        contained_pct: by
+            .counts_customers()
+            .then(|| share_pct(group.contained, group.customers))
+            .flatten(),
+        escalations: by.counts_requests().then_some(group.escalations),
+        missed_requests: by.counts_requests().then_some(group.missed),
+        median_wait_s: median(&group.waits_s),
+        resolved: by.counts_resolves().then_some(group.resolved),
     };
     let rows = match by {
-        Breakdown::Hour => (0..24)
-            .map(hour_key)
-            .map(|key| {
-                let group = groups.remove(&key).unwrap_or_default();
-                row(key, group)
-            })
-            .collect(),
-        Breakdown::WeekdayHour => (0..7)
-            .flat_map(|day| (0..24).map(move |hour| weekday_hour_key(day, hour)))
-            .map(|key| {
-                let group = groups.remove(&key).unwrap_or_default();
-                row(key, group)
-            })
-            .collect(),
+        Breakdown::Hour | Breakdown::WeekdayHour => {
+            let slots = if by == Breakdown::Hour { 24 } else { 168 };
+            (0..slots)
+                .map(|slot| slot_key(by, slot))
+                .map(|key| {
+                    let group = groups.remove(&key).unwrap_or_default();
+                    row(key, group)
+                })
+                .collect()
+        }
         _ => {
             let mut rows: Vec<BreakdownRow> = groups
                 .into_iter()
@@ -149,33 +146,50 @@ pub async fn breakdown(
     Ok(rows)
 }
 
-/// The hour or weekday-and-hour key of a local time (ms since the epoch,
-/// already shifted by the offset). The epoch's day was a Thursday.
-fn local_key(by: Breakdown, local_ms: i64) -> String {
-    let hours = local_ms.div_euclid(HOUR_MS);
-    let hour = hours.rem_euclid(24) as u32;
+const HOUR_MS: i64 = 3_600_000;
+
+/// The key of an hour slot: `0..24`, or `weekday * 24 + hour` (Monday 0).
+fn slot_key(by: Breakdown, slot: i64) -> String {
+    let hour = slot.rem_euclid(24) as u32;
     match by {
-        Breakdown::WeekdayHour => {
-            let weekday = (hours.div_euclid(24) + 3).rem_euclid(7) as usize;
-            weekday_hour_key(weekday, hour)
-        }
+        Breakdown::WeekdayHour => weekday_hour_key(slot.div_euclid(24) as usize, hour),
         _ => hour_key(hour),
     }
 }
 
-/// The keys a customer's traits file them under.
-fn trait_keys(by: Breakdown, traits: &Traits) -> Vec<String> {
+/// The hour or weekday-and-hour key of a local time (ms since the epoch,
+/// already shifted by the offset). The epoch's day was a Thursday.
+fn local_key(by: Breakdown, local_ms: i64) -> String {
+    let hours = local_ms.div_euclid(HOUR_MS);
+    let weekday = (hours.div_euclid(24) + 3).rem_euclid(7);
+    slot_key(by, weekday * 24 + hours.rem_euclid(24))
+}
+
+/// The keys a customer's trait files them under: their tag or source, or
+/// each of their labels (a JSON list as stored).
+fn trait_keys(by: Breakdown, value: Option<String>) -> Vec<String> {
     match by {
-        Breakdown::Tag => vec![traits.tag.clone().unwrap_or_else(|| "(no tag)".to_owned())],
-        Breakdown::Source => vec![if traits.source.is_empty() {
-            "(none)".to_owned()
-        } else {
-            traits.source.clone()
-        }],
-        Breakdown::Label if traits.labels.is_empty() => vec!["(no label)".to_owned()],
-        Breakdown::Label => traits.labels.clone(),
+        Breakdown::Tag => vec![value.unwrap_or_else(|| "(no tag)".to_owned())],
+        Breakdown::Source => vec![value
+            .filter(|source| !source.is_empty())
+            .unwrap_or_else(|| "(none)".to_owned())],
+        Breakdown::Label => {
+            let labels: Vec<String> = value
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_default();
+            if labels.is_empty() {
+                vec!["(no label)".to_owned()]
+            } else {
+                labels
+            }
+        }
         _ => Vec::new(),
     }
+}
+
+fn count(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
 }
 
 /// How one column of the CSV file reads a row.

@@ -343,6 +343,32 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
         json!([{"key": "(no tag)", "customers": 4, "contained_pct": 25.0, "escalations": 4,
                 "missed_requests": 0, "median_wait_s": 450.0, "resolved": 3}])
     );
+    // Labels as the chats carry them now; a chat with two counts under each.
+    for (customer, labels) in [
+        (ROSES, json!(["vip"])),
+        (PASSED_ON, json!(["refund", "vip"])),
+    ] {
+        let labelled = app
+            .put(&manager, &format!("/api/users/{customer}/labels"), labels)
+            .await;
+        assert_eq!(labelled.status(), StatusCode::OK);
+    }
+    let labels = app.get_json(&manager, &by("label")).await;
+    let row = |key: &str, customers, contained: f64, escalations, wait: f64, resolved| {
+        json!({"key": key, "customers": customers, "contained_pct": contained,
+               "escalations": escalations, "missed_requests": 0, "median_wait_s": wait,
+               "resolved": resolved})
+    };
+    assert_eq!(
+        labels,
+        json!([
+            row("vip", 2, 0.0, 3, 600.0, 2),
+            row("refund", 1, 0.0, 2, 600.0, 1),
+            row("(no label)", 2, 50.0, 1, 300.0, 1)
+        ])
+    );
+    let sources = app.get_json(&manager, &by("source")).await;
+    assert_eq!(sources, json!([row("Organic", 4, 25.0, 4, 450.0, 3)]));
     let reasons = app.get_json(&manager, &by("closing_reason")).await;
     assert_eq!(reasons[0]["key"], "(no reason)");
     assert_eq!(reasons[0]["resolved"], 3);
@@ -440,6 +466,10 @@ async fn reports_are_for_managers_and_ranges_must_make_sense() {
             "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
             "366 days",
         ),
+        (
+            "from=2026-11-25T00:07:00Z&to=2026-11-26T00:00:00Z",
+            "quarter hours",
+        ),
     ] {
         let (status, code, message) = error_code(
             app.get(&manager, &format!("/api/reports/summary?{range}"))
@@ -450,4 +480,50 @@ async fn reports_are_for_managers_and_ranges_must_make_sense() {
         assert_eq!(code, "invalid_range");
         assert!(message.contains(says), "{range}: {message}");
     }
+}
+
+#[tokio::test]
+async fn a_customer_counts_once_in_any_range_whatever_order_their_messages_arrive_in() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    at(&app, 13, 0, 0);
+    let sent = |hours: i64, minutes: i64| (MIDNIGHT + (hours * 60 + minutes) * 60_000) / 1000;
+    // Written at 10:00, 12:00, 11:00 (delivered late), 09:05 (later still),
+    // and twice more in the quarter hour of 12:00.
+    for (n, (hours, minutes)) in [(10, 0), (12, 0), (11, 0), (9, 5), (12, 5), (12, 14)]
+        .into_iter()
+        .enumerate()
+    {
+        let wamid = format!("wamid.late.{n}");
+        app.webhook_ok(&text(ROSES, &wamid, sent(hours, minutes), "hello"))
+            .await;
+    }
+    // Another customer writes at 11:10 only.
+    app.webhook_ok(&text(REFUND, "wamid.other", sent(11, 10), "hi"))
+        .await;
+    for (from, to, customers) in [
+        ("00:00", "23:45", 2),
+        ("09:00", "09:15", 1),
+        ("09:15", "10:00", 0),
+        ("10:15", "11:00", 0),
+        ("11:00", "11:15", 2),
+        ("10:00", "12:15", 2),
+        ("12:00", "12:15", 1),
+        ("12:15", "13:00", 0),
+        // Ranges over a late message and the one written after it.
+        ("11:00", "12:15", 2),
+        ("09:00", "10:15", 1),
+    ] {
+        let range = format!("from=2026-11-25T{from}:00Z&to=2026-11-25T{to}:00Z");
+        let summary = report(&app, &manager, &range).await;
+        assert_eq!(summary.customers, customers, "{from}–{to}");
+    }
+    // By hour: 09, 10, 11 (both) and 12.
+    let hours = app
+        .get_json(&manager, &format!("/api/reports/breakdown?by=hour&{DAY}"))
+        .await;
+    let customers: Vec<i64> = (8..=13)
+        .map(|hour| hours[hour]["customers"].as_i64().unwrap())
+        .collect();
+    assert_eq!(customers, [0, 1, 1, 2, 1, 0]);
 }

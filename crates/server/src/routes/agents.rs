@@ -77,7 +77,7 @@ async fn create(
     let created =
         accounts::create(&state.db, &state.passwords, &agent, state.clock.now_ms()).await?;
     let detail = format!("Added as {}", created.role.label());
-    super::audit::note(&state, &manager, AuditAction::Agent, &created.name, &detail).await?;
+    super::audit::note(&state, &manager, AuditAction::Agent, &created.name, &detail).await;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -140,7 +140,7 @@ async fn update(
     }
     if !done.is_empty() {
         let detail = capitalised(&done.join(", "));
-        super::audit::note(&state, &manager, AuditAction::Agent, &updated.name, &detail).await?;
+        super::audit::note(&state, &manager, AuditAction::Agent, &updated.name, &detail).await;
     }
     // Disabled, or with a new password: their dashboards stop receiving at once.
     if changes.disabled == Some(true) || changes.password.is_some() {

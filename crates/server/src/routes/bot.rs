@@ -85,7 +85,7 @@ async fn save(
         state.clock.now_ms(),
     )
     .await?;
-    noted(&state, &manager, version, "Saved").await?;
+    noted(&state, &manager, version, "Saved").await;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -142,7 +142,7 @@ async fn rollback(
         state.clock.now_ms(),
     )
     .await?;
-    noted(&state, &manager, version, &note).await?;
+    noted(&state, &manager, version, &note).await;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -224,19 +224,14 @@ async fn import(
         state.clock.now_ms(),
     )
     .await?;
-    noted(&state, &manager, version, "Imported").await?;
+    noted(&state, &manager, version, "Imported").await;
     Ok(Json(BotDocument { version, config }))
 }
 
 /// Records a new version of the bot in the audit trail.
-async fn noted(
-    state: &AppState,
-    manager: &Agent,
-    version: i64,
-    detail: &str,
-) -> Result<(), ApiError> {
+async fn noted(state: &AppState, manager: &Agent, version: i64, detail: &str) {
     let subject = format!("Version {version}");
-    super::audit::note(state, manager, AuditAction::Bot, &subject, detail).await
+    super::audit::note(state, manager, AuditAction::Bot, &subject, detail).await;
 }
 
 fn checked(config: &BotConfig) -> Result<(), ApiError> {

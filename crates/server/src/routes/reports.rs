@@ -19,6 +19,7 @@ use crate::breakdowns;
 use crate::error::ApiError;
 use crate::reports::{self, MAX_RANGE_MS};
 use crate::state::AppState;
+use crate::store::inbound::QUARTER_HOUR_MS;
 use crate::time::parse_written;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -35,9 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Range {
-    /// The start, included: RFC 3339 with its offset, e.g. `2026-11-25T00:00:00+05:30`.
+    /// The start, included: RFC 3339 with its offset, on a quarter hour, e.g. `2026-11-25T00:00:00+05:30`.
     from: Option<String>,
-    /// The end, not included; at most 366 days after `from`.
+    /// The end, not included, on a quarter hour; at most 366 days after `from`.
     to: Option<String>,
 }
 
@@ -67,6 +68,12 @@ impl Range {
             return Err(ApiError::bad_request(
                 "invalid_range",
                 "to: must be after from.",
+            ));
+        }
+        if from.at_ms % QUARTER_HOUR_MS != 0 || to.at_ms % QUARTER_HOUR_MS != 0 {
+            return Err(ApiError::bad_request(
+                "invalid_range",
+                "Reports count whole quarter hours: give from and to at :00, :15, :30 or :45, without seconds (midnight in your time zone is one).",
             ));
         }
         if to.at_ms - from.at_ms > MAX_RANGE_MS {

@@ -69,7 +69,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<TagRule>), ApiError> {
     let draft = tag_rules::checked(&draft)?;
     let rule = store::tags::create(&state.db, &draft, state.clock.now_ms()).await?;
-    noted(&state, &manager, &rule, "Created").await?;
+    noted(&state, &manager, &rule, "Created").await;
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
@@ -100,7 +100,7 @@ async fn update(
     let rule = store::tags::update(&state.db, id, &draft)
         .await?
         .ok_or_else(|| not_found(id))?;
-    noted(&state, &manager, &rule, "Edited").await?;
+    noted(&state, &manager, &rule, "Edited").await;
     Ok(Json(rule))
 }
 
@@ -128,17 +128,12 @@ async fn delete(
         return Err(not_found(id));
     }
     let subject = format!("Rule {id}");
-    super::audit::note(&state, &manager, AuditAction::TagRule, &subject, "Deleted").await?;
+    super::audit::note(&state, &manager, AuditAction::TagRule, &subject, "Deleted").await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Records a change to `rule` in the audit trail.
-async fn noted(
-    state: &AppState,
-    manager: &Agent,
-    rule: &TagRule,
-    done: &str,
-) -> Result<(), ApiError> {
+async fn noted(state: &AppState, manager: &Agent, rule: &TagRule, done: &str) {
     let subject = format!("Rule {}", rule.id);
     let detail = format!(
         "{done}: {} {:?} → tag {}",
@@ -146,7 +141,7 @@ async fn noted(
         rule.pattern,
         rule.tag
     );
-    super::audit::note(state, manager, AuditAction::TagRule, &subject, &detail).await
+    super::audit::note(state, manager, AuditAction::TagRule, &subject, &detail).await;
 }
 
 fn not_found(id: i64) -> ApiError {

@@ -101,7 +101,7 @@ async fn create(
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
-    noted(&state, &manager, &created, "Created").await?;
+    noted(&state, &manager, &created, "Created").await;
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
 }
 
@@ -132,7 +132,7 @@ async fn update(
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<Json<Template>, ApiError> {
     let updated = templates::update(&state.db, id, &draft, state.clock.now_ms()).await?;
-    noted(&state, &manager, &updated, "Edited").await?;
+    noted(&state, &manager, &updated, "Edited").await;
     Ok(Json(submit(&state, updated).await?))
 }
 
@@ -173,7 +173,7 @@ async fn copy(
     };
     let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
     let detail = format!("Copied from {}", original.name);
-    noted(&state, &manager, &created, &detail).await?;
+    noted(&state, &manager, &created, &detail).await;
     Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
 }
 
@@ -226,19 +226,14 @@ async fn review(
         Some(reason) => format!("Marked {}: {reason}", review.status.as_str()),
         None => format!("Marked {}", review.status.as_str()),
     };
-    noted(&state, &manager, &reviewed, &detail).await?;
+    noted(&state, &manager, &reviewed, &detail).await;
     Ok(Json(reviewed))
 }
 
 /// Records a change to `template` in the audit trail.
-async fn noted(
-    state: &AppState,
-    manager: &Agent,
-    template: &Template,
-    detail: &str,
-) -> Result<(), ApiError> {
+async fn noted(state: &AppState, manager: &Agent, template: &Template, detail: &str) {
     let subject = format!("{} ({})", template.name, template.language);
-    super::audit::note(state, manager, AuditAction::Template, &subject, detail).await
+    super::audit::note(state, manager, AuditAction::Template, &subject, detail).await;
 }
 
 /// How many templates WhatsApp's outcomes changed.

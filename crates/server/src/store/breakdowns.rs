@@ -1,46 +1,113 @@
-//! The rows the reports' breakdowns group: each request, resolve and
-//! customer of a range (`from` included, `to` not, in ms), with the
-//! customer's tag, source and labels as they are now.
+//! The figures the reports' breakdowns group, for a range (`from`
+//! included, `to` not, in ms, on quarter hours): customers who wrote,
+//! counted per group in the database, each move into Requesting with how
+//! its wait ended, and resolves. Tags, sources and labels are the
+//! customers' as they are now.
 
 use sqlx::AnyPool;
 
-/// A customer's tag, source and labels.
-#[derive(Debug, Clone, Default)]
-pub struct Traits {
-    pub tag: Option<String>,
-    pub source: String,
-    pub labels: Vec<String>,
+use super::inbound::QUARTER_HOUR_MS;
+
+/// A customer trait a breakdown groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trait {
+    Tag,
+    Source,
+    /// A JSON list; grouped in the server, one group per label.
+    Labels,
 }
 
-fn traits(tag: Option<String>, source: String, labels: Option<String>) -> Traits {
-    Traits {
-        tag,
-        source,
-        labels: labels
-            .as_deref()
-            .and_then(|json| serde_json::from_str(json).ok())
-            .unwrap_or_default(),
+impl Trait {
+    const fn column(self) -> &'static str {
+        match self {
+            Trait::Tag => "u.first_message_tag",
+            Trait::Source => "u.source",
+            Trait::Labels => "u.labels",
+        }
     }
 }
 
-/// One move into Requesting and what ended it.
+/// Whether customer `w` moved into Requesting in the range ($3–$4), as 1
+/// or 0: the set is read once, by its index, and matched as a list.
+const ESCALATED: &str = "CASE WHEN w.wa_id IN (SELECT wa_id FROM transitions
+                                       WHERE to_status = 'requesting' AND from_status <> 'requesting'
+                                         AND at >= $3 AND at < $4)
+          THEN 1 ELSE 0 END";
+
+/// A group of customers: its key, how many wrote, how many of them
+/// entered Requesting.
+pub type CustomerGroup<K> = (K, i64, i64);
+
+/// Customers who wrote, by local hour of the day (`0..24`) or, `weekly`,
+/// by weekday and hour (`weekday * 24 + hour`, Monday 0); local to
+/// `offset_ms`. A customer counts once in each hour they wrote in.
+pub async fn customers_by_hour(
+    pool: &AnyPool,
+    from: i64,
+    to: i64,
+    offset_ms: i64,
+    weekly: bool,
+) -> Result<Vec<CustomerGroup<i64>>, sqlx::Error> {
+    // The epoch's day was a Thursday: day + 3 makes Monday 0.
+    let slot = if weekly {
+        "((bucket * 900000 + $5) / 86400000 + 3) % 7 * 24 + (bucket * 900000 + $5) / 3600000 % 24"
+    } else {
+        "(bucket * 900000 + $5) / 3600000 % 24"
+    };
+    sqlx::query_as(&format!(
+        "SELECT w.slot, COUNT(*), SUM({ESCALATED})
+         FROM (SELECT DISTINCT wa_id, {slot} AS slot FROM customer_activity
+               WHERE bucket >= $1 AND bucket < $2) w
+         GROUP BY w.slot"
+    ))
+    .bind(from / QUARTER_HOUR_MS)
+    .bind(to / QUARTER_HOUR_MS)
+    .bind(from)
+    .bind(to)
+    .bind(offset_ms)
+    .fetch_all(pool)
+    .await
+}
+
+/// Customers who wrote, by a trait's value (for labels: by the whole
+/// list, as stored).
+pub async fn customers_by_trait(
+    pool: &AnyPool,
+    from: i64,
+    to: i64,
+    by: Trait,
+) -> Result<Vec<CustomerGroup<Option<String>>>, sqlx::Error> {
+    let column = by.column();
+    sqlx::query_as(&format!(
+        "SELECT {column}, COUNT(*), SUM({ESCALATED})
+         FROM (SELECT DISTINCT wa_id FROM customer_activity WHERE bucket >= $1 AND bucket < $2) w
+         JOIN users u ON u.wa_id = w.wa_id
+         GROUP BY {column}"
+    ))
+    .bind(from / QUARTER_HOUR_MS)
+    .bind(to / QUARTER_HOUR_MS)
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await
+}
+
+/// One move into Requesting in the range and how its wait ended.
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub wa_id: String,
     pub at: i64,
     pub cause: Option<String>,
     /// An agent released the chat into the queue.
     pub by_agent: bool,
-    pub traits: Traits,
-    /// The next change of the chat: its command and when.
+    /// The customer's trait, when asked for (for labels, the JSON list).
+    pub group: Option<String>,
+    /// The command that ended the wait (`intervene`, `window_expired`, …),
+    /// and after how long; `None` while it lasts.
     pub ended: Option<(String, i64)>,
 }
 
 type RequestRow = (
-    String,
     i64,
-    Option<String>,
-    String,
     Option<String>,
     String,
     Option<String>,
@@ -48,101 +115,58 @@ type RequestRow = (
     Option<i64>,
 );
 
-pub async fn requests(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<Request>, sqlx::Error> {
-    let rows: Vec<RequestRow> = sqlx::query_as(
-        "SELECT t.wa_id, t.at, t.cause, t.actor, u.first_message_tag, u.source, u.labels,
-                n.command, n.at
-         FROM transitions t
-         JOIN users u ON u.wa_id = t.wa_id
-         LEFT JOIN transitions n ON n.id = (SELECT MIN(x.id) FROM transitions x
-                                            WHERE x.wa_id = t.wa_id AND x.id > t.id)
+/// The moves into Requesting of the range, with the customer's `by` trait.
+pub async fn requests(
+    pool: &AnyPool,
+    from: i64,
+    to: i64,
+    by: Option<Trait>,
+) -> Result<Vec<Request>, sqlx::Error> {
+    let (group, join) = match by {
+        Some(by) => (by.column(), "JOIN users u ON u.wa_id = t.wa_id"),
+        None => ("CAST(NULL AS TEXT)", ""),
+    };
+    let rows: Vec<RequestRow> = sqlx::query_as(&format!(
+        "SELECT t.at, t.cause, t.actor, {group}, t.request_end, t.request_ms
+         FROM transitions t {join}
          WHERE t.to_status = 'requesting' AND t.from_status <> 'requesting'
-           AND t.at >= $1 AND t.at < $2",
-    )
+           AND t.at >= $1 AND t.at < $2"
+    ))
     .bind(from)
     .bind(to)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(wa_id, at, cause, actor, tag, source, labels, next, next_at)| Request {
-                wa_id,
-                at,
-                cause,
-                by_agent: actor == "agent",
-                traits: traits(tag, source, labels),
-                ended: next.zip(next_at),
-            },
-        )
-        .collect())
-}
-
-/// One resolve by a person, with its closing reason.
-#[derive(Debug, Clone)]
-pub struct Resolve {
-    pub closing_reason: Option<String>,
-    pub traits: Traits,
-}
-
-/// A resolve's closing reason, and its customer's tag, source and labels.
-type ResolveRow = (Option<String>, Option<String>, String, Option<String>);
-
-pub async fn resolves(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<Resolve>, sqlx::Error> {
-    let rows: Vec<ResolveRow> = sqlx::query_as(
-        "SELECT t.closing_reason, u.first_message_tag, u.source, u.labels
-         FROM transitions t JOIN users u ON u.wa_id = t.wa_id
-         WHERE t.command = 'resolve' AND t.at >= $1 AND t.at < $2",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(closing_reason, tag, source, labels)| Resolve {
-            closing_reason,
-            traits: traits(tag, source, labels),
+        .map(|(at, cause, actor, group, end, after)| Request {
+            at,
+            cause,
+            by_agent: actor == "agent",
+            group,
+            ended: end.zip(after),
         })
         .collect())
 }
 
-/// Every customer who wrote in the range, with their traits.
-pub async fn customers(
+/// Resolves by people in the range, counted by closing reason or by the
+/// customer's `by` trait.
+pub async fn resolves(
     pool: &AnyPool,
     from: i64,
     to: i64,
-) -> Result<Vec<(String, Traits)>, sqlx::Error> {
-    let rows: Vec<(String, Option<String>, String, Option<String>)> = sqlx::query_as(
-        "SELECT u.wa_id, u.first_message_tag, u.source, u.labels FROM users u
-         WHERE u.wa_id IN (SELECT wa_id FROM messages
-                           WHERE author = 'user' AND sent_at >= $1 AND sent_at < $2)",
-    )
+    by: Option<Trait>,
+) -> Result<Vec<(Option<String>, i64)>, sqlx::Error> {
+    let (group, join) = match by {
+        Some(by) => (by.column(), "JOIN users u ON u.wa_id = t.wa_id"),
+        None => ("t.closing_reason", ""),
+    };
+    sqlx::query_as(&format!(
+        "SELECT {group}, COUNT(*) FROM transitions t {join}
+         WHERE t.command = 'resolve' AND t.at >= $1 AND t.at < $2
+         GROUP BY {group}"
+    ))
     .bind(from)
     .bind(to)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(wa_id, tag, source, labels)| (wa_id, traits(tag, source, labels)))
-        .collect())
-}
-
-/// Each customer who wrote in the range with each hour they wrote in,
-/// hours counted from the Unix epoch shifted by `offset_ms` (local hours).
-pub async fn customer_hours(
-    pool: &AnyPool,
-    from: i64,
-    to: i64,
-    offset_ms: i64,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT DISTINCT wa_id, (sent_at + $3) / 3600000 FROM messages
-         WHERE author = 'user' AND sent_at >= $1 AND sent_at < $2",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(offset_ms)
     .fetch_all(pool)
     .await
 }

@@ -12,7 +12,7 @@ use super::statement::Statement;
 /// totals (`user_totals`) are counted again by the target's trigger as the
 /// users arrive; SQLite's search tables have no counterpart (Postgres
 /// indexes the columns themselves).
-pub const TABLES: [&str; 24] = [
+pub const TABLES: [&str; 25] = [
     "agents",
     "sessions",
     "users",
@@ -37,6 +37,7 @@ pub const TABLES: [&str; 24] = [
     "canned_replies",
     "csat_surveys",
     "audit_log",
+    "customer_activity",
 ];
 
 /// Rows per INSERT.

@@ -67,8 +67,11 @@ pub async fn record(
     .bind(wrote.preview)
     .bind(wrote.name)
     .bind(wrote.message_id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    if row.is_some() {
+        record_activity(conn, wrote.wa_id, wrote.sent_at).await?;
+    }
     Ok(row.map(
         |(status_changed_at, first_untagged, status, holder, window, fallbacks, holding_sent)| {
             AfterWrote {
@@ -86,4 +89,39 @@ pub async fn record(
             }
         },
     ))
+}
+
+/// The quarter hour a time falls in: `customer_activity`'s bucket.
+pub const QUARTER_HOUR_MS: i64 = 900_000;
+
+/// Notes that `wa_id` wrote in the quarter hour of `sent_at`, once per
+/// quarter hour, chained to their previous one; a message delivered late
+/// (an earlier quarter hour) is linked in before the next one.
+async fn record_activity(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+    sent_at: i64,
+) -> Result<(), sqlx::Error> {
+    let bucket = sent_at.div_euclid(QUARTER_HOUR_MS);
+    let added = sqlx::query(
+        "INSERT INTO customer_activity (wa_id, bucket, prev_bucket)
+         VALUES ($1, $2, (SELECT MAX(bucket) FROM customer_activity WHERE wa_id = $1 AND bucket < $2))
+         ON CONFLICT (wa_id, bucket) DO NOTHING",
+    )
+    .bind(wa_id.as_str())
+    .bind(bucket)
+    .execute(&mut *conn)
+    .await?;
+    if added.rows_affected() == 1 {
+        sqlx::query(
+            "UPDATE customer_activity SET prev_bucket = $2
+             WHERE wa_id = $1 AND bucket = (SELECT MIN(bucket) FROM customer_activity
+                                            WHERE wa_id = $1 AND bucket > $2)",
+        )
+        .bind(wa_id.as_str())
+        .bind(bucket)
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
 }

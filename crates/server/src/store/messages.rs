@@ -260,6 +260,9 @@ async fn queue(
     .bind(message.campaign)
     .fetch_one(&mut *conn)
     .await?;
+    if message.author == Author::Agent {
+        super::transitions::record_first_response(conn, message.wa_id, now).await?;
+    }
     let counter = if message.template.is_some() {
         "template_messages"
     } else {

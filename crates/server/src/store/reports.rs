@@ -1,9 +1,12 @@
 //! The raw figures of the managers' reports for a range of time
-//! (`from` included, `to` not, in ms), read from the audit trail of
-//! transitions and from the messages. Durations come back as lists, in
+//! (`from` included, `to` not, in ms, on quarter hours), read from the
+//! audit trail of transitions, the durations measured on it, and the
+//! customers' quarter hours of writing. Durations come back as lists, in
 //! ms, for the report to take medians of.
 
 use sqlx::{AnyPool, Row};
+
+use super::inbound::QUARTER_HOUR_MS;
 
 /// A move into Requesting, as a `transitions` condition on alias `t`.
 const INTO_REQUESTING: &str = "t.to_status = 'requesting' AND t.from_status <> 'requesting'";
@@ -21,19 +24,18 @@ pub struct Counts {
 }
 
 pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Counts, sqlx::Error> {
-    // Each set is read by its own index (customers' messages by time,
-    // transitions by status and time) and matched once through a list: a
-    // lookup per customer could be planned as a scan of the range each time.
+    // Customers who wrote: each at their first quarter hour in the range
+    // (`customer_activity`); those of them who asked for a person are
+    // matched through the table's key.
     let row = sqlx::query(&format!(
-        "WITH wrote AS (
-             SELECT DISTINCT wa_id FROM messages
-             WHERE author = 'user' AND sent_at >= $1 AND sent_at < $2
-         )
-         SELECT
-             (SELECT COUNT(*) FROM wrote),
+        "SELECT
+             (SELECT COUNT(*) FROM customer_activity a
+              WHERE a.bucket >= $3 AND a.bucket < $4
+                AND (a.prev_bucket IS NULL OR a.prev_bucket < $3)),
              (SELECT COUNT(DISTINCT t.wa_id) FROM transitions t
               WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2
-                AND t.wa_id IN (SELECT wa_id FROM wrote)),
+                AND EXISTS (SELECT 1 FROM customer_activity a
+                            WHERE a.wa_id = t.wa_id AND a.bucket >= $3 AND a.bucket < $4)),
              (SELECT COUNT(*) FROM transitions t
               WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2),
              (SELECT COUNT(*) FROM transitions t
@@ -46,6 +48,8 @@ pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Counts, sqlx::
     ))
     .bind(from)
     .bind(to)
+    .bind(from / QUARTER_HOUR_MS)
+    .bind(to / QUARTER_HOUR_MS)
     .fetch_one(pool)
     .await?;
     Ok(Counts {
@@ -59,76 +63,50 @@ pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Counts, sqlx::
 }
 
 /// For each chat taken from the queue in the range: how long it had
-/// waited since it last entered Requesting.
+/// waited since it last entered Requesting (measured when it was taken).
 pub async fn waits(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let waits: Vec<Option<i64>> = sqlx::query_scalar(&format!(
-        "SELECT i.at - (SELECT MAX(t.at) FROM transitions t
-                        WHERE t.wa_id = i.wa_id AND t.id < i.id AND {INTO_REQUESTING})
-         FROM transitions i
-         WHERE i.command = 'intervene' AND i.from_status = 'requesting'
-           AND i.at >= $1 AND i.at < $2"
-    ))
+    sqlx::query_scalar(
+        "SELECT waited_ms FROM transitions
+         WHERE command = 'intervene' AND at >= $1 AND at < $2 AND waited_ms IS NOT NULL",
+    )
     .bind(from)
     .bind(to)
     .fetch_all(pool)
-    .await?;
-    Ok(waits.into_iter().flatten().collect())
+    .await
 }
 
 /// For each chat resolved in the range after a request: the time from its
 /// entering Requesting (the last time since the chat was last closed) to
-/// the resolve.
+/// the resolve (measured when it was resolved).
 pub async fn resolutions(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let times: Vec<Option<i64>> = sqlx::query_scalar(&format!(
-        "SELECT r.at - (SELECT MAX(t.at) FROM transitions t
-                        WHERE t.wa_id = r.wa_id AND t.id < r.id AND {INTO_REQUESTING}
-                          AND t.id > COALESCE((SELECT MAX(c.id) FROM transitions c
-                                               WHERE c.wa_id = r.wa_id AND c.id < r.id
-                                                 AND c.to_status = 'closed'), 0))
-         FROM transitions r
-         WHERE r.command = 'resolve' AND r.at >= $1 AND r.at < $2"
-    ))
+    sqlx::query_scalar(
+        "SELECT since_request_ms FROM transitions
+         WHERE command = 'resolve' AND at >= $1 AND at < $2 AND since_request_ms IS NOT NULL",
+    )
     .bind(from)
     .bind(to)
     .fetch_all(pool)
-    .await?;
-    Ok(times.into_iter().flatten().collect())
+    .await
 }
 
 /// For each chat taken in the range, by whom, and how long until their
 /// first message to the customer in it (before the chat changed hands or
-/// status again); chats they never wrote in are left out. Only the holder
-/// writes while the chat is theirs, so the thread's agent messages in that
-/// span are theirs (and the thread's index finds them, where a condition
-/// on the agent could be planned as a scan of all their messages).
+/// status again, measured when it was written); chats they never wrote in
+/// are left out.
 pub async fn first_responses(
     pool: &AnyPool,
     from: i64,
     to: i64,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT i.agent_id,
-                (SELECT MIN(m.sent_at) FROM messages m
-                 WHERE m.wa_id = i.wa_id AND m.author = 'agent' AND m.kind <> 'system'
-                   AND m.sent_at >= i.at
-                   AND m.sent_at < COALESCE((SELECT MIN(n.at) FROM transitions n
-                                             WHERE n.wa_id = i.wa_id AND n.id > i.id),
-                                            9223372036854775807)) - i.at
-         FROM transitions i
-         WHERE i.command = 'intervene' AND i.agent_id IS NOT NULL
-           AND i.at >= $1 AND i.at < $2",
+    sqlx::query_as(
+        "SELECT agent_id, first_response_ms FROM transitions
+         WHERE command = 'intervene' AND at >= $1 AND at < $2
+           AND agent_id IS NOT NULL AND first_response_ms IS NOT NULL",
     )
     .bind(from)
     .bind(to)
     .fetch_all(pool)
-    .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for row in rows {
-        if let Some(took) = row.try_get::<Option<i64>, _>(1)? {
-            found.push((row.try_get(0)?, took));
-        }
-    }
-    Ok(found)
+    .await
 }
 
 /// One agent's counts over the range.
@@ -191,11 +169,14 @@ pub async fn daily(
     to: i64,
 ) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     let sql = match what {
-        DailyCount::Customers => {
-            "SELECT (sent_at - $1) / 86400000, COUNT(DISTINCT wa_id) FROM messages
-             WHERE author = 'user' AND sent_at >= $1 AND sent_at < $2 GROUP BY 1"
-                .to_owned()
-        }
+        // Each customer at their first quarter hour of the day.
+        DailyCount::Customers => "SELECT (a.bucket * 900000 - $1) / 86400000, COUNT(*)
+             FROM customer_activity a
+             WHERE a.bucket >= $3 AND a.bucket < $4
+               AND (a.prev_bucket IS NULL
+                    OR a.prev_bucket * 900000 < $1 + (a.bucket * 900000 - $1) / 86400000 * 86400000)
+             GROUP BY 1"
+            .to_owned(),
         DailyCount::Escalations => format!(
             "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
              WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2 GROUP BY 1"
@@ -208,9 +189,11 @@ pub async fn daily(
              WHERE t.command = 'resolve' AND t.at >= $1 AND t.at < $2 GROUP BY 1"
             .to_owned(),
     };
-    sqlx::query_as(&sql)
-        .bind(from)
-        .bind(to)
-        .fetch_all(pool)
-        .await
+    let mut query = sqlx::query_as(&sql).bind(from).bind(to);
+    if what == DailyCount::Customers {
+        query = query
+            .bind(from / QUARTER_HOUR_MS)
+            .bind(to / QUARTER_HOUR_MS);
+    }
+    query.fetch_all(pool).await
 }

@@ -24,23 +24,25 @@ pub struct Transition<'a> {
     pub at: i64,
 }
 
-/// Writes the customer's new status and the transition's audit row.
+/// Writes the transition's audit row and the customer's new status.
+///
+/// What the reports measure is measured here, in the transition's own
+/// transaction: a chat taken from the queue carries how long it waited, a
+/// resolve how long the chat had been asking for a person (since it last
+/// entered Requesting after being closed), a move into Requesting how its
+/// wait ended once it does, and an intervene waits on the customer's row
+/// for the agent's first message (`record_first_response`).
 pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET status = $2, assigned_agent_id = $3, status_changed_at = $4,
-                unresolved_queries = unresolved_queries + $5, bot_holding_sent = 0
-         WHERE wa_id = $1",
-    )
-    .bind(change.wa_id.as_str())
-    .bind(change.to.as_str())
-    .bind(change.holder.map(|agent| agent.0))
-    .bind(change.at)
-    .bind(i64::from(change.enters_requesting))
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command, closing_reason, cause)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    let ends_wait = change.command == "intervene" && change.from == Status::Requesting;
+    let ends_request = change.command == "resolve";
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command,
+                                 closing_reason, cause, waited_ms, since_request_ms)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                CASE WHEN $11 = 1 THEN $7 - u.requested_at END,
+                CASE WHEN $12 = 1 THEN $7 - u.requested_at END
+         FROM users u WHERE u.wa_id = $1
+         RETURNING id",
     )
     .bind(change.wa_id.as_str())
     .bind(change.from.as_str())
@@ -52,7 +54,63 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .bind(change.command)
     .bind(change.closing_reason)
     .bind(change.cause)
+    .bind(i64::from(ends_wait))
+    .bind(i64::from(ends_request))
+    .fetch_one(&mut *conn)
+    .await?;
+    if change.from == Status::Requesting && change.to != Status::Requesting {
+        // The wait this move ends: how, and after how long.
+        sqlx::query(
+            "UPDATE transitions SET request_end = $2, request_ms = $3 - at
+             WHERE id = (SELECT request_id FROM users WHERE wa_id = $1)",
+        )
+        .bind(change.wa_id.as_str())
+        .bind(change.command)
+        .bind(change.at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    let answer_due = (change.command == "intervene" && change.agent_id.is_some()).then_some(id);
+    let request = change.enters_requesting.then_some(id);
+    sqlx::query(
+        "UPDATE users SET status = $2, assigned_agent_id = $3, status_changed_at = $4,
+                unresolved_queries = unresolved_queries + $5, bot_holding_sent = 0,
+                requested_at = CASE WHEN $2 = 'closed' THEN NULL WHEN $5 = 1 THEN $4 ELSE requested_at END,
+                answer_due_id = $6, request_id = $7
+         WHERE wa_id = $1",
+    )
+    .bind(change.wa_id.as_str())
+    .bind(change.to.as_str())
+    .bind(change.holder.map(|agent| agent.0))
+    .bind(change.at)
+    .bind(i64::from(change.enters_requesting))
+    .bind(answer_due)
+    .bind(request)
     .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// An agent wrote to `wa_id` at `at`: the intervene still waiting for its
+/// first answer, if any, takes it as its first response.
+pub async fn record_first_response(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE transitions SET first_response_ms = $2 - at
+         WHERE id = (SELECT answer_due_id FROM users WHERE wa_id = $1) AND first_response_ms IS NULL",
+    )
+    .bind(wa_id.as_str())
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET answer_due_id = NULL WHERE wa_id = $1 AND answer_due_id IS NOT NULL",
+    )
+    .bind(wa_id.as_str())
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -349,6 +349,14 @@ async fn seed(
     .bind(now)
     .execute(pool)
     .await?;
+    // The quarter hours customers wrote in, as the server notes them with
+    // each message.
+    sqlx::query(
+        "INSERT INTO customer_activity (wa_id, bucket, prev_bucket)
+         SELECT DISTINCT wa_id, sent_at / 900000, CAST(NULL AS BIGINT) FROM messages WHERE author = 'user'",
+    )
+    .execute(pool)
+    .await?;
     // Postgres plans by its statistics, which a bulk load leaves empty
     // until autovacuum comes round.
     if handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres {

@@ -18,7 +18,9 @@ pub async fn figures(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<
         "\n  reports: a request history seeded in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let (from, to) = (now - 30 * DAY_MS, now + 1);
+    // 30 whole days up to tomorrow's midnight (UTC), as the Reports screen asks.
+    let to = (now / DAY_MS + 1) * DAY_MS;
+    let from = to - 30 * DAY_MS;
     let summary = reports::summary(pool, from, to).await?;
     println!(
         "  30 days: {} customers, {} escalations, {} resolved, median wait {:?} s",
@@ -51,6 +53,49 @@ pub async fn figures(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<
     Ok(())
 }
 
+/// One move of every chat of the history.
+struct Step {
+    from_status: &'static str,
+    to_status: &'static str,
+    actor: &'static str,
+    command: &'static str,
+    /// ms after the request, as SQL over `i`.
+    after: &'static str,
+    /// What the server measures as it records the move: `waited_ms`,
+    /// `since_request_ms`, `first_response_ms`, `request_end`, `request_ms`.
+    measured: &'static str,
+}
+
+/// The request (ended by the intervene after its wait), the intervene
+/// (its wait, and a first answer after a minute in every other chat), the
+/// resolve a quarter of an hour later (the time since the request).
+const STEPS: [Step; 3] = [
+    Step {
+        from_status: "active",
+        to_status: "requesting",
+        actor: "bot",
+        command: "escalate",
+        after: "0",
+        measured: "NULL, NULL, NULL, 'intervene', (i % 600) * 1000",
+    },
+    Step {
+        from_status: "requesting",
+        to_status: "intervened",
+        actor: "agent",
+        command: "intervene",
+        after: "(i % 600) * 1000",
+        measured: "(i % 600) * 1000, NULL, CASE WHEN i % 4 = 2 THEN 60000 END, NULL, NULL",
+    },
+    Step {
+        from_status: "intervened",
+        to_status: "closed",
+        actor: "agent",
+        command: "resolve",
+        after: "(i % 600) * 1000 + 900000",
+        measured: "NULL, (i % 600) * 1000 + 900000, NULL, NULL, NULL",
+    },
+];
+
 /// Each customer `i` with `i % 4 != 0` asked on day `i % 60` before now,
 /// waited `i % 600` s for the bench's agent, who answered after a minute
 /// (every other chat) and resolved after a quarter of an hour.
@@ -61,30 +106,22 @@ async fn seed_history(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result
     )
     .fetch_one(pool)
     .await?;
-    let steps = [
-        ("active", "requesting", "bot", "escalate", "0"),
-        (
-            "requesting",
-            "intervened",
-            "agent",
-            "intervene",
-            "(i % 600) * 1000",
-        ),
-        (
-            "intervened",
-            "closed",
-            "agent",
-            "resolve",
-            "(i % 600) * 1000 + 900000",
-        ),
-    ];
-    for (from_status, to_status, actor, command, after) in steps {
+    for step in STEPS {
+        let Step {
+            from_status,
+            to_status,
+            actor,
+            command,
+            after,
+            measured,
+        } = step;
         sqlx::query(&format!(
             "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
-             INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command)
+             INSERT INTO transitions (wa_id, from_status, to_status, actor, agent_id, reason, at, command,
+                                      waited_ms, since_request_ms, first_response_ms, request_end, request_ms)
              SELECT CAST(910000000000 + i AS TEXT), '{from_status}', '{to_status}', '{actor}',
                     CASE WHEN '{actor}' = 'agent' THEN $2 END, '{command}',
-                    $3 - (i % 60) * $4 - $5 + {after}, '{command}'
+                    $3 - (i % 60) * $4 - $5 + {after}, '{command}', {measured}
              FROM n WHERE i % 4 <> 0"
         ))
         .bind(user_count)
