@@ -47,6 +47,8 @@ describe('dashboard ergonomics', () => {
     assert.equal(await page.locator('.search-result').count(), 0);
     await page.keyboard.press('j');
     await page.locator('.chat-title h2', { hasText: order[1] }).waitFor();
+    // The title shows at once from the list; i acts once the profile is in.
+    await page.locator('.profile-name', { hasText: order[1] }).waitFor();
 
     await page.keyboard.press('i');
     await page.locator('[data-parameter=status] dd', { hasText: 'Intervened' }).waitFor();
