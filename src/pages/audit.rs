@@ -30,21 +30,38 @@ pub fn AuditPage() -> impl IntoView {
     let entries = RwSignal::new(Vec::<AuditEntry>::new());
     let next = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<String>);
-    let load = Action::new_local(|query: &AuditQuery| api::fetch_audit(query.clone()));
+    // Each answer comes back with the query it answers: one for a filter
+    // since changed is dropped, not shown under the new one.
+    let load = Action::new_local(|asked: &AuditQuery| {
+        let asked = asked.clone();
+        async move { (asked.clone(), api::fetch_audit(asked).await) }
+    });
     Effect::new(move |_| {
         let query = query.get();
         entries.set(Vec::new());
         next.set(None);
         load.dispatch(query);
     });
-    Effect::new(move |_| match load.value().get() {
-        Some(Ok(page)) => {
-            failure.set(None);
-            entries.update(|shown| shown.extend(page.items));
-            next.set(page.next_cursor);
+    Effect::new(move |_| {
+        let Some((asked, answer)) = load.value().get() else {
+            return;
+        };
+        let current = query.get_untracked();
+        if (AuditQuery {
+            cursor: None,
+            ..asked
+        }) != current
+        {
+            return;
         }
-        Some(Err(error)) => failure.set(Some(error.message())),
-        None => {}
+        match answer {
+            Ok(page) => {
+                failure.set(None);
+                entries.update(|shown| shown.extend(page.items));
+                next.set(page.next_cursor);
+            }
+            Err(error) => failure.set(Some(error.message())),
+        }
     });
     let older = move |_| {
         if let Some(cursor) = next.get_untracked() {

@@ -3,7 +3,7 @@
 //! outside it), and a customer's tap on an answer is recorded against the
 //! agent and the chat instead of reaching the bot.
 
-use handover_core::api::TemplateSend;
+use handover_core::api::{Author, TemplateSend};
 use handover_core::csat::{self, CsatSettings, CsatTap};
 use handover_core::templates::{Template, TemplateStatus};
 use handover_core::WaId;
@@ -17,7 +17,6 @@ use crate::store::csat::{self as stored, Channel};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
 use crate::templates;
-use handover_core::api::Author;
 
 /// What asking needs, read before the resolve's transaction.
 pub struct Survey {
