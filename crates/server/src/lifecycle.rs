@@ -45,22 +45,6 @@ pub async fn apply(
     reason: &str,
     now: i64,
 ) -> Result<Option<Status>, ApiError> {
-    apply_closing(conn, batch, wa_id, command, by, reason, None, now).await
-}
-
-/// [`apply`], with the closing reason a resolve gave: kept on the
-/// transition and said in the thread's line.
-#[allow(clippy::too_many_arguments)]
-pub async fn apply_closing(
-    conn: &mut AnyConnection,
-    batch: &mut EventBatch,
-    wa_id: &WaId,
-    command: Command,
-    by: ChangedBy<'_>,
-    reason: &str,
-    closing_reason: Option<&str>,
-    now: i64,
-) -> Result<Option<Status>, ApiError> {
     let state = users::chat_state(conn, wa_id, now)
         .await?
         .ok_or_else(|| ApiError::no_customer(wa_id))?;
@@ -68,7 +52,7 @@ pub async fn apply_closing(
         command,
         by,
         reason,
-        closing_reason,
+        closing_reason: None,
         cause: None,
     };
     let changed = apply_change(conn, batch, wa_id, &state, change, now).await?;

@@ -31,16 +31,19 @@ pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary
         all_responses.push(took);
     }
     let (csat_asked, answers) = csat::in_range(pool, from, to).await?;
+    let mut answers_by_agent: HashMap<AgentId, Vec<&Answer>> = HashMap::new();
+    for answer in &answers {
+        if let Some(agent) = answer.agent {
+            answers_by_agent.entry(agent).or_default().push(answer);
+        }
+    }
     let agents = stored::agents(pool, from, to)
         .await?
         .into_iter()
         .filter(|agent| !agent.disabled || agent.intervened + agent.resolved + agent.messages > 0)
         .map(|agent| {
-            let theirs: Vec<&Answer> = answers
-                .iter()
-                .filter(|answer| answer.agent == Some(AgentId(agent.id)))
-                .collect();
-            (agent, satisfaction(&theirs))
+            let theirs = answers_by_agent.get(&AgentId(agent.id));
+            (agent, satisfaction(theirs.map_or(&[], Vec::as_slice)))
         })
         .map(|(agent, (csat_answers, csat_satisfied_pct))| AgentReport {
             csat_answers,

@@ -21,7 +21,7 @@ use crate::auth::CurrentAgent;
 use crate::csat;
 use crate::db::WriteTx;
 use crate::error::ApiError;
-use crate::lifecycle::{self, ChangedBy};
+use crate::lifecycle::{self, Change, ChangedBy};
 use crate::outbound;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
@@ -282,22 +282,28 @@ async fn resolve(
         None => "Resolved; handed back to the bot".to_owned(),
     };
     let mut batch = EventBatch::default();
-    let state_before = users::chat_state(&mut write.tx, &wa_id, now).await?;
-    lifecycle::apply_closing(
-        &mut write.tx,
-        &mut batch,
-        &wa_id,
-        Command::Resolve(agent.actor()),
-        ChangedBy::Agent(&agent.0),
-        &line,
-        reason.as_deref(),
-        now,
-    )
-    .await?;
-    let window_open = state_before.is_some_and(|chat| chat.window_open);
+    let chat = users::chat_state(&mut write.tx, &wa_id, now)
+        .await?
+        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
+    let resolve = Change {
+        command: Command::Resolve(agent.actor()),
+        by: ChangedBy::Agent(&agent.0),
+        reason: &line,
+        closing_reason: reason.as_deref(),
+        cause: None,
+    };
+    lifecycle::apply_change(&mut write.tx, &mut batch, &wa_id, &chat, resolve, now).await?;
     let asked = match &survey {
         Some(survey) => {
-            csat::ask(&mut write.tx, &mut batch, survey, &wa_id, window_open, now).await?
+            csat::ask(
+                &mut write.tx,
+                &mut batch,
+                survey,
+                &wa_id,
+                chat.window_open,
+                now,
+            )
+            .await?
         }
         None => false,
     };

@@ -7,6 +7,7 @@
 use sqlx::AnyPool;
 
 use super::inbound::QUARTER_HOUR_MS;
+use super::reports::INTO_REQUESTING;
 
 /// A customer trait a breakdown groups by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +30,13 @@ impl Trait {
 
 /// Whether customer `w` moved into Requesting in the range ($3–$4), as 1
 /// or 0: the set is read once, by its index, and matched as a list.
-const ESCALATED: &str = "CASE WHEN w.wa_id IN (SELECT wa_id FROM transitions
-                                       WHERE to_status = 'requesting' AND from_status <> 'requesting'
-                                         AND at >= $3 AND at < $4)
-          THEN 1 ELSE 0 END";
+fn escalated_sql() -> String {
+    format!(
+        "CASE WHEN w.wa_id IN (SELECT t.wa_id FROM transitions t
+                               WHERE {INTO_REQUESTING} AND t.at >= $3 AND t.at < $4)
+              THEN 1 ELSE 0 END"
+    )
+}
 
 /// A group of customers: its key, how many wrote, how many of them
 /// entered Requesting.
@@ -54,8 +58,9 @@ pub async fn customers_by_hour(
     } else {
         "(bucket * 900000 + $5) / 3600000 % 24"
     };
+    let escalated = escalated_sql();
     sqlx::query_as(&format!(
-        "SELECT w.slot, COUNT(*), SUM({ESCALATED})
+        "SELECT w.slot, COUNT(*), SUM({escalated})
          FROM (SELECT DISTINCT wa_id, {slot} AS slot FROM customer_activity
                WHERE bucket >= $1 AND bucket < $2) w
          GROUP BY w.slot"
@@ -78,8 +83,9 @@ pub async fn customers_by_trait(
     by: Trait,
 ) -> Result<Vec<CustomerGroup<Option<String>>>, sqlx::Error> {
     let column = by.column();
+    let escalated = escalated_sql();
     sqlx::query_as(&format!(
-        "SELECT {column}, COUNT(*), SUM({ESCALATED})
+        "SELECT {column}, COUNT(*), SUM({escalated})
          FROM (SELECT DISTINCT wa_id FROM customer_activity WHERE bucket >= $1 AND bucket < $2) w
          JOIN users u ON u.wa_id = w.wa_id
          GROUP BY {column}"
@@ -129,8 +135,7 @@ pub async fn requests(
     let rows: Vec<RequestRow> = sqlx::query_as(&format!(
         "SELECT t.at, t.cause, t.actor, {group}, t.request_end, t.request_ms
          FROM transitions t {join}
-         WHERE t.to_status = 'requesting' AND t.from_status <> 'requesting'
-           AND t.at >= $1 AND t.at < $2"
+         WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2"
     ))
     .bind(from)
     .bind(to)

@@ -9,7 +9,8 @@ use sqlx::{AnyPool, Row};
 use super::inbound::QUARTER_HOUR_MS;
 
 /// A move into Requesting, as a `transitions` condition on alias `t`.
-const INTO_REQUESTING: &str = "t.to_status = 'requesting' AND t.from_status <> 'requesting'";
+pub(super) const INTO_REQUESTING: &str =
+    "t.to_status = 'requesting' AND t.from_status <> 'requesting'";
 
 /// Counts over the range.
 #[derive(Debug, Default)]
