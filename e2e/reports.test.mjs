@@ -122,6 +122,21 @@ describe('reports', () => {
       'intent,escalations',
       'Asked for a person,2',
     ]);
+    // By hour of the day in the viewer's zone: every hour a row, the three
+    // customers and both requests in the hour they wrote in (summed, should
+    // the hour have turned meanwhile); waits are not taken by the hour.
+    await page.getByRole('combobox', { name: 'Break down by' }).selectOption({ label: 'Hour of day' });
+    const hours = page.locator('.breakdown-table[data-by="hour"]');
+    await hours.waitFor();
+    assert.deepEqual(await hours.locator('th').allTextContents(), [
+      'Hour of day', 'Customers', 'Handled by the bot', 'Escalations', 'Missed',
+    ]);
+    const cells = await hours.locator('tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent.trim())));
+    assert.equal(cells.length, 24);
+    const total = (column) => cells.reduce((sum, row) => sum + Number(row[column]), 0);
+    assert.deepEqual([total(1), total(3), total(4)], [3, 2, 0]);
+    await screenshot(page, 'reports-by-hour');
 
     // Today alone: one day, the same figures.
     await page.getByRole('button', { name: 'Today' }).click();

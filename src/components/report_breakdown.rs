@@ -64,6 +64,7 @@ fn BreakdownTable(by: Breakdown, rows: Vec<BreakdownRow>) -> impl IntoView {
     let customers = by.counts_customers();
     let requests = by.counts_requests();
     let resolves = by.counts_resolves();
+    let waits = by.times_waits();
     let number = |value: Option<u64>| format::count(value.unwrap_or(0));
     if rows.is_empty() {
         return view! { <p class="empty-cell">"Nothing to break down in this range."</p> }
@@ -80,8 +81,8 @@ fn BreakdownTable(by: Breakdown, rows: Vec<BreakdownRow>) -> impl IntoView {
                 {requests.then(|| view! {
                     <th class="number-cell">"Escalations"</th>
                     <th class="number-cell">"Missed"</th>
-                    <th class="number-cell">"Median wait"</th>
                 })}
+                {waits.then(|| view! { <th class="number-cell">"Median wait"</th> })}
                 {resolves.then(|| view! { <th class="number-cell">"Resolved"</th> })}
             </tr></thead>
             <tbody>
@@ -95,6 +96,8 @@ fn BreakdownTable(by: Breakdown, rows: Vec<BreakdownRow>) -> impl IntoView {
                         {requests.then(|| view! {
                             <td class="number-cell">{number(row.escalations)}</td>
                             <td class="number-cell">{number(row.missed_requests)}</td>
+                        })}
+                        {waits.then(|| view! {
                             <td class="number-cell">{format::duration(row.median_wait_s)}</td>
                         })}
                         {resolves.then(|| view! { <td class="number-cell">{number(row.resolved)}</td> })}

@@ -77,6 +77,15 @@ impl Breakdown {
         !matches!(self, Breakdown::ClosingReason)
     }
 
+    /// Whether rows take the median wait of their requests (by hour, only
+    /// how many: the rollups keep waits per day, not per hour).
+    pub const fn times_waits(self) -> bool {
+        !matches!(
+            self,
+            Breakdown::ClosingReason | Breakdown::Hour | Breakdown::WeekdayHour
+        )
+    }
+
     /// Whether rows count resolves.
     pub const fn counts_resolves(self) -> bool {
         matches!(

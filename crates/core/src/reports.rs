@@ -3,6 +3,8 @@
 //! they are computed by (medians and percentiles of durations) live here,
 //! so the server and the app agree on them.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::AgentId;
@@ -88,26 +90,6 @@ pub const WAIT_BANDS: [(Option<u64>, &str); 6] = [
     (None, "4 h or more"),
 ];
 
-/// Waits (seconds) counted in [`WAIT_BANDS`].
-pub fn wait_distribution(waits_s: &[f64]) -> Vec<WaitBand> {
-    let mut bands: Vec<WaitBand> = WAIT_BANDS
-        .iter()
-        .map(|(up_to_s, label)| WaitBand {
-            label: (*label).to_owned(),
-            up_to_s: *up_to_s,
-            chats: 0,
-        })
-        .collect();
-    for wait in waits_s {
-        let band = WAIT_BANDS
-            .iter()
-            .position(|(up_to, _)| up_to.is_none_or(|up_to| *wait < up_to as f64))
-            .unwrap_or(WAIT_BANDS.len() - 1);
-        bands[band].chats += 1;
-    }
-    bands
-}
-
 /// One day of `GET /api/reports/daily`: the day as the range's `from`
 /// counts days (in its offset), and what happened in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,33 +104,83 @@ pub struct ReportDay {
     pub resolved: u64,
 }
 
-/// The median of `values` (the mean of the two middle ones for an even
-/// count), or `None` for none.
-pub fn median(values: &[f64]) -> Option<f64> {
-    let sorted = sorted(values);
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-    }
+/// Durations in whole seconds, each with how many times it was measured:
+/// what the reports keep of waits and response times, and the medians,
+/// percentiles and bands taken of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Durations {
+    counts: BTreeMap<i64, u64>,
+    total: u64,
 }
 
-/// The `p`th percentile of `values` by the nearest-rank rule: the smallest
-/// value at least `p`% of them do not exceed. `None` for none.
-pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
-    let sorted = sorted(values);
-    if sorted.is_empty() {
-        return None;
+impl Durations {
+    /// Notes `times` more durations of `seconds`.
+    pub fn add(&mut self, seconds: i64, times: u64) {
+        if times > 0 {
+            *self.counts.entry(seconds).or_default() += times;
+            self.total += times;
+        }
     }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
-    Some(sorted[rank.min(sorted.len()) - 1])
-}
 
-fn sorted(values: &[f64]) -> Vec<f64> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted
+    /// How many durations there are.
+    pub fn len(&self) -> u64 {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The middle value, or the mean of the two middle values; `None` for none.
+    pub fn median(&self) -> Option<f64> {
+        match self.total {
+            0 => None,
+            n if n % 2 == 1 => self.nth(n / 2),
+            n => Some((self.nth(n / 2 - 1)? + self.nth(n / 2)?) / 2.0),
+        }
+    }
+
+    /// The `p`th percentile by the nearest-rank rule: the smallest value at
+    /// least `p`% of them do not exceed. `None` for none.
+    pub fn percentile(&self, p: f64) -> Option<f64> {
+        if self.total == 0 {
+            return None;
+        }
+        let rank = ((p / 100.0) * self.total as f64).ceil().max(1.0) as u64;
+        self.nth(rank.min(self.total) - 1)
+    }
+
+    /// The `rank`th smallest (from 0).
+    fn nth(&self, rank: u64) -> Option<f64> {
+        let mut below = 0;
+        for (seconds, times) in &self.counts {
+            below += times;
+            if rank < below {
+                return Some(*seconds as f64);
+            }
+        }
+        None
+    }
+
+    /// How many fall in each of [`WAIT_BANDS`].
+    pub fn distribution(&self) -> Vec<WaitBand> {
+        let mut bands: Vec<WaitBand> = WAIT_BANDS
+            .iter()
+            .map(|(up_to_s, label)| WaitBand {
+                label: (*label).to_owned(),
+                up_to_s: *up_to_s,
+                chats: 0,
+            })
+            .collect();
+        for (seconds, times) in &self.counts {
+            let band = WAIT_BANDS
+                .iter()
+                .position(|(up_to, _)| up_to.is_none_or(|up_to| *seconds < up_to as i64))
+                .unwrap_or(WAIT_BANDS.len() - 1);
+            bands[band].chats += times;
+        }
+        bands
+    }
 }
 
 /// `part` of `whole` as a percentage rounded to one decimal; `None` for a
@@ -161,27 +193,39 @@ pub fn share_pct(part: u64, whole: u64) -> Option<f64> {
 mod tests {
     use super::*;
 
+    fn durations(seconds: &[i64]) -> Durations {
+        let mut all = Durations::default();
+        for value in seconds {
+            all.add(*value, 1);
+        }
+        all
+    }
+
     #[test]
     fn medians_take_the_middle_or_the_mean_of_the_two_middle_values() {
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[7.0]), Some(7.0));
-        assert_eq!(median(&[30.0, 10.0, 20.0]), Some(20.0));
-        assert_eq!(median(&[40.0, 10.0, 30.0, 20.0]), Some(25.0));
+        assert_eq!(durations(&[]).median(), None);
+        assert_eq!(durations(&[7]).median(), Some(7.0));
+        assert_eq!(durations(&[30, 10, 20]).median(), Some(20.0));
+        assert_eq!(durations(&[40, 10, 30, 20]).median(), Some(25.0));
+        let mut repeated = durations(&[10]);
+        repeated.add(50, 2);
+        repeated.add(90, 0);
+        assert_eq!((repeated.len(), repeated.median()), (3, Some(50.0)));
     }
 
     #[test]
     fn percentiles_are_nearest_rank() {
-        let values: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(percentile(&values, 90.0), Some(9.0));
-        assert_eq!(percentile(&values, 100.0), Some(10.0));
-        assert_eq!(percentile(&[5.0, 1.0], 90.0), Some(5.0));
-        assert_eq!(percentile(&[3.0], 90.0), Some(3.0));
-        assert_eq!(percentile(&[], 90.0), None);
+        let values: Vec<i64> = (1..=10).collect();
+        assert_eq!(durations(&values).percentile(90.0), Some(9.0));
+        assert_eq!(durations(&values).percentile(100.0), Some(10.0));
+        assert_eq!(durations(&[5, 1]).percentile(90.0), Some(5.0));
+        assert_eq!(durations(&[3]).percentile(90.0), Some(3.0));
+        assert_eq!(durations(&[]).percentile(90.0), None);
     }
 
     #[test]
     fn waits_fall_in_the_band_below_their_upper_end() {
-        let bands = wait_distribution(&[0.0, 59.9, 60.0, 299.0, 600.0, 3600.0, 20_000.0]);
+        let bands = durations(&[0, 59, 60, 299, 600, 3600, 20_000]).distribution();
         let chats: Vec<u64> = bands.iter().map(|band| band.chats).collect();
         assert_eq!(chats, [2, 2, 1, 0, 1, 1]);
     }

@@ -6,23 +6,29 @@ use std::collections::HashMap;
 
 use axum::body::Bytes;
 use handover_core::breakdowns::{cause_key, hour_key, weekday_hour_key, Breakdown, BreakdownRow};
-use handover_core::reports::{median, share_pct};
+use handover_core::reports::{share_pct, Durations};
 use sqlx::AnyPool;
 
 use crate::contacts::export::csv_lines;
-use crate::store::breakdowns::{self as stored, Trait};
+use crate::store::breakdowns as stored;
+use crate::store::reports::{self as stored_reports, Slot};
+use crate::store::rollups::{
+    request_cause, Chain, Trait, ESCALATION, REQUEST_MISSED, REQUEST_WAIT, RESOLVED,
+};
 
 /// What one row adds up.
 #[derive(Default)]
 struct Group {
     customers: u64,
-    /// Of `customers`, those who never entered Requesting in the range.
-    contained: u64,
+    /// Of `customers`, those who entered Requesting.
+    escalated_customers: u64,
     escalations: u64,
     missed: u64,
-    waits_s: Vec<f64>,
+    waits: Durations,
     resolved: u64,
 }
+
+type Groups = HashMap<String, Group>;
 
 /// `by` over `[from, to)` (ms, on quarter hours); hours are local to `offset_ms`.
 pub async fn breakdown(
@@ -32,86 +38,42 @@ pub async fn breakdown(
     to: i64,
     offset_ms: i64,
 ) -> Result<Vec<BreakdownRow>, sqlx::Error> {
-    let mut groups: HashMap<String, Group> = HashMap::new();
-    let customer_trait = match by {
-        Breakdown::Tag => Some(Trait::Tag),
-        Breakdown::Source => Some(Trait::Source),
-        Breakdown::Label => Some(Trait::Labels),
-        _ => None,
-    };
-    if by.counts_requests() {
-        for request in stored::requests(pool, from, to, customer_trait).await? {
-            let keys = match by {
-                Breakdown::Hour | Breakdown::WeekdayHour => {
-                    vec![local_key(by, request.at + offset_ms)]
-                }
-                Breakdown::Intent => vec![cause_key(request.cause.as_deref(), request.by_agent)],
-                _ => trait_keys(by, request.group),
-            };
-            for key in keys {
-                let group = groups.entry(key).or_default();
-                group.escalations += 1;
-                match &request.ended {
-                    Some((command, _)) if command == "window_expired" => group.missed += 1,
-                    Some((command, after)) if command == "intervene" => {
-                        group.waits_s.push(*after as f64 / 1000.0);
-                    }
-                    _ => {}
-                }
-            }
+    let mut groups = Groups::new();
+    match by {
+        Breakdown::Hour => {
+            by_hour(pool, by, from, to, Slot::Hour { offset_ms }, &mut groups).await?
         }
-    }
-    if by.counts_customers() {
-        let counted: Vec<(String, i64, i64)> = match (by, customer_trait) {
-            (Breakdown::Hour | Breakdown::WeekdayHour, _) => {
-                let weekly = by == Breakdown::WeekdayHour;
-                stored::customers_by_hour(pool, from, to, offset_ms, weekly)
-                    .await?
-                    .into_iter()
-                    .map(|(slot, customers, escalated)| (slot_key(by, slot), customers, escalated))
-                    .collect()
-            }
-            (_, Some(customer_trait)) => stored::customers_by_trait(pool, from, to, customer_trait)
-                .await?
-                .into_iter()
-                .flat_map(|(value, customers, escalated)| {
-                    trait_keys(by, value)
-                        .into_iter()
-                        .map(move |key| (key, customers, escalated))
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        for (key, customers, escalated) in counted {
-            let group = groups.entry(key).or_default();
-            group.customers += count(customers);
-            group.contained += count(customers - escalated);
+        Breakdown::WeekdayHour => {
+            by_hour(
+                pool,
+                by,
+                from,
+                to,
+                Slot::WeekdayHour { offset_ms },
+                &mut groups,
+            )
+            .await?;
         }
-    }
-    if by.counts_resolves() {
-        let resolved = stored::resolves(pool, from, to, customer_trait).await?;
-        for (value, resolves) in resolved {
-            let keys = match by {
-                Breakdown::ClosingReason => {
-                    vec![value.unwrap_or_else(|| "(no reason)".to_owned())]
-                }
-                _ => trait_keys(by, value),
-            };
-            for key in keys {
-                groups.entry(key).or_default().resolved += count(resolves);
-            }
+        Breakdown::Intent | Breakdown::ClosingReason => {
+            by_reason(pool, by, from, to, &mut groups).await?
         }
+        Breakdown::Tag => by_trait(pool, by, Trait::Tag, from, to, &mut groups).await?,
+        Breakdown::Source => by_trait(pool, by, Trait::Source, from, to, &mut groups).await?,
+        Breakdown::Label => by_trait(pool, by, Trait::Label, from, to, &mut groups).await?,
     }
     let row = |key: String, group: Group| BreakdownRow {
         key,
         customers: by.counts_customers().then_some(group.customers),
         contained_pct: by
             .counts_customers()
-            .then(|| share_pct(group.contained, group.customers))
+            .then(|| {
+                let contained = group.customers.saturating_sub(group.escalated_customers);
+                share_pct(contained, group.customers)
+            })
             .flatten(),
         escalations: by.counts_requests().then_some(group.escalations),
         missed_requests: by.counts_requests().then_some(group.missed),
-        median_wait_s: median(&group.waits_s),
+        median_wait_s: group.waits.median(),
         resolved: by.counts_resolves().then_some(group.resolved),
     };
     let rows = match by {
@@ -146,7 +108,118 @@ pub async fn breakdown(
     Ok(rows)
 }
 
-const HOUR_MS: i64 = 3_600_000;
+/// By local hour of the day or of the week, from the rollups: customers
+/// once in each hour of each day they wrote in, requests when made.
+async fn by_hour(
+    pool: &AnyPool,
+    by: Breakdown,
+    from: i64,
+    to: i64,
+    slot: Slot,
+    groups: &mut Groups,
+) -> Result<(), sqlx::Error> {
+    for (at, figure, number) in stored_reports::counts_by_slot(pool, from, to, slot).await? {
+        let group = groups.entry(slot_key(by, at)).or_default();
+        match figure.as_str() {
+            name if name == ESCALATION.name => group.escalations += count(number),
+            name if name == REQUEST_MISSED.name => group.missed += count(number),
+            _ => {}
+        }
+    }
+    for chain in [Chain::Wrote, Chain::Escalated] {
+        for (at, customers) in
+            stored_reports::customers_by_slot(pool, chain, from, to, slot).await?
+        {
+            let group = groups.entry(slot_key(by, at)).or_default();
+            match chain {
+                Chain::Wrote => group.customers += count(customers),
+                Chain::Escalated => group.escalated_customers += count(customers),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// By why chats entered Requesting or why they were resolved, from the
+/// rollups.
+async fn by_reason(
+    pool: &AnyPool,
+    by: Breakdown,
+    from: i64,
+    to: i64,
+    groups: &mut Groups,
+) -> Result<(), sqlx::Error> {
+    let cause = |reason: &str| {
+        let (cause, by_agent) = request_cause(reason);
+        cause_key(cause, by_agent)
+    };
+    for counted in stored_reports::counts(pool, from, to).await? {
+        let number = count(counted.n);
+        match (by, counted.figure.as_str()) {
+            (Breakdown::Intent, name) if name == ESCALATION.name => {
+                groups
+                    .entry(cause(&counted.reason))
+                    .or_default()
+                    .escalations += number;
+            }
+            (Breakdown::Intent, name) if name == REQUEST_MISSED.name => {
+                groups.entry(cause(&counted.reason)).or_default().missed += number;
+            }
+            (Breakdown::ClosingReason, name) if name == RESOLVED.name => {
+                let key = match counted.reason.as_str() {
+                    "" => "(no reason)".to_owned(),
+                    reason => reason.to_owned(),
+                };
+                groups.entry(key).or_default().resolved += number;
+            }
+            _ => {}
+        }
+    }
+    if by == Breakdown::Intent {
+        for timed in stored_reports::durations(pool, from, to, &[&REQUEST_WAIT]).await? {
+            let group = groups.entry(cause(&timed.reason)).or_default();
+            group.waits.add(timed.seconds, count(timed.n));
+        }
+    }
+    Ok(())
+}
+
+/// By the customer's tag, source or labels as they are now, from the
+/// rollups by trait.
+async fn by_trait(
+    pool: &AnyPool,
+    by: Breakdown,
+    customer_trait: Trait,
+    from: i64,
+    to: i64,
+    groups: &mut Groups,
+) -> Result<(), sqlx::Error> {
+    for (value, figure, number) in stored::counts(pool, customer_trait, from, to).await? {
+        let group = groups.entry(trait_key(by, &value)).or_default();
+        match figure.as_str() {
+            name if name == ESCALATION.name => group.escalations += count(number),
+            name if name == REQUEST_MISSED.name => group.missed += count(number),
+            name if name == RESOLVED.name => group.resolved += count(number),
+            _ => {}
+        }
+    }
+    for (value, seconds, times) in stored::waits(pool, customer_trait, from, to).await? {
+        let group = groups.entry(trait_key(by, &value)).or_default();
+        group.waits.add(seconds, count(times));
+    }
+    for chain in [Chain::Wrote, Chain::Escalated] {
+        let counted =
+            stored_reports::customers_by(pool, chain, Some(customer_trait), from, to).await?;
+        for (value, customers) in counted {
+            let group = groups.entry(trait_key(by, &value)).or_default();
+            match chain {
+                Chain::Wrote => group.customers += count(customers),
+                Chain::Escalated => group.escalated_customers += count(customers),
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The key of an hour slot: `0..24`, or `weekday * 24 + hour` (Monday 0).
 fn slot_key(by: Breakdown, slot: i64) -> String {
@@ -157,35 +230,14 @@ fn slot_key(by: Breakdown, slot: i64) -> String {
     }
 }
 
-/// The hour or weekday-and-hour key of a local time (ms since the epoch,
-/// already shifted by the offset). The epoch's day was a Thursday.
-fn local_key(by: Breakdown, local_ms: i64) -> String {
-    let hours = local_ms.div_euclid(HOUR_MS);
-    let weekday = (hours.div_euclid(24) + 3).rem_euclid(7);
-    slot_key(by, weekday * 24 + hours.rem_euclid(24))
-}
-
-/// The keys a customer's trait files them under: their tag or source, or
-/// each of their labels (a JSON list as stored).
-fn trait_keys(by: Breakdown, value: Option<String>) -> Vec<String> {
-    match by {
-        Breakdown::Tag => vec![value.unwrap_or_else(|| "(no tag)".to_owned())],
-        Breakdown::Source => vec![value
-            .filter(|source| !source.is_empty())
-            .unwrap_or_else(|| "(none)".to_owned())],
-        Breakdown::Label => {
-            let labels: Vec<String> = value
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_default();
-            if labels.is_empty() {
-                vec!["(no label)".to_owned()]
-            } else {
-                labels
-            }
-        }
-        _ => Vec::new(),
-    }
+/// The key a value of a customer trait is shown under ('' is none).
+fn trait_key(by: Breakdown, value: &str) -> String {
+    let none = match by {
+        Breakdown::Tag => "(no tag)",
+        Breakdown::Source => "(none)",
+        _ => "(no label)",
+    };
+    if value.is_empty() { none } else { value }.to_owned()
 }
 
 fn count(value: i64) -> u64 {
@@ -206,6 +258,8 @@ pub fn csv(by: Breakdown, rows: &[BreakdownRow]) -> Bytes {
     if by.counts_requests() {
         columns.push(("escalations", |row| opt(row.escalations)));
         columns.push(("missed_requests", |row| opt(row.missed_requests)));
+    }
+    if by.times_waits() {
         columns.push(("median_wait_s", |row| opt_f(row.median_wait_s)));
     }
     if by.counts_resolves() {

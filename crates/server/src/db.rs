@@ -142,6 +142,8 @@ pub enum DbError {
     Open(#[source] sqlx::Error),
     #[error("there is no database file at {0}")]
     Missing(PathBuf),
+    #[error("could not fill the reports' figures from the stored history: {0}")]
+    Rollups(#[source] sqlx::Error),
     #[error("could not bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -171,6 +173,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
             .await
             .map_err(DbError::Open)?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        rebuild_rollups(&pool).await?;
         return Ok(pool);
     }
     // sqlx reads any other text without a `sqlite:` prefix as a file name,
@@ -206,7 +209,15 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         .await
         .map_err(DbError::Open)?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    rebuild_rollups(&pool).await?;
     Ok(pool)
+}
+
+/// Fills the reports' rollups from the trail when a migration asked for it.
+async fn rebuild_rollups(pool: &AnyPool) -> Result<(), DbError> {
+    crate::store::rollups::rebuild_if_due(pool)
+        .await
+        .map_err(DbError::Rollups)
 }
 
 /// Whether `url` names a Postgres database.

@@ -4,15 +4,17 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use handover_core::reports::{
-    median, percentile, share_pct, wait_distribution, AgentReport, ReportDay, ReportSummary,
-};
+use handover_core::reports::{share_pct, AgentReport, Durations, ReportDay, ReportSummary};
 use handover_core::AgentId;
 use sqlx::AnyPool;
 
 use crate::contacts::export::csv_lines;
-use crate::store::csat::{self, Answer};
-use crate::store::reports::{self as stored, DailyCount};
+use crate::store::csat::{self, Answers};
+use crate::store::reports::{self as stored, Slot};
+use crate::store::rollups::{
+    Chain, Figure, AGENT_MESSAGE, AUTO_RESOLVED, ESCALATION, FIRST_RESPONSE, INTERVENED, MISSED,
+    RESOLUTION, RESOLVED, WAIT,
+};
 use crate::time::{self, rfc3339};
 
 /// The longest range one report covers.
@@ -20,77 +22,107 @@ pub const MAX_RANGE_MS: i64 = 366 * 86_400_000;
 
 /// The summary of `[from, to)` (ms).
 pub async fn summary(pool: &AnyPool, from: i64, to: i64) -> Result<ReportSummary, sqlx::Error> {
-    let counts = stored::counts(pool, from, to).await?;
-    let waits = seconds(stored::waits(pool, from, to).await?);
-    let resolutions = seconds(stored::resolutions(pool, from, to).await?);
-    let mut responses_by_agent: HashMap<i64, Vec<f64>> = HashMap::new();
-    let mut all_responses = Vec::new();
-    for (agent, took_ms) in stored::first_responses(pool, from, to).await? {
-        let took = took_ms as f64 / 1000.0;
-        responses_by_agent.entry(agent).or_default().push(took);
-        all_responses.push(took);
+    let mut totals: HashMap<String, i64> = HashMap::new();
+    let mut by_agent: HashMap<(i64, String), i64> = HashMap::new();
+    for counted in stored::counts(pool, from, to).await? {
+        *totals.entry(counted.figure.clone()).or_default() += counted.n;
+        *by_agent.entry((counted.agent, counted.figure)).or_default() += counted.n;
     }
+    let total = |figure: &Figure| count(totals.get(figure.name).copied().unwrap_or(0));
+    let theirs = |agent: i64, figure: &Figure| {
+        count(
+            by_agent
+                .get(&(agent, figure.name.to_owned()))
+                .copied()
+                .unwrap_or(0),
+        )
+    };
+    let (mut waits, mut resolutions, mut responses) = (
+        Durations::default(),
+        Durations::default(),
+        Durations::default(),
+    );
+    let mut responses_by_agent: HashMap<i64, Durations> = HashMap::new();
+    for timed in stored::durations(pool, from, to, &[&WAIT, &RESOLUTION, &FIRST_RESPONSE]).await? {
+        let times = count(timed.n);
+        let durations: &mut Durations = match timed.figure.as_str() {
+            name if name == WAIT.name => &mut waits,
+            name if name == RESOLUTION.name => &mut resolutions,
+            _ => {
+                responses_by_agent
+                    .entry(timed.agent)
+                    .or_default()
+                    .add(timed.seconds, times);
+                &mut responses
+            }
+        };
+        durations.add(timed.seconds, times);
+    }
+    let customers = count(stored::customers(pool, Chain::Wrote, from, to).await?);
+    let escalated = count(stored::customers(pool, Chain::Escalated, from, to).await?);
     let (csat_asked, answers) = csat::in_range(pool, from, to).await?;
-    let mut answers_by_agent: HashMap<AgentId, Vec<&Answer>> = HashMap::new();
-    for answer in &answers {
-        if let Some(agent) = answer.agent {
-            answers_by_agent.entry(agent).or_default().push(answer);
+    let mut answers_by_agent: HashMap<AgentId, Vec<&Answers>> = HashMap::new();
+    for answered in &answers {
+        if let Some(agent) = answered.agent {
+            answers_by_agent.entry(agent).or_default().push(answered);
         }
     }
-    let agents = stored::agents(pool, from, to)
+    let agents = stored::agents(pool)
         .await?
         .into_iter()
-        .filter(|agent| !agent.disabled || agent.intervened + agent.resolved + agent.messages > 0)
-        .map(|agent| {
-            let theirs = answers_by_agent.get(&AgentId(agent.id));
-            (agent, satisfaction(theirs.map_or(&[], Vec::as_slice)))
+        .map(|(id, name, disabled)| {
+            let (csat_answers, csat_satisfied_pct) = satisfaction(
+                answers_by_agent
+                    .get(&AgentId(id))
+                    .map_or(&[], Vec::as_slice),
+            );
+            let report = AgentReport {
+                id: AgentId(id),
+                name,
+                intervened: theirs(id, &INTERVENED),
+                resolved: theirs(id, &RESOLVED),
+                median_first_response_s: responses_by_agent.get(&id).and_then(Durations::median),
+                messages: theirs(id, &AGENT_MESSAGE),
+                csat_answers,
+                csat_satisfied_pct,
+            };
+            (disabled, report)
         })
-        .map(|(agent, (csat_answers, csat_satisfied_pct))| AgentReport {
-            csat_answers,
-            csat_satisfied_pct,
-            id: AgentId(agent.id),
-            median_first_response_s: responses_by_agent
-                .get(&agent.id)
-                .and_then(|theirs| median(theirs)),
-            name: agent.name,
-            intervened: count(agent.intervened),
-            resolved: count(agent.resolved),
-            messages: count(agent.messages),
+        .filter(|(disabled, agent)| {
+            !disabled || agent.intervened + agent.resolved + agent.messages > 0
         })
+        .map(|(_, agent)| agent)
         .collect();
-    let customers = count(counts.customers);
     let (csat_answers, csat_satisfied_pct) = satisfaction(&answers.iter().collect::<Vec<_>>());
     Ok(ReportSummary {
-        wait_distribution: wait_distribution(&waits),
+        wait_distribution: waits.distribution(),
         csat_asked: count(csat_asked),
         csat_answers,
         csat_satisfied_pct,
         from: rfc3339(from),
         to: rfc3339(to),
         customers,
-        escalations: count(counts.escalations),
-        contained_pct: share_pct(
-            customers.saturating_sub(count(counts.escalated_customers)),
-            customers,
-        ),
-        missed_requests: count(counts.missed_requests),
-        resolved: count(counts.resolved),
-        auto_resolved: count(counts.auto_resolved),
-        median_wait_s: median(&waits),
-        p90_wait_s: percentile(&waits, 90.0),
-        median_first_response_s: median(&all_responses),
-        median_resolution_s: median(&resolutions),
+        escalations: total(&ESCALATION),
+        contained_pct: share_pct(customers.saturating_sub(escalated), customers),
+        missed_requests: total(&MISSED),
+        resolved: total(&RESOLVED),
+        auto_resolved: total(&AUTO_RESOLVED),
+        median_wait_s: waits.median(),
+        p90_wait_s: waits.percentile(90.0),
+        median_first_response_s: responses.median(),
+        median_resolution_s: resolutions.median(),
         agents,
     })
 }
 
 /// How many answers, and the share of them satisfied.
-fn satisfaction(answers: &[&Answer]) -> (u64, Option<f64>) {
-    let satisfied = answers
+fn satisfaction(answers: &[&Answers]) -> (u64, Option<f64>) {
+    let satisfied: u64 = answers
         .iter()
-        .filter(|answer| answer.scale.satisfied(answer.score))
-        .count() as u64;
-    let all = answers.len() as u64;
+        .filter(|answered| answered.scale.satisfied(answered.score))
+        .map(|answered| answered.times)
+        .sum();
+    let all: u64 = answers.iter().map(|answered| answered.times).sum();
     (all, share_pct(satisfied, all))
 }
 
@@ -112,24 +144,25 @@ pub async fn daily(
             resolved: 0,
         })
         .collect();
-    for what in [
-        DailyCount::Customers,
-        DailyCount::Escalations,
-        DailyCount::MissedRequests,
-        DailyCount::Resolved,
-    ] {
-        for (day, number) in stored::daily(pool, what, from, to).await? {
-            let Some(row) = usize::try_from(day).ok().and_then(|day| rows.get_mut(day)) else {
-                continue;
-            };
-            let field = match what {
-                DailyCount::Customers => &mut row.customers,
-                DailyCount::Escalations => &mut row.escalations,
-                DailyCount::MissedRequests => &mut row.missed_requests,
-                DailyCount::Resolved => &mut row.resolved,
-            };
-            *field = count(number);
+    let day = |slot: i64| usize::try_from(slot).unwrap_or(usize::MAX);
+    for (slot, customers) in
+        stored::customers_by_slot(pool, Chain::Wrote, from, to, Slot::Day).await?
+    {
+        if let Some(row) = rows.get_mut(day(slot)) {
+            row.customers = count(customers);
         }
+    }
+    for (slot, figure, number) in stored::counts_by_slot(pool, from, to, Slot::Day).await? {
+        let Some(row) = rows.get_mut(day(slot)) else {
+            continue;
+        };
+        let field = match figure.as_str() {
+            name if name == ESCALATION.name => &mut row.escalations,
+            name if name == MISSED.name => &mut row.missed_requests,
+            name if name == RESOLVED.name => &mut row.resolved,
+            _ => continue,
+        };
+        *field += count(number);
     }
     Ok(rows)
 }
@@ -163,13 +196,6 @@ fn date_after((year, month, day): (i64, i64, i64), days: i64) -> String {
     let first = time::days_from_civil(year, month, day);
     let (year, month, day) = time::civil_from_days(first + days);
     format!("{year:04}-{month:02}-{day:02}")
-}
-
-fn seconds(durations_ms: Vec<i64>) -> Vec<f64> {
-    durations_ms
-        .into_iter()
-        .map(|ms| ms as f64 / 1000.0)
-        .collect()
 }
 
 fn count(value: i64) -> u64 {

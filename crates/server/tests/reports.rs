@@ -527,3 +527,213 @@ async fn a_customer_counts_once_in_any_range_whatever_order_their_messages_arriv
         .collect();
     assert_eq!(customers, [0, 1, 1, 2, 1, 0]);
 }
+
+/// The rollups' rows with any count, in order: what `rebuild` must give
+/// back exactly.
+async fn rollup_rows(app: &TestApp) -> Vec<String> {
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT bucket || ' ' || figure || ' ' || agent_id || ' ' || reason || ' ' || n
+         FROM report_counts WHERE n <> 0 ORDER BY bucket, figure, agent_id, reason",
+        "SELECT day || ' ' || figure || ' ' || agent_id || ' ' || reason || ' ' || seconds || ' ' || n
+         FROM report_durations WHERE n <> 0 ORDER BY day, figure, agent_id, reason, seconds",
+        "SELECT chain || ' ' || bucket || ' ' || gap || ' ' || n
+         FROM customer_counts_quarterly WHERE n <> 0 ORDER BY chain, bucket, gap",
+        "SELECT chain || ' ' || day || ' ' || prev_day || ' ' || n
+         FROM customer_counts_daily WHERE n <> 0 ORDER BY chain, day, prev_day",
+        "SELECT wa_id || ' ' || bucket || ' ' || COALESCE(prev_bucket, -1)
+         FROM customer_escalations ORDER BY wa_id, bucket",
+        "SELECT trait || ' ' || value || ' ' || day || ' ' || figure || ' ' || n
+         FROM trait_counts WHERE n <> 0 ORDER BY trait, value, day, figure",
+        "SELECT trait || ' ' || value || ' ' || day || ' ' || figure || ' ' || seconds || ' ' || n
+         FROM trait_durations WHERE n <> 0 ORDER BY trait, value, day, figure, seconds",
+        "SELECT trait || ' ' || value || ' ' || chain || ' ' || day || ' ' || prev_day || ' ' || n
+         FROM trait_customers_daily WHERE n <> 0 ORDER BY trait, value, chain, day, prev_day",
+    ] {
+        let table: Vec<String> = sqlx::query_scalar(sql).fetch_all(&app.db).await.unwrap();
+        rows.extend(table);
+    }
+    rows
+}
+
+#[tokio::test]
+async fn customers_count_once_over_days_and_the_rollups_rebuild_the_same() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    at(&app, 23, 50, 0);
+    let rule = app
+        .post(
+            &manager,
+            "/api/tag-rules",
+            json!({"kind": "prefix", "pattern": "refund please", "tag": "Refunds", "priority": 1}),
+        )
+        .await;
+    assert_eq!(rule.status(), StatusCode::CREATED);
+    // Three customers write over four days (22–25 November), delivered out
+    // of order: (customer, day, hour, minute). The second's first message
+    // delivered gets them a tag.
+    let customers = [ROSES, REFUND, MISSED];
+    let writes = [
+        (0, 22, 10, 0),
+        (0, 25, 10, 0),
+        (1, 24, 23, 50),
+        (0, 23, 10, 5),
+        (2, 22, 18, 40),
+        (1, 22, 0, 10),
+        (0, 23, 10, 0),
+        (2, 25, 0, 20),
+        (1, 25, 9, 0),
+        (0, 22, 23, 59),
+        (2, 23, 18, 29),
+        (1, 23, 5, 45),
+    ];
+    let ms = |day: i64, hours: i64, minutes: i64| {
+        MIDNIGHT + (day - 25) * 86_400_000 + (hours * 60 + minutes) * 60_000
+    };
+    for (n, (customer, day, hours, minutes)) in writes.into_iter().enumerate() {
+        let wamid = format!("wamid.days.{n}");
+        let sent = ms(day, hours, minutes) / 1000;
+        let words = if n == 2 { "refund please" } else { "hello" };
+        app.webhook_ok(&text(customers[customer], &wamid, sent, words))
+            .await;
+    }
+    // The first is given a label afterwards: their history moves with it.
+    let labelled = app
+        .put(
+            &manager,
+            &format!("/api/users/{ROSES}/labels"),
+            json!(["vip"]),
+        )
+        .await;
+    assert_eq!(labelled.status(), StatusCode::OK);
+    let wrote_in = |from: i64, to: i64| {
+        let mut who: Vec<usize> = writes
+            .iter()
+            .filter(|(_, day, hours, minutes)| (from..to).contains(&ms(*day, *hours, *minutes)))
+            .map(|(customer, ..)| *customer)
+            .collect();
+        who.sort_unstable();
+        who.dedup();
+        who.len() as u64
+    };
+    let iso = |at: i64| {
+        let seconds = at / 1000 - MIDNIGHT / 1000;
+        let (day, rest) = (25 + seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+        format!(
+            "2026-11-{day:02}T{:02}:{:02}:00Z",
+            rest / 3600,
+            rest % 3600 / 60
+        )
+    };
+    // Whole UTC days, days in India, partial days at either end, a quarter.
+    let ranges = [
+        (ms(22, 0, 0), ms(26, 0, 0)),
+        (ms(22, 18, 30), ms(25, 18, 30)),
+        (ms(23, 10, 0), ms(25, 9, 0)),
+        (ms(22, 10, 15), ms(24, 0, 0)),
+        (ms(23, 0, 0), ms(25, 0, 0)),
+        (ms(24, 0, 0), ms(25, 9, 15)),
+        (ms(23, 10, 0), ms(23, 10, 15)),
+        (ms(22, 23, 45), ms(23, 23, 45)),
+        (ms(23, 11, 0), ms(24, 23, 45)),
+    ];
+    let mut reports = Vec::new();
+    for (from, to) in ranges {
+        let range = format!("from={}&to={}", iso(from), iso(to));
+        let summary = report(&app, &manager, &range).await;
+        assert_eq!(summary.customers, wrote_in(from, to), "{range}");
+        reports.push(summary);
+    }
+    // Day by day in India: each day counts who wrote in it.
+    let india: Vec<ReportDay> = serde_json::from_value(
+        app.get_json(
+            &manager,
+            "/api/reports/daily?from=2026-11-22T00:00:00%2B05:30&to=2026-11-26T00:00:00%2B05:30",
+        )
+        .await,
+    )
+    .unwrap();
+    let india_midnight = |day: i64| ms(day, 0, 0) - 19_800_000;
+    let expected: Vec<u64> = (22..26)
+        .map(|day| wrote_in(india_midnight(day), india_midnight(day + 1)))
+        .collect();
+    let counted: Vec<u64> = india.iter().map(|day| day.customers).collect();
+    assert_eq!(counted, expected);
+    // By tag and by label, as the customers have them now.
+    let all_days = format!("from={}&to={}", iso(ranges[0].0), iso(ranges[0].1));
+    let key_and_customers = |rows: serde_json::Value| -> Vec<(String, u64)> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row["key"].as_str().unwrap().to_owned(),
+                    row["customers"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let tags = app
+        .get_json(
+            &manager,
+            &format!("/api/reports/breakdown?by=tag&{all_days}"),
+        )
+        .await;
+    assert_eq!(
+        key_and_customers(tags),
+        [("(no tag)".to_owned(), 2), ("Refunds".to_owned(), 1)]
+    );
+    let some_days = format!("from={}&to={}", iso(ranges[3].0), iso(ranges[3].1));
+    let labels = app
+        .get_json(
+            &manager,
+            &format!("/api/reports/breakdown?by=label&{some_days}"),
+        )
+        .await;
+    assert_eq!(
+        key_and_customers(labels),
+        [("(no label)".to_owned(), 2), ("vip".to_owned(), 1)]
+    );
+
+    // Filled afresh from the stored history, the rollups are what the
+    // server kept as it went, and the reports read the same.
+    let kept = rollup_rows(&app).await;
+    assert!(!kept.is_empty());
+    let mut tx = app.db.begin().await.unwrap();
+    handover_server::store::rollups::rebuild(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rollup_rows(&app).await, kept);
+    for ((from, to), before) in ranges.into_iter().zip(reports) {
+        let range = format!("from={}&to={}", iso(from), iso(to));
+        assert_eq!(report(&app, &manager, &range).await, before, "{range}");
+    }
+
+    // A database whose rollups a migration has just made (empty, and the
+    // rebuild asked for) has them filled when the server next opens it.
+    for table in [
+        "report_counts",
+        "report_durations",
+        "customer_counts_quarterly",
+        "customer_counts_daily",
+        "customer_escalations",
+        "trait_counts",
+        "trait_durations",
+        "trait_customers_daily",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO settings (key, value) VALUES ('report_rollups', 'rebuild')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let reopened = handover_server::db::connect(&app.database_url)
+        .await
+        .unwrap();
+    reopened.close().await;
+    assert_eq!(rollup_rows(&app).await, kept);
+}

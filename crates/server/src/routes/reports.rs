@@ -19,7 +19,7 @@ use crate::breakdowns;
 use crate::error::ApiError;
 use crate::reports::{self, MAX_RANGE_MS};
 use crate::state::AppState;
-use crate::store::inbound::QUARTER_HOUR_MS;
+use crate::store::rollups::QUARTER_HOUR_MS;
 use crate::time::parse_written;
 
 pub fn router() -> OpenApiRouter<AppState> {

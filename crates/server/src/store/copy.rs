@@ -12,7 +12,7 @@ use super::statement::Statement;
 /// totals (`user_totals`) are counted again by the target's trigger as the
 /// users arrive; SQLite's search tables have no counterpart (Postgres
 /// indexes the columns themselves).
-pub const TABLES: [&str; 25] = [
+pub const TABLES: [&str; 33] = [
     "agents",
     "sessions",
     "users",
@@ -38,6 +38,14 @@ pub const TABLES: [&str; 25] = [
     "csat_surveys",
     "audit_log",
     "customer_activity",
+    "customer_escalations",
+    "customer_counts_quarterly",
+    "customer_counts_daily",
+    "report_counts",
+    "report_durations",
+    "trait_counts",
+    "trait_durations",
+    "trait_customers_daily",
 ];
 
 /// Rows per INSERT.

@@ -148,12 +148,14 @@ pub async fn answer(
     Ok(true)
 }
 
-/// One answer in a report's range.
+/// Answers in a report's range with the same score on the same scale for
+/// the same agent, and how many.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Answer {
+pub struct Answers {
     pub agent: Option<AgentId>,
     pub scale: CsatScale,
     pub score: u8,
+    pub times: u64,
 }
 
 /// Surveys sent and the answers given in `[from, to)` (ms).
@@ -161,7 +163,7 @@ pub async fn in_range(
     pool: &sqlx::AnyPool,
     from: i64,
     to: i64,
-) -> Result<(i64, Vec<Answer>), sqlx::Error> {
+) -> Result<(i64, Vec<Answers>), sqlx::Error> {
     let asked: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM csat_surveys WHERE asked_at >= $1 AND asked_at < $2",
     )
@@ -169,9 +171,10 @@ pub async fn in_range(
     .bind(to)
     .fetch_one(pool)
     .await?;
-    let rows: Vec<(Option<i64>, String, i64)> = sqlx::query_as(
-        "SELECT agent_id, scale, score FROM csat_surveys
-         WHERE answered_at IS NOT NULL AND answered_at >= $1 AND answered_at < $2",
+    let rows: Vec<(Option<i64>, String, i64, i64)> = sqlx::query_as(
+        "SELECT agent_id, scale, score, COUNT(*) FROM csat_surveys
+         WHERE answered_at IS NOT NULL AND answered_at >= $1 AND answered_at < $2
+         GROUP BY agent_id, scale, score",
     )
     .bind(from)
     .bind(to)
@@ -179,11 +182,12 @@ pub async fn in_range(
     .await?;
     let answers = rows
         .into_iter()
-        .filter_map(|(agent, scale, score)| {
-            Some(Answer {
+        .filter_map(|(agent, scale, score, times)| {
+            Some(Answers {
                 agent: agent.map(AgentId),
                 scale: CsatScale::parse(&scale)?,
                 score: u8::try_from(score).ok()?,
+                times: u64::try_from(times).ok()?,
             })
         })
         .collect();

@@ -6,6 +6,7 @@
 use handover_core::{AgentId, ChatState, WaId};
 use sqlx::AnyConnection;
 
+use super::rollups::{self, Chain, QUARTER_HOUR_MS};
 use super::users::{status_of, BotMemory};
 use super::Flag;
 use crate::time::WINDOW_MS;
@@ -70,7 +71,8 @@ pub async fn record(
     .fetch_optional(&mut *conn)
     .await?;
     if row.is_some() {
-        record_activity(conn, wrote.wa_id, wrote.sent_at).await?;
+        let bucket = wrote.sent_at.div_euclid(QUARTER_HOUR_MS);
+        rollups::note(conn, Chain::Wrote, wrote.wa_id, bucket).await?;
     }
     Ok(row.map(
         |(status_changed_at, first_untagged, status, holder, window, fallbacks, holding_sent)| {
@@ -89,39 +91,4 @@ pub async fn record(
             }
         },
     ))
-}
-
-/// The quarter hour a time falls in: `customer_activity`'s bucket.
-pub const QUARTER_HOUR_MS: i64 = 900_000;
-
-/// Notes that `wa_id` wrote in the quarter hour of `sent_at`, once per
-/// quarter hour, chained to their previous one; a message delivered late
-/// (an earlier quarter hour) is linked in before the next one.
-async fn record_activity(
-    conn: &mut AnyConnection,
-    wa_id: &WaId,
-    sent_at: i64,
-) -> Result<(), sqlx::Error> {
-    let bucket = sent_at.div_euclid(QUARTER_HOUR_MS);
-    let added = sqlx::query(
-        "INSERT INTO customer_activity (wa_id, bucket, prev_bucket)
-         VALUES ($1, $2, (SELECT MAX(bucket) FROM customer_activity WHERE wa_id = $1 AND bucket < $2))
-         ON CONFLICT (wa_id, bucket) DO NOTHING",
-    )
-    .bind(wa_id.as_str())
-    .bind(bucket)
-    .execute(&mut *conn)
-    .await?;
-    if added.rows_affected() == 1 {
-        sqlx::query(
-            "UPDATE customer_activity SET prev_bucket = $2
-             WHERE wa_id = $1 AND bucket = (SELECT MIN(bucket) FROM customer_activity
-                                            WHERE wa_id = $1 AND bucket > $2)",
-        )
-        .bind(wa_id.as_str())
-        .bind(bucket)
-        .execute(conn)
-        .await?;
-    }
-    Ok(())
 }

@@ -6,6 +6,8 @@ use handover_core::labels::ClosingReasons;
 use handover_core::{AgentId, WaId};
 use sqlx::{AnyConnection, AnyPool};
 
+use super::rollups::{self, Trait};
+
 /// Sets a chat's labels to `labels` (already tidied), recording what was
 /// added and removed; returns whether anything changed. `None`: no such
 /// customer.
@@ -33,6 +35,7 @@ pub async fn set(
     if added.is_empty() && removed.is_empty() {
         return Ok(Some(false));
     }
+    rollups::refile(conn, Trait::Label, wa_id, -1).await?;
     for (label, is_added) in added
         .iter()
         .map(|l| (*l, true))
@@ -65,6 +68,7 @@ pub async fn set(
         .bind(stored)
         .execute(&mut *conn)
         .await?;
+    rollups::refile(conn, Trait::Label, wa_id, 1).await?;
     Ok(Some(true))
 }
 

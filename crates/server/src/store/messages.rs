@@ -262,6 +262,7 @@ async fn queue(
     .await?;
     if message.author == Author::Agent {
         super::transitions::record_first_response(conn, message.wa_id, now).await?;
+        super::rollups::add(conn, super::rollups::Moment::AgentMessage, id).await?;
     }
     let counter = if message.template.is_some() {
         "template_messages"

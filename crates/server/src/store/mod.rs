@@ -23,6 +23,7 @@ pub mod messages;
 pub mod notices;
 pub mod peers;
 pub mod reports;
+pub mod rollups;
 pub mod sandbox;
 pub mod search;
 pub mod sections;

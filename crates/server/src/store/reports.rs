@@ -1,200 +1,328 @@
-//! The raw figures of the managers' reports for a range of time
-//! (`from` included, `to` not, in ms, on quarter hours), read from the
-//! audit trail of transitions, the durations measured on it, and the
-//! customers' quarter hours of writing. Durations come back as lists, in
-//! ms, for the report to take medians of.
+//! The raw figures of the managers' reports for a range of time (`from`
+//! included, `to` not, in ms, on quarter hours), read from the rollups
+//! (`store::rollups`): counts per quarter hour, durations per day with the
+//! range's partial days read from the trail, and customers through their
+//! chains of quarter hours, each counted once.
 
 use sqlx::{AnyPool, Row};
 
-use super::inbound::QUARTER_HOUR_MS;
+use super::rollups::{Chain, Figure, Trait, DAY_MS, QUARTERS_A_DAY, QUARTER_HOUR_MS};
 
-/// A move into Requesting, as a `transitions` condition on alias `t`.
-pub(super) const INTO_REQUESTING: &str =
-    "t.to_status = 'requesting' AND t.from_status <> 'requesting'";
-
-/// Counts over the range.
-#[derive(Debug, Default)]
-pub struct Counts {
-    pub customers: i64,
-    /// Of `customers`, those who moved into Requesting in the range.
-    pub escalated_customers: i64,
-    pub escalations: i64,
-    pub missed_requests: i64,
-    pub resolved: i64,
-    pub auto_resolved: i64,
+/// A count of the range: the figure, whose (0: nobody's), why ('' for no
+/// reason), how many.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    pub figure: String,
+    pub agent: i64,
+    pub reason: String,
+    pub n: i64,
 }
 
-pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Counts, sqlx::Error> {
-    // Customers who wrote: each at their first quarter hour in the range
-    // (`customer_activity`); those of them who asked for a person are
-    // matched through the table's key.
-    let row = sqlx::query(&format!(
-        "SELECT
-             (SELECT COUNT(*) FROM customer_activity a
-              WHERE a.bucket >= $3 AND a.bucket < $4
-                AND (a.prev_bucket IS NULL OR a.prev_bucket < $3)),
-             (SELECT COUNT(DISTINCT t.wa_id) FROM transitions t
-              WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2
-                AND EXISTS (SELECT 1 FROM customer_activity a
-                            WHERE a.wa_id = t.wa_id AND a.bucket >= $3 AND a.bucket < $4)),
-             (SELECT COUNT(*) FROM transitions t
-              WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2),
-             (SELECT COUNT(*) FROM transitions t
-              WHERE t.command = 'window_expired' AND t.from_status = 'requesting'
-                AND t.at >= $1 AND t.at < $2),
-             (SELECT COUNT(*) FROM transitions t
-              WHERE t.command = 'resolve' AND t.at >= $1 AND t.at < $2),
-             (SELECT COUNT(*) FROM transitions t
-              WHERE t.command = 'idle_timeout' AND t.at >= $1 AND t.at < $2)"
-    ))
-    .bind(from)
-    .bind(to)
+/// Every count of `[from, to)`, by figure, agent and reason.
+pub async fn counts(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<Counted>, sqlx::Error> {
+    let rows: Vec<(String, i64, String, i64)> = sqlx::query_as(
+        "SELECT figure, agent_id, reason, CAST(SUM(n) AS BIGINT) FROM report_counts
+         WHERE bucket >= $1 AND bucket < $2
+         GROUP BY figure, agent_id, reason",
+    )
     .bind(from / QUARTER_HOUR_MS)
     .bind(to / QUARTER_HOUR_MS)
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await?;
-    Ok(Counts {
-        customers: row.try_get(0)?,
-        escalated_customers: row.try_get(1)?,
-        escalations: row.try_get(2)?,
-        missed_requests: row.try_get(3)?,
-        resolved: row.try_get(4)?,
-        auto_resolved: row.try_get(5)?,
-    })
+    Ok(rows
+        .into_iter()
+        .map(|(figure, agent, reason, n)| Counted {
+            figure,
+            agent,
+            reason,
+            n,
+        })
+        .collect())
 }
 
-/// For each chat taken from the queue in the range: how long it had
-/// waited since it last entered Requesting (measured when it was taken).
-pub async fn waits(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT waited_ms FROM transitions
-         WHERE command = 'intervene' AND at >= $1 AND at < $2 AND waited_ms IS NOT NULL",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await
+/// How a range is cut into slots: whole days from `from`, or local hours of
+/// the day, or of the week (Monday 00 first), local to an offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Day,
+    Hour { offset_ms: i64 },
+    WeekdayHour { offset_ms: i64 },
 }
 
-/// For each chat resolved in the range after a request: the time from its
-/// entering Requesting (the last time since the chat was last closed) to
-/// the resolve (measured when it was resolved).
-pub async fn resolutions(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT since_request_ms FROM transitions
-         WHERE command = 'resolve' AND at >= $1 AND at < $2 AND since_request_ms IS NOT NULL",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await
+impl Slot {
+    /// The slot of quarter hour `bucket`, and the quarter hour's place in
+    /// its slot, with `$3` bound to [`Slot::shift`].
+    fn sql(self) -> (&'static str, &'static str) {
+        match self {
+            Slot::Day => ("(bucket + $3) / 96", "(bucket + $3) % 96"),
+            Slot::Hour { .. } => ("(bucket + $3) / 4 % 24", "(bucket + $3) % 4"),
+            // The epoch's day was a Thursday: day + 3 makes Monday 0.
+            Slot::WeekdayHour { .. } => (
+                "((bucket + $3) / 96 + 3) % 7 * 24 + (bucket + $3) / 4 % 24",
+                "(bucket + $3) % 4",
+            ),
+        }
+    }
+
+    /// Quarter hours added to a bucket to make it local: from `from` for
+    /// days, by the offset for hours.
+    fn shift(self, from: i64) -> i64 {
+        match self {
+            Slot::Day => -from / QUARTER_HOUR_MS,
+            Slot::Hour { offset_ms } | Slot::WeekdayHour { offset_ms } => {
+                offset_ms / QUARTER_HOUR_MS
+            }
+        }
+    }
 }
 
-/// For each chat taken in the range, by whom, and how long until their
-/// first message to the customer in it (before the chat changed hands or
-/// status again, measured when it was written); chats they never wrote in
-/// are left out.
-pub async fn first_responses(
+/// `(slot, figure, count)` of `[from, to)` for each slot with any.
+pub async fn counts_by_slot(
     pool: &AnyPool,
     from: i64,
     to: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT agent_id, first_response_ms FROM transitions
-         WHERE command = 'intervene' AND at >= $1 AND at < $2
-           AND agent_id IS NOT NULL AND first_response_ms IS NOT NULL",
-    )
-    .bind(from)
-    .bind(to)
+    slot: Slot,
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    let (slot_sql, _) = slot.sql();
+    sqlx::query_as(&format!(
+        "SELECT {slot_sql}, figure, CAST(SUM(n) AS BIGINT) FROM report_counts
+         WHERE bucket >= $1 AND bucket < $2
+         GROUP BY 1, 2"
+    ))
+    .bind(from / QUARTER_HOUR_MS)
+    .bind(to / QUARTER_HOUR_MS)
+    .bind(slot.shift(from))
     .fetch_all(pool)
     .await
 }
 
-/// One agent's counts over the range.
-#[derive(Debug)]
-pub struct AgentCounts {
-    pub id: i64,
-    pub name: String,
-    pub disabled: bool,
-    pub intervened: i64,
-    pub resolved: i64,
-    pub messages: i64,
+/// `(slot, customers)`: the customers in `chain` in each slot of `[from,
+/// to)` with any (those who wrote, or escalated), each once a slot — once
+/// a day, or once in each hour of each day.
+pub async fn customers_by_slot(
+    pool: &AnyPool,
+    chain: Chain,
+    from: i64,
+    to: i64,
+    slot: Slot,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let (slot_sql, place) = slot.sql();
+    // A chain row is a customer's first in its slot when its previous lies
+    // further back than its place in the slot (gaps of a day or more are 96).
+    sqlx::query_as(&format!(
+        "SELECT {slot_sql}, CAST(SUM(n) AS BIGINT) FROM customer_counts_quarterly
+         WHERE chain = $4 AND bucket >= $1 AND bucket < $2 AND gap > {place}
+         GROUP BY 1"
+    ))
+    .bind(from / QUARTER_HOUR_MS)
+    .bind(to / QUARTER_HOUR_MS)
+    .bind(slot.shift(from))
+    .bind(chain.name())
+    .fetch_all(pool)
+    .await
 }
 
-pub async fn agents(pool: &AnyPool, from: i64, to: i64) -> Result<Vec<AgentCounts>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.name, a.disabled,
-                (SELECT COUNT(*) FROM transitions t
-                 WHERE t.agent_id = a.id AND t.command = 'intervene' AND t.at >= $1 AND t.at < $2),
-                (SELECT COUNT(*) FROM transitions t
-                 WHERE t.agent_id = a.id AND t.command = 'resolve' AND t.at >= $1 AND t.at < $2),
-                (SELECT COUNT(*) FROM messages m
-                 WHERE m.agent_id = a.id AND m.author = 'agent' AND m.kind <> 'system'
-                   AND m.sent_at >= $1 AND m.sent_at < $2)
-         FROM agents a
-         ORDER BY lower(a.name), a.id",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?;
+/// The customers in `chain` in `[from, to)`, each once.
+pub async fn customers(
+    pool: &AnyPool,
+    chain: Chain,
+    from: i64,
+    to: i64,
+) -> Result<i64, sqlx::Error> {
+    let counted = customers_by(pool, chain, None, from, to).await?;
+    Ok(counted.first().map_or(0, |(_, customers)| *customers))
+}
+
+/// `(value, customers)`: the customers in `chain` in `[from, to)`, each
+/// once, by the value of a trait (or all in one group, ''): those whose
+/// previous quarter hour in the chain lies before the range. Whole days
+/// are read from the daily counts; the partial days at either end, and
+/// the rows of whole days whose previous lies in the first partial day,
+/// from the chain itself.
+pub async fn customers_by(
+    pool: &AnyPool,
+    chain: Chain,
+    by: Option<Trait>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let (first, end) = (from / QUARTER_HOUR_MS, to / QUARTER_HOUR_MS);
+    let first_whole_day = (first + QUARTERS_A_DAY - 1).div_euclid(QUARTERS_A_DAY);
+    let end_whole_day = end.div_euclid(QUARTERS_A_DAY);
+    // (the first partial day, the last, the whole days), in quarter hours.
+    let (head, tail, days) = if first_whole_day < end_whole_day {
+        (
+            (first, first_whole_day * QUARTERS_A_DAY),
+            (end_whole_day * QUARTERS_A_DAY, end),
+            (first_whole_day, end_whole_day),
+        )
+    } else {
+        ((first, end), (0, 0), (0, 0))
+    };
+    let table = chain.table();
+    let (join, value, daily) = match by {
+        Some(by) => {
+            let (join, value) = by.join("c.wa_id");
+            let daily = format!(
+                "SELECT value, n FROM trait_customers_daily
+                 WHERE trait = '{}' AND chain = $7 AND day >= $5 AND day < $6 AND prev_day < $8",
+                by.name()
+            );
+            (join, value, daily)
+        }
+        None => (
+            String::new(),
+            "''",
+            "SELECT '' AS value, n FROM customer_counts_daily
+             WHERE chain = $7 AND day >= $5 AND day < $6 AND prev_day < $8"
+                .to_owned(),
+        ),
+    };
+    let from_chain = |rows: &str| {
+        format!(
+            "SELECT {value} AS value, COUNT(*) AS n FROM {table} c {join} WHERE {rows} GROUP BY 1"
+        )
+    };
+    let parts = [
+        from_chain(
+            "c.bucket >= $1 AND c.bucket < $2 AND (c.prev_bucket IS NULL OR c.prev_bucket < $1)",
+        ),
+        from_chain(
+            "c.bucket >= $3 AND c.bucket < $4 AND (c.prev_bucket IS NULL OR c.prev_bucket < $1)",
+        ),
+        daily,
+        from_chain(&format!(
+            "c.prev_bucket >= $8 * {QUARTERS_A_DAY} AND c.prev_bucket < $1
+             AND c.bucket >= $5 * {QUARTERS_A_DAY} AND c.bucket < $6 * {QUARTERS_A_DAY}"
+        )),
+    ];
+    let sql = format!(
+        "SELECT value, CAST(SUM(n) AS BIGINT) FROM ({}) AS parts GROUP BY value",
+        parts.join(" UNION ALL ")
+    );
+    sqlx::query_as(&sql)
+        .bind(head.0)
+        .bind(head.1)
+        .bind(tail.0)
+        .bind(tail.1)
+        .bind(days.0)
+        .bind(days.1)
+        .bind(chain.name())
+        .bind(first.div_euclid(QUARTERS_A_DAY))
+        .fetch_all(pool)
+        .await
+}
+
+/// A range of ms cut at UTC midnights.
+pub(super) struct DaySplit {
+    /// Its whole days: the first, and the day after the last.
+    pub whole_days: Option<(i64, i64)>,
+    /// The partial days at either end: start and end in ms.
+    pub partial: Vec<(i64, i64)>,
+}
+
+pub(super) fn day_split(from: i64, to: i64) -> DaySplit {
+    let first_whole_day = (from + DAY_MS - 1).div_euclid(DAY_MS);
+    let end_whole_day = to.div_euclid(DAY_MS);
+    if first_whole_day < end_whole_day {
+        let partial = [
+            (from, first_whole_day * DAY_MS),
+            (end_whole_day * DAY_MS, to),
+        ];
+        DaySplit {
+            whole_days: Some((first_whole_day, end_whole_day)),
+            partial: partial
+                .into_iter()
+                .filter(|(start, end)| start < end)
+                .collect(),
+        }
+    } else {
+        DaySplit {
+            whole_days: None,
+            partial: vec![(from, to)],
+        }
+    }
+}
+
+/// How many times a duration was measured in the range.
+#[derive(Debug, Clone)]
+pub struct Timed {
+    pub figure: String,
+    pub agent: i64,
+    pub reason: String,
+    pub seconds: i64,
+    pub n: i64,
+}
+
+/// The durations of `figures` measured in `[from, to)`: whole days from the
+/// daily rollup, the partial days at either end from the trail.
+pub async fn durations(
+    pool: &AnyPool,
+    from: i64,
+    to: i64,
+    figures: &[&Figure],
+) -> Result<Vec<Timed>, sqlx::Error> {
+    let names: Vec<String> = figures
+        .iter()
+        .map(|figure| format!("'{}'", figure.name))
+        .collect();
+    let DaySplit {
+        whole_days,
+        partial,
+    } = day_split(from, to);
+    let mut rows: Vec<(String, i64, String, i64, i64)> = match whole_days {
+        Some((first, end)) => {
+            sqlx::query_as(&format!(
+            "SELECT figure, agent_id, reason, seconds, CAST(SUM(n) AS BIGINT) FROM report_durations
+                 WHERE day >= $1 AND day < $2 AND figure IN ({})
+                 GROUP BY figure, agent_id, reason, seconds",
+            names.join(", ")
+        ))
+            .bind(first)
+            .bind(end)
+            .fetch_all(pool)
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let from_trail: Vec<String> = figures
+        .iter()
+        .map(|figure| figure.select(None, "t.at >= $1 AND t.at < $2"))
+        .collect();
+    let from_trail = from_trail.join(" UNION ALL ");
+    for (start, end) in partial {
+        rows.extend(
+            sqlx::query_as::<_, (String, i64, String, i64, i64)>(&from_trail)
+                .bind(start)
+                .bind(end)
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(figure, agent, reason, seconds, n)| Timed {
+            figure,
+            agent,
+            reason,
+            seconds,
+            n,
+        })
+        .collect())
+}
+
+/// Every agent: id, name, whether disabled.
+pub async fn agents(pool: &AnyPool) -> Result<Vec<(i64, String, bool)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name, disabled FROM agents ORDER BY lower(name), id")
+        .fetch_all(pool)
+        .await?;
     rows.into_iter()
         .map(|row| {
-            Ok(AgentCounts {
-                id: row.try_get(0)?,
-                name: row.try_get(1)?,
-                disabled: row.try_get::<super::Flag, _>(2)?.0,
-                intervened: row.try_get(3)?,
-                resolved: row.try_get(4)?,
-                messages: row.try_get(5)?,
-            })
+            Ok((
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get::<super::Flag, _>(2)?.0,
+            ))
         })
         .collect()
-}
-
-/// What one day of a daily report counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DailyCount {
-    Customers,
-    Escalations,
-    MissedRequests,
-    Resolved,
-}
-
-/// `(day, count)` for each day of `[from, to)` with any, days counted in
-/// whole 24 hours from `from` (day 0 starts at `from`).
-pub async fn daily(
-    pool: &AnyPool,
-    what: DailyCount,
-    from: i64,
-    to: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let sql = match what {
-        // Each customer at their first quarter hour of the day.
-        DailyCount::Customers => "SELECT (a.bucket * 900000 - $1) / 86400000, COUNT(*)
-             FROM customer_activity a
-             WHERE a.bucket >= $3 AND a.bucket < $4
-               AND (a.prev_bucket IS NULL
-                    OR a.prev_bucket * 900000 < $1 + (a.bucket * 900000 - $1) / 86400000 * 86400000)
-             GROUP BY 1"
-            .to_owned(),
-        DailyCount::Escalations => format!(
-            "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
-             WHERE {INTO_REQUESTING} AND t.at >= $1 AND t.at < $2 GROUP BY 1"
-        ),
-        DailyCount::MissedRequests => "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
-             WHERE t.command = 'window_expired' AND t.from_status = 'requesting'
-               AND t.at >= $1 AND t.at < $2 GROUP BY 1"
-            .to_owned(),
-        DailyCount::Resolved => "SELECT (t.at - $1) / 86400000, COUNT(*) FROM transitions t
-             WHERE t.command = 'resolve' AND t.at >= $1 AND t.at < $2 GROUP BY 1"
-            .to_owned(),
-    };
-    let mut query = sqlx::query_as(&sql).bind(from).bind(to);
-    if what == DailyCount::Customers {
-        query = query
-            .bind(from / QUARTER_HOUR_MS)
-            .bind(to / QUARTER_HOUR_MS);
-    }
-    query.fetch_all(pool).await
 }

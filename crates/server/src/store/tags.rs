@@ -5,6 +5,7 @@ use handover_core::tags::{TagMatch, TagRule, TagRuleDraft};
 use handover_core::WaId;
 use sqlx::{AnyConnection, AnyExecutor};
 
+use super::rollups::{self, Trait};
 use crate::db::Db;
 
 type Row = (i64, String, String, String, i64, i64);
@@ -90,11 +91,13 @@ pub async fn give(
     wa_id: &WaId,
     matched: &TagRule,
 ) -> Result<(), sqlx::Error> {
+    rollups::refile(conn, Trait::Tag, wa_id, -1).await?;
     sqlx::query("UPDATE users SET first_message_tag = $2 WHERE wa_id = $1")
         .bind(wa_id.as_str())
         .bind(&matched.tag)
         .execute(&mut *conn)
         .await?;
+    rollups::refile(conn, Trait::Tag, wa_id, 1).await?;
     sqlx::query("UPDATE tag_rules SET tagged = tagged + 1 WHERE id = $1")
         .bind(matched.id)
         .execute(&mut *conn)

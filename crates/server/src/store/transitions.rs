@@ -4,6 +4,8 @@
 use handover_core::{AgentId, Status, WaId};
 use sqlx::AnyConnection;
 
+use super::rollups::{self, Chain, Moment};
+
 /// One decided change of a chat's status.
 pub struct Transition<'a> {
     pub wa_id: &'a WaId,
@@ -31,7 +33,8 @@ pub struct Transition<'a> {
 /// resolve how long the chat had been asking for a person (since it last
 /// entered Requesting after being closed), a move into Requesting how its
 /// wait ended once it does, and an intervene waits on the customer's row
-/// for the agent's first message (`record_first_response`).
+/// for the agent's first message (`record_first_response`). The reports'
+/// rollups take each figure as it is measured (`rollups`).
 pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result<(), sqlx::Error> {
     let ends_wait = change.command == "intervene" && change.from == Status::Requesting;
     let ends_request = change.command == "resolve";
@@ -58,17 +61,29 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .bind(i64::from(ends_request))
     .fetch_one(&mut *conn)
     .await?;
+    rollups::add(conn, Moment::Move, id).await?;
+    if change.to == Status::Requesting
+        && change.from != Status::Requesting
+        && change.actor != "agent"
+    {
+        let bucket = change.at.div_euclid(rollups::QUARTER_HOUR_MS);
+        rollups::note(conn, Chain::Escalated, change.wa_id, bucket).await?;
+    }
     if change.from == Status::Requesting && change.to != Status::Requesting {
         // The wait this move ends: how, and after how long.
-        sqlx::query(
+        let request: Option<i64> = sqlx::query_scalar(
             "UPDATE transitions SET request_end = $2, request_ms = $3 - at
-             WHERE id = (SELECT request_id FROM users WHERE wa_id = $1)",
+             WHERE id = (SELECT request_id FROM users WHERE wa_id = $1)
+             RETURNING id",
         )
         .bind(change.wa_id.as_str())
         .bind(change.command)
         .bind(change.at)
-        .execute(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?;
+        if let Some(request) = request {
+            rollups::add(conn, Moment::RequestEnd, request).await?;
+        }
     }
     let answer_due = (change.command == "intervene" && change.agent_id.is_some()).then_some(id);
     let request = change.enters_requesting.then_some(id);
@@ -98,14 +113,18 @@ pub async fn record_first_response(
     wa_id: &WaId,
     at: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    let answered: Option<i64> = sqlx::query_scalar(
         "UPDATE transitions SET first_response_ms = $2 - at
-         WHERE id = (SELECT answer_due_id FROM users WHERE wa_id = $1) AND first_response_ms IS NULL",
+         WHERE id = (SELECT answer_due_id FROM users WHERE wa_id = $1) AND first_response_ms IS NULL
+         RETURNING id",
     )
     .bind(wa_id.as_str())
     .bind(at)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    if let Some(intervene) = answered {
+        rollups::add(conn, Moment::FirstResponse, intervene).await?;
+    }
     sqlx::query(
         "UPDATE users SET answer_due_id = NULL WHERE wa_id = $1 AND answer_due_id IS NOT NULL",
     )

@@ -299,7 +299,8 @@ async fn import_figures(url: &str, now: i64) -> Result<(), Box<dyn std::error::E
 }
 
 /// Users spread over the statuses; 4% inside the 24-hour window, the rest
-/// in History; every user with `per_user` messages. Requesting and
+/// in History; every user with `per_user` messages a minute apart on one
+/// of the last 30 days. Requesting and
 /// Intervened chats are all inside the window, as the timers leave them
 /// (a seed with expired ones would have the server closing hundreds of
 /// thousands of them through every measurement).
@@ -309,6 +310,16 @@ async fn seed(
     per_user: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    // Postgres keeps the count of users with a trigger that updates one
+    // row per insert: a million inserts in one statement would pile a
+    // million versions of that row. The seed counts them once instead.
+    let postgres =
+        handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres;
+    if postgres {
+        sqlx::query("ALTER TABLE users DISABLE TRIGGER users_total")
+            .execute(pool)
+            .await?;
+    }
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
          INSERT INTO users (wa_id, name, status, last_active_at, window_expires_at, session_messages,
@@ -328,6 +339,14 @@ async fn seed(
     .bind(per_user)
     .execute(pool)
     .await?;
+    if postgres {
+        sqlx::query("UPDATE user_totals SET users = (SELECT COUNT(*) FROM users)")
+            .execute(pool)
+            .await?;
+        sqlx::query("ALTER TABLE users ENABLE TRIGGER users_total")
+            .execute(pool)
+            .await?;
+    }
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
          INSERT INTO messages (wa_id, direction, author, kind, content_type, text, sent_at, created_at)
@@ -341,7 +360,7 @@ async fn seed(
                     WHEN 8 THEN 'I want a refund for invoice INV-' || i
                     WHEN 10 THEN 'hello?? is anyone there'
                     ELSE 'Thanks! We will get back to you shortly.'
-                END, $3, $3
+                END, $3 - ((i / $2) % 30) * 86400000 - ($2 - i % $2) * 60000, $3
          FROM n",
     )
     .bind(user_count * per_user)
@@ -353,13 +372,14 @@ async fn seed(
     // each message.
     sqlx::query(
         "INSERT INTO customer_activity (wa_id, bucket, prev_bucket)
-         SELECT DISTINCT wa_id, sent_at / 900000, CAST(NULL AS BIGINT) FROM messages WHERE author = 'user'",
+         SELECT wa_id, bucket, LAG(bucket) OVER (PARTITION BY wa_id ORDER BY bucket)
+         FROM (SELECT DISTINCT wa_id, sent_at / 900000 AS bucket FROM messages WHERE author = 'user') AS wrote",
     )
     .execute(pool)
     .await?;
     // Postgres plans by its statistics, which a bulk load leaves empty
     // until autovacuum comes round.
-    if handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres {
+    if postgres {
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     Ok(())

@@ -1,15 +1,17 @@
 //! The managers' reports at scale: a history of requests is added to the
 //! seeded inbox (three in four customers asked for a person at some time in
 //! the last 60 days, an agent took and resolved the chat, and answered every
-//! other one of them), then a 30-day summary and its days are timed. The
-//! seed's messages were all sent in that range, the heaviest case for the
-//! count of customers who wrote.
+//! other one of them), then every report of 30 days is timed. The seed's
+//! messages were all sent in that range, each customer's on one day.
 
 use handover_core::breakdowns::Breakdown;
+use handover_server::store::rollups;
 use handover_server::time::WINDOW_MS;
 use handover_server::{breakdowns, reports};
 
 const DAY_MS: i64 = 86_400_000;
+/// India's offset from UTC, +05:30.
+const INDIA_MS: i64 = 19_800_000;
 
 pub async fn figures(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<(), sqlx::Error> {
     let started = std::time::Instant::now();
@@ -18,37 +20,42 @@ pub async fn figures(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result<
         "\n  reports: a request history seeded in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    // 30 whole days up to tomorrow's midnight (UTC), as the Reports screen asks.
+    // 30 whole days up to tomorrow's midnight, as the Reports screen asks:
+    // in UTC (whole days of the rollups) and in India (a partial day at
+    // either end, read from the trail).
     let to = (now / DAY_MS + 1) * DAY_MS;
-    let from = to - 30 * DAY_MS;
-    let summary = reports::summary(pool, from, to).await?;
+    let summary = reports::summary(pool, to - 30 * DAY_MS, to).await?;
     println!(
         "  30 days: {} customers, {} escalations, {} resolved, median wait {:?} s",
         summary.customers, summary.escalations, summary.resolved, summary.median_wait_s
     );
-    super::report(
-        "report: summary of 30 days",
-        super::time(5, || async {
-            reports::summary(pool, from, to).await.unwrap();
-        })
-        .await,
-    );
-    super::report(
-        "report: 30 days day by day",
-        super::time(5, || async {
-            reports::daily(pool, from, to, (2026, 11, 1)).await.unwrap();
-        })
-        .await,
-    );
-    for by in [Breakdown::WeekdayHour, Breakdown::Tag, Breakdown::Intent] {
-        let label = format!("report: 30 days by {}", by.as_str());
+    for (zone, offset) in [("UTC", 0), ("India", INDIA_MS)] {
+        let (from, to) = (to - 30 * DAY_MS - offset, to - offset);
         super::report(
-            &label,
+            &format!("report: summary of 30 days ({zone})"),
             super::time(5, || async {
-                breakdowns::breakdown(pool, by, from, to, 0).await.unwrap();
+                reports::summary(pool, from, to).await.unwrap();
             })
             .await,
         );
+        super::report(
+            &format!("report: day by day ({zone})"),
+            super::time(5, || async {
+                reports::daily(pool, from, to, (2026, 11, 1)).await.unwrap();
+            })
+            .await,
+        );
+        for by in Breakdown::ALL {
+            super::report(
+                &format!("report: by {} ({zone})", by.as_str()),
+                super::time(5, || async {
+                    breakdowns::breakdown(pool, by, from, to, offset)
+                        .await
+                        .unwrap();
+                })
+                .await,
+            );
+        }
     }
     Ok(())
 }
@@ -146,6 +153,16 @@ async fn seed_history(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result
     .bind(WINDOW_MS / 24)
     .execute(pool)
     .await?;
+    // The server keeps its reports' rollups as it goes; a history written
+    // straight into the tables is rolled up at once, as after a migration.
+    let started = std::time::Instant::now();
+    let mut tx = pool.begin().await?;
+    rollups::rebuild(&mut tx).await?;
+    tx.commit().await?;
+    println!(
+        "  reports: rollups rebuilt from the history in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     if handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres {
         sqlx::query("ANALYZE").execute(pool).await?;
     }

@@ -1,0 +1,158 @@
+//! The customers' chains of quarter hours (those they wrote in, those they
+//! escalated in): each row linked to the customer's previous one, and
+//! counted per quarter hour by how far back that lies and per day by its
+//! day, in total and by each customer trait.
+
+use handover_core::WaId;
+use sqlx::AnyConnection;
+
+use super::figures::QUARTERS_A_DAY;
+use super::traits::Trait;
+use super::upsert;
+
+/// A chain of quarter hours per customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chain {
+    /// The quarter hours a customer wrote in (`customer_activity`).
+    Wrote,
+    /// The quarter hours a customer moved into Requesting in, not by an
+    /// agent (`customer_escalations`).
+    Escalated,
+}
+
+impl Chain {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Chain::Wrote => "wrote",
+            Chain::Escalated => "escalated",
+        }
+    }
+
+    pub const fn table(self) -> &'static str {
+        match self {
+            Chain::Wrote => "customer_activity",
+            Chain::Escalated => "customer_escalations",
+        }
+    }
+
+    /// Adds `sign` × the chain rows matching `rows` (alias `c`) to its
+    /// counts, and to its counts by each of `traits`.
+    pub(super) fn count_sql(self, rows: &str, sign: &str, traits: &[Trait]) -> Vec<String> {
+        let (name, table) = (self.name(), self.table());
+        let by_gap = format!(
+            "SELECT '{name}', c.bucket,
+                    CASE WHEN c.prev_bucket IS NULL OR c.bucket - c.prev_bucket >= {QUARTERS_A_DAY}
+                         THEN {QUARTERS_A_DAY} ELSE c.bucket - c.prev_bucket END,
+                    {sign} * COUNT(*)
+             FROM {table} c WHERE {rows} GROUP BY 2, 3"
+        );
+        let by_day = format!(
+            "SELECT '{name}', c.bucket / {QUARTERS_A_DAY}, COALESCE(c.prev_bucket / {QUARTERS_A_DAY}, -1),
+                    {sign} * COUNT(*)
+             FROM {table} c WHERE {rows} GROUP BY 2, 3"
+        );
+        [
+            upsert(
+                "customer_counts_quarterly (chain, bucket, gap, n)",
+                "chain, bucket, gap",
+                &[by_gap],
+            ),
+            upsert(
+                "customer_counts_daily (chain, day, prev_day, n)",
+                "chain, day, prev_day",
+                &[by_day],
+            ),
+            self.trait_sql(rows, sign, traits),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Adds `sign` × the chain rows matching `rows` (alias `c`) to its
+    /// counts by each of `traits`.
+    pub(super) fn trait_sql(self, rows: &str, sign: &str, traits: &[Trait]) -> Option<String> {
+        let (name, table) = (self.name(), self.table());
+        let by_trait: Vec<String> = traits
+            .iter()
+            .map(|by| {
+                let (join, value) = by.join("c.wa_id");
+                format!(
+                    "SELECT '{}', {value}, '{name}', c.bucket / {QUARTERS_A_DAY},
+                            COALESCE(c.prev_bucket / {QUARTERS_A_DAY}, -1), {sign} * COUNT(*)
+                     FROM {table} c {join} WHERE {rows} GROUP BY 2, 4, 5",
+                    by.name()
+                )
+            })
+            .collect();
+        upsert(
+            "trait_customers_daily (trait, value, chain, day, prev_day, n)",
+            "trait, chain, day, value, prev_day",
+            &by_trait,
+        )
+    }
+}
+
+/// Counts (`sign` 1) or uncounts (-1) one chain row.
+async fn count_link(
+    conn: &mut AnyConnection,
+    chain: Chain,
+    wa_id: &WaId,
+    bucket: i64,
+    sign: i64,
+) -> Result<(), sqlx::Error> {
+    for sql in chain.count_sql("c.wa_id = $1 AND c.bucket = $2", "$3", &Trait::ALL) {
+        sqlx::query(&sql)
+            .bind(wa_id.as_str())
+            .bind(bucket)
+            .bind(sign)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Notes that `wa_id` is in `chain` at quarter hour `bucket`, once per
+/// quarter hour, linked to their previous one; one noted late (before a
+/// later one) is linked in before it.
+pub async fn note(
+    conn: &mut AnyConnection,
+    chain: Chain,
+    wa_id: &WaId,
+    bucket: i64,
+) -> Result<(), sqlx::Error> {
+    let table = chain.table();
+    let added = sqlx::query(&format!(
+        "INSERT INTO {table} (wa_id, bucket, prev_bucket)
+         VALUES ($1, $2, (SELECT MAX(bucket) FROM {table} WHERE wa_id = $1 AND bucket < $2))
+         ON CONFLICT (wa_id, bucket) DO NOTHING"
+    ))
+    .bind(wa_id.as_str())
+    .bind(bucket)
+    .execute(&mut *conn)
+    .await?;
+    if added.rows_affected() == 0 {
+        return Ok(());
+    }
+    count_link(conn, chain, wa_id, bucket, 1).await?;
+    let next: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT MIN(bucket) FROM {table} WHERE wa_id = $1 AND bucket > $2"
+    ))
+    .bind(wa_id.as_str())
+    .bind(bucket)
+    .fetch_one(&mut *conn)
+    .await?;
+    if let Some(next) = next {
+        count_link(conn, chain, wa_id, next, -1).await?;
+        sqlx::query(&format!(
+            "UPDATE {table} SET prev_bucket = $3 WHERE wa_id = $1 AND bucket = $2"
+        ))
+        .bind(wa_id.as_str())
+        .bind(next)
+        .bind(bucket)
+        .execute(&mut *conn)
+        .await?;
+        count_link(conn, chain, wa_id, next, 1).await?;
+    }
+    Ok(())
+}
