@@ -28,6 +28,16 @@ struct Group {
     resolved: u64,
 }
 
+impl Group {
+    /// Adds customers who wrote, or (`Chain::Escalated`) who escalated.
+    fn add_customers(&mut self, chain: Chain, customers: u64) {
+        match chain {
+            Chain::Wrote => self.customers += customers,
+            Chain::Escalated => self.escalated_customers += customers,
+        }
+    }
+}
+
 type Groups = HashMap<String, Group>;
 
 /// `by` over `[from, to)` (ms, on quarter hours); hours are local to `offset_ms`.
@@ -131,10 +141,7 @@ async fn by_hour(
             stored_reports::customers_by_slot(pool, chain, from, to, slot).await?
         {
             let group = groups.entry(slot_key(by, at)).or_default();
-            match chain {
-                Chain::Wrote => group.customers += count(customers),
-                Chain::Escalated => group.escalated_customers += count(customers),
-            }
+            group.add_customers(chain, count(customers));
         }
     }
     Ok(())
@@ -212,10 +219,7 @@ async fn by_trait(
             stored_reports::customers_by(pool, chain, Some(customer_trait), from, to).await?;
         for (value, customers) in counted {
             let group = groups.entry(trait_key(by, &value)).or_default();
-            match chain {
-                Chain::Wrote => group.customers += count(customers),
-                Chain::Escalated => group.escalated_customers += count(customers),
-            }
+            group.add_customers(chain, count(customers));
         }
     }
     Ok(())

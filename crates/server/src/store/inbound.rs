@@ -6,7 +6,7 @@
 use handover_core::{AgentId, ChatState, WaId};
 use sqlx::AnyConnection;
 
-use super::rollups::{self, Chain, QUARTER_HOUR_MS};
+use super::rollups::{self, Chain};
 use super::users::{status_of, BotMemory};
 use super::Flag;
 use crate::time::WINDOW_MS;
@@ -71,8 +71,7 @@ pub async fn record(
     .fetch_optional(&mut *conn)
     .await?;
     if row.is_some() {
-        let bucket = wrote.sent_at.div_euclid(QUARTER_HOUR_MS);
-        rollups::note(conn, Chain::Wrote, wrote.wa_id, bucket).await?;
+        rollups::note(conn, Chain::Wrote, wrote.wa_id, wrote.sent_at).await?;
     }
     Ok(row.map(
         |(status_changed_at, first_untagged, status, holder, window, fallbacks, holding_sent)| {

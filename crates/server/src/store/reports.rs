@@ -4,7 +4,8 @@
 //! range's partial days read from the trail, and customers through their
 //! chains of quarter hours, each counted once.
 
-use sqlx::{AnyPool, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, FromRow, Row};
 
 use super::rollups::{Chain, Figure, Trait, DAY_MS, QUARTERS_A_DAY, QUARTER_HOUR_MS};
 
@@ -146,19 +147,13 @@ pub async fn customers_by(
     from: i64,
     to: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    let (first, end) = (from / QUARTER_HOUR_MS, to / QUARTER_HOUR_MS);
-    let first_whole_day = (first + QUARTERS_A_DAY - 1).div_euclid(QUARTERS_A_DAY);
-    let end_whole_day = end.div_euclid(QUARTERS_A_DAY);
-    // (the first partial day, the last, the whole days), in quarter hours.
-    let (head, tail, days) = if first_whole_day < end_whole_day {
-        (
-            (first, first_whole_day * QUARTERS_A_DAY),
-            (end_whole_day * QUARTERS_A_DAY, end),
-            (first_whole_day, end_whole_day),
-        )
-    } else {
-        ((first, end), (0, 0), (0, 0))
-    };
+    let DaySplit {
+        head,
+        whole_days,
+        tail,
+    } = day_split(from, to);
+    let quarters = |(start, end): (i64, i64)| (start / QUARTER_HOUR_MS, end / QUARTER_HOUR_MS);
+    let (head, tail, days) = (quarters(head), quarters(tail), whole_days.unwrap_or((0, 0)));
     let table = chain.table();
     let (join, value, daily) = match by {
         Some(by) => {
@@ -208,40 +203,77 @@ pub async fn customers_by(
         .bind(days.0)
         .bind(days.1)
         .bind(chain.name())
-        .bind(first.div_euclid(QUARTERS_A_DAY))
+        .bind(head.0.div_euclid(QUARTERS_A_DAY))
         .fetch_all(pool)
         .await
 }
 
-/// A range of ms cut at UTC midnights.
-pub(super) struct DaySplit {
-    /// Its whole days: the first, and the day after the last.
-    pub whole_days: Option<(i64, i64)>,
-    /// The partial days at either end: start and end in ms.
-    pub partial: Vec<(i64, i64)>,
+/// A range of ms cut at UTC midnights: the partial day at its start (the
+/// whole range when it holds no whole day), its whole days, and the
+/// partial day at its end (either partial day may be empty).
+struct DaySplit {
+    head: (i64, i64),
+    /// The first whole day, and the day after the last.
+    whole_days: Option<(i64, i64)>,
+    tail: (i64, i64),
 }
 
-pub(super) fn day_split(from: i64, to: i64) -> DaySplit {
+fn day_split(from: i64, to: i64) -> DaySplit {
     let first_whole_day = (from + DAY_MS - 1).div_euclid(DAY_MS);
     let end_whole_day = to.div_euclid(DAY_MS);
     if first_whole_day < end_whole_day {
-        let partial = [
-            (from, first_whole_day * DAY_MS),
-            (end_whole_day * DAY_MS, to),
-        ];
         DaySplit {
+            head: (from, first_whole_day * DAY_MS),
             whole_days: Some((first_whole_day, end_whole_day)),
-            partial: partial
-                .into_iter()
-                .filter(|(start, end)| start < end)
-                .collect(),
+            tail: (end_whole_day * DAY_MS, to),
         }
     } else {
         DaySplit {
+            head: (from, to),
             whole_days: None,
-            partial: vec![(from, to)],
+            tail: (to, to),
         }
     }
+}
+
+/// The rows of `whole` over the range's whole days (binds: the first, the
+/// day after the last) and of `partial` over each partial day (binds: its
+/// start and end in ms).
+pub(super) async fn whole_and_partial<T>(
+    pool: &AnyPool,
+    from: i64,
+    to: i64,
+    whole: &str,
+    partial: &str,
+) -> Result<Vec<T>, sqlx::Error>
+where
+    T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+{
+    let DaySplit {
+        head,
+        whole_days,
+        tail,
+    } = day_split(from, to);
+    let mut rows = match whole_days {
+        Some((first, end)) => {
+            sqlx::query_as(whole)
+                .bind(first)
+                .bind(end)
+                .fetch_all(pool)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    for (start, end) in [head, tail].into_iter().filter(|(start, end)| start < end) {
+        rows.extend(
+            sqlx::query_as::<_, T>(partial)
+                .bind(start)
+                .bind(end)
+                .fetch_all(pool)
+                .await?,
+        );
+    }
+    Ok(rows)
 }
 
 /// How many times a duration was measured in the range.
@@ -266,39 +298,18 @@ pub async fn durations(
         .iter()
         .map(|figure| format!("'{}'", figure.name))
         .collect();
-    let DaySplit {
-        whole_days,
-        partial,
-    } = day_split(from, to);
-    let mut rows: Vec<(String, i64, String, i64, i64)> = match whole_days {
-        Some((first, end)) => {
-            sqlx::query_as(&format!(
-            "SELECT figure, agent_id, reason, seconds, CAST(SUM(n) AS BIGINT) FROM report_durations
-                 WHERE day >= $1 AND day < $2 AND figure IN ({})
-                 GROUP BY figure, agent_id, reason, seconds",
-            names.join(", ")
-        ))
-            .bind(first)
-            .bind(end)
-            .fetch_all(pool)
-            .await?
-        }
-        None => Vec::new(),
-    };
+    let whole = format!(
+        "SELECT figure, agent_id, reason, seconds, CAST(SUM(n) AS BIGINT) FROM report_durations
+         WHERE day >= $1 AND day < $2 AND figure IN ({})
+         GROUP BY figure, agent_id, reason, seconds",
+        names.join(", ")
+    );
     let from_trail: Vec<String> = figures
         .iter()
         .map(|figure| figure.select(None, "t.at >= $1 AND t.at < $2"))
         .collect();
-    let from_trail = from_trail.join(" UNION ALL ");
-    for (start, end) in partial {
-        rows.extend(
-            sqlx::query_as::<_, (String, i64, String, i64, i64)>(&from_trail)
-                .bind(start)
-                .bind(end)
-                .fetch_all(pool)
-                .await?,
-        );
-    }
+    let rows: Vec<(String, i64, String, i64, i64)> =
+        whole_and_partial(pool, from, to, &whole, &from_trail.join(" UNION ALL ")).await?;
     Ok(rows
         .into_iter()
         .map(|(figure, agent, reason, seconds, n)| Timed {

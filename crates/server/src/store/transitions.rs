@@ -62,12 +62,8 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .fetch_one(&mut *conn)
     .await?;
     rollups::add(conn, Moment::Move, id).await?;
-    if change.to == Status::Requesting
-        && change.from != Status::Requesting
-        && change.actor != "agent"
-    {
-        let bucket = change.at.div_euclid(rollups::QUARTER_HOUR_MS);
-        rollups::note(conn, Chain::Escalated, change.wa_id, bucket).await?;
+    if change.enters_requesting && change.actor != "agent" {
+        rollups::note(conn, Chain::Escalated, change.wa_id, change.at).await?;
     }
     if change.from == Status::Requesting && change.to != Status::Requesting {
         // The wait this move ends: how, and after how long.

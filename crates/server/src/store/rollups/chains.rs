@@ -6,7 +6,7 @@
 use handover_core::WaId;
 use sqlx::AnyConnection;
 
-use super::figures::QUARTERS_A_DAY;
+use super::figures::{QUARTERS_A_DAY, QUARTER_HOUR_MS};
 use super::traits::Trait;
 use super::upsert;
 
@@ -112,15 +112,16 @@ async fn count_link(
     Ok(())
 }
 
-/// Notes that `wa_id` is in `chain` at quarter hour `bucket`, once per
-/// quarter hour, linked to their previous one; one noted late (before a
-/// later one) is linked in before it.
+/// Notes that `wa_id` is in `chain` at `at` (ms), once per quarter hour,
+/// linked to their previous one; one noted late (before a later one) is
+/// linked in before it.
 pub async fn note(
     conn: &mut AnyConnection,
     chain: Chain,
     wa_id: &WaId,
-    bucket: i64,
+    at: i64,
 ) -> Result<(), sqlx::Error> {
+    let bucket = at.div_euclid(QUARTER_HOUR_MS);
     let table = chain.table();
     let added = sqlx::query(&format!(
         "INSERT INTO {table} (wa_id, bucket, prev_bucket)
