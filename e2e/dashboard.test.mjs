@@ -53,6 +53,10 @@ describe('dashboard ergonomics', () => {
     await page.keyboard.press('i');
     await page.locator('[data-parameter=status] dd', { hasText: 'Intervened' }).waitFor();
     assert.match(page.url(), new RegExp(`/chats/\\d+$`), 'the open chat is in the address bar');
+    // The cursor is in the reply box: a ? there is a question mark; Escape
+    // leaves the box and gives the keys back.
+    assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Message');
+    await page.keyboard.press('Escape');
 
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });

@@ -108,8 +108,10 @@ describe('chat lifecycle', () => {
     await page.locator('.bubble[data-author=agent] .tick[data-delivery=sent]').first().waitFor();
     await screenshot(page, 'chat-intervened');
 
-    // Resolve: Closed, back to the bot; the composer says why it is off.
+    // Resolve asks first; once confirmed: Closed, back to the bot; the
+    // composer says why it is off.
     await page.locator('[data-action=resolve]').click();
+    await page.getByRole('dialog', { name: 'Resolve this chat?' }).getByRole('button', { name: 'Resolve chat' }).click();
     await expectParameters(page, { status: 'Closed', holder: '—' });
     await page.locator('.system-line', { hasText: 'Resolved by Asha' }).waitFor();
     assert.ok(await page.locator('.composer-input').isDisabled());

@@ -66,3 +66,39 @@ pub fn local_clock(rfc3339: &str) -> Option<String> {
         date.get_minutes(),
     ))
 }
+
+/// The viewer's calendar date and time of day of an RFC 3339 time.
+fn local_date(date: &Date) -> (format::LocalDate, u32, u32) {
+    (
+        format::LocalDate {
+            year: date.get_full_year() as i32,
+            month: date.get_month() + 1,
+            day: date.get_date(),
+            weekday: date.get_day(),
+        },
+        date.get_hours(),
+        date.get_minutes(),
+    )
+}
+
+/// When a message was sent, as a thread shows it: the separator of its
+/// day (`Today`, `Yesterday`, …, as of `now_ms`), its time of day and its
+/// full date and time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageTime {
+    pub day: String,
+    pub time: String,
+    pub full: String,
+}
+
+pub fn message_time(rfc3339: &str, now_ms: i64) -> Option<MessageTime> {
+    parse_ms(rfc3339)?;
+    let (date, hour, minute) = local_date(&Date::new(&JsValue::from_str(rfc3339)));
+    let (today, _, _) = local_date(&Date::new(&JsValue::from_f64(now_ms as f64)));
+    let clock = format::clock(date.year, date.month, date.day, hour, minute);
+    Some(MessageTime {
+        day: format::day_label(date, today),
+        time: clock.split(", ").nth(1).unwrap_or_default().to_owned(),
+        full: format::full_time(date, hour, minute),
+    })
+}

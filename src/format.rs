@@ -261,9 +261,113 @@ pub fn short_day(day: &str) -> String {
     }
 }
 
+/// A calendar date in the viewer's time zone: `month` 1–12, `weekday` 0
+/// (Sunday) to 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub weekday: u32,
+}
+
+impl LocalDate {
+    /// Days since 1970-01-01 (proleptic Gregorian), so two dates subtract.
+    pub fn day_number(&self) -> i64 {
+        let (year, month) = match self.month {
+            1 | 2 => (i64::from(self.year) - 1, i64::from(self.month) + 9),
+            _ => (i64::from(self.year), i64::from(self.month) - 3),
+        };
+        let era = year.div_euclid(400);
+        let of_era = year - era * 400;
+        let of_year = (153 * month + 2) / 5 + i64::from(self.day) - 1;
+        let of_era_days = of_era * 365 + of_era / 4 - of_era / 100 + of_year;
+        era * 146_097 + of_era_days - 719_468
+    }
+}
+
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The separator above a thread's first message of a day: `Today`,
+/// `Yesterday`, the weekday within the last week, then the date (with its
+/// year when it is not this year's).
+pub fn day_label(date: LocalDate, today: LocalDate) -> String {
+    let month = MONTH_NAMES[(date.month.clamp(1, 12) - 1) as usize];
+    match today.day_number() - date.day_number() {
+        0 => "Today".to_owned(),
+        1 => "Yesterday".to_owned(),
+        2..=6 => WEEKDAYS[(date.weekday % 7) as usize].to_owned(),
+        _ if date.year == today.year => format!("{} {month}", date.day),
+        _ => format!("{} {month} {}", date.day, date.year),
+    }
+}
+
+/// A message's full time, on its time of day: `Monday 7 December 2026,
+/// 07:37 PM`.
+pub fn full_time(date: LocalDate, hour: u32, minute: u32) -> String {
+    let clock = clock(date.year, date.month, date.day, hour, minute);
+    let time = clock.split(", ").nth(1).unwrap_or_default();
+    format!(
+        "{} {} {} {}, {time}",
+        WEEKDAYS[(date.weekday % 7) as usize],
+        date.day,
+        MONTH_NAMES[(date.month.clamp(1, 12) - 1) as usize],
+        date.year
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_in_a_thread_read_as_people_say_them() {
+        let date = |year, month, day, weekday| LocalDate {
+            year,
+            month,
+            day,
+            weekday,
+        };
+        let today = date(2026, 12, 7, 1);
+        assert_eq!(date(1970, 1, 1, 4).day_number(), 0);
+        assert_eq!(
+            date(2026, 3, 1, 0).day_number() - date(2026, 2, 28, 6).day_number(),
+            1
+        );
+        assert_eq!(day_label(today, today), "Today");
+        assert_eq!(day_label(date(2026, 12, 6, 0), today), "Yesterday");
+        assert_eq!(day_label(date(2026, 12, 3, 4), today), "Thursday");
+        assert_eq!(day_label(date(2026, 11, 30, 1), today), "30 November");
+        assert_eq!(day_label(date(2025, 12, 31, 3), today), "31 December 2025");
+        // Across a new year, yesterday is still yesterday.
+        assert_eq!(
+            day_label(date(2026, 12, 31, 4), date(2027, 1, 1, 5)),
+            "Yesterday"
+        );
+        assert_eq!(full_time(today, 19, 37), "Monday 7 December 2026, 07:37 PM");
+    }
 
     #[test]
     fn durations_read_as_people_say_them() {

@@ -181,8 +181,9 @@ impl Inbox {
                 self.apply_message(message);
                 None
             }
-            // Said by the shell to whoever was mentioned; nothing to keep.
-            Event::Mention { .. } => None,
+            // Said by the shell to whoever was mentioned, and read by the
+            // shell (the team's setup); nothing to keep here.
+            Event::Mention { .. } | Event::Setup { .. } => None,
         }
     }
 
@@ -575,6 +576,10 @@ mod tests {
             media: None,
             location: None,
             contacts: Vec::new(),
+            reactions: Vec::new(),
+            reply_to: None,
+            offered: None,
+            template_text: None,
         }
     }
 

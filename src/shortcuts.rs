@@ -1,5 +1,11 @@
 //! Keyboard shortcuts: which key does what. The dashboard listens for keys
 //! and acts on what `shortcut` says; the help overlay lists `ALL`.
+//!
+//! A single key acts only when nothing is being typed: not in a field, not
+//! with text selected, and not after the agent clicked into the
+//! conversation (what they type there goes to the reply box, see
+//! `goes_to_reply_box`). No key acts destructively by itself: `r` asks
+//! "Resolve this chat?" as the button does.
 
 /// What a key asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +24,7 @@ pub const ALL: [(&str, &str); 7] = [
     ("j", "Next chat"),
     ("k", "Previous chat"),
     ("i", "Intervene"),
-    ("r", "Resolve"),
+    ("r", "Resolve (asks first)"),
     ("/", "Search"),
     ("?", "Show or hide this help"),
     ("Esc", "Close dialogs"),
@@ -44,6 +50,12 @@ pub fn shortcut(key: &str, typing: bool, modifier: bool) -> Option<Shortcut> {
     }
 }
 
+/// Whether `key` writes a character: what an agent who clicked into the
+/// conversation and types means for the reply box.
+pub fn goes_to_reply_box(key: &str, modifier: bool) -> bool {
+    !modifier && key.chars().count() == 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +76,16 @@ mod tests {
         assert_eq!(shortcut("r", false, true), None, "Ctrl+R still reloads");
         assert_eq!(shortcut("Escape", true, false), Some(Shortcut::Close));
         assert_eq!(shortcut("x", false, false), None);
+    }
+
+    #[test]
+    fn only_characters_typed_go_to_the_reply_box() {
+        assert!(goes_to_reply_box("S", false));
+        assert!(goes_to_reply_box("r", false));
+        assert!(goes_to_reply_box("é", false));
+        assert!(!goes_to_reply_box("r", true), "Ctrl+R still reloads");
+        assert!(!goes_to_reply_box("ArrowDown", false));
+        assert!(!goes_to_reply_box("Escape", false));
     }
 
     #[test]

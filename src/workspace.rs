@@ -1,8 +1,9 @@
 //! What every screen of a signed-in session shares, provided as context by
 //! the shell: who is signed in, the inbox kept live by the server's events,
-//! the clock behind relative times, and whether demo mode is on.
+//! the clock behind relative times, whether demo mode is on, and how often
+//! each part of the team's setup has changed since the page opened.
 
-use handover_core::api::Agent;
+use handover_core::api::{Agent, SetupPart};
 use handover_core::Role;
 use leptos::prelude::*;
 
@@ -18,6 +19,30 @@ pub struct Workspace {
     pub demo: Signal<bool>,
     /// The keyboard shortcuts overlay is open.
     pub help: RwSignal<bool>,
+    /// Changes to the team's setup seen live: what reads a part of it
+    /// reads it again when its count moves.
+    pub setup: RwSignal<SetupChanges>,
+}
+
+/// How many times each part of the team's setup changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SetupChanges {
+    pub canned_replies: u32,
+    pub closing_reasons: u32,
+    pub labels: u32,
+    pub templates: u32,
+}
+
+impl SetupChanges {
+    pub fn changed(&mut self, part: SetupPart) {
+        let count = match part {
+            SetupPart::CannedReplies => &mut self.canned_replies,
+            SetupPart::ClosingReasons => &mut self.closing_reasons,
+            SetupPart::Labels => &mut self.labels,
+            SetupPart::Templates => &mut self.templates,
+        };
+        *count += 1;
+    }
 }
 
 impl Workspace {

@@ -274,6 +274,7 @@ async fn enabled_actions(shown: UserProfile, me: Actor) -> Vec<(String, bool, St
                 on_action=Callback::new(|_| {})
                 busy=Signal::stored(false)
                 reasons=Signal::stored(handover_core::labels::ClosingReasons::default())
+                closing=RwSignal::new(false)
             />
         }
     });
@@ -360,6 +361,10 @@ async fn links_in_a_message_open_in_a_new_tab_and_scripts_stay_text() {
         media: None,
         location: None,
         contacts: Vec::new(),
+        reactions: Vec::new(),
+        reply_to: None,
+        offered: None,
+        template_text: None,
     };
     let messages = vec![
         said(
@@ -369,7 +374,7 @@ async fn links_in_a_message_open_in_a_new_tab_and_scripts_stay_text() {
         said(2, "javascript:alert(1) <b>bold</b>"),
     ];
     let _mounted = mount_to(root.clone(), move || {
-        view! { <Thread messages=Signal::stored(messages.clone()) /> }
+        view! { <Thread messages=Signal::stored(messages.clone()) now_ms=Signal::stored(0) /> }
     });
     tick().await;
 

@@ -208,7 +208,11 @@ pub async fn act(wa_id: String, action: ChatAction) -> Result<UserProfile, ApiEr
 /// What the composer sends.
 #[derive(Debug, Clone)]
 pub enum Outgoing {
-    Text(String),
+    /// A text, maybe quoting one of the chat's messages (by id).
+    Text {
+        text: String,
+        reply_to: Option<i64>,
+    },
     Template(TemplateSend),
     /// A private note for the team.
     Note(String),
@@ -222,18 +226,23 @@ pub enum Outgoing {
 /// Sends what the composer wrote; the stored message comes back.
 pub async fn send(wa_id: String, outgoing: Outgoing) -> Result<Message, ApiError> {
     match outgoing {
-        Outgoing::Text(text) => send_text(wa_id, text).await,
+        Outgoing::Text { text, reply_to } => send_text(wa_id, text, reply_to).await,
         Outgoing::Template(template) => send_template(wa_id, template).await,
         Outgoing::Note(text) => add_note(wa_id, text).await,
         Outgoing::File { file, caption } => send_file(wa_id, file, caption).await,
     }
 }
 
-/// `POST /api/users/{wa_id}/messages`: a session text.
-pub async fn send_text(wa_id: String, text: String) -> Result<Message, ApiError> {
+/// `POST /api/users/{wa_id}/messages`: a session text, maybe quoting a
+/// message of the chat.
+pub async fn send_text(
+    wa_id: String,
+    text: String,
+    reply_to: Option<i64>,
+) -> Result<Message, ApiError> {
     post_json(
         &format!("/api/users/{wa_id}/messages"),
-        &SendMessage::Text { text },
+        &SendMessage::Text { text, reply_to },
     )
     .await
 }

@@ -1,11 +1,13 @@
 //! Intervene, Resolve, Release and Transfer: each enabled or disabled by the
 //! same `handover_core::decide` the server uses, with the reason on hover.
-//! When the team keeps closing reasons, Resolve asks for one first.
+//! Resolve always asks first (with the team's closing reasons, when it keeps
+//! them), whether it was clicked or asked for with the keyboard.
 
 use handover_core::api::{TeamMember, UserProfile};
 use handover_core::labels::ClosingReasons;
 use handover_core::{decide, Actor, ChatState, Command};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api::ChatAction;
 
@@ -37,9 +39,10 @@ pub fn ChatActions(
     /// The team's closing reasons.
     #[prop(into)]
     reasons: Signal<ClosingReasons>,
+    /// The question "Resolve this chat?" is open.
+    closing: RwSignal<bool>,
 ) -> impl IntoView {
     let transfer_to = RwSignal::new(None::<handover_core::AgentId>);
-    let closing = RwSignal::new(false);
     let chosen_reason = RwSignal::new(String::new());
     let button =
         move |label: &'static str, key: &'static str, command: Command, action: ChatAction| {
@@ -52,8 +55,7 @@ pub fn ChatActions(
                     disabled=move || busy.get() || reason().is_some()
                     title=move || reason().unwrap_or_default()
                     on:click=move |_| {
-                        let asks = reasons.with(|r| !r.reasons.is_empty());
-                        if matches!(action, ChatAction::Resolve(_)) && asks {
+                        if matches!(action, ChatAction::Resolve(_)) {
                             closing.update(|open| *open = !*open);
                         } else {
                             on_action.run(action.clone());
@@ -64,7 +66,15 @@ pub fn ChatActions(
                 </button>
             }
         };
-    let resolve_with_reason = move |_| {
+    let resolve_with_reason = move || {
+        if busy.get_untracked()
+            || profile
+                .with_untracked(|p| refusal(p, Command::Resolve(me)))
+                .is_some()
+        {
+            closing.set(false);
+            return;
+        }
         let reason = chosen_reason.get_untracked();
         let reason = (!reason.is_empty()).then_some(reason);
         closing.set(false);
@@ -73,6 +83,34 @@ pub fn ChatActions(
     };
     let may_resolve = move || {
         !busy.get() && (!reasons.with(|r| r.required) || chosen_reason.with(|r| !r.is_empty()))
+    };
+    // The question takes the focus when it opens (the reason first, when
+    // there are reasons), so Enter answers it and Escape closes it; a space
+    // or a letter typed on by mistake does nothing.
+    let question = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if closing.get() {
+            request_animation_frame(move || {
+                let Some(panel) = question.get_untracked() else {
+                    return;
+                };
+                let target = panel
+                    .query_selector("select")
+                    .ok()
+                    .flatten()
+                    .and_then(|select| select.dyn_into::<web_sys::HtmlElement>().ok());
+                let _ = match target {
+                    Some(select) => select.focus(),
+                    None => panel.focus(),
+                };
+            });
+        }
+    });
+    let on_question_key = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Enter" && may_resolve() {
+            event.prevent_default();
+            resolve_with_reason();
+        }
     };
     let transfer_reason = move || {
         let target = transfer_to.get()?;
@@ -134,7 +172,9 @@ pub fn ChatActions(
                 "Transfer"
             </button>
             <Show when=move || closing.get()>
-                <div class="closing-reason" role="group" aria-label="Why is the chat closed?">
+                <div class="closing-reason" role="dialog" aria-label="Resolve this chat?" tabindex="-1" node_ref=question on:keydown=on_question_key>
+                    <span class="closing-question">"Resolve this chat and hand it back to the bot?"</span>
+                    <Show when=move || reasons.with(|r| !r.reasons.is_empty())>
                     <select
                         aria-label="Closing reason"
                         prop:value=chosen_reason
@@ -147,7 +187,8 @@ pub fn ChatActions(
                             view! { <option value=reason.clone()>{reason.clone()}</option> }
                         }).collect_view()}
                     </select>
-                    <button type="button" class="button button-primary" disabled=move || !may_resolve() on:click=resolve_with_reason>
+                    </Show>
+                    <button type="button" class="button button-primary" disabled=move || !may_resolve() on:click=move |_| resolve_with_reason()>
                         "Resolve chat"
                     </button>
                     <button type="button" class="button-quiet" on:click=move |_| closing.set(false)>"Cancel"</button>

@@ -18,6 +18,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ChatAction, Outgoing, ThreadPage};
+use crate::components::composer::text_refusal;
 use crate::components::{ChatActions, Composer, StatusBadge, Thread, WriteAsCustomer};
 use crate::format;
 use crate::inbox::display_name;
@@ -54,6 +55,11 @@ pub fn ChatPane(
     /// True while an action or a send is on its way.
     #[prop(into)]
     busy: Signal<bool>,
+    /// The question "Resolve this chat?" is open.
+    closing: RwSignal<bool>,
+    /// True while the signed-in agent's Intervene is on its way.
+    #[prop(into)]
+    intervening: Signal<bool>,
 ) -> impl IntoView {
     let workspace = Workspace::get();
     let inbox = workspace.inbox;
@@ -63,6 +69,19 @@ pub fn ChatPane(
     let unseen = Memo::new(move |_| inbox.with(|inbox| inbox.unseen()));
     let behind = Memo::new(move |_| inbox.with(|inbox| inbox.newer_cursor().is_some()));
     let loading = StoredValue::new(false);
+    // The message the agent is answering, quoted above their reply.
+    let quoting = RwSignal::new(None::<handover_core::api::Message>);
+    let on_reply = Callback::new(move |message| {
+        quoting.set(Some(message));
+        if let Some(reply_box) = document()
+            .query_selector(".composer-input")
+            .ok()
+            .flatten()
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = reply_box.focus();
+        }
+    });
 
     let load = move |page: ThreadPage| {
         let Some(wa_id) = inbox.with_untracked(|inbox| inbox.selected().cloned()) else {
@@ -185,16 +204,16 @@ pub fn ChatPane(
                 <h2>{title}</h2>
                 <StatusBadge status=Signal::derive(move || profile.with(|p| p.status)) />
             </div>
-            <ChatActions profile me agents on_action busy reasons />
+            <ChatActions profile me agents on_action busy reasons closing />
         </header>
-        <div class="thread-wrap">
+        <div class="thread-wrap" class:replies-off=move || profile.with(|p| text_refusal(p, me).is_some())>
             <div class="thread-scroll" node_ref=scroller on:scroll=on_scroll
                 on:load:capture=move |_| follow_growth()
                 on:loadedmetadata:capture=move |_| follow_growth()>
                 <Show when=has_older>
                     <button type="button" class="button load-older" on:click=move |_| load_older()>"Load older messages"</button>
                 </Show>
-                <Thread messages />
+                <Thread messages now_ms=workspace.now_ms on_reply />
                 <Show when=move || behind.get()>
                     <button type="button" class="button load-older" on:click=move |_| load_newer()>"Load newer messages"</button>
                 </Show>
@@ -206,7 +225,7 @@ pub fn ChatPane(
                 </button>
             </Show>
         </div>
-        <Composer profile me templates canned on_send busy />
+        <Composer profile me templates canned on_send busy intervening quoting />
         <Show when=move || workspace.demo.get()>
             <WriteAsCustomer profile />
         </Show>

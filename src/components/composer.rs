@@ -5,7 +5,7 @@
 //! canned replies; files can be attached with the button, dropped on the
 //! composer or pasted.
 
-use handover_core::api::{TemplateSend, UserProfile};
+use handover_core::api::{Message, ReplyTo, TemplateSend, UserProfile};
 use handover_core::canned::{fill, CannedReply, Filling};
 use handover_core::media::{size_in_words, MediaKind};
 use handover_core::{Actor, Status, TransitionError};
@@ -18,7 +18,9 @@ use super::canned_picker::{self, CannedPicker};
 use super::emoji_picker::EmojiPicker;
 use super::icons;
 use super::template_header::header_view;
+use super::thread::author_label;
 use crate::api::Outgoing;
+use crate::drafts::{self, DraftKind};
 use crate::workspace::Workspace;
 
 /// Why the signed-in agent cannot write free text here, or `None`.
@@ -36,7 +38,11 @@ pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
         (Status::Active | Status::Requesting | Status::Closed, _) if !profile.window_open => {
             Some(TransitionError::WindowClosed.to_string())
         }
-        (Status::Active | Status::Requesting | Status::Closed, _) => {
+        (Status::Requesting, _) => Some(
+            "This customer is waiting for an agent: Intervene (i) to take the chat and reply."
+                .to_owned(),
+        ),
+        (Status::Active | Status::Closed, _) => {
             Some("Intervene to reply to this customer; the bot is handling the chat.".to_owned())
         }
     }
@@ -67,6 +73,23 @@ pub fn file_refusal(mime_type: &str, size: u64) -> Option<String> {
     }
 }
 
+/// A message's words as a quote shows them.
+fn quoted_words(message: &Message) -> String {
+    let text = message
+        .media
+        .as_ref()
+        .and_then(|media| media.caption.clone())
+        .or_else(|| message.text.clone())
+        .or_else(|| {
+            message
+                .template
+                .as_ref()
+                .map(|t| format!("Template {}", t.name))
+        })
+        .unwrap_or_default();
+    ReplyTo::excerpt(&text)
+}
+
 #[component]
 pub fn Composer(
     /// The open chat.
@@ -85,12 +108,40 @@ pub fn Composer(
     /// True while a send is on its way.
     #[prop(into)]
     busy: Signal<bool>,
+    /// True while this agent's Intervene is on its way: the reply box is
+    /// open already, so what they type next lands in it.
+    #[prop(into)]
+    intervening: Signal<bool>,
+    /// The message the reply answers, quoted above it.
+    quoting: RwSignal<Option<Message>>,
 ) -> impl IntoView {
     let my_name = Workspace::get()
         .agent
         .with_value(|agent| agent.name.clone());
+    // The chat's two drafts, kept as they are typed; the reply's is shown
+    // first, the note's when its tab is chosen.
+    let wa_id = profile.with_untracked(|p| p.wa_id.clone());
+    let draft_key = move |mode: Mode| {
+        let kind = match mode {
+            Mode::Reply => DraftKind::Reply,
+            Mode::Note => DraftKind::Note,
+        };
+        drafts::key(me.agent, &wa_id, kind)
+    };
+    let draft_key = StoredValue::new(draft_key);
     let mode = RwSignal::new(Mode::Reply);
-    let text = RwSignal::new(String::new());
+    let text = RwSignal::new(drafts::load(&draft_key.with_value(|key| key(Mode::Reply))));
+    Effect::new(move |_| {
+        let written = text.get();
+        let key = draft_key.with_value(|key| key(mode.get_untracked()));
+        drafts::save(&key, &written);
+    });
+    let switch_mode = move |which: Mode| {
+        if mode.get_untracked() != which {
+            mode.set(which);
+            text.set(drafts::load(&draft_key.with_value(|key| key(which))));
+        }
+    };
     let file = RwSignal::new_local(None::<web_sys::File>);
     let problem = RwSignal::new(None::<String>);
     let emoji_open = RwSignal::new(false);
@@ -100,7 +151,7 @@ pub fn Composer(
     let file_input = NodeRef::<leptos::html::Input>::new();
     let refusal = move || profile.with(|p| text_refusal(p, me));
     let replying = move || mode.get() == Mode::Reply;
-    let locked = move || replying() && refusal().is_some();
+    let locked = move || replying() && refusal().is_some() && !intervening.get();
     let offered = Memo::new(move |_| {
         if !replying() {
             return None;
@@ -115,6 +166,22 @@ pub fn Composer(
             let _ = element.focus();
         }
     };
+    // Once the chat becomes this agent's (their Intervene, by key or by
+    // click), the cursor is in the reply box.
+    let mine = Memo::new(move |_| {
+        profile.with(|p| {
+            p.status == Status::Intervened
+                && p.assigned_agent.as_ref().is_some_and(|a| a.id == me.agent)
+        })
+    });
+    Effect::new(move |was_mine: Option<bool>| {
+        let now_mine = mine.get();
+        if was_mine == Some(false) && now_mine {
+            switch_mode(Mode::Reply);
+            request_animation_frame(focus_input);
+        }
+        now_mine
+    });
     let insert_canned = move |reply: CannedReply| {
         let filled = profile.with_untracked(|p| {
             let number = format!("+{}", p.wa_id);
@@ -143,7 +210,7 @@ pub fn Composer(
             Some(why) => problem.set(Some(why)),
             None => {
                 problem.set(None);
-                mode.set(Mode::Reply);
+                switch_mode(Mode::Reply);
                 file.set(Some(chosen));
             }
         }
@@ -162,7 +229,14 @@ pub fn Composer(
                         caption: written,
                     });
                 }
-                None if !written.trim().is_empty() => on_send.run(Outgoing::Text(written)),
+                None if !written.trim().is_empty() => {
+                    let reply_to = quoting.get_untracked().map(|quoted| quoted.id);
+                    quoting.set(None);
+                    on_send.run(Outgoing::Text {
+                        text: written,
+                        reply_to,
+                    })
+                }
                 None => return,
             },
         }
@@ -266,7 +340,7 @@ pub fn Composer(
                 class="composer-tab"
                 aria-selected=move || (mode.get() == which).to_string()
                 on:click=move |_| {
-                    mode.set(which);
+                    switch_mode(which);
                     focus_input();
                 }
             >
@@ -291,6 +365,15 @@ pub fn Composer(
                 {tab("Reply", Mode::Reply)}
                 {tab("Private note", Mode::Note)}
             </div>
+            {move || quoting.get().filter(|_| replying()).map(|quoted| view! {
+                <div class="replying-to" role="status">
+                    <span class="replying-to-about">
+                        <span class="quote-author">{format!("Replying to {}", author_label(&quoted))}</span>
+                        <span class="quote-text">{quoted_words(&quoted)}</span>
+                    </span>
+                    <button type="button" class="button-quiet" aria-label="Do not quote" on:click=move |_| quoting.set(None)>"✕"</button>
+                </div>
+            })}
             {move || offered.get().map(|replies| view! {
                 <CannedPicker offered=Signal::stored(replies) highlighted on_pick=insert_canned />
             })}

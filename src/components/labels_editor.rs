@@ -1,5 +1,5 @@
 //! The open chat's labels under its profile: shown as chips, removed with
-//! their ✕, added by typing (the labels in use are suggested).
+//! their ✕, added by typing (the labels in use, kept live, are suggested).
 
 use handover_core::api::UserProfile;
 use leptos::prelude::*;
@@ -14,8 +14,13 @@ pub fn LabelsEditor(
     #[prop(into)]
     profile: Signal<UserProfile>,
 ) -> impl IntoView {
-    let inbox = Workspace::get().inbox;
-    let known = LocalResource::new(api::fetch_labels);
+    let workspace = Workspace::get();
+    let inbox = workspace.inbox;
+    // Read again when anyone's labels change (a live event).
+    let known = LocalResource::new(move || {
+        workspace.setup.with(|changes| changes.labels);
+        api::fetch_labels()
+    });
     let adding = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let save = move |labels: Vec<String>| {

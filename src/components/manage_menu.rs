@@ -1,5 +1,6 @@
 //! The Manage menu of the top bar: links to the screens beside the inbox.
-//! Managers see them all; agents see the team.
+//! Managers see them all; agents see the team. Escape, a click outside or
+//! a choice closes it (Escape gives the focus back to its button).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -12,6 +13,19 @@ pub fn ManageMenu(
     is_manager: bool,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
+    let button = NodeRef::<leptos::html::Button>::new();
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            // After the other Escape handlers (which let go of the focus).
+            request_animation_frame(move || {
+                if let Some(button) = button.try_get_untracked().flatten() {
+                    let _ = button.focus();
+                }
+            });
+        }
+    });
+    on_cleanup(move || escape.remove());
     let location = use_location();
     let current = Memo::new(move |_| {
         location
@@ -34,6 +48,7 @@ pub fn ManageMenu(
             <button
                 type="button"
                 class="button-quiet manage-button"
+                node_ref=button
                 class:active=move || current.get().is_some()
                 title=title
                 aria-haspopup="menu"

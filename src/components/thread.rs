@@ -5,15 +5,18 @@
 //! always rendered as text, never as HTML, with WhatsApp's formatting
 //! (`*bold*`, `_italic_`, …) and its web links opening in a new tab.
 
-use handover_core::api::{Author, Delivery, Message, MessageKind};
+use handover_core::api::{
+    Author, Delivery, Message, MessageKind, Offered, Reaction, ReplyTo, TemplateText,
+};
 use handover_core::media::{size_in_words, Location, Media, MediaKind, MediaState, SharedContact};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::icons;
 use crate::api;
-use crate::clock;
+use crate::clock::{self, MessageTime};
 use crate::format::{self, Piece};
+use crate::places;
 use crate::whatsapp_text::{styled, Styled};
 
 /// The tick shown for a delivery state, and its accessible name.
@@ -67,24 +70,99 @@ pub fn Thread(
     /// The messages, oldest first.
     #[prop(into)]
     messages: Signal<Vec<Message>>,
+    /// Now, for "Today" and "Yesterday".
+    #[prop(into)]
+    now_ms: Signal<i64>,
+    /// Answers a message, quoting it (offered on the messages WhatsApp
+    /// can quote).
+    #[prop(optional)]
+    on_reply: Option<Callback<Message>>,
 ) -> impl IntoView {
+    // Each message with its time, and the day it starts when it is the
+    // first of its day on screen.
+    let rows = Memo::new(move |_| {
+        let now = now_ms.get();
+        let mut previous_day = None::<String>;
+        messages.with(|messages| {
+            messages
+                .iter()
+                .map(|message| {
+                    let when = clock::message_time(&message.sent_at, now);
+                    let day = when.as_ref().map(|when| when.day.clone());
+                    let starts = (day.is_some() && day != previous_day)
+                        .then(|| day.clone())
+                        .flatten();
+                    previous_day = day;
+                    (message.clone(), when, starts)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <ol class="thread" aria-label="Conversation" aria-live="polite">
-            <For each=move || messages.get() key=|message| (message.id, message.delivery, message.text.clone(), message.deleted, message.media.as_ref().map(|media| media.state)) let:message>
-                {bubble(message)}
+            <For
+                each=move || rows.get()
+                key=|(message, when, starts)| (
+                    message.id,
+                    version(message),
+                    when.as_ref().map(|when| when.full.clone()),
+                    starts.clone(),
+                )
+                let:row
+            >
+                {
+                    let (message, when, starts) = row;
+                    view! {
+                        {starts.map(|day| {
+                            let label = day.clone();
+                            view! {
+                                <li class="day-separator" role="separator" aria-label=label>
+                                    <span>{day}</span>
+                                </li>
+                            }
+                        })}
+                        {bubble(message, when, on_reply)}
+                    }
+                }
             </For>
         </ol>
     }
 }
 
-fn bubble(message: Message) -> AnyView {
-    let time = clock::local_clock(&message.sent_at)
-        .map(|clock| clock.split(", ").nth(1).unwrap_or_default().to_owned());
+/// What a message looks like now: a change of any of it (a tick, an edit,
+/// a reaction, its quote) draws its bubble again.
+fn version(message: &Message) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(message)
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Whether WhatsApp can quote this message: the customer's, or one of ours
+/// that reached WhatsApp.
+pub fn quotable(message: &Message) -> bool {
+    let sent = matches!(
+        message.delivery,
+        Some(Delivery::Sent | Delivery::Delivered | Delivery::Read)
+    );
+    !message.deleted
+        && message.kind != MessageKind::Note
+        && (message.author == Author::User || sent)
+}
+
+fn bubble(
+    message: Message,
+    when: Option<MessageTime>,
+    on_reply: Option<Callback<Message>>,
+) -> AnyView {
+    let (time, full) = when.map_or((None, None), |when| (Some(when.time), Some(when.full)));
     if message.author == Author::System {
         return view! {
             <li class="system-line" data-message-id=message.id>
                 <span>{message.text.clone().unwrap_or_default()}</span>
-                <span class="system-time">{time}</span>
+                <time class="system-time" title=full>{time}</time>
             </li>
         }
         .into_any();
@@ -99,6 +177,8 @@ fn bubble(message: Message) -> AnyView {
         message.media.is_some() || message.location.is_some() || !message.contacts.is_empty();
     let body = match (&message.template, &message.text) {
         _ if message.deleted => "This message was deleted".to_owned(),
+        // A template as the customer read it is drawn apart, below.
+        _ if message.template_text.is_some() => String::new(),
         // A template with a photo, video or document header: the file
         // above, the template below.
         (Some(template), None) => format!("{} ({})", template.name, template.params.join(", ")),
@@ -113,11 +193,30 @@ fn bubble(message: Message) -> AnyView {
         _ => String::new(),
     };
     let media = message.media.clone().map(media_view);
+    let template_text = message.template_text.clone().map(template_view);
+    let offered = message.offered.clone().map(offered_view);
+    // A customer's tap on a button or a list row says it was one.
+    let chose = message.author == Author::User
+        && matches!(message.content_type.as_str(), "interactive" | "button");
     let location = message.location.clone().map(location_card);
     let contacts = (!message.contacts.is_empty()).then(|| contact_cards(message.contacts.clone()));
     let body = (!body.is_empty()).then(|| view! { <p class="bubble-text">{formatted(&body)}</p> });
     let tick = message.delivery.map(tick);
     let failed = message.delivery == Some(Delivery::Failed);
+    let reactions = (!message.reactions.is_empty()).then(|| reactions_view(&message.reactions));
+    let quote = message
+        .reply_to
+        .clone()
+        .map(|quoted| quote_view(&message.wa_id, quoted));
+    let reply = on_reply.filter(|_| quotable(&message)).map(|on_reply| {
+        let answered = message.clone();
+        view! {
+            <button type="button" class="bubble-reply" aria-label="Reply to this message" title="Reply to this message"
+                on:click=move |_| on_reply.run(answered.clone())>
+                "↩"
+            </button>
+        }
+    });
     view! {
         <li
             class="bubble"
@@ -133,13 +232,18 @@ fn bubble(message: Message) -> AnyView {
                 {(message.kind == MessageKind::Note).then_some(view! { <span class="note-lock">{icons::lock()}</span> })}
                 {author_label(&message)}
             </span>
+            {reply}
+            {quote}
             {media}
             {location}
             {contacts}
+            {chose.then(|| view! { <span class="chose">"Chose"</span> })}
             {body}
+            {template_text}
+            {offered}
             <span class="bubble-meta">
                 {message.edited.then_some(view! { <span class="edited">"edited"</span> })}
-                <span>{time}</span>
+                <time class="message-time" title=full>{time}</time>
                 {tick.map(|(symbol, label)| {
                     view! {
                         <span class="tick" data-delivery=label.to_lowercase() aria-label=label title=label>
@@ -148,6 +252,7 @@ fn bubble(message: Message) -> AnyView {
                     }
                 })}
             </span>
+            {reactions}
             {failed.then(|| {
                 view! {
                     <p class="failure" role="note">
@@ -158,6 +263,128 @@ fn bubble(message: Message) -> AnyView {
         </li>
     }
     .into_any()
+}
+
+/// A template as the customer read it: header, body, footer, buttons.
+fn template_view(template: TemplateText) -> impl IntoView {
+    let buttons = (!template.buttons.is_empty()).then(|| {
+        view! {
+            <div class="template-buttons">
+                {template.buttons.into_iter().map(|label| view! { <span class="template-button">{label}</span> }).collect_view()}
+            </div>
+        }
+    });
+    view! {
+        <div class="template-text">
+            {template.header.map(|header| view! { <p class="template-header-text">{header}</p> })}
+            <p class="bubble-text">{formatted(&template.body)}</p>
+            {template.footer.map(|footer| view! { <p class="template-footer">{footer}</p> })}
+            {buttons}
+        </div>
+    }
+}
+
+/// The reply buttons or the list the bot offered, as the customer saw them.
+fn offered_view(offered: Offered) -> impl IntoView {
+    let options = offered
+        .options
+        .into_iter()
+        .map(|option| {
+            view! {
+                <li class="offered-option">
+                    <span class="offered-title">{option.title}</span>
+                    {option.description.map(|d| view! { <span class="offered-description">{d}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    match offered.list_button {
+        None => view! { <ul class="offered buttons" aria-label="Reply buttons">{options}</ul> }
+            .into_any(),
+        Some(button) => view! {
+            <div class="offered-list">
+                <span class="offered-list-button">"☰ " {button}</span>
+                <ul class="offered list" aria-label="List">{options}</ul>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Who wrote a quoted message, as its quote says.
+pub fn quoted_author(quoted: &ReplyTo) -> String {
+    match (quoted.author, &quoted.agent) {
+        (_, Some(agent)) => agent.name.clone(),
+        (Some(Author::User), None) => "Customer".to_owned(),
+        (Some(Author::Bot), None) => "Bot".to_owned(),
+        (Some(Author::Agent | Author::System), None) => "Agent".to_owned(),
+        (None, None) => "A message".to_owned(),
+    }
+}
+
+/// The message a message answers, above it: who wrote it, its first line
+/// and a photo's thumbnail. A click shows the original (scrolled to when it
+/// is on screen, else the thread opens around it).
+fn quote_view(wa_id: &handover_core::WaId, quoted: ReplyTo) -> AnyView {
+    let Some(id) = quoted.id else {
+        return view! {
+            <div class="quote missing">"Replying to a message that is not stored here"</div>
+        }
+        .into_any();
+    };
+    let href = places::chat_at(wa_id, Some(id));
+    let thumbnail = quoted.image_url.clone().map(|url| {
+        view! { <img class="quote-thumbnail" src=url alt="" loading="lazy" /> }
+    });
+    let text = quoted.text.clone().unwrap_or_else(|| "A file".to_owned());
+    let show_original = move |event: leptos::ev::MouseEvent| {
+        let Some(original) = document()
+            .query_selector(&format!(".thread [data-message-id=\"{id}\"]"))
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        event.prevent_default();
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        original.scroll_into_view_with_scroll_into_view_options(&options);
+        let classes = original.class_list();
+        let _ = classes.remove_1("found");
+        // Read the layout so that the highlight starts again.
+        let _ = original.client_width();
+        let _ = classes.add_1("found");
+    };
+    view! {
+        <a class="quote" href=href data-quoted-id=id on:click=show_original>
+            {thumbnail}
+            <span class="quote-about">
+                <span class="quote-author">{quoted_author(&quoted)}</span>
+                <span class="quote-text">{text}</span>
+            </span>
+        </a>
+    }
+    .into_any()
+}
+
+/// The emojis people put on a message, each saying who on hover.
+fn reactions_view(reactions: &[Reaction]) -> impl IntoView {
+    let chips = reactions
+        .iter()
+        .map(|reaction| {
+            let who = match (&reaction.author, &reaction.agent) {
+                (_, Some(agent)) => agent.name.clone(),
+                _ => "The customer".to_owned(),
+            };
+            let said = format!("{who} reacted {}", reaction.emoji);
+            view! {
+                <span class="reaction" data-author=format!("{:?}", reaction.author).to_lowercase() title=said.clone() aria-label=said>
+                    {reaction.emoji.clone()}
+                </span>
+            }
+        })
+        .collect_view();
+    view! { <div class="reactions">{chips}</div> }
 }
 
 /// Text as text nodes in WhatsApp's styles, with its web links as links

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use handover_core::api::{Event, Message, SearchResults, UserSummary};
-use handover_core::{Actor, Section, WaId};
+use handover_core::{Actor, Command, Section, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Outlet;
@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError, ChatAction, Outgoing, ThreadPage};
 use crate::clock;
+use crate::components::chat_actions::refusal;
 use crate::components::chat_pane::PAGE;
 use crate::components::{
     ChatList, ChatPane, LabelsEditor, NewDemoCustomer, ProfileCard, SearchResultList, StatusBadge,
@@ -46,6 +47,8 @@ pub fn InboxScreen() -> impl IntoView {
         Place::parse(&location.pathname.get(), message.as_deref())
     });
     let notice = RwSignal::new(None::<String>);
+    // On a phone, the profile shows as a sheet over the chat.
+    let profile_sheet = RwSignal::new(false);
     // A chat named by the URL that does not exist.
     let missing = RwSignal::new(None::<WaId>);
 
@@ -155,9 +158,17 @@ pub fn InboxScreen() -> impl IntoView {
     let action = Action::new_local(move |(wa_id, chosen): &(WaId, ChatAction)| {
         api::act(wa_id.to_string(), chosen.clone())
     });
+    // This agent's Intervene is on its way: the reply box opens at once.
+    let intervening = RwSignal::new(false);
+    // The question "Resolve this chat?" is open.
+    let closing = RwSignal::new(false);
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(profile)) => inbox.update(|inbox| inbox.show_profile(profile)),
+        Some(Ok(profile)) => {
+            intervening.set(false);
+            inbox.update(|inbox| inbox.show_profile(profile));
+        }
         Some(Err(error)) => {
+            intervening.set(false);
             notice.set(Some(error.message()));
             if let Some(wa_id) = open_chat() {
                 load_chat(wa_id, None);
@@ -168,6 +179,7 @@ pub fn InboxScreen() -> impl IntoView {
     let on_action = Callback::new(move |chosen: ChatAction| {
         notice.set(None);
         if let Some(wa_id) = open_chat() {
+            intervening.set(chosen == ChatAction::Intervene);
             action.dispatch((wa_id, chosen));
         }
     });
@@ -188,35 +200,82 @@ pub fn InboxScreen() -> impl IntoView {
 
     let team = LocalResource::new(api::fetch_agents);
     let team = Signal::derive(move || team.get().and_then(Result::ok).unwrap_or_default());
-    let templates = LocalResource::new(api::fetch_templates);
+    // The team's templates, closing reasons and canned replies: read when
+    // the inbox opens, and again whenever a manager changes them (a live
+    // event), not at every chat opened.
+    let setup = workspace.setup;
+    let templates = LocalResource::new(move || {
+        setup.with(|changes| changes.templates);
+        api::fetch_templates()
+    });
     let templates =
         Signal::derive(move || templates.get().and_then(Result::ok).unwrap_or_default());
-    // The team's closing reasons and canned replies, read when the inbox
-    // opens (managers change them on the managers' screens, a page of their
-    // own), not at every chat opened.
-    let reasons = LocalResource::new(api::fetch_closing_reasons);
+    let reasons = LocalResource::new(move || {
+        setup.with(|changes| changes.closing_reasons);
+        api::fetch_closing_reasons()
+    });
     let reasons = Signal::derive(move || reasons.get().and_then(Result::ok).unwrap_or_default());
-    let canned = LocalResource::new(api::fetch_canned_replies);
+    let canned = LocalResource::new(move || {
+        setup.with(|changes| changes.canned_replies);
+        api::fetch_canned_replies()
+    });
     let canned = Signal::derive(move || canned.get().and_then(Result::ok).unwrap_or_default());
 
-    // Keyboard shortcuts, except while typing.
+    // Keyboard shortcuts, only while nothing is being typed. A click into
+    // the conversation counts as starting to type: the characters typed
+    // next go to the reply box (when this agent may reply).
     let go = {
         let navigate = navigate.clone();
         move |path: String| navigate(&path, NavigateOptions::default())
     };
+    let clicked_in_thread = StoredValue::new(false);
+    let pointer = window_event_listener(leptos::ev::pointerdown, move |event| {
+        let inside = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|element| element.closest(".thread-wrap").ok().flatten().is_some());
+        clicked_in_thread.set_value(inside);
+    });
+    on_cleanup(move || pointer.remove());
+    // The chat's question closes when another chat opens.
+    let selected_chat = Memo::new(move |_| inbox.with(|inbox| inbox.selected().cloned()));
+    Effect::new(move |_| {
+        selected_chat.track();
+        closing.set(false);
+        profile_sheet.set(false);
+    });
     let keys = window_event_listener(leptos::ev::keydown, {
         let go = go.clone();
         move |event| {
-            let typing = event
-                .target()
-                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|element| {
-                    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                });
+            let focused = document().active_element();
+            let in_field = focused.as_ref().is_some_and(|element| {
+                matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                    || element
+                        .dyn_ref::<web_sys::HtmlElement>()
+                        .is_some_and(|element| element.is_content_editable())
+            });
             let modifier = event.ctrl_key() || event.meta_key() || event.alt_key();
+            let selecting = window()
+                .get_selection()
+                .ok()
+                .flatten()
+                .is_some_and(|selection| !selection.is_collapsed());
+            let in_thread = clicked_in_thread.get_value() && !in_field;
+            if in_thread && shortcuts::goes_to_reply_box(&event.key(), modifier) {
+                // The key itself lands in the box it is given to.
+                if let Some(reply_box) = reply_box() {
+                    let _ = reply_box.focus();
+                }
+                return;
+            }
+            let typing = in_field || selecting || in_thread;
             let Some(shortcut) = shortcuts::shortcut(&event.key(), typing, modifier) else {
                 return;
             };
+            // While "Resolve this chat?" is open, only Escape counts.
+            if closing.get_untracked() && shortcut != Shortcut::Close {
+                return;
+            }
             event.prevent_default();
             match shortcut {
                 Shortcut::Next | Shortcut::Previous => {
@@ -225,12 +284,30 @@ pub fn InboxScreen() -> impl IntoView {
                         go(places::chat(&wa_id));
                     }
                 }
-                Shortcut::Intervene | Shortcut::Resolve => {
-                    if inbox.with_untracked(|inbox| inbox.profile().is_some()) {
-                        on_action.run(match shortcut {
-                            Shortcut::Intervene => ChatAction::Intervene,
-                            _ => ChatAction::Resolve(None),
-                        });
+                Shortcut::Intervene => {
+                    let allowed = inbox.with_untracked(|inbox| {
+                        inbox
+                            .profile()
+                            .is_some_and(|p| refusal(p, Command::Intervene(me)).is_none())
+                    });
+                    if allowed {
+                        on_action.run(ChatAction::Intervene);
+                        // What is typed next is the reply: the box opens
+                        // now, before the server has answered.
+                        if let Some(reply_box) = composer_box() {
+                            reply_box.set_disabled(false);
+                            let _ = reply_box.focus();
+                        }
+                    }
+                }
+                Shortcut::Resolve => {
+                    let allowed = inbox.with_untracked(|inbox| {
+                        inbox
+                            .profile()
+                            .is_some_and(|p| refusal(p, Command::Resolve(me)).is_none())
+                    });
+                    if allowed {
+                        closing.set(true);
                     }
                 }
                 Shortcut::Search => {
@@ -241,9 +318,10 @@ pub fn InboxScreen() -> impl IntoView {
                 Shortcut::Help => workspace.help.update(|shown| *shown = !*shown),
                 Shortcut::Close => {
                     workspace.help.set(false);
-                    let focused = document()
-                        .active_element()
-                        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+                    closing.set(false);
+                    clicked_in_thread.set_value(false);
+                    let focused =
+                        focused.and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
                     if let Some(element) = focused {
                         if search_box.get_untracked().is_some_and(|input| {
                             let input: &web_sys::HtmlElement = &input;
@@ -280,7 +358,11 @@ pub fn InboxScreen() -> impl IntoView {
             return view! { <NotFound /> }.into_any();
         }
         view! {
-            <div class="workspace">
+            <div
+                class="workspace"
+                class:chat-open=move || selected.with(Option::is_some) || missing.with(Option::is_some)
+                class:profile-open=move || profile_sheet.get()
+            >
                 // The routes below the inbox show nothing of their own (this
                 // screen reads the URL), but the router completes a
                 // navigation only once their outlet has rendered.
@@ -333,6 +415,16 @@ pub fn InboxScreen() -> impl IntoView {
                     }}
                 </aside>
                 <main class="chat-pane">
+                    // Phones show one pane at a time: the way back to the
+                    // list, and the profile as a sheet.
+                    <div class="phone-bar">
+                        <a class="phone-back" href=move || places::section(section.get())>
+                            <span aria-hidden="true">"‹ "</span>{move || section.get().label()}
+                        </a>
+                        <button type="button" class="button phone-profile" aria-expanded=move || profile_sheet.get().to_string() on:click=move |_| profile_sheet.update(|open| *open = !*open)>
+                            "Profile"
+                        </button>
+                    </div>
                     {move || notice.get().map(|message| view! {
                         <div class="banner banner-error" role="alert">
                             <span>{message}</span>
@@ -362,12 +454,13 @@ pub fn InboxScreen() -> impl IntoView {
                         (Some(current), None) => {
                             let profile = Signal::derive(move || profile.get().unwrap_or_else(|| current.clone()));
                             view! {
-                                <ChatPane profile me agents=team templates reasons canned on_action on_send busy />
+                                <ChatPane profile me agents=team templates reasons canned on_action on_send busy closing intervening />
                             }.into_any()
                         }
                     }}
                 </main>
-                <aside class="profile-pane">
+                <aside class="profile-pane" aria-label="Customer profile">
+                    <button type="button" class="button sheet-close" on:click=move |_| profile_sheet.set(false)>"Close"</button>
                     {move || match open_chat_id.get().and(profile.get_untracked()) {
                         Some(current) => {
                             let profile = Signal::derive(move || profile.get().unwrap_or_else(|| current.clone()));
@@ -386,6 +479,20 @@ pub fn InboxScreen() -> impl IntoView {
         .into_any()
     };
     screen
+}
+
+/// The open chat's text box (the reply or the note being written).
+fn composer_box() -> Option<web_sys::HtmlTextAreaElement> {
+    document()
+        .query_selector(".composer-input")
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+}
+
+/// The open chat's text box, when this agent may write in it.
+fn reply_box() -> Option<web_sys::HtmlTextAreaElement> {
+    composer_box().filter(|element| !element.disabled())
 }
 
 /// A chat on its way: who it is, from its row in the list (when it is

@@ -15,7 +15,7 @@ use crate::alerts::AlertSettings;
 use crate::components::{ManageMenu, SectionTabs, ShortcutsHelp};
 use crate::inbox::Inbox;
 use crate::places;
-use crate::workspace::Workspace;
+use crate::workspace::{SetupChanges, Workspace};
 use crate::{api, clock, live};
 
 /// How often relative times ("5m", "3h 10m left") are refreshed.
@@ -38,12 +38,14 @@ pub fn Shell(
     let demo = LocalResource::new(api::fetch_demo);
     let demo = Signal::derive(move || matches!(demo.get(), Some(Ok(status)) if status.enabled));
     let help = RwSignal::new(false);
+    let setup = RwSignal::new(SetupChanges::default());
     provide_context(Workspace {
         agent: StoredValue::new(agent.clone()),
         inbox,
         now_ms,
         demo,
         help,
+        setup,
     });
 
     // Counts, then live events; a customer who starts waiting is announced.
@@ -71,6 +73,9 @@ pub fn Shell(
             }
         });
         for event in &events {
+            if let Event::Setup { part } = event {
+                setup.update(|changes| changes.changed(*part));
+            }
             if let Event::Mention { mention } = event {
                 if mention.agent == me {
                     announcement.set(format!(

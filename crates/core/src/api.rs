@@ -242,6 +242,102 @@ pub struct Message {
     /// Contact cards the customer shared.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<crate::media::SharedContact>,
+    /// Reactions to it, one per person, oldest first. A reaction is never
+    /// a message of its own.
+    #[serde(default)]
+    pub reactions: Vec<Reaction>,
+    /// The message it answers, shown quoted above it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<ReplyTo>,
+    /// The reply buttons or the list the bot offered under it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offered: Option<Offered>,
+    /// A template as the customer read it: header, filled body, footer
+    /// and buttons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_text: Option<TemplateText>,
+}
+
+/// What the bot offered under a message: reply buttons, or a list opened
+/// by its button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Offered {
+    /// The list's button ("Choose a size"); `None` for reply buttons.
+    pub list_button: Option<String>,
+    pub options: Vec<OfferedOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfferedOption {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A template message as the customer read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TemplateText {
+    pub header: Option<String>,
+    /// The body with its parameters filled in.
+    pub body: String,
+    pub footer: Option<String>,
+    /// The buttons' words.
+    pub buttons: Vec<String>,
+}
+
+/// The message another one quotes. `id` is `None` when the quoted message
+/// is not stored here (WhatsApp named one we never saw).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyTo {
+    pub id: Option<i64>,
+    /// Who wrote it, when it is stored.
+    pub author: Option<Author>,
+    /// The agent who wrote it, for an agent's message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
+    /// Its first line, cut short; `None` when it has no words (or is not
+    /// stored).
+    pub text: Option<String>,
+    /// A photo's or sticker's address, for a thumbnail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+impl ReplyTo {
+    /// The longest excerpt of the quoted message.
+    pub const EXCERPT: usize = 120;
+
+    /// The first line of `text`, within [`ReplyTo::EXCERPT`] characters
+    /// (a longer one ends in `…`).
+    pub fn excerpt(text: &str) -> String {
+        let line = text
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or("")
+            .trim();
+        match line.char_indices().nth(Self::EXCERPT) {
+            Some((at, _)) => format!("{}…", &line[..at]),
+            None => line.to_owned(),
+        }
+    }
+}
+
+/// An emoji someone put on a message (WhatsApp's reactions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reaction {
+    pub emoji: String,
+    /// `user` (the customer) or `agent`.
+    pub author: Author,
+    /// The agent who reacted, for an agent's reaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentRef>,
+    /// When, RFC 3339.
+    pub at: String,
 }
 
 /// `POST /api/auth/login`.
@@ -313,8 +409,16 @@ pub struct AgentChanges {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum SendMessage {
-    Text { text: String },
-    Template { template: TemplateSend },
+    Text {
+        text: String,
+        /// The id of the message this one answers: WhatsApp shows it
+        /// quoted above the reply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<i64>,
+    },
+    Template {
+        template: TemplateSend,
+    },
 }
 
 /// `POST /api/users/{wa_id}/transfer`.
@@ -337,6 +441,20 @@ pub enum Event {
     Message { message: Box<Message> },
     /// Someone was mentioned in a note.
     Mention { mention: crate::notes::Mention },
+    /// A manager changed part of the team's setup that open dashboards
+    /// offer: read it again.
+    Setup { part: SetupPart },
+}
+
+/// The parts of the team's setup an open dashboard keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SetupPart {
+    CannedReplies,
+    ClosingReasons,
+    Labels,
+    Templates,
 }
 
 impl Event {
@@ -346,6 +464,7 @@ impl Event {
             Event::User { .. } => "user",
             Event::Message { .. } => "message",
             Event::Mention { .. } => "mention",
+            Event::Setup { .. } => "setup",
         }
     }
 }
@@ -355,12 +474,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_quote_is_the_first_line_cut_short() {
+        assert_eq!(
+            ReplyTo::excerpt("\n  Is the cake ready?\nAnd the roses?"),
+            "Is the cake ready?"
+        );
+        let long = "a".repeat(200);
+        let cut = ReplyTo::excerpt(&long);
+        assert_eq!(cut.chars().count(), ReplyTo::EXCERPT + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(ReplyTo::excerpt(""), "");
+    }
+
+    #[test]
     fn send_message_accepts_text_or_template_bodies() {
         let text: SendMessage = serde_json::from_str(r#"{"text":"Hello"}"#).unwrap();
         assert_eq!(
             text,
             SendMessage::Text {
-                text: "Hello".into()
+                text: "Hello".into(),
+                reply_to: None,
+            }
+        );
+        let reply: SendMessage = serde_json::from_str(r#"{"text":"Yes","reply_to":42}"#).unwrap();
+        assert_eq!(
+            reply,
+            SendMessage::Text {
+                text: "Yes".into(),
+                reply_to: Some(42),
             }
         );
         let template: SendMessage = serde_json::from_str(

@@ -120,6 +120,18 @@ async fn a_saved_configuration_answers_with_buttons_and_their_ids_lead_to_intent
         "send_link"
     );
     assert_eq!(sent[2]["text"]["body"], "shop.example/track");
+
+    // The thread shows the buttons the customer saw under the bot's words.
+    let manager = app.manager().await;
+    let thread = app.thread(&manager, PRIYA).await;
+    let offer = thread
+        .iter()
+        .find(|m| m["text"] == "Need the tracking link?")
+        .expect("the bot's question");
+    assert_eq!(
+        offer["offered"],
+        json!({"list_button": null, "options": [{"title": "Send the link"}]})
+    );
 }
 
 fn track_order_config() -> serde_json::Value {

@@ -59,8 +59,7 @@ async fn edits_deletions_and_notices_change_the_thread_but_never_count_or_escala
     let after = counters(&app).await;
     assert_eq!(after.1, before.1, "nothing escalated");
     assert_eq!(after.2, before.2);
-    // The reaction is the one that is the customer's own message.
-    assert_eq!(after.0, before.0 + 1, "only the reaction counts");
+    assert_eq!(after.0, before.0, "a reaction is no message");
 
     let thread = app.thread(&manager, PRIYA).await;
     let first = thread.iter().find(|m| m["author"] == "user").unwrap();
@@ -68,6 +67,7 @@ async fn edits_deletions_and_notices_change_the_thread_but_never_count_or_escala
         (first["text"].as_str(), first["edited"].as_bool()),
         (Some("My order is late"), Some(true))
     );
+    assert_eq!(first["reactions"][0]["emoji"], "👍");
     let deleted: Vec<&Value> = thread.iter().filter(|m| m["deleted"] == true).collect();
     assert_eq!(deleted.len(), 1);
     assert_eq!(
@@ -89,6 +89,110 @@ async fn edits_deletions_and_notices_change_the_thread_but_never_count_or_escala
     assert_eq!(found["items"].as_array().unwrap().len(), 1);
     let gone = app.get_json(&manager, "/api/search?q=wrong%20chat").await;
     assert!(gone["items"].as_array().unwrap().is_empty());
+}
+
+/// The emojis on a message of Priya's thread, as `(author, emoji)`.
+async fn reactions_on(
+    app: &TestApp,
+    manager: &support::Session,
+    text: &str,
+) -> Vec<(String, String)> {
+    let thread = app.thread(manager, PRIYA).await;
+    let message = thread
+        .iter()
+        .find(|m| m["text"] == text)
+        .unwrap_or_else(|| panic!("no message {text:?} in {thread:?}"));
+    message["reactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["author"].as_str().unwrap().to_owned(),
+                r["emoji"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reaction_attaches_to_its_message_replaces_and_is_taken_back_but_never_counts() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let t = app.now_s();
+    app.webhook_ok(&text(PRIYA, "wamid.1", t - 60, "Is the cake ready?"))
+        .await;
+    app.settle_outbound().await;
+    let before = counters(&app).await;
+    let thread_length = app.thread(&manager, PRIYA).await.len();
+    let react = |wamid: &str, at: i64, original: &str, emoji: Option<&str>| {
+        let mut reaction = json!({"message_id": original});
+        if let Some(emoji) = emoji {
+            reaction["emoji"] = json!(emoji);
+        }
+        from_priya(wamid, at, json!({"type": "reaction", "reaction": reaction}))
+    };
+
+    app.webhook_ok(&react("wamid.r1", t - 50, "wamid.1", Some("👍")))
+        .await;
+    assert_eq!(
+        reactions_on(&app, &manager, "Is the cake ready?").await,
+        [("user".to_owned(), "👍".to_owned())]
+    );
+    // A new one replaces it; a retried older one does not come back.
+    app.webhook_ok(&react("wamid.r2", t - 40, "wamid.1", Some("❤️")))
+        .await;
+    app.webhook_ok(&react("wamid.r1.late", t - 45, "wamid.1", Some("😮")))
+        .await;
+    assert_eq!(
+        reactions_on(&app, &manager, "Is the cake ready?").await,
+        [("user".to_owned(), "❤️".to_owned())]
+    );
+    // WhatsApp takes a reaction back with an empty emoji, or none.
+    app.webhook_ok(&react("wamid.r3", t - 30, "wamid.1", Some("")))
+        .await;
+    assert!(reactions_on(&app, &manager, "Is the cake ready?")
+        .await
+        .is_empty());
+    app.webhook_ok(&react("wamid.r4", t - 20, "wamid.1", Some("🙏")))
+        .await;
+    app.webhook_ok(&react("wamid.r5", t - 10, "wamid.1", None))
+        .await;
+    assert!(reactions_on(&app, &manager, "Is the cake ready?")
+        .await
+        .is_empty());
+    // A reaction to a message that is not stored changes nothing.
+    app.webhook_ok(&react("wamid.r6", t - 5, "wamid.unknown", Some("👍")))
+        .await;
+    // A reaction to the bot's greeting sits on the greeting.
+    let greeting = app
+        .thread(&manager, PRIYA)
+        .await
+        .into_iter()
+        .find(|m| m["author"] == "bot")
+        .expect("the bot greeted");
+    let sandbox = app.get_json(&manager, "/api/sandbox/outbox").await;
+    let sent = sandbox.as_array().expect("the sandbox's sends");
+    assert_eq!(sent.len(), 1, "the greeting alone was sent: {sent:?}");
+    let wamid = sent[0]["wamid"].as_str().unwrap();
+    app.webhook_ok(&react("wamid.r7", t - 2, wamid, Some("😂")))
+        .await;
+    let text = greeting["text"].as_str().unwrap();
+    assert_eq!(
+        reactions_on(&app, &manager, text).await,
+        [("user".to_owned(), "😂".to_owned())]
+    );
+
+    let after = counters(&app).await;
+    assert_eq!(
+        after, before,
+        "no count, no escalation, Last Active unmoved"
+    );
+    assert_eq!(
+        app.thread(&manager, PRIYA).await.len(),
+        thread_length,
+        "no reaction is a message of its own, and the bot said nothing"
+    );
 }
 
 #[tokio::test]

@@ -167,7 +167,6 @@ async fn every_message_type_is_stored_and_none_is_dropped() {
         ("contacts", "[Contact] Ravi Kumar"),
         ("interactive", "Track my order"),
         ("button", "Yes"),
-        ("reaction", "Reacted ❤️"),
         ("order", "[Order] 0 item(s), 0.00"),
         ("unsupported", "Unsupported message type: unsupported"),
     ];
@@ -177,11 +176,11 @@ async fn every_message_type_is_stored_and_none_is_dropped() {
         .collect();
     assert_eq!(customer_lines, expected);
     let profile = app.profile(&manager, PRIYA).await;
-    // 13 inbound messages, and four bot replies: the greeting, a fallback
-    // for the photo, the escalation at the voice note's second fallback,
-    // then one holding message while the customer waits (nothing for the
-    // media, the reaction or later words).
-    assert_eq!(profile["session_messages"], 17);
+    // 12 inbound messages (a reaction is none), and four bot replies: the
+    // greeting, a fallback for the photo, the escalation at the voice
+    // note's second fallback, then one holding message while the customer
+    // waits (nothing for the media or later words).
+    assert_eq!(profile["session_messages"], 16);
     assert_eq!(profile["name"], "Priya");
 }
 

@@ -15,6 +15,7 @@ use crate::auth::{CurrentAgent, Manager};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::canned;
+use handover_core::api::SetupPart;
 
 /// The draft tidied, or every problem with its field.
 fn checked(draft: &CannedReplyDraft) -> Result<CannedReplyDraft, ApiError> {
@@ -87,7 +88,7 @@ async fn create(
     let created = canned::create(&mut write.tx, &draft, manager.id, state.clock.now_ms())
         .await
         .map_err(|error| taken(error, &draft.shortcut))?;
-    write.commit().await?;
+    super::setup_changed(&state, write, SetupPart::CannedReplies).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -121,7 +122,7 @@ async fn update(
         .await
         .map_err(|error| taken(error, &draft.shortcut))?
         .ok_or_else(|| ApiError::NotFound(format!("There is no canned reply with id {id}.")))?;
-    write.commit().await?;
+    super::setup_changed(&state, write, SetupPart::CannedReplies).await?;
     Ok(Json(updated))
 }
 
@@ -151,6 +152,6 @@ async fn delete(
             "There is no canned reply with id {id}."
         )));
     }
-    write.commit().await?;
+    super::setup_changed(&state, write, SetupPart::CannedReplies).await?;
     Ok(StatusCode::NO_CONTENT)
 }

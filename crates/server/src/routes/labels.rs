@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::{audit, labels};
+use handover_core::api::SetupPart;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -62,6 +63,8 @@ async fn set(
     if changed {
         let mut batch = EventBatch::default();
         batch.user(&wa_id);
+        // The labels in use, which every dashboard suggests, may be new.
+        batch.setup(SetupPart::Labels);
         batch.record(&mut write.tx, now).await?;
     }
     write.commit().await?;
@@ -151,6 +154,6 @@ async fn save_closing_reasons(
         now,
     )
     .await?;
-    write.commit().await?;
+    super::setup_changed(&state, write, SetupPart::ClosingReasons).await?;
     Ok(Json(tidy))
 }

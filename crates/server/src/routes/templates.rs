@@ -26,6 +26,7 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::template_media;
 use crate::templates;
+use handover_core::api::SetupPart;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -230,10 +231,15 @@ async fn review(
     Ok(Json(reviewed))
 }
 
-/// Records a change to `template` in the audit trail.
+/// Records a change to `template` in the audit trail, and has every open
+/// dashboard read the templates again (the change is committed already: a
+/// failure to tell them is logged, not answered).
 async fn noted(state: &AppState, manager: &Agent, template: &Template, detail: &str) {
     let subject = format!("{} ({})", template.name, template.language);
     super::audit::note(state, manager, AuditAction::Template, &subject, detail).await;
+    if let Err(error) = super::announce_setup(state, SetupPart::Templates).await {
+        tracing::warn!(%error, "the dashboards were not told of a template change");
+    }
 }
 
 /// How many templates WhatsApp's outcomes changed.
@@ -271,6 +277,9 @@ async fn refresh(
     let reviews = api.reviews().await.map_err(ApiError::Unavailable)?;
     let changed =
         store::templates::apply_reviews(&state.db, &reviews, state.clock.now_ms()).await?;
+    if changed > 0 {
+        super::announce_setup(&state, SetupPart::Templates).await?;
+    }
     Ok(Json(Refreshed { changed }))
 }
 

@@ -25,7 +25,7 @@ use crate::lifecycle::{self, Change, ChangedBy};
 use crate::outbound;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::messages::{self, Outbound, ThreadPage};
+use crate::store::messages::{self, Outbound, Quotable, ThreadPage};
 use crate::store::template_media::HeaderFile;
 use crate::store::users::{self, ListFilter, Listing};
 use crate::store::{agents, labels, Cursor};
@@ -437,7 +437,8 @@ async fn changed(
 
 /// A message that passed validation.
 enum Draft<'a> {
-    Text(&'a str),
+    /// A text, and the WhatsApp id of the message it quotes.
+    Text(&'a str, Option<String>),
     /// A template, with the file its media header carries.
     Template(&'a handover_core::api::TemplateSend, Option<HeaderFile>),
 }
@@ -472,7 +473,7 @@ async fn send(
             let (_, header) = templates::sendable(&state.db.pool, template).await?;
             Draft::Template(template, header)
         }
-        SendMessage::Text { text } => {
+        SendMessage::Text { text, reply_to } => {
             let text = text.trim();
             if text.is_empty() || text.chars().count() > MAX_TEXT {
                 return Err(ApiError::unprocessable(
@@ -480,7 +481,11 @@ async fn send(
                     format!("text: write 1 to {MAX_TEXT} characters."),
                 ));
             }
-            Draft::Text(text)
+            let quoted = match reply_to {
+                None => None,
+                Some(id) => Some(quoted_wamid(&state, &wa_id, *id).await?),
+            };
+            Draft::Text(text, quoted)
         }
     };
 
@@ -490,9 +495,12 @@ async fn send(
         return Err(ApiError::no_customer(&wa_id));
     }
     let id = match draft {
-        Draft::Text(text) => {
+        Draft::Text(text, quoted) => {
             holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-            let payload = outbound::text_payload(&wa_id, text);
+            let mut payload = outbound::text_payload(&wa_id, text);
+            if let Some(wamid) = quoted {
+                payload["context"] = serde_json::json!({ "message_id": wamid });
+            }
             let message = Outbound::from_agent(&wa_id, agent.id, text, &payload);
             messages::queue_outbound(&mut write.tx, &message, now).await?
         }
@@ -512,6 +520,23 @@ async fn send(
         }
     };
     queued(&state, write, &wa_id, id, now).await
+}
+
+/// The WhatsApp id of message `id` of this chat, which a reply quotes.
+async fn quoted_wamid(state: &AppState, wa_id: &WaId, id: i64) -> Result<String, ApiError> {
+    match messages::quotable(&state.db.pool, wa_id, id).await? {
+        Quotable::Wamid(wamid) => Ok(wamid),
+        Quotable::Missing => Err(ApiError::unprocessable(
+            "invalid_reply_to",
+            format!("reply_to: this chat has no message {id}."),
+        )),
+        Quotable::NotOnWhatsApp => Err(ApiError::unprocessable(
+            "invalid_reply_to",
+            format!(
+                "reply_to: message {id} is not on WhatsApp (a note, a status line or a message not sent yet), so it cannot be quoted."
+            ),
+        )),
+    }
 }
 
 /// Commits a message just queued in `write`: the dashboards are told, the

@@ -12,7 +12,7 @@ use super::statement::Statement;
 /// totals (`user_totals`) are counted again by the target's trigger as the
 /// users arrive; SQLite's search tables have no counterpart (Postgres
 /// indexes the columns themselves).
-pub const TABLES: [&str; 33] = [
+pub const TABLES: [&str; 34] = [
     "agents",
     "sessions",
     "users",
@@ -21,6 +21,7 @@ pub const TABLES: [&str; 33] = [
     "template_media",
     "templates",
     "messages",
+    "reactions",
     "early_statuses",
     "transitions",
     "events",

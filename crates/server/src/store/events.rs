@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use handover_core::api::Event;
+use handover_core::api::{Event, SetupPart};
 use handover_core::notes::Mention;
 use handover_core::WaId;
 use sqlx::{AnyConnection, AnyPool};
@@ -29,6 +29,8 @@ pub struct EventBatch {
     counts: bool,
     /// People mentioned in notes.
     mentions: Vec<Mention>,
+    /// Parts of the team's setup a manager changed.
+    setup: BTreeSet<SetupPart>,
 }
 
 impl EventBatch {
@@ -48,12 +50,17 @@ impl EventBatch {
         self.mentions.push(mention);
     }
 
+    pub fn setup(&mut self, part: SetupPart) {
+        self.setup.insert(part);
+    }
+
     /// Adds what another part of the same transaction changed.
     pub fn merge(&mut self, other: EventBatch) {
         self.users.extend(other.users);
         self.messages.extend(other.messages);
         self.counts |= other.counts;
         self.mentions.extend(other.mentions);
+        self.setup.extend(other.setup);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,6 +68,7 @@ impl EventBatch {
             && self.messages.is_empty()
             && !self.counts
             && self.mentions.is_empty()
+            && self.setup.is_empty()
     }
 
     /// Writes one event per changed message and user, then the section
@@ -83,6 +91,7 @@ impl EventBatch {
                 .into_iter()
                 .map(|mention| Event::Mention { mention }),
         );
+        events.extend(self.setup.into_iter().map(|part| Event::Setup { part }));
         // Only customers move between sections: a message alone (a delivery
         // tick, a reply) leaves the counts as they were.
         if !self.users.is_empty() || self.counts {

@@ -15,11 +15,29 @@ use super::template_media::HeaderFile;
 use super::Flag;
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
-    sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = $1"))
+    let row = sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = $1"))
         .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map(|row| row.map(Message::from))
+        .fetch_optional(&mut *conn)
+        .await?;
+    let mut found: Vec<Message> = row.into_iter().map(Message::from).collect();
+    with_reactions(conn, &mut found).await?;
+    Ok(found.pop())
+}
+
+/// Puts each message's reactions on it.
+async fn with_reactions(
+    conn: &mut AnyConnection,
+    messages: &mut [Message],
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = messages.iter().map(|message| message.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut reactions = super::reactions::of_messages(conn, &ids).await?;
+    for message in messages {
+        message.reactions = reactions.remove(&message.id).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// The messages of `ids` that exist, in id order, a few hundred per
@@ -31,7 +49,9 @@ pub async fn by_ids(
     let ids: Vec<i64> = ids.iter().copied().collect();
     let select = format!("{SELECT} WHERE m.id IN");
     let rows: Vec<MessageRow> = super::fetch_in(conn, &select, &ids, "ORDER BY m.id").await?;
-    Ok(rows.into_iter().map(Message::from).collect())
+    let mut found: Vec<Message> = rows.into_iter().map(Message::from).collect();
+    with_reactions(conn, &mut found).await?;
+    Ok(found)
 }
 
 /// Where a page of a thread starts.
@@ -75,10 +95,9 @@ pub async fn thread(
         ThreadPage::After(_) => rows.last(),
     };
     let next_cursor = edge.filter(|_| has_more).map(|row| row.id.to_string());
-    Ok(Page {
-        items: rows.into_iter().map(Message::from).collect(),
-        next_cursor,
-    })
+    let mut items: Vec<Message> = rows.into_iter().map(Message::from).collect();
+    with_reactions(&mut *pool.acquire().await?, &mut items).await?;
+    Ok(Page { items, next_cursor })
 }
 
 /// An inbound message as parsed from the webhook.
@@ -89,6 +108,8 @@ pub struct Inbound<'a> {
     pub text: Option<&'a str>,
     pub payload: &'a str,
     pub sent_at: i64,
+    /// The WhatsApp id of the message it answers.
+    pub reply_to: Option<&'a str>,
 }
 
 /// Stores an inbound message; `None` when this wamid was stored before
@@ -99,8 +120,9 @@ pub async fn insert_inbound(
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_as::<_, (i64,)>(
-        "INSERT INTO messages (wa_id, wamid, direction, author, kind, content_type, text, payload, sent_at, created_at)
-         VALUES ($1, $2, 'in', 'user', 'session', $3, $4, $5, $6, $7)
+        "INSERT INTO messages (wa_id, wamid, direction, author, kind, content_type, text, payload, sent_at, created_at,
+                               reply_to_wamid)
+         VALUES ($1, $2, 'in', 'user', 'session', $3, $4, $5, $6, $7, $8)
          ON CONFLICT (wamid) DO NOTHING RETURNING id",
     )
     .bind(message.wa_id.as_str())
@@ -110,9 +132,35 @@ pub async fn insert_inbound(
     .bind(message.payload)
     .bind(message.sent_at)
     .bind(now)
+    .bind(message.reply_to)
     .fetch_optional(conn)
     .await
     .map(|row| row.map(|(id,)| id))
+}
+
+/// Whether a message of a chat can be quoted in a reply: WhatsApp quotes by
+/// its own id, so only a message that reached or came from WhatsApp can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Quotable {
+    /// No such message in this chat.
+    Missing,
+    /// A note, a status line, or a message of ours not sent yet.
+    NotOnWhatsApp,
+    Wamid(String),
+}
+
+pub async fn quotable(pool: &AnyPool, wa_id: &WaId, id: i64) -> Result<Quotable, sqlx::Error> {
+    let found: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT wamid FROM messages WHERE id = $1 AND wa_id = $2")
+            .bind(id)
+            .bind(wa_id.as_str())
+            .fetch_optional(pool)
+            .await?;
+    Ok(match found {
+        None => Quotable::Missing,
+        Some((None,)) => Quotable::NotOnWhatsApp,
+        Some((Some(wamid),)) => Quotable::Wamid(wamid),
+    })
 }
 
 /// Status callbacks wait this long for their message to be known.
@@ -243,8 +291,8 @@ async fn queue(
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
                                template_name, template_language, template_params, delivery, sent_at, created_at,
-                               campaign_id)
-         VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $12) RETURNING id",
+                               campaign_id, reply_to_wamid)
+         VALUES ($1, 'out', $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, $12, $13) RETURNING id",
     )
     .bind(message.wa_id.as_str())
     .bind(author)
@@ -258,6 +306,8 @@ async fn queue(
     .bind(message.template.map(|t| serde_json::to_string(&t.params).unwrap_or_default()))
     .bind(now)
     .bind(message.campaign)
+    // A reply quoting a message says so in its body (`context`).
+    .bind(message.payload["context"]["message_id"].as_str())
     .fetch_one(&mut *conn)
     .await?;
     if message.author == Author::Agent {

@@ -22,6 +22,7 @@ mod message_row;
 pub mod messages;
 pub mod notices;
 pub mod peers;
+pub mod reactions;
 pub mod reports;
 pub mod rollups;
 pub mod sandbox;

@@ -34,6 +34,9 @@ pub struct WebhookDelivery {
 pub const MAX_TEXT: usize = 4_096;
 /// The longest profile name kept.
 pub const MAX_NAME: usize = 256;
+/// The longest reaction kept (an emoji is a few characters, joined ones
+/// up to about ten).
+pub const MAX_REACTION: usize = 16;
 /// The longest message id taken (WhatsApp's are under a hundred bytes).
 pub const MAX_WAMID: usize = 256;
 
@@ -55,6 +58,12 @@ pub enum NoticeKind {
     },
     /// The customer deleted a message.
     Deleted { original: String },
+    /// The customer reacted to a message (`None`: took their reaction
+    /// back). Never a message of its own.
+    Reacted {
+        original: String,
+        emoji: Option<String>,
+    },
     /// The customer moved to another number.
     ChangedNumber { new_wa_id: WaId },
     /// The customer opened the chat for the first time: greet them.
@@ -76,6 +85,9 @@ pub struct InboundMessage {
     pub reply_id: Option<String>,
     /// `referral.source_id` of a click-to-WhatsApp ad.
     pub referral_source_id: Option<String>,
+    /// `context.id`: the message this one answers (a quoted reply, or a tap
+    /// on a button of ours), which may be one we never stored.
+    pub reply_to: Option<String>,
     /// The file of an image, sticker, audio, video or document message.
     pub media: Option<InboundMedia>,
     /// The message object as received.
@@ -142,7 +154,7 @@ pub fn parse(body: &[u8]) -> Result<WebhookDelivery, PayloadError> {
         }
         for message in array(value, "messages") {
             match inbound(message)? {
-                Some(Item::Message(parsed)) => delivery.messages.push(parsed),
+                Some(Item::Message(parsed)) => delivery.messages.push(*parsed),
                 Some(Item::Notice(notice)) => delivery.notices.push(notice),
                 None => {
                     tracing::warn!(%message, "skipped a webhook message without a valid sender or id")
@@ -223,7 +235,7 @@ fn bounded_raw(message: &Value) -> String {
 
 /// One item of `messages[]`.
 enum Item {
-    Message(InboundMessage),
+    Message(Box<InboundMessage>),
     Notice(Notice),
 }
 
@@ -251,7 +263,7 @@ fn inbound(message: &Value) -> Result<Option<Item>, PayloadError> {
         })));
     }
     let (content_type, text, reply_id) = content(message, kind);
-    Ok(Some(Item::Message(InboundMessage {
+    Ok(Some(Item::Message(Box::new(InboundMessage {
         from,
         wamid,
         sent_at_ms,
@@ -260,9 +272,12 @@ fn inbound(message: &Value) -> Result<Option<Item>, PayloadError> {
         reply_id: reply_id.map(|id| cut(&id, MAX_WAMID)),
         referral_source_id: str_at(message, &["referral", "source_id"])
             .map(|id| cut(id, MAX_WAMID)),
+        reply_to: str_at(message, &["context", "id"])
+            .filter(|id| !id.is_empty() && id.len() <= MAX_WAMID)
+            .map(str::to_owned),
         media: media(message, kind),
         raw: bounded_raw(message),
-    })))
+    }))))
 }
 
 /// What a notification that is not a customer's message says, if it is one.
@@ -281,6 +296,14 @@ fn notice(message: &Value, kind: &str) -> Option<NoticeKind> {
         }),
         "revoke" => Some(NoticeKind::Deleted {
             original: at(&["revoke", "original_message_id"])?,
+        }),
+        // WhatsApp sends an empty emoji (or none) when a reaction is taken
+        // back; a reaction to a message it does not name changes nothing.
+        "reaction" => Some(NoticeKind::Reacted {
+            original: at(&["reaction", "message_id"]).unwrap_or_default(),
+            emoji: at(&["reaction", "emoji"])
+                .filter(|emoji| !emoji.is_empty())
+                .map(|emoji| cut(&emoji, MAX_REACTION)),
         }),
         "request_welcome" => Some(NoticeKind::RequestedWelcome),
         "system" => match (
@@ -353,17 +376,6 @@ fn content(message: &Value, kind: &str) -> (String, Option<String>, Option<Strin
                         .trim_end()
                         .to_owned(),
                 ),
-                None,
-            )
-        }
-        "reaction" => {
-            let emoji = at(&["reaction", "emoji"]).unwrap_or_default();
-            (
-                Some(if emoji.is_empty() {
-                    "Removed a reaction".to_owned()
-                } else {
-                    format!("Reacted {emoji}")
-                }),
                 None,
             )
         }
@@ -574,12 +586,6 @@ mod tests {
                 None,
             ),
             (
-                json!({"type": "reaction", "reaction": {"message_id": "wamid.0", "emoji": "👍"}}),
-                "reaction",
-                "Reacted 👍",
-                None,
-            ),
-            (
                 json!({"type": "order", "order": {"product_items": [
                     {"product_retailer_id": "r", "quantity": 2, "item_price": 10.5, "currency": "USD"}]}}),
                 "order",
@@ -600,6 +606,39 @@ mod tests {
             assert_eq!(parsed.reply_id.as_deref(), reply_id, "{message}");
             assert_eq!(parsed.sent_at_ms, 1_700_000_000_000);
         }
+    }
+
+    #[test]
+    fn a_quoted_reply_names_the_message_it_answers() {
+        let quoting = one_message(json!({"type": "text", "text": {"body": "Yes, that one"},
+            "context": {"from": "15550783881", "id": "wamid.quoted"}}));
+        assert_eq!(quoting.reply_to.as_deref(), Some("wamid.quoted"));
+        let forwarded = one_message(json!({"type": "text", "text": {"body": "fwd"},
+            "context": {"forwarded": true}}));
+        assert_eq!(forwarded.reply_to, None);
+    }
+
+    #[test]
+    fn reactions_are_notices_with_or_without_an_emoji() {
+        let body = envelope(json!({"messages": [
+            {"from": "919876543210", "id": "wamid.r1", "timestamp": "1700000000", "type": "reaction",
+             "reaction": {"message_id": "wamid.hello", "emoji": "👍"}},
+            {"from": "919876543210", "id": "wamid.r2", "timestamp": "1700000060", "type": "reaction",
+             "reaction": {"message_id": "wamid.hello", "emoji": ""}},
+            {"from": "919876543210", "id": "wamid.r3", "timestamp": "1700000120", "type": "reaction",
+             "reaction": {"message_id": "wamid.hello"}}
+        ]}));
+        let delivery = parse(&body).unwrap();
+        assert!(
+            delivery.messages.is_empty(),
+            "a reaction is never a message"
+        );
+        let seen: Vec<&NoticeKind> = delivery.notices.iter().map(|notice| &notice.what).collect();
+        let reacted = |emoji: Option<&str>| NoticeKind::Reacted {
+            original: "wamid.hello".into(),
+            emoji: emoji.map(str::to_owned),
+        };
+        assert_eq!(seen, [&reacted(Some("👍")), &reacted(None), &reacted(None)]);
     }
 
     #[test]

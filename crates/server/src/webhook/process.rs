@@ -1,7 +1,7 @@
 //! Applying one webhook delivery inside a writing transaction: users, messages,
 //! profile counters, status changes, the bot's decisions and replies,
-//! WhatsApp's notices (edits, deletions, number changes, a request for the
-//! welcome), and delivery statuses. The caller answers 200 only after the
+//! WhatsApp's notices (edits, deletions, reactions, number changes, a
+//! request for the welcome), and delivery statuses. The caller answers 200 only after the
 //! transaction commits (see `ingest` for the webhook's batches).
 //!
 //! A message stamped more than a few minutes later than now counts as
@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::lifecycle::{self, Change, ChangedBy};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
-use crate::store::{inbound, media, notices, statuses, users};
+use crate::store::{inbound, media, notices, reactions, statuses, users};
 use crate::tag_rules;
 use crate::time::WINDOW_MS;
 use handover_core::bot::{BotConfig, CustomerMessage};
@@ -150,6 +150,7 @@ async fn inbound(
         text: message.text.as_deref(),
         payload: &message.raw,
         sent_at,
+        reply_to: message.reply_to.as_deref(),
     };
     let Some(id) = messages::insert_inbound(conn, &stored, now).await? else {
         // Seen before: a retried delivery changes nothing.
@@ -219,9 +220,6 @@ async fn inbound(
         }
     }
 
-    if message.content_type == "reaction" {
-        return Ok(false);
-    }
     // A message that arrives after its own window has closed gets no bot
     // reply (WhatsApp would refuse it) and no escalation (nobody could
     // intervene).
@@ -287,6 +285,14 @@ async fn apply_notice(
         }
         NoticeKind::Deleted { original } => {
             if let Some(id) = notices::delete_inbound(conn, wa_id, original, now).await? {
+                batch.message(id);
+            }
+        }
+        NoticeKind::Reacted { original, emoji } => {
+            let at = notice.at_ms.min(now + CLOCK_SKEW_MS);
+            if let Some(id) =
+                reactions::customer_reacted(conn, wa_id, original, emoji.as_deref(), at).await?
+            {
                 batch.message(id);
             }
         }
