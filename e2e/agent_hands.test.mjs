@@ -11,7 +11,7 @@ import { call, login } from './support/api.mjs';
 import { screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
 import { MANAGER } from './support/server.mjs';
 import { serverAndBrowser } from './support/suite.mjs';
-import { customerMessage, customerWrites, deliver, textWithId } from './support/whatsapp.mjs';
+import { customerMessage, customerWrites, deliver, failedStatus, textWithId } from './support/whatsapp.mjs';
 
 const KAVYA = '919811100001';
 const ROHAN = '919811100002';
@@ -227,6 +227,45 @@ describe("an agent's hands", () => {
     assert.equal(await bubble.locator('.template-footer').textContent(), 'Bloom & Petal');
     assert.deepEqual(await bubble.locator('.template-button').allTextContents(), ['Thanks']);
     assert.equal(await bubble.getByText('refund_processed (Fatima').count(), 0, 'not the name and its parameters');
+    await page.close();
+  });
+
+  test('a failure says what to do, and Retry sends again where that can succeed', async () => {
+    const { url } = suite.server;
+    const waId = '919811100009';
+    await customerWrites(url, waId, 'Nikhil', 'agent please');
+    const manager = await login(url, MANAGER);
+    assert.equal((await call(url, manager, 'POST', `/api/users/${waId}/intervene`)).status, 200);
+    for (const text of ['Your parcel left the shop', 'It arrives tomorrow']) {
+      assert.equal((await call(url, manager, 'POST', `/api/users/${waId}/messages`, { text })).status, 201);
+    }
+    // The sandbox records each send with its WhatsApp id.
+    const wamidOf = async (text) => {
+      for (;;) {
+        const outbox = await call(url, manager, 'GET', '/api/sandbox/outbox');
+        const sent = outbox.body.find((item) => item.payload?.text?.body === text);
+        if (sent) return sent.wamid;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await deliver(url, failedStatus(await wamidOf('Your parcel left the shop'), waId, 130429, 'Rate limit hit'));
+    await deliver(url, failedStatus(await wamidOf('It arrives tomorrow'), waId, 131047, 'Re-engagement message'));
+
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, url, MANAGER);
+    await openByUrl(page, url, waId, 'Nikhil');
+    const limited = page.locator('.bubble', { hasText: 'Your parcel left the shop' }).first();
+    await limited.locator('.failure', { hasText: 'sending limit' }).waitFor();
+    const closed = page.locator('.bubble', { hasText: 'It arrives tomorrow' });
+    await closed.locator('.failure', { hasText: 'send a template instead' }).waitFor();
+    assert.equal(await closed.getByRole('button', { name: 'Retry' }).count(), 0, 'a retry would fail the same way');
+    await screenshot(page, 'failures-in-words');
+
+    await limited.getByRole('button', { name: 'Retry' }).click();
+    await limited.locator('.resent', { hasText: 'Sent again below' }).waitFor();
+    const again = page.locator('.bubble', { hasText: 'Your parcel left the shop' }).last();
+    await again.locator('.tick[data-delivery=sent]').waitFor();
+    assert.equal(await page.locator('.bubble', { hasText: 'Your parcel left the shop' }).count(), 2);
     await page.close();
   });
 

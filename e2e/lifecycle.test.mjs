@@ -163,12 +163,13 @@ describe('chat lifecycle', () => {
     await openTab(page, 'History');
     await openChat(page, 'Amelia Clarke');
 
-    assert.ok(await page.locator('.composer-input').isDisabled());
+    // No free text: the template picker is offered in its place.
+    assert.ok(await page.locator('.composer-input').isHidden());
     assert.match(await page.locator('.composer-reason').textContent(), /24-hour window is closed/);
+    assert.ok(await page.getByLabel('Template', { exact: true }).isVisible());
     assert.ok(await page.locator('[data-action=intervene]').isDisabled());
     assert.match(await page.locator('[data-action=intervene]').getAttribute('title'), /24-hour window is closed/);
     await expectParameters(page, { window: 'Closed' });
-    await page.getByRole('button', { name: 'Template' }).click();
     assert.ok(await page.getByLabel('Template', { exact: true }).isEnabled());
     await screenshot(page, 'history-read-only');
     await context.close();

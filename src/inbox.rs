@@ -580,6 +580,7 @@ mod tests {
             reply_to: None,
             offered: None,
             template_text: None,
+            resent_as: None,
         }
     }
 

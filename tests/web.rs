@@ -365,6 +365,7 @@ async fn links_in_a_message_open_in_a_new_tab_and_scripts_stay_text() {
         reply_to: None,
         offered: None,
         template_text: None,
+        resent_as: None,
     };
     let messages = vec![
         said(

@@ -86,3 +86,13 @@ export async function deliver(serverUrl, body) {
 export function customerWrites(serverUrl, waId, name, body, secondsAgo = 0) {
   return deliver(serverUrl, textMessage(waId, name, body, secondsAgo));
 }
+
+/** WhatsApp's callback that our message `wamid` failed with error `code`. */
+export function failedStatus(wamid, recipient, code, title) {
+  return envelope({
+    statuses: [{
+      id: wamid, status: 'failed', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient,
+      errors: [{ code, title, error_data: { details: title } }],
+    }],
+  });
+}

@@ -55,6 +55,17 @@ pub async fn retry_media(id: i64) -> Result<Message, ApiError> {
     .await
 }
 
+/// `POST /api/users/{wa_id}/messages/{id}/resend`: a failed message sent
+/// again, as a new message.
+pub async fn resend(wa_id: String, id: i64) -> Result<Message, ApiError> {
+    read(
+        Request::post(&format!("/api/users/{wa_id}/messages/{id}/resend"))
+            .send()
+            .await,
+    )
+    .await
+}
+
 /// `PUT /api/users/{wa_id}/labels`.
 pub async fn set_labels(wa_id: String, labels: Vec<String>) -> Result<UserProfile, ApiError> {
     let request = Request::put(&format!("/api/users/{wa_id}/labels"))

@@ -318,6 +318,7 @@ pub fn Composer(
         );
     };
     let picking = RwSignal::new(false);
+    let window_closed = move || replying() && profile.with(|p| !p.window_open);
     let chosen = RwSignal::new(None::<Template>);
     let params = RwSignal::new(Vec::<String>::new());
     let approved = move || {
@@ -385,7 +386,9 @@ pub fn Composer(
                     <button type="button" class="button-quiet" aria-label="Remove the attachment" on:click=move |_| file.set(None)>"✕"</button>
                 </div>
             })}
-            <div class="composer-row">
+            // Outside the window only a template reaches the customer: the
+            // template picker takes the place of free text.
+            <div class="composer-row" style:display=move || window_closed().then_some("none")>
                 <textarea
                     class="composer-input"
                     node_ref=input
@@ -449,7 +452,7 @@ pub fn Composer(
             </Show>
             {move || problem.get().map(|why| view! { <p class="composer-reason error" role="alert">{why}</p> })}
             {move || (replying() && problem.with(Option::is_none)).then(refusal).flatten().map(|reason| view! { <p class="composer-reason" role="status">{reason}</p> })}
-            <Show when=move || picking.get() && replying()>
+            <Show when=move || (picking.get() || window_closed()) && replying()>
                 <div class="template-picker" role="group" aria-label="Send a template">
                     <select
                         aria-label="Template"

@@ -8,6 +8,7 @@
 use handover_core::api::{
     Author, Delivery, Message, MessageKind, Offered, Reaction, ReplyTo, TemplateText,
 };
+use handover_core::failures;
 use handover_core::media::{size_in_words, Location, Media, MediaKind, MediaState, SharedContact};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -253,16 +254,55 @@ fn bubble(
                 })}
             </span>
             {reactions}
-            {failed.then(|| {
-                view! {
-                    <p class="failure" role="note">
-                        {format!("Not delivered: {}", message.failure_reason.clone().unwrap_or_else(|| "no reason given".into()))}
-                    </p>
-                }
-            })}
+            {failed.then(|| failure_view(&message))}
         </li>
     }
     .into_any()
+}
+
+/// Why WhatsApp did not deliver one of our messages, in words an agent can
+/// act on, with Retry where sending it again can succeed.
+fn failure_view(message: &Message) -> impl IntoView {
+    let reason = message
+        .failure_reason
+        .clone()
+        .unwrap_or_else(|| "no reason given".into());
+    let advice = failures::advice(&reason);
+    let (wa_id, id) = (message.wa_id.to_string(), message.id);
+    let sending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let retry = match message.resent_as {
+        Some(_) => Some(view! { <span class="resent">"Sent again below"</span> }.into_any()),
+        None if advice.retry => Some(
+            view! {
+                <button
+                    type="button"
+                    class="button retry"
+                    disabled=move || sending.get()
+                    on:click=move |_| {
+                        sending.set(true);
+                        let wa_id = wa_id.clone();
+                        spawn_local(async move {
+                            let sent = api::resend(wa_id, id).await;
+                            let _ = sending.try_set(false);
+                            let _ = problem.try_set(sent.err().map(|error| error.message()));
+                        });
+                    }
+                >
+                    "Retry"
+                </button>
+            }
+            .into_any(),
+        ),
+        None => None,
+    };
+    view! {
+        <div class="failure" role="note" title=reason>
+            <p>{advice.words}</p>
+            {retry}
+            {move || problem.get().map(|why| view! { <p class="failure-problem">{why}</p> })}
+        </div>
+    }
 }
 
 /// A template as the customer read it: header, body, footer, buttons.

@@ -256,6 +256,9 @@ pub struct Message {
     /// and buttons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_text: Option<TemplateText>,
+    /// A failed message of ours that was sent again: the new message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resent_as: Option<i64>,
 }
 
 /// What the bot offered under a message: reply buttons, or a list opened

@@ -14,6 +14,7 @@ pub mod canned;
 pub mod contacts;
 pub mod csat;
 pub mod error;
+pub mod failures;
 pub mod ids;
 pub mod labels;
 pub mod lifecycle;

@@ -206,3 +206,99 @@ async fn a_template_shows_as_the_customer_read_it() {
                "buttons": ["Thanks", "Call me"]})
     );
 }
+
+/// The WhatsApp id our message `words` was sent as.
+async fn wamid_of(app: &TestApp, words: &str) -> String {
+    let (wamid,): (String,) = sqlx::query_as("SELECT wamid FROM messages WHERE text = $1")
+        .bind(words)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    wamid
+}
+
+async fn resend(app: &TestApp, session: &support::Session, id: &Value) -> reqwest::Response {
+    app.post(
+        session,
+        &format!("/api/users/{PRIYA}/messages/{id}/resend"),
+        json!({}),
+    )
+    .await
+}
+
+/// WhatsApp's callback that message `wamid` failed with `code`.
+fn failed_with(wamid: &str, at: i64, code: u32, title: &str) -> Value {
+    support::payloads::envelope(json!({"statuses": [{
+        "id": wamid, "status": "failed", "timestamp": at.to_string(), "recipient_id": PRIYA,
+        "errors": [{"code": code, "title": title, "error_data": {"details": title}}]
+    }]}))
+}
+
+#[tokio::test]
+async fn a_failure_a_retry_can_mend_is_sent_again_and_one_it_cannot_says_what_to_do() {
+    let (fake, url) = FakeCloudApi::start(vec![]).await;
+    let app = TestApp::start_with(|config| support::use_cloud_api(config, url)).await;
+    let manager = app.manager().await;
+    let ravi = app.agent("Ravi").await;
+    let t = app.now_s();
+    app.webhook_ok(&text(PRIYA, "wamid.1", t - 60, "agent please"))
+        .await;
+    assert_eq!(app.act(&manager, PRIYA, "intervene").await.status(), 200);
+    for words in ["Your order ships today", "It left the shop"] {
+        let sent = app
+            .post(
+                &manager,
+                &format!("/api/users/{PRIYA}/messages"),
+                json!({"text": words}),
+            )
+            .await;
+        assert_eq!(sent.status(), 201);
+    }
+    app.settle_outbound().await;
+    let limited = wamid_of(&app, "Your order ships today").await;
+    let closed = wamid_of(&app, "It left the shop").await;
+    app.webhook_ok(&failed_with(&limited, t, 130429, "Rate limit hit"))
+        .await;
+    app.webhook_ok(&failed_with(&closed, t, 131047, "Re-engagement message"))
+        .await;
+    let thread = app.thread(&manager, PRIYA).await;
+    let first = by_text(&thread, "Your order ships today").clone();
+    let second = by_text(&thread, "It left the shop").clone();
+    assert_eq!(
+        (first["delivery"].as_str(), second["delivery"].as_str()),
+        (Some("failed"), Some("failed"))
+    );
+
+    // Only the holder sends a session message again; then it goes out as a
+    // new message, which the failed one names, and counts nothing twice.
+    let before = app.profile(&manager, PRIYA).await["session_messages"].clone();
+    assert_eq!(resend(&app, &ravi, &first["id"]).await.status(), 409);
+    let again = resend(&app, &manager, &first["id"]).await;
+    assert_eq!(again.status(), 201);
+    let again: Value = again.json().await.unwrap();
+    assert_ne!(again["id"], first["id"]);
+    assert_eq!(again["text"], "Your order ships today");
+    app.settle_outbound().await;
+    let thread = app.thread(&manager, PRIYA).await;
+    let old = thread.iter().find(|m| m["id"] == first["id"]).unwrap();
+    assert_eq!(old["resent_as"], again["id"]);
+    let new = thread.iter().find(|m| m["id"] == again["id"]).unwrap();
+    assert_eq!(new["delivery"], "sent");
+    let sends = fake
+        .requests()
+        .iter()
+        .filter(|r| r.body["text"]["body"] == "Your order ships today")
+        .count();
+    assert_eq!(sends, 2, "sent once more");
+    assert_eq!(
+        app.profile(&manager, PRIYA).await["session_messages"],
+        before
+    );
+    let (status, code, _) = error_code(resend(&app, &manager, &first["id"]).await).await;
+    assert_eq!((status.as_u16(), code.as_str()), (409, "already_resent"));
+
+    // Outside the window only a template reaches the customer: no retry.
+    let (status, code, message) = error_code(resend(&app, &manager, &second["id"]).await).await;
+    assert_eq!((status.as_u16(), code.as_str()), (409, "not_retryable"));
+    assert!(message.contains("send a template"), "{message}");
+}

@@ -118,6 +118,6 @@ async fn a_refused_send_is_stored_as_failed_with_the_reason_for_the_dashboard() 
     assert_eq!(bot["delivery"], "failed");
     assert_eq!(
         bot["failure_reason"],
-        "WhatsApp refused the message (HTTP 400): Scripted failure 400"
+        "WhatsApp refused the message (HTTP 400, error 131000): Scripted failure 400"
     );
 }

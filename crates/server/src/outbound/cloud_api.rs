@@ -35,9 +35,14 @@ async fn answer(response: reqwest::Response, what: &str) -> Result<Value, SendEr
         return Ok(body);
     }
     let message = body["error"]["message"].as_str().unwrap_or("no details");
+    // WhatsApp's own code says what to do about it (see `failures`).
+    let code = body["error"]["code"]
+        .as_i64()
+        .map(|code| format!(", error {code}"))
+        .unwrap_or_default();
     Err(SendError {
         reason: format!(
-            "WhatsApp refused the {what} (HTTP {}): {message}",
+            "WhatsApp refused the {what} (HTTP {}{code}): {message}",
             status.as_u16()
         ),
         retryable: status.as_u16() == 429 || status.is_server_error(),

@@ -21,6 +21,7 @@ mod notes;
 mod openapi;
 mod params;
 mod reports;
+mod resend;
 mod sandbox;
 mod search;
 mod sections;
@@ -90,6 +91,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(media::router())
         .merge(notes::router())
+        .merge(resend::router())
         .merge(labels::router())
         .merge(canned::router())
         .merge(contacts::router())

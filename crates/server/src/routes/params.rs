@@ -20,3 +20,14 @@ pub struct IdPath {
     /// The id in the record's `id` field.
     pub id: i64,
 }
+
+/// `{wa_id}` and `{id}`: one message of a customer's chat.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MessagePath {
+    /// The customer's WhatsApp number: E.164 digits without `+`.
+    #[param(example = "919820012345")]
+    pub wa_id: String,
+    /// The message's `id`.
+    pub id: i64,
+}

@@ -64,6 +64,7 @@ pub(super) struct MessageRow {
     template_body: Option<String>,
     template_footer: Option<String>,
     template_buttons: Option<String>,
+    resent_as: Option<i64>,
 }
 
 pub(super) const SELECT: &str =
@@ -80,7 +81,7 @@ pub(super) const SELECT: &str =
         qm.id AS quoted_media_id, qm.kind AS quoted_media_kind, qm.state AS quoted_media_state,
         CASE WHEN m.author = 'bot' THEN m.payload END AS bot_body,
         t.header AS template_header, t.body AS template_body, t.footer AS template_footer,
-        t.buttons AS template_buttons
+        t.buttons AS template_buttons, m.resent_as
     FROM messages m
     LEFT JOIN agents a ON a.id = m.agent_id
     LEFT JOIN media md ON md.message_id = m.id
@@ -330,6 +331,7 @@ impl From<MessageRow> for Message {
             reply_to,
             offered,
             template_text,
+            resent_as: row.resent_as,
         }
     }
 }

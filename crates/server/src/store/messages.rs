@@ -329,6 +329,91 @@ async fn queue(
     Ok(id)
 }
 
+/// Whether a message can be sent again, and as what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resend {
+    /// No failed message of ours with this id in this chat.
+    Missing,
+    /// It carries a file (or a header file): that is attached again, not
+    /// resent.
+    CarriesFile,
+    /// It was sent again already, as this message.
+    Already(i64),
+    /// Queued again as this new message.
+    Queued(i64),
+}
+
+/// The failed message of ours `id`, as it was stored: its kind and reason.
+pub struct Failed {
+    pub is_template: bool,
+    pub reason: String,
+}
+
+/// The failed message of ours `id` in this chat, if it is one.
+pub async fn failed(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+    id: i64,
+) -> Result<Option<Failed>, sqlx::Error> {
+    let found: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT kind, failure_reason FROM messages
+         WHERE id = $1 AND wa_id = $2 AND direction = 'out' AND delivery = 'failed'",
+    )
+    .bind(id)
+    .bind(wa_id.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.map(|(kind, reason)| Failed {
+        is_template: kind == "template",
+        reason: reason.unwrap_or_default(),
+    }))
+}
+
+/// Queues the failed message `id` of this chat again, as a new message
+/// with the same body (the failed one names it). It counts on no counter
+/// again: it is the same message, sent again.
+pub async fn resend(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+    id: i64,
+    now: i64,
+) -> Result<Resend, sqlx::Error> {
+    let found: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT m.resent_as, md.id FROM messages m LEFT JOIN media md ON md.message_id = m.id
+         WHERE m.id = $1 AND m.wa_id = $2 AND m.direction = 'out' AND m.delivery = 'failed'",
+    )
+    .bind(id)
+    .bind(wa_id.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let resent = match found {
+        None => return Ok(Resend::Missing),
+        Some((Some(already), _)) => return Ok(Resend::Already(already)),
+        Some((None, Some(_file))) => return Ok(Resend::CarriesFile),
+        Some((None, None)) => {
+            let (new,): (i64,) = sqlx::query_as(
+                "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
+                                       template_name, template_language, template_params, delivery,
+                                       sent_at, created_at, reply_to_wamid)
+                 SELECT wa_id, direction, author, agent_id, kind, content_type, text, payload,
+                        template_name, template_language, template_params, 'pending', $2, $2, reply_to_wamid
+                 FROM messages WHERE id = $1 RETURNING id",
+            )
+            .bind(id)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?;
+            new
+        }
+    };
+    sqlx::query("UPDATE messages SET resent_as = $2 WHERE id = $1")
+        .bind(id)
+        .bind(resent)
+        .execute(conn)
+        .await?;
+    Ok(Resend::Queued(resent))
+}
+
 /// A status line in the thread ("Intervened by Asha").
 pub async fn insert_system(
     conn: &mut AnyConnection,
