@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { call, login } from './support/api.mjs';
+import { call, createAgent, login } from './support/api.mjs';
 import { screenshot, signIn, VIEWPORT, watchConsole } from './support/browser.mjs';
 import { MANAGER } from './support/server.mjs';
 import { serverAndBrowser } from './support/suite.mjs';
@@ -157,6 +157,23 @@ describe("an agent's hands", () => {
     assert.equal(await page.locator('[data-parameter=session_messages] dd').textContent(), counted);
     await deliver(url, customerMessage(waId, 'Fatima', { type: 'reaction', reaction: { message_id: 'wamid.e2e.cake', emoji: '' } }));
     await cake.locator('.reaction').waitFor({ state: 'detached' });
+
+    // The agent holding the chat reacts back; WhatsApp gets `type: reaction`.
+    await page.getByRole('button', { name: 'Intervene' }).click();
+    await page.locator('[data-parameter=status] dd', { hasText: 'Intervened' }).waitFor();
+    await cake.hover();
+    await cake.getByRole('button', { name: 'React to this message' }).click();
+    await cake.getByRole('button', { name: 'React 🙏' }).click();
+    await cake.locator('.reaction[data-author=agent]', { hasText: '🙏' }).waitFor();
+    assert.equal(await cake.locator('.reaction').getAttribute('title'), 'Meera reacted 🙏');
+    const manager = await login(url, MANAGER);
+    let sent;
+    for (let tries = 0; tries < 100 && !sent; tries += 1) {
+      const outbox = await call(url, manager, 'GET', '/api/sandbox/outbox');
+      sent = outbox.body.find((item) => item.payload.type === 'reaction');
+      if (!sent) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(sent?.payload.reaction, { message_id: 'wamid.e2e.cake', emoji: '🙏' });
     await page.close();
   });
 
@@ -269,6 +286,83 @@ describe("an agent's hands", () => {
     await page.close();
   });
 
+  test('each chat shows its unread messages; opening it reads them and the customer sees blue ticks', async () => {
+    const { url } = suite.server;
+    const waId = '919811100010';
+    for (const [n, body] of ['Hi', 'Do you deliver cakes?', 'Hello?'].entries()) {
+      await deliver(url, textWithId(waId, 'Ananya', `wamid.e2e.unread.${n}`, body));
+    }
+    const manager = await login(url, MANAGER);
+    const profile = await call(url, manager, 'GET', `/api/users/${waId}`);
+    assert.equal(profile.body.unread, 3);
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, url, MANAGER);
+    await page.goto(`${url}/sections/${profile.body.status}`);
+    const row = page.locator('.chat-row', { hasText: 'Ananya' });
+    assert.equal(await row.locator('.unread-count').textContent(), '3');
+    await row.click();
+    await page.locator('.profile-name', { hasText: 'Ananya' }).waitFor();
+    await row.locator('.unread-count').waitFor({ state: 'detached' });
+    // WhatsApp (the sandbox here) was told: blue ticks up to the newest.
+    let receipt;
+    for (let tries = 0; tries < 100 && !receipt; tries += 1) {
+      const outbox = await call(url, manager, 'GET', '/api/sandbox/outbox');
+      receipt = outbox.body.find((sent) => sent.payload.status === 'read' && sent.payload.message_id === 'wamid.e2e.unread.2');
+      if (!receipt) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(receipt, 'a read receipt for the newest message');
+    await page.close();
+  });
+
+  test('@ offers teammates, a mention waits for whoever was away, and a chat passed on alerts its new holder', async () => {
+    const { url } = suite.server;
+    const waId = '919811100011';
+    await customerWrites(url, waId, 'Tara', 'agent please');
+    const managerCookie = await login(url, MANAGER);
+    const ravi = await createAgent(url, managerCookie, 'Ravi');
+    assert.equal((await call(url, managerCookie, 'POST', `/api/users/${waId}/intervene`)).status, 200);
+
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, url, MANAGER);
+    await openByUrl(page, url, waId, 'Tara');
+    await page.getByRole('tab', { name: 'Private note' }).click();
+    const note = page.getByLabel('Note', { exact: true });
+    await note.click();
+    await page.keyboard.type('@ra');
+    const picker = page.getByRole('listbox', { name: 'Mention a teammate' });
+    await picker.getByRole('option', { name: /Ravi/ }).waitFor();
+    await page.keyboard.press('Enter');
+    assert.equal(await note.inputValue(), '@ravi ');
+    await page.keyboard.type('please call her back');
+    await page.keyboard.press('Enter');
+    const sent = page.locator('.bubble.note', { hasText: 'please call her back' });
+    assert.equal(await sent.locator('.mention').textContent(), '@ravi');
+
+    // Ravi was away; when he signs in, the mention is there.
+    const ravisPage = await (await suite.browser.newContext({ viewport: VIEWPORT })).newPage();
+    await signIn(ravisPage, url, ravi);
+    const mentions = ravisPage.getByRole('button', { name: 'Mentions, 1 unread' });
+    await mentions.waitFor();
+    await mentions.click();
+    const item = ravisPage.locator('.mention-item', { hasText: 'please call her back' });
+    await item.waitFor();
+    assert.match(await item.textContent(), /Meera in the chat with Tara/);
+    await ravisPage.getByRole('button', { name: 'Mentions', exact: true }).waitFor();
+    await item.click();
+    await ravisPage.waitForURL(new RegExp(`/chats/${waId}`));
+    await ravisPage.locator('.bubble.note', { hasText: 'please call her back' }).waitFor();
+
+    // The chat passed to Ravi: he is told at once.
+    await ravisPage.locator('.live-indicator:not(.down)').waitFor();
+    assert.equal((await call(url, managerCookie, 'POST', `/api/users/${waId}/transfer`, { agent_id: (await call(url, await login(url, ravi), 'GET', '/api/me')).body.id })).status, 200);
+    const toast = ravisPage.locator('.handover-toast');
+    await toast.waitFor();
+    assert.match(await toast.textContent(), /Meera passed you the chat with Tara/);
+    await screenshot(ravisPage, 'handover-alert');
+    await ravisPage.context().close();
+    await page.close();
+  });
+
   test('days are told apart: Today, a weekday within the week, and the full date on every time', async () => {
     const { url } = suite.server;
     const waId = '919811100005';
@@ -337,6 +431,37 @@ describe("an agent's hands", () => {
       await screenshot(page, `width-${width}`);
       await page.close();
     }
+  });
+
+  test('the users table\'s filters and the Mine filter survive a reload', async () => {
+    const { url } = suite.server;
+    await customerWrites(url, '919811100012', 'Gauri', 'agent please');
+    await customerWrites(url, '919811100013', 'Harsh', 'Hello');
+    const managerCookie = await login(url, MANAGER);
+    assert.equal((await call(url, managerCookie, 'POST', '/api/users/919811100012/intervene')).status, 200);
+    const page = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(page, url, MANAGER);
+    await page.goto(`${url}/manage/users`);
+    await page.locator('.user-row').first().waitFor();
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('intervened');
+    await page.waitForURL(/\/manage\/users\?status=intervened$/);
+    const shown = async () => (await page.locator('.user-row .status-badge').allTextContents()).map((s) => s.trim());
+    await page.waitForFunction(() => [...document.querySelectorAll('.user-row .status-badge')].every((b) => b.textContent.trim() === 'Intervened'));
+    const before = await shown();
+    assert.ok(before.length > 0);
+    await page.reload();
+    await page.locator('.user-row').first().waitFor();
+    assert.equal(await page.getByRole('combobox', { name: 'Status' }).inputValue(), 'intervened');
+    assert.deepEqual(await shown(), before);
+
+    await page.goto(`${url}/sections/intervened`);
+    await page.getByRole('button', { name: 'Mine' }).click();
+    await page.waitForURL(/\/sections\/intervened\?mine=1$/);
+    await page.reload();
+    await page.getByRole('button', { name: 'Mine', pressed: true }).waitFor();
+    await page.getByRole('button', { name: 'All' }).click();
+    await page.waitForURL(/\/sections\/intervened$/);
+    await page.close();
   });
 
   test('Escape closes the Manage menu', async () => {

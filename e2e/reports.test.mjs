@@ -59,6 +59,17 @@ describe('reports', () => {
     await openManaged(page, 'Reports');
     await page.waitForURL(/\/manage\/reports$/);
     await page.locator('.report-figure').first().waitFor();
+    // The date fields say the 7 days on show, and follow another choice.
+    const dayOf = (back) => page.evaluate((back) => {
+      const day = new Date();
+      day.setDate(day.getDate() - back);
+      return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+    }, back);
+    assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), await dayOf(6));
+    assert.equal(await page.getByLabel('To', { exact: true }).inputValue(), await dayOf(0));
+    await page.getByRole('button', { name: '30 days' }).click();
+    assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), await dayOf(29));
+    await page.getByRole('button', { name: '7 days' }).click();
 
     assert.equal(await figure(page, 'Customers').textContent(), '3');
     assert.equal(await figure(page, 'Handled by the bot').textContent(), '33.3%');
@@ -191,7 +202,7 @@ describe('reports', () => {
     await rows.first().waitFor();
     assert.match(await rows.first().textContent(), /Settings.*Satisfaction survey.*1 to 5/);
     const resolved = rows.filter({ hasText: 'Resolved' });
-    assert.match(await resolved.first().textContent(), /Asha.*\+919822200002/);
+    assert.match(await resolved.first().textContent(), /Asha.*Leela Iyer \+919822200002/);
     await screenshot(page, 'audit');
     await page.getByRole('combobox', { name: 'What' }).selectOption({ label: 'Settings' });
     // The list empties while the filtered page loads: wait for its rows.
@@ -208,7 +219,7 @@ describe('reports', () => {
     assert.deepEqual(await rows.locator('.audit-kind').allTextContents(), ['Resolved', 'Intervened']);
 
     // The chat named in the log opens, and its profile shows Leela's rating.
-    await resolved.first().getByRole('link', { name: '+919822200002' }).click();
+    await resolved.first().getByRole('link', { name: 'Leela Iyer' }).click();
     await page.waitForURL(/\/chats\/919822200002$/);
     const rating = page.locator('.parameter[data-parameter="satisfaction"] dd');
     await rating.filter({ hasText: '👍' }).waitFor();

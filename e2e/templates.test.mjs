@@ -114,7 +114,8 @@ describe('templates page', () => {
     await page.getByRole('button', { name: 'Send template' }).click();
     const bubble = page.locator('.bubble.template', { has: page.locator('.media-image') });
     await bubble.waitFor();
-    await bubble.locator('.bubble-text', { hasText: 'diwali_hampers (Rohan)' }).waitFor();
+    // As the customer read it: the photo, then the body filled in.
+    await bubble.locator('.bubble-text', { hasText: 'Hi Rohan, our Diwali hampers are here.' }).waitFor();
     await imageLoaded(page, '.bubble.template .media-image');
     // The photo made the thread taller; it still shows the newest message whole.
     await page.waitForFunction(() => {

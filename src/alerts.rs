@@ -9,7 +9,7 @@ use web_sys::{
     AudioContext, Notification, NotificationOptions, NotificationPermission, OscillatorType,
 };
 
-use handover_core::notes::Mention;
+use handover_core::notes::{Handover, Mention};
 
 use crate::inbox::Waiting;
 
@@ -85,6 +85,25 @@ impl AlertSettings {
                 ),
                 &options,
             );
+        }
+        if self.sound.get_untracked() {
+            chime();
+        }
+    }
+}
+
+impl AlertSettings {
+    /// Alerts for a chat a colleague passed to the signed-in person, as for
+    /// a customer who starts waiting.
+    pub fn handed_over(self, handover: &Handover) {
+        if self.notify.get_untracked() && permitted() {
+            let options = NotificationOptions::new();
+            options.set_body(&format!(
+                "{} passed you the chat with {}.",
+                handover.by.name, handover.customer
+            ));
+            options.set_tag(&format!("handover-{}", handover.wa_id));
+            let _ = Notification::new_with_options("Handover: a chat is yours now", &options);
         }
         if self.sound.get_untracked() {
             chime();

@@ -42,7 +42,12 @@ pub fn local_midnight_after(date: &str, days: i32) -> Option<String> {
 
 /// Today's date in the viewer's time zone, `YYYY-MM-DD`.
 pub fn today() -> String {
-    local_midnight(0)[..10].to_owned()
+    local_day(0)
+}
+
+/// The viewer's date `days` after today (negative: before), `YYYY-MM-DD`.
+pub fn local_day(days: i32) -> String {
+    local_midnight(days)[..10].to_owned()
 }
 
 fn midnight_of(date: &Date) -> String {

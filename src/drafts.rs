@@ -6,6 +6,8 @@
 
 use handover_core::{AgentId, WaId};
 
+use crate::local_storage;
+
 /// Which of a chat's two drafts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DraftKind {
@@ -22,25 +24,14 @@ pub fn key(agent: AgentId, wa_id: &WaId, kind: DraftKind) -> String {
     format!("handover.draft.{}.{wa_id}.{kind}", agent.0)
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// The draft kept under `key`, or nothing.
 pub fn load(key: &str) -> String {
-    storage()
-        .and_then(|storage| storage.get_item(key).ok().flatten())
-        .unwrap_or_default()
+    local_storage::get(key).unwrap_or_default()
 }
 
 /// Keeps `text` under `key`; an empty or blank draft is removed.
 pub fn save(key: &str, text: &str) {
-    let Some(storage) = storage() else { return };
-    let _ = if text.trim().is_empty() {
-        storage.remove_item(key)
-    } else {
-        storage.set_item(key, text)
-    };
+    local_storage::set(key, text);
 }
 
 #[cfg(test)]

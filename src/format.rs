@@ -261,6 +261,47 @@ pub fn short_day(day: &str) -> String {
     }
 }
 
+/// `text` cut into runs, each marked when it is an `@name` mention (an `@`
+/// at the start or after a space, and the name's letters, digits, `.`,
+/// `_` and `-`).
+pub fn mention_runs(text: &str) -> Vec<(String, bool)> {
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut plain = String::new();
+    let mut previous: Option<char> = None;
+    while let Some((_, c)) = chars.next() {
+        let starts = c == '@' && previous.is_none_or(char::is_whitespace);
+        let name_follows = chars.peek().is_some_and(|(_, next)| next.is_alphanumeric());
+        if starts && name_follows {
+            let mut mention = String::from('@');
+            while let Some(&(_, next)) = chars.peek() {
+                if next.is_alphanumeric() || matches!(next, '.' | '_' | '-') {
+                    mention.push(next);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            // A trailing dot or dash ends the sentence, not the name.
+            let kept = mention.trim_end_matches(['.', '-', '_']).len();
+            let tail = mention.split_off(kept);
+            if !plain.is_empty() {
+                runs.push((std::mem::take(&mut plain), false));
+            }
+            runs.push((mention, true));
+            plain.push_str(&tail);
+            previous = tail.chars().next_back().or(Some('a'));
+            continue;
+        }
+        plain.push(c);
+        previous = Some(c);
+    }
+    if !plain.is_empty() {
+        runs.push((plain, false));
+    }
+    runs
+}
+
 /// A calendar date in the viewer's time zone: `month` 1–12, `weekday` 0
 /// (Sunday) to 6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -341,6 +382,22 @@ pub fn full_time(date: LocalDate, hour: u32, minute: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mentions_stand_out_from_the_words_around_them() {
+        let runs = mention_runs("@asha can you check? cc @ravi.k. mail meera@shop.example");
+        assert_eq!(
+            runs,
+            [
+                ("@asha".to_owned(), true),
+                (" can you check? cc ".to_owned(), false),
+                ("@ravi.k".to_owned(), true),
+                (". mail meera@shop.example".to_owned(), false),
+            ]
+        );
+        assert_eq!(mention_runs("no one"), [("no one".to_owned(), false)]);
+        assert_eq!(mention_runs("a @ b"), [("a @ b".to_owned(), false)]);
+    }
 
     #[test]
     fn days_in_a_thread_read_as_people_say_them() {

@@ -183,7 +183,7 @@ impl Inbox {
             }
             // Said by the shell to whoever was mentioned, and read by the
             // shell (the team's setup); nothing to keep here.
-            Event::Mention { .. } | Event::Setup { .. } => None,
+            Event::Mention { .. } | Event::Setup { .. } | Event::Handover { .. } => None,
         }
     }
 
@@ -202,7 +202,10 @@ impl Inbox {
             .items
             .iter()
             .position(|item| item.wa_id == profile.wa_id);
-        let preview = position.and_then(|at| self.items[at].last_message_preview.clone());
+        let preview = profile
+            .last_message_preview
+            .clone()
+            .or_else(|| position.and_then(|at| self.items[at].last_message_preview.clone()));
         if let Some(at) = position {
             self.items.remove(at);
         }
@@ -221,6 +224,7 @@ impl Inbox {
             last_message_preview: preview,
             waiting_since: profile.waiting_since.clone(),
             labels: profile.labels.clone(),
+            unread: profile.unread,
         };
         let section = self.list.section;
         let at = self
@@ -543,6 +547,8 @@ mod tests {
             attributes: Default::default(),
             labels: Vec::new(),
             satisfaction: None,
+            last_message_preview: None,
+            unread: 0,
         }
     }
 
@@ -716,6 +722,17 @@ mod tests {
         // Transferred away, it leaves the list.
         inbox.apply(&user(held_by("9100000001", 8)), parse);
         assert!(ids(&inbox).is_empty());
+        // Transferred in, it comes with what the customer wrote last.
+        let handed_over = UserProfile {
+            last_message_preview: Some("Where is my cake?".into()),
+            ..held_by("9100000002", ME.0)
+        };
+        inbox.apply(&user(handed_over), parse);
+        assert_eq!(ids(&inbox), ["9100000002"]);
+        assert_eq!(
+            inbox.items()[0].last_message_preview.as_deref(),
+            Some("Where is my cake?")
+        );
     }
 
     #[test]

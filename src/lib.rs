@@ -11,6 +11,7 @@ pub mod drafts;
 pub mod format;
 pub mod inbox;
 pub mod live;
+pub mod local_storage;
 pub mod pages;
 pub mod places;
 pub mod shortcuts;

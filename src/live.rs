@@ -86,7 +86,9 @@ pub fn connect(
         on_events,
     });
     let mut callbacks = Vec::new();
-    for name in ["sections", "user", "message", "mention", "setup"] {
+    for name in [
+        "sections", "user", "message", "mention", "setup", "handover",
+    ] {
         let pending = pending.clone();
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             let data = event

@@ -46,6 +46,29 @@ impl UsersFilter {
         parts.join("&")
     }
 
+    /// The filter a query string (as [`UsersFilter::query_string`] writes
+    /// it) asks for, each value read by `get`; what does not parse is left
+    /// unset.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let text = |name: &str| get(name).unwrap_or_default();
+        UsersFilter {
+            status: get("status").and_then(|status| status.parse().ok()),
+            window: get("window").and_then(|window| {
+                [WindowFilter::Open, WindowFilter::Closed]
+                    .into_iter()
+                    .find(|w| window_param(*w) == window)
+            }),
+            source: text("source"),
+            tag: text("tag"),
+            label: text("label"),
+            query: text("q"),
+            order: match get("order").as_deref() {
+                Some("last_active_asc") => UserOrder::LastActiveAsc,
+                _ => UserOrder::LastActiveDesc,
+            },
+        }
+    }
+
     /// Whether anything narrows the list (for the empty-state text).
     pub fn is_narrowed(&self) -> bool {
         self.status.is_some()
@@ -85,6 +108,33 @@ mod tests {
             "status=closed&window=open&source=Diwali%20fair%20%26%20expo&label=refund&q=%2B91%2098&order=last_active_asc"
         );
         assert!(filter.is_narrowed());
+        // Read back from the address bar, it is the same filter.
+        let pairs: Vec<(String, String)> = filter
+            .query_string()
+            .split('&')
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap();
+                let value = value
+                    .replace("%20", " ")
+                    .replace("%26", "&")
+                    .replace("%2B", "+");
+                (name.to_owned(), value)
+            })
+            .collect();
+        let read = UsersFilter::from_query(|name| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        });
+        assert_eq!(
+            read,
+            UsersFilter {
+                tag: String::new(),
+                ..filter.clone()
+            }
+        );
+        assert_eq!(UsersFilter::from_query(|_| None), UsersFilter::default());
         assert!(!UsersFilter {
             order: UserOrder::LastActiveAsc,
             ..UsersFilter::default()

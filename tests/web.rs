@@ -81,6 +81,8 @@ fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserPro
         attributes: Default::default(),
         labels: Vec::new(),
         satisfaction: None,
+        last_message_preview: None,
+        unread: 0,
     }
 }
 

@@ -2,10 +2,10 @@
 //! reasons and canned replies.
 
 use gloo_net::http::Request;
-use handover_core::api::{Message, UserProfile};
+use handover_core::api::{Message, ReadReceipts, UserProfile};
 use handover_core::canned::{CannedReply, CannedReplyDraft};
 use handover_core::labels::ClosingReasons;
-use handover_core::notes::NewNote;
+use handover_core::notes::{MyMentions, NewNote};
 use handover_core::templates::HeaderMedia;
 
 use super::{encode, get_json, no_content, post_json, read, ApiError};
@@ -120,4 +120,57 @@ pub async fn delete_canned_reply(id: i64) -> Result<(), ApiError> {
             .await,
     )
     .await
+}
+
+/// `POST /api/users/{wa_id}/read`: the chat was opened by this person; the
+/// profile comes back with its unread count as it now is.
+pub async fn mark_read(wa_id: String) -> Result<UserProfile, ApiError> {
+    read(
+        Request::post(&format!("/api/users/{wa_id}/read"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// `POST /api/users/{wa_id}/typing`: the holder is typing a reply.
+pub async fn typing(wa_id: String) -> Result<(), ApiError> {
+    no_content(
+        Request::post(&format!("/api/users/{wa_id}/typing"))
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// `GET /api/read-receipts`.
+pub async fn fetch_read_receipts() -> Result<ReadReceipts, ApiError> {
+    get_json("/api/read-receipts").await
+}
+
+/// `PUT /api/read-receipts` (managers).
+pub async fn save_read_receipts(enabled: bool) -> Result<ReadReceipts, ApiError> {
+    let request = Request::put("/api/read-receipts")
+        .json(&ReadReceipts { enabled })
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
+}
+
+/// `GET /api/me/mentions`.
+pub async fn fetch_my_mentions() -> Result<MyMentions, ApiError> {
+    get_json("/api/me/mentions").await
+}
+
+/// `POST /api/me/mentions/read`: the signed-in person looked at them.
+pub async fn read_my_mentions() -> Result<MyMentions, ApiError> {
+    read(Request::post("/api/me/mentions/read").send().await).await
+}
+
+/// `PUT /api/users/{wa_id}/messages/{id}/reaction`: an emoji on a
+/// customer's message; empty takes it back.
+pub async fn react(wa_id: String, id: i64, emoji: String) -> Result<Message, ApiError> {
+    let request = Request::put(&format!("/api/users/{wa_id}/messages/{id}/reaction"))
+        .json(&handover_core::api::NewReaction { emoji })
+        .map_err(|error| ApiError::Unreadable(error.to_string()))?;
+    read(request.send().await).await
 }

@@ -30,7 +30,7 @@ pub fn ChatList(
         <ul class="chat-list" aria-label="Chats">
             <For
                 each=move || items.get()
-                key=|item| (item.wa_id.clone(), item.status, item.last_message_preview.clone(), item.window_expires_at.clone(), item.assigned_agent.clone(), item.waiting_since.clone(), item.labels.clone())
+                key=|item| (item.wa_id.clone(), item.status, item.last_message_preview.clone(), item.window_expires_at.clone(), item.assigned_agent.clone(), item.waiting_since.clone(), item.labels.clone(), item.unread)
                 let:item
             >
                 {
@@ -43,6 +43,8 @@ pub fn ChatList(
                         let wa_id = wa_id.clone();
                         Memo::new(move |_| unread.with(|unread| unread.contains(&wa_id)))
                     };
+                    let item_unread = item.unread;
+                    let looks_unread = move || item_unread != 0 || is_unread.get();
                     let active_ms = item.last_active_at.as_deref().and_then(clock::parse_ms);
                     let waiting_ms = item.waiting_since.as_deref().and_then(clock::parse_ms);
                     let expires_ms = item.window_expires_at.as_deref().and_then(clock::parse_ms);
@@ -64,7 +66,7 @@ pub fn ChatList(
                                 data-wa-id=wa_id.to_string()
                                 aria-current=move || is_selected.get().then_some("page")
                                 class:selected=is_selected
-                                class:unread=is_unread
+                                class:unread=looks_unread
                             >
                                 <div class="chat-row-top">
                                     <span class="chat-name">{title}</span>
@@ -83,7 +85,12 @@ pub fn ChatList(
                                         {move || left().unwrap_or_else(|| "Window closed".to_owned())}
                                     </span>
                                     {item.assigned_agent.as_ref().map(|agent| view! { <span class="holder">{agent.name.clone()}</span> })}
-                                    <span class="unread-dot" aria-label="Unread" hidden=move || !is_unread.get()></span>
+                                    {match item.unread {
+                                        0 => view! { <span class="unread-dot" aria-label="New messages" hidden=move || !is_unread.get()></span> }.into_any(),
+                                        count => view! {
+                                            <span class="unread-count" aria-label=format!("{count} unread")>{format::count(count)}</span>
+                                        }.into_any(),
+                                    }}
                                 </div>
                             </a>
                         </li>

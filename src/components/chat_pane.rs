@@ -197,6 +197,53 @@ pub fn ChatPane(
         });
     });
 
+    // The chat is read by the agent holding it (or by anyone while nobody
+    // does) while it is on screen: its unread count clears for the team
+    // and the customer sees blue ticks. Again for what arrives while open,
+    // and when the window comes back into focus.
+    let reading = StoredValue::new(false);
+    let focused = RwSignal::new(0u32);
+    let refocus = window_event_listener(leptos::ev::focus, move |_| focused.update(|n| *n += 1));
+    on_cleanup(move || refocus.remove());
+    Effect::new(move |_| {
+        focused.track();
+        let (wa_id, unread, reads) = profile.with(|p| {
+            let held_by_another = p.status == handover_core::Status::Intervened
+                && p.assigned_agent
+                    .as_ref()
+                    .is_none_or(|agent| agent.id != me.agent);
+            (p.wa_id.clone(), p.unread, !held_by_another)
+        });
+        if unread == 0 || !reads || reading.get_value() || document().hidden() {
+            return;
+        }
+        reading.set_value(true);
+        spawn_local(async move {
+            let read = api::mark_read(wa_id.to_string()).await;
+            let _ = reading.try_set_value(false);
+            if let Ok(profile) = read {
+                inbox.update(|inbox| inbox.show_profile(profile));
+            }
+        });
+    });
+
+    // A reaction shows at once from the answer (and for the others, live).
+    let on_react = Callback::new(move |(id, emoji): (i64, String)| {
+        let wa_id = profile.with_untracked(|p| p.wa_id.to_string());
+        spawn_local(async move {
+            if let Ok(message) = api::react(wa_id, id, emoji).await {
+                inbox.update(|inbox| {
+                    inbox.apply(
+                        &handover_core::api::Event::Message {
+                            message: Box::new(message),
+                        },
+                        crate::clock::parse_ms,
+                    );
+                });
+            }
+        });
+    });
+
     let title = move || profile.with(display_name);
     view! {
         <header class="chat-head">
@@ -213,7 +260,7 @@ pub fn ChatPane(
                 <Show when=has_older>
                     <button type="button" class="button load-older" on:click=move |_| load_older()>"Load older messages"</button>
                 </Show>
-                <Thread messages now_ms=workspace.now_ms on_reply />
+                <Thread messages now_ms=workspace.now_ms on_reply on_react />
                 <Show when=move || behind.get()>
                     <button type="button" class="button load-older" on:click=move |_| load_newer()>"Load newer messages"</button>
                 </Show>
@@ -225,7 +272,7 @@ pub fn ChatPane(
                 </button>
             </Show>
         </div>
-        <Composer profile me templates canned on_send busy intervening quoting />
+        <Composer profile me templates canned on_send busy intervening quoting team=agents />
         <Show when=move || workspace.demo.get()>
             <WriteAsCustomer profile />
         </Show>

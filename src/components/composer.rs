@@ -5,7 +5,7 @@
 //! canned replies; files can be attached with the button, dropped on the
 //! composer or pasted.
 
-use handover_core::api::{Message, ReplyTo, TemplateSend, UserProfile};
+use handover_core::api::{Message, ReplyTo, TeamMember, TemplateSend, UserProfile};
 use handover_core::canned::{fill, CannedReply, Filling};
 use handover_core::media::{size_in_words, MediaKind};
 use handover_core::{Actor, Status, TransitionError};
@@ -17,6 +17,7 @@ use handover_core::templates::{preview, Template, TemplateStatus};
 use super::canned_picker::{self, CannedPicker};
 use super::emoji_picker::EmojiPicker;
 use super::icons;
+use super::mention_picker::{self, MentionPicker};
 use super::template_header::header_view;
 use super::thread::author_label;
 use crate::api::Outgoing;
@@ -114,6 +115,9 @@ pub fn Composer(
     intervening: Signal<bool>,
     /// The message the reply answers, quoted above it.
     quoting: RwSignal<Option<Message>>,
+    /// The team, offered while a note's `@name` is typed.
+    #[prop(into)]
+    team: Signal<Vec<TeamMember>>,
 ) -> impl IntoView {
     let my_name = Workspace::get()
         .agent
@@ -215,6 +219,20 @@ pub fn Composer(
             }
         }
     };
+    // WhatsApp shows the customer the holder typing (for up to 25 s per
+    // notice, so one notice per 25 s of typing is enough).
+    let typing_told = StoredValue::new(f64::NEG_INFINITY);
+    let tell_typing = move || {
+        let now = js_sys::Date::now();
+        if now - typing_told.get_value() < 25_000.0 {
+            return;
+        }
+        typing_told.set_value(now);
+        let wa_id = profile.with_untracked(|p| p.wa_id.to_string());
+        leptos::task::spawn_local(async move {
+            let _ = crate::api::typing(wa_id).await;
+        });
+    };
     let send = move || {
         let written = text.get_untracked();
         match mode.get_untracked() {
@@ -266,7 +284,45 @@ pub fn Composer(
         emoji_open.set(false);
         focus_input();
     });
+    // In a note, `@` offers teammates.
+    let mentioning = Memo::new(move |_| {
+        if replying() {
+            return None;
+        }
+        text.with(|t| {
+            mention_picker::typed_mention(t)
+                .map(|typed| team.with(|team| mention_picker::offered(team, typed, me.agent)))
+        })
+    });
+    let insert_mention = Callback::new(move |member: TeamMember| {
+        let handle = team.with_untracked(|team| mention_picker::handle(&member, team));
+        text.update(|t| *t = mention_picker::complete(t, &handle));
+        highlighted.set(0);
+        focus_input();
+    });
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
+        let people = mentioning.get_untracked().unwrap_or_default();
+        if !people.is_empty() {
+            match event.key().as_str() {
+                "ArrowDown" => {
+                    event.prevent_default();
+                    highlighted.update(|at| *at = (*at + 1) % people.len());
+                    return;
+                }
+                "ArrowUp" => {
+                    event.prevent_default();
+                    highlighted.update(|at| *at = (*at + people.len() - 1) % people.len());
+                    return;
+                }
+                "Enter" | "Tab" => {
+                    event.prevent_default();
+                    let at = highlighted.get_untracked().min(people.len() - 1);
+                    insert_mention.run(people[at].clone());
+                    return;
+                }
+                _ => {}
+            }
+        }
         let choices = offered.get_untracked().unwrap_or_default();
         if !choices.is_empty() {
             match event.key().as_str() {
@@ -375,6 +431,9 @@ pub fn Composer(
                     <button type="button" class="button-quiet" aria-label="Do not quote" on:click=move |_| quoting.set(None)>"✕"</button>
                 </div>
             })}
+            {move || mentioning.get().map(|people| view! {
+                <MentionPicker offered=Signal::stored(people) highlighted on_pick=insert_mention />
+            })}
             {move || offered.get().map(|replies| view! {
                 <CannedPicker offered=Signal::stored(replies) highlighted on_pick=insert_canned />
             })}
@@ -405,6 +464,9 @@ pub fn Composer(
                     on:input=move |event| {
                         text.set(event_target_value(&event));
                         highlighted.set(0);
+                        if replying() && mine.get_untracked() {
+                            tell_typing();
+                        }
                     }
                     on:keydown=on_keydown
                     on:paste=on_paste

@@ -78,6 +78,10 @@ pub fn Thread(
     /// can quote).
     #[prop(optional)]
     on_reply: Option<Callback<Message>>,
+    /// Reacts to a customer's message with an emoji (empty: takes the
+    /// reaction back).
+    #[prop(optional)]
+    on_react: Option<Callback<(i64, String)>>,
 ) -> impl IntoView {
     // Each message with its time, and the day it starts when it is the
     // first of its day on screen.
@@ -122,7 +126,7 @@ pub fn Thread(
                                 </li>
                             }
                         })}
-                        {bubble(message, when, on_reply)}
+                        {bubble(message, when, on_reply, on_react)}
                     }
                 }
             </For>
@@ -153,10 +157,14 @@ pub fn quotable(message: &Message) -> bool {
         && (message.author == Author::User || sent)
 }
 
+/// The reactions an agent picks from.
+pub const REACTIONS: [&str; 6] = ["👍", "❤️", "😂", "😮", "🙏", "✅"];
+
 fn bubble(
     message: Message,
     when: Option<MessageTime>,
     on_reply: Option<Callback<Message>>,
+    on_react: Option<Callback<(i64, String)>>,
 ) -> AnyView {
     let (time, full) = when.map_or((None, None), |when| (Some(when.time), Some(when.full)));
     if message.author == Author::System {
@@ -201,7 +209,14 @@ fn bubble(
         && matches!(message.content_type.as_str(), "interactive" | "button");
     let location = message.location.clone().map(location_card);
     let contacts = (!message.contacts.is_empty()).then(|| contact_cards(message.contacts.clone()));
-    let body = (!body.is_empty()).then(|| view! { <p class="bubble-text">{formatted(&body)}</p> });
+    let is_note = message.kind == MessageKind::Note;
+    let body = (!body.is_empty()).then(|| {
+        if is_note {
+            view! { <p class="bubble-text">{with_mentions(&body)}</p> }.into_any()
+        } else {
+            view! { <p class="bubble-text">{formatted(&body)}</p> }.into_any()
+        }
+    });
     let tick = message.delivery.map(tick);
     let failed = message.delivery == Some(Delivery::Failed);
     let reactions = (!message.reactions.is_empty()).then(|| reactions_view(&message.reactions));
@@ -209,6 +224,9 @@ fn bubble(
         .reply_to
         .clone()
         .map(|quoted| quote_view(&message.wa_id, quoted));
+    let react = on_react
+        .filter(|_| message.author == Author::User && !message.deleted)
+        .map(|on_react| reaction_picker(message.id, on_react));
     let reply = on_reply.filter(|_| quotable(&message)).map(|on_reply| {
         let answered = message.clone();
         view! {
@@ -234,6 +252,7 @@ fn bubble(
                 {author_label(&message)}
             </span>
             {reply}
+            {react}
             {quote}
             {media}
             {location}
@@ -407,6 +426,32 @@ fn quote_view(wa_id: &handover_core::WaId, quoted: ReplyTo) -> AnyView {
     .into_any()
 }
 
+/// The agent's way to react to a customer's message: a few emojis, and
+/// taking the reaction back.
+fn reaction_picker(id: i64, on_react: Callback<(i64, String)>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let pick = move |emoji: &str| {
+        open.set(false);
+        on_react.run((id, emoji.to_owned()));
+    };
+    view! {
+        <span class="bubble-react-wrap">
+            <button type="button" class="bubble-react" aria-label="React to this message" title="React"
+                aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                "☺"
+            </button>
+            <Show when=move || open.get()>
+                <span class="reaction-palette" role="group" aria-label="Reactions">
+                    {REACTIONS.map(|emoji| view! {
+                        <button type="button" class="reaction-choice" aria-label=format!("React {emoji}") on:click=move |_| pick(emoji)>{emoji}</button>
+                    }).collect_view()}
+                    <button type="button" class="reaction-choice" aria-label="Take my reaction back" title="Take my reaction back" on:click=move |_| pick("")>"✕"</button>
+                </span>
+            </Show>
+        </span>
+    }
+}
+
 /// The emojis people put on a message, each saying who on hover.
 fn reactions_view(reactions: &[Reaction]) -> impl IntoView {
     let chips = reactions
@@ -425,6 +470,17 @@ fn reactions_view(reactions: &[Reaction]) -> impl IntoView {
         })
         .collect_view();
     view! { <div class="reactions">{chips}</div> }
+}
+
+/// A note's text with each `@name` marked.
+fn with_mentions(text: &str) -> impl IntoView {
+    format::mention_runs(text)
+        .into_iter()
+        .map(|(run, mention)| match mention {
+            true => view! { <span class="mention">{run}</span> }.into_any(),
+            false => run.into_any(),
+        })
+        .collect_view()
 }
 
 /// Text as text nodes in WhatsApp's styles, with its web links as links

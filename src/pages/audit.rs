@@ -133,8 +133,18 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
     let subject = match handover_core::WaId::parse(&entry.subject) {
         Ok(wa_id) if entry.action.is_chat() => {
             let href = places::chat(&wa_id);
-            view! { <a href=href.clone() rel=places::rel(&href)>{format!("+{wa_id}")}</a> }
-                .into_any()
+            let number = format!("+{wa_id}");
+            match entry.customer {
+                Some(name) => view! {
+                    <a href=href.clone() rel=places::rel(&href)>{name}</a>
+                    " "
+                    <span class="muted">{number}</span>
+                }
+                .into_any(),
+                None => {
+                    view! { <a href=href.clone() rel=places::rel(&href)>{number}</a> }.into_any()
+                }
+            }
         }
         _ => view! { <span>{entry.subject}</span> }.into_any(),
     };

@@ -22,6 +22,7 @@ use crate::components::{
     ChatList, ChatPane, LabelsEditor, NewDemoCustomer, ProfileCard, SearchResultList, StatusBadge,
 };
 use crate::inbox::{name_or_number, Inbox, List};
+use crate::local_storage;
 use crate::pages::NotFound;
 use crate::places::{self, Place};
 use crate::shortcuts::{self, Shortcut};
@@ -55,7 +56,38 @@ pub fn InboxScreen() -> impl IntoView {
     // Which list the sidebar shows: the URL's section, or for a chat the
     // section the customer is in. In Intervened, all chats or only mine.
     let section = RwSignal::new(inbox.with_untracked(|inbox| inbox.list().section));
-    let mine = RwSignal::new(false);
+    // "Mine" is kept for the person (a reload keeps it) and said in the
+    // section's address (`?mine=1`), which a link may also ask for.
+    let mine_key = workspace
+        .agent
+        .with_value(|agent| format!("handover.mine.{}", agent.id.0));
+    let asked = location.query.with_untracked(|query| query.get("mine"));
+    let mine = RwSignal::new(match asked.as_deref() {
+        Some(asked) => asked == "1",
+        None => local_storage::get(&mine_key).as_deref() == Some("1"),
+    });
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            let on = mine.get();
+            local_storage::set(&mine_key, if on { "1" } else { "" });
+            let path = location.pathname.get_untracked();
+            let shown = location.query.with_untracked(|query| query.get("mine"));
+            if path == places::section(Section::Intervened)
+                && shown.as_deref() != Some(if on { "1" } else { "0" })
+            {
+                let to = if on { format!("{path}?mine=1") } else { path };
+                let replace = NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                };
+                if on || shown.is_some() {
+                    navigate(&to, replace);
+                }
+            }
+        }
+    });
     let list = Memo::new(move |_| {
         let section = section.get();
         List {

@@ -42,7 +42,8 @@ impl Range {
 pub fn ReportsPage() -> impl IntoView {
     let range = RwSignal::new(Range::last_days(6));
     let chosen = RwSignal::new(Some(6));
-    let first = RwSignal::new(clock::today());
+    // The date fields say the range on show, whichever way it was chosen.
+    let first = RwSignal::new(clock::local_day(-6));
     let last = RwSignal::new(clock::today());
     let summary = LocalResource::new(move || {
         let Range { from, to } = range.get();
@@ -85,6 +86,8 @@ pub fn ReportsPage() -> impl IntoView {
                                 on:click=move |_| {
                                     chosen.set(Some(back));
                                     range.set(Range::last_days(back));
+                                    first.set(clock::local_day(-back));
+                                    last.set(clock::today());
                                 }
                             >{label}</button>
                         }).collect_view()}

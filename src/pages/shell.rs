@@ -7,12 +7,12 @@
 use std::time::Duration;
 
 use handover_core::api::{Agent, Event};
-use handover_core::notes::Mention;
+use handover_core::notes::{Handover, Mention};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::alerts::AlertSettings;
-use crate::components::{ManageMenu, SectionTabs, ShortcutsHelp};
+use crate::components::{ManageMenu, MentionsMenu, SectionTabs, ShortcutsHelp};
 use crate::inbox::Inbox;
 use crate::places;
 use crate::workspace::{SetupChanges, Workspace};
@@ -64,6 +64,8 @@ pub fn Shell(
     let announcement = RwSignal::new(String::new());
     let me = agent.id;
     let mentioned = RwSignal::new(None::<Mention>);
+    let mentions_seen = RwSignal::new(0u32);
+    let handed = RwSignal::new(None::<Handover>);
     let on_events = move |events: Vec<Event>| {
         let mut waiting = Vec::new();
         // One update for all of them: the views follow once per frame.
@@ -76,6 +78,16 @@ pub fn Shell(
             if let Event::Setup { part } = event {
                 setup.update(|changes| changes.changed(*part));
             }
+            if let Event::Handover { handover } = event {
+                if handover.agent == me {
+                    announcement.set(format!(
+                        "{} passed you the chat with {}.",
+                        handover.by.name, handover.customer
+                    ));
+                    alerts.handed_over(handover);
+                    handed.set(Some(handover.clone()));
+                }
+            }
             if let Event::Mention { mention } = event {
                 if mention.agent == me {
                     announcement.set(format!(
@@ -84,6 +96,7 @@ pub fn Shell(
                     ));
                     alerts.mentioned(mention);
                     mentioned.set(Some(mention.clone()));
+                    mentions_seen.update(|n| *n += 1);
                 }
             }
         }
@@ -130,6 +143,7 @@ pub fn Shell(
                 <SectionTabs counts selected=on_show />
                 <ManageMenu is_manager />
                 <div class="me">
+                    <MentionsMenu mentioned=mentions_seen />
                     <span
                         class="live-indicator"
                         class:down=move || !connected.get()
@@ -189,6 +203,19 @@ pub fn Shell(
                         view! { <a class="button" rel=places::rel(&href) href=href.clone() on:click=move |_| mentioned.set(None)>"Open the chat"</a> }
                     }
                     <button type="button" class="button-quiet" aria-label="Dismiss" on:click=move |_| mentioned.set(None)>"✕"</button>
+                </div>
+            })}
+            {move || handed.get().map(|handover| view! {
+                <div class="mention-toast handover-toast" role="status">
+                    <span>
+                        <strong>{handover.by.name.clone()}</strong>
+                        {format!(" passed you the chat with {}.", handover.customer)}
+                    </span>
+                    {
+                        let href = places::chat(&handover.wa_id);
+                        view! { <a class="button" rel=places::rel(&href) href=href.clone() on:click=move |_| handed.set(None)>"Open the chat"</a> }
+                    }
+                    <button type="button" class="button-quiet" aria-label="Dismiss" on:click=move |_| handed.set(None)>"✕"</button>
                 </div>
             })}
             {move || (!connected.get()).then(|| view! {

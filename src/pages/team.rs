@@ -104,6 +104,9 @@ pub fn TeamPage() -> impl IntoView {
                 </div>
             </section>
             <Show when=move || is_manager>
+                <ReadReceiptsSetting />
+            </Show>
+            <Show when=move || is_manager>
                 <NewMemberForm on_added=Callback::new(move |name: String| {
                     failure.set(None);
                     notice.set(Some(format!("{name} was added and can sign in now.")));
@@ -304,6 +307,37 @@ fn NewMemberForm(on_added: Callback<String>) -> impl IntoView {
                     <button type="submit" class="button button-primary" disabled=move || add.pending().get()>"Add to the team"</button>
                 </div>
             </form>
+        </section>
+    }
+}
+
+/// Managers: whether customers see blue ticks when the chat is read, and
+/// the typing indicator while the holder writes.
+#[component]
+fn ReadReceiptsSetting() -> impl IntoView {
+    let saved = LocalResource::new(api::fetch_read_receipts);
+    let problem = RwSignal::new(None::<String>);
+    let enabled = move || saved.get().and_then(Result::ok).is_none_or(|s| s.enabled);
+    let change = move |event: leptos::ev::Event| {
+        let wanted = event_target_checked(&event);
+        spawn_local(async move {
+            match api::save_read_receipts(wanted).await {
+                Ok(_) => {
+                    problem.set(None);
+                    saved.refetch();
+                }
+                Err(error) => problem.set(Some(error.message())),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="read-receipts-title">
+            <h2 id="read-receipts-title">"Read receipts"</h2>
+            <label class="check-row">
+                <input type="checkbox" prop:checked=enabled on:change=change />
+                " Customers see blue ticks when the agent handling their chat opens it, and “typing…” while they write"
+            </label>
+            {move || problem.get().map(|why| view! { <p class="bot-notice error" role="alert">{why}</p> })}
         </section>
     }
 }

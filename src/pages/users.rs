@@ -8,6 +8,8 @@ use handover_core::contacts::{UserOrder, WindowFilter};
 use handover_core::{Status, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError};
 use crate::components::profile_card::NONE;
@@ -20,7 +22,35 @@ pub fn UsersPage(
     /// Opens a customer's chat and profile in the inbox.
     on_open: Callback<WaId>,
 ) -> impl IntoView {
-    let filter = RwSignal::new(UsersFilter::default());
+    // The filter lives in the address bar: a reload, Back or a shared link
+    // shows the same customers.
+    let location = use_location();
+    let navigate = use_navigate();
+    let filter = RwSignal::new(
+        location
+            .query
+            .with_untracked(|query| UsersFilter::from_query(|name| query.get(name))),
+    );
+    Effect::new(move |_| {
+        let query = filter.with(UsersFilter::query_string);
+        let path = location.pathname.get_untracked();
+        let shown = location.query.with_untracked(|q| q.to_query_string());
+        let wanted = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        if shown != wanted {
+            navigate(
+                &format!("{path}{wanted}"),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        }
+    });
     let facets = LocalResource::new(api::fetch_user_facets);
     let rows = RwSignal::new(Vec::<UserProfile>::new());
     let next = RwSignal::new(None::<String>);
@@ -117,8 +147,8 @@ pub fn UsersPage(
                 <td class="number-cell">{format::count(user.session_messages)}</td>
                 <td class="number-cell">{format::count(user.unresolved_queries)}</td>
                 <td>{user.source.clone()}</td>
-                <td>
-                    {user.first_message_tag.clone().map(|tag| view! { <span class="tag-chip">{tag}</span> })}
+                <td>{user.first_message_tag.clone().map(|tag| view! { <span class="tag-chip">{tag}</span> })}</td>
+                <td class="labels-cell">
                     {user.labels.iter().map(|label| view! { <span class="label-chip small">{label.clone()}</span> }).collect_view()}
                 </td>
                 <td>
@@ -155,27 +185,27 @@ pub fn UsersPage(
                         filter.update(|f| f.status = value.parse::<Status>().ok());
                     }>
                         <option value="">"Any status"</option>
-                        {Status::ALL.map(|status| view! { <option value=status.as_str()>{status.label()}</option> }).collect_view()}
+                        {Status::ALL.map(|status| view! { <option value=status.as_str() selected=move || filter.with(|f| f.status == Some(status))>{status.label()}</option> }).collect_view()}
                     </select>
                     <select aria-label="Window" on:change=move |event| {
                         let value = event_target_value(&event);
                         filter.update(|f| f.window = [WindowFilter::Open, WindowFilter::Closed].into_iter().find(|w| window_param(*w) == value));
                     }>
                         <option value="">"Any window"</option>
-                        <option value="open">"Window open"</option>
-                        <option value="closed">"Window closed (History)"</option>
+                        <option value="open" selected=move || filter.with(|f| f.window == Some(WindowFilter::Open))>"Window open"</option>
+                        <option value="closed" selected=move || filter.with(|f| f.window == Some(WindowFilter::Closed))>"Window closed (History)"</option>
                     </select>
                     <select aria-label="Source" on:change=move |event| filter.update(|f| f.source = event_target_value(&event))>
                         <option value="">"Any source"</option>
-                        {move || sources().into_iter().map(|source| view! { <option value=source.clone()>{source.clone()}</option> }).collect_view()}
+                        {move || sources().into_iter().map(|source| { let chosen = source.clone(); view! { <option value=source.clone() selected=move || filter.with(|f| f.source == chosen)>{source.clone()}</option> } }).collect_view()}
                     </select>
                     <select aria-label="First message" on:change=move |event| filter.update(|f| f.tag = event_target_value(&event))>
                         <option value="">"Any first message"</option>
-                        {move || tags().into_iter().map(|tag| view! { <option value=tag.clone()>{tag.clone()}</option> }).collect_view()}
+                        {move || tags().into_iter().map(|tag| { let chosen = tag.clone(); view! { <option value=tag.clone() selected=move || filter.with(|f| f.tag == chosen)>{tag.clone()}</option> } }).collect_view()}
                     </select>
                     <select aria-label="Label" on:change=move |event| filter.update(|f| f.label = event_target_value(&event))>
                         <option value="">"Any label"</option>
-                        {move || labels().into_iter().map(|label| view! { <option value=label.clone()>{label.clone()}</option> }).collect_view()}
+                        {move || labels().into_iter().map(|label| { let chosen = label.clone(); view! { <option value=label.clone() selected=move || filter.with(|f| f.label == chosen)>{label.clone()}</option> } }).collect_view()}
                     </select>
                 </div>
                 {move || failure.get().map(|error| view! { <p class="bot-notice error" role="alert">{error.to_string()}</p> })}
@@ -201,6 +231,7 @@ pub fn UsersPage(
                                 <th scope="col" class="number-cell">"Unresolved"</th>
                                 <th scope="col">"Source"</th>
                                 <th scope="col">"First Message"</th>
+                                <th scope="col">"Labels"</th>
                                 <th scope="col">"Window"</th>
                             </tr>
                         </thead>
@@ -213,7 +244,7 @@ pub fn UsersPage(
                                         Some(_) if filter.with(UsersFilter::is_narrowed) => "No user matches these filters.",
                                         Some(_) => "No users yet. They appear when customers write, or import a CSV file.",
                                     };
-                                    view! { <tr><td colspan="9" class="empty-cell">{text}</td></tr> }.into_any()
+                                    view! { <tr><td colspan="10" class="empty-cell">{text}</td></tr> }.into_any()
                                 } else {
                                     list.into_iter().map(row).collect_view().into_any()
                                 }

@@ -46,6 +46,15 @@ pub struct UserProfile {
     /// The customer's latest answer to a satisfaction survey.
     #[serde(default)]
     pub satisfaction: Option<Box<crate::csat::CsatRating>>,
+    /// What the customer wrote last, as the chat list previews it (so a
+    /// chat that enters a list live, transferred in, shows it at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_message_preview: Option<String>,
+    /// The customer's messages nobody handling the chat has read yet: the
+    /// agent holding it, or anyone while nobody does, reads them by
+    /// opening the chat (`POST /api/users/{wa_id}/read`).
+    #[serde(default)]
+    pub unread: u64,
 }
 
 /// One row of a section or History list.
@@ -65,6 +74,9 @@ pub struct UserSummary {
     /// The chat's labels, sorted.
     #[serde(default)]
     pub labels: Vec<String>,
+    /// The customer's messages nobody handling the chat has read yet.
+    #[serde(default)]
+    pub unread: u64,
 }
 
 /// What made a customer a search result.
@@ -424,6 +436,28 @@ pub enum SendMessage {
     },
 }
 
+/// `PUT /api/users/{wa_id}/messages/{id}/reaction`: an emoji on a
+/// customer's message; empty takes it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewReaction {
+    pub emoji: String,
+}
+
+impl NewReaction {
+    /// The longest reaction taken: one emoji, however many code points it
+    /// joins (a family, a flag, a skin tone).
+    pub const MAX_CHARS: usize = 16;
+}
+
+/// `GET|PUT /api/read-receipts`: whether WhatsApp is told when an agent
+/// reads a chat (blue ticks) and types in it (the typing indicator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReadReceipts {
+    pub enabled: bool,
+}
+
 /// `POST /api/users/{wa_id}/transfer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -447,6 +481,8 @@ pub enum Event {
     /// A manager changed part of the team's setup that open dashboards
     /// offer: read it again.
     Setup { part: SetupPart },
+    /// A chat was passed to someone by a colleague.
+    Handover { handover: crate::notes::Handover },
 }
 
 /// The parts of the team's setup an open dashboard keeps.
@@ -468,6 +504,7 @@ impl Event {
             Event::Message { .. } => "message",
             Event::Mention { .. } => "mention",
             Event::Setup { .. } => "setup",
+            Event::Handover { .. } => "handover",
         }
     }
 }

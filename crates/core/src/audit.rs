@@ -99,6 +99,9 @@ pub struct AuditEntry {
     pub subject: String,
     /// What changed, in a sentence.
     pub detail: String,
+    /// For a chat, the customer's name (when they have one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
 }
 
 #[cfg(test)]

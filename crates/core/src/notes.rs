@@ -31,6 +31,45 @@ pub struct Mention {
     pub text: String,
 }
 
+/// A mention as the person mentioned finds it later (`GET
+/// /api/me/mentions`): kept while they were away, read once they looked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MentionItem {
+    pub id: i64,
+    pub by: AgentRef,
+    pub wa_id: WaId,
+    pub customer: String,
+    pub message_id: i64,
+    pub text: String,
+    /// When, RFC 3339.
+    pub at: String,
+    pub read: bool,
+}
+
+/// `GET /api/me/mentions`: the newest mentions of the signed-in person and
+/// how many of all they have not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyMentions {
+    pub items: Vec<MentionItem>,
+    pub unread: u64,
+}
+
+/// A chat passed to someone by a colleague: the live event `handover`,
+/// which alerts them as a new waiting customer does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Handover {
+    /// Who the chat now belongs to.
+    pub agent: AgentId,
+    /// Who passed it on.
+    pub by: AgentRef,
+    pub wa_id: WaId,
+    /// The customer's name (or number), to say whose chat it is.
+    pub customer: String,
+}
+
 /// The names mentioned in `text` (`@asha`, `@Asha.Rao`), lowercase, each
 /// once, in order.
 pub fn mentioned_names(text: &str) -> Vec<String> {

@@ -1,9 +1,11 @@
 //! Applying status changes: asks `handover_core::decide`, then writes the
 //! new status, the counters, the audit trail and the system line of the
-//! thread, all inside the caller's transaction.
+//! thread, all inside the caller's transaction; a chat passed to someone
+//! tells them.
 
-use handover_core::api::Agent;
+use handover_core::api::{Agent, AgentRef};
 use handover_core::audit::AuditAction;
+use handover_core::notes::Handover;
 use handover_core::{decide, AgentId, ChatState, Command, Status, WaId};
 use sqlx::AnyConnection;
 
@@ -123,6 +125,18 @@ pub async fn apply_change(
     let message = messages::insert_system(conn, wa_id, &line, now).await?;
     batch.message(message);
     batch.user(wa_id);
+    // The one a colleague passes the chat to is told at once.
+    if let (Command::Transfer { to, .. }, ChangedBy::Agent(agent)) = (command, &by) {
+        batch.handover(Handover {
+            agent: to,
+            by: AgentRef {
+                id: agent.id,
+                name: agent.name.clone(),
+            },
+            wa_id: wa_id.clone(),
+            customer: users::display_name(conn, wa_id).await?,
+        });
+    }
     Ok(Some(ChatState {
         status: decision.status,
         holder: decision.holder,

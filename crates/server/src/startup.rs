@@ -166,6 +166,8 @@ impl Application {
             },
             events,
             outbox,
+            transport: transport.clone(),
+            typing: Arc::default(),
             ingest,
             media,
             fetches,

@@ -8,7 +8,7 @@ use crate::db::Db;
 use crate::media::{FetchQueue, MediaFiles};
 use crate::metrics::Metrics;
 use crate::outbound::templates_api::TemplatesApi;
-use crate::outbound::Outbox;
+use crate::outbound::{Outbox, Transport, TypingThrottle};
 use crate::peers::Peers;
 use crate::realtime::EventHub;
 use crate::time::Clock;
@@ -28,6 +28,10 @@ pub struct AppState {
     pub webhook: WebhookSecrets,
     pub events: EventHub,
     pub outbox: Outbox,
+    /// Where WhatsApp is told what is no message (read receipts, typing).
+    pub transport: Arc<dyn Transport>,
+    /// The typing indicator, at most once per 25 s a chat.
+    pub typing: Arc<TypingThrottle>,
     /// Applies webhook deliveries in batches (group commit).
     pub ingest: Ingest,
     /// Where message files are stored.

@@ -136,6 +136,11 @@ async fn every_change_people_make_is_listed_with_who_and_when_and_can_be_filtere
     assert_eq!(listed[3], ("agent".into(), boss.clone(), "Asha".into()));
     assert_eq!(all["items"][3]["detail"], "Disabled");
     assert_eq!(listed[8], ("resolve".into(), "Ravi".into(), PRIYA.into()));
+    assert_eq!(
+        all["items"][8]["customer"], "Priya Sharma",
+        "a chat says whose"
+    );
+    assert!(all["items"][0].get("customer").is_none());
     assert_eq!(listed[9], ("transfer".into(), "Asha".into(), PRIYA.into()));
     assert!(all["items"][9]["detail"]
         .as_str()

@@ -530,6 +530,14 @@ async fn the_export_is_the_filtered_table_as_csv_with_formulas_made_inert() {
     let app = TestApp::start().await;
     let manager = app.manager().await;
     mixed_customers(&app, &manager).await;
+    let labelled = app
+        .put(
+            &manager,
+            "/api/users/919820000001/labels",
+            json!(["vip", "refund"]),
+        )
+        .await;
+    assert_eq!(labelled.status(), StatusCode::OK);
 
     let response = app
         .get(&manager, "/api/users/export?source=Diwali%20fair")
@@ -554,6 +562,7 @@ async fn the_export_is_the_filtered_table_as_csv_with_formulas_made_inert() {
         &formula[12], "{\"city\":\"@Pune\"}",
         "a JSON cell starts with {{, so it is kept"
     );
+    assert_eq!(&formula[13], "refund; vip", "the chat's labels");
 
     // Without a filter: everyone, with the seven parameters.
     let all = app

@@ -226,6 +226,20 @@ async fn resend(app: &TestApp, session: &support::Session, id: &Value) -> reqwes
     .await
 }
 
+async fn react(
+    app: &TestApp,
+    session: &support::Session,
+    id: &Value,
+    emoji: &str,
+) -> reqwest::Response {
+    app.put(
+        session,
+        &format!("/api/users/{PRIYA}/messages/{id}/reaction"),
+        json!({"emoji": emoji}),
+    )
+    .await
+}
+
 /// WhatsApp's callback that message `wamid` failed with `code`.
 fn failed_with(wamid: &str, at: i64, code: u32, title: &str) -> Value {
     support::payloads::envelope(json!({"statuses": [{
@@ -301,4 +315,256 @@ async fn a_failure_a_retry_can_mend_is_sent_again_and_one_it_cannot_says_what_to
     let (status, code, message) = error_code(resend(&app, &manager, &second["id"]).await).await;
     assert_eq!((status.as_u16(), code.as_str()), (409, "not_retryable"));
     assert!(message.contains("send a template"), "{message}");
+}
+
+/// What the sandbox told WhatsApp that is no message (`status` bodies),
+/// waiting a moment for those sent in the background.
+async fn told(app: &TestApp, manager: &support::Session, at_least: usize) -> Vec<Value> {
+    for _ in 0..100 {
+        let outbox = app.get_json(manager, "/api/sandbox/outbox").await;
+        let statuses: Vec<Value> = outbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|sent| sent["payload"]["status"] == "read")
+            .map(|sent| sent["payload"].clone())
+            .collect();
+        if statuses.len() >= at_least {
+            return statuses;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("WhatsApp was told fewer than {at_least} things");
+}
+
+#[tokio::test]
+async fn a_chat_is_read_by_whoever_handles_it_and_the_customer_sees_blue_ticks() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let ravi = app.agent("Ravi").await;
+    let t = app.now_s();
+    for (n, words) in ["Hello", "Is the cake ready?", "agent please"]
+        .iter()
+        .enumerate()
+    {
+        app.webhook_ok(&text(
+            PRIYA,
+            &format!("wamid.{n}"),
+            t - 60 + n as i64,
+            words,
+        ))
+        .await;
+    }
+    let unread = |profile: Value| profile["unread"].as_u64().unwrap();
+    assert_eq!(unread(app.profile(&manager, PRIYA).await), 3);
+    let listed = app.get_json(&manager, "/api/users?status=requesting").await;
+    assert_eq!(listed["items"][0]["unread"], 3);
+
+    // Nobody holds the chat: anyone who opens it reads it for the team.
+    let read = app
+        .post(&ravi, &format!("/api/users/{PRIYA}/read"), json!({}))
+        .await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(unread(read.json().await.unwrap()), 0);
+    let receipts = told(&app, &manager, 1).await;
+    assert_eq!(
+        receipts[0],
+        json!({"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.2"})
+    );
+
+    // Held by the manager: only they read it.
+    assert_eq!(app.act(&manager, PRIYA, "intervene").await.status(), 200);
+    app.webhook_ok(&text(PRIYA, "wamid.3", t - 10, "Hello?"))
+        .await;
+    app.webhook_ok(&text(PRIYA, "wamid.4", t - 9, "Anyone?"))
+        .await;
+    let by_ravi = app
+        .post(&ravi, &format!("/api/users/{PRIYA}/read"), json!({}))
+        .await;
+    assert_eq!(
+        unread(by_ravi.json().await.unwrap()),
+        2,
+        "Ravi does not hold it"
+    );
+    let by_holder = app
+        .post(&manager, &format!("/api/users/{PRIYA}/read"), json!({}))
+        .await;
+    assert_eq!(unread(by_holder.json().await.unwrap()), 0);
+    assert_eq!(told(&app, &manager, 2).await[0]["message_id"], "wamid.4");
+
+    // While the holder types: the typing indicator, once per 25 s.
+    for _ in 0..3 {
+        let typing = app
+            .post(&manager, &format!("/api/users/{PRIYA}/typing"), json!({}))
+            .await;
+        assert_eq!(typing.status(), 204);
+    }
+    let receipts = told(&app, &manager, 3).await;
+    let typing: Vec<&Value> = receipts
+        .iter()
+        .filter(|r| r.get("typing_indicator").is_some())
+        .collect();
+    assert_eq!(typing.len(), 1);
+    assert_eq!(typing[0]["typing_indicator"], json!({"type": "text"}));
+
+    // Read receipts off: the count still clears, WhatsApp is not told.
+    assert_eq!(
+        app.put(&ravi, "/api/read-receipts", json!({"enabled": false}))
+            .await
+            .status(),
+        403
+    );
+    let off = app
+        .put(&manager, "/api/read-receipts", json!({"enabled": false}))
+        .await;
+    assert_eq!(off.status(), 200);
+    assert_eq!(
+        app.get_json(&ravi, "/api/read-receipts").await,
+        json!({"enabled": false})
+    );
+    app.webhook_ok(&text(PRIYA, "wamid.5", t - 5, "Thanks"))
+        .await;
+    let read = app
+        .post(&manager, &format!("/api/users/{PRIYA}/read"), json!({}))
+        .await;
+    assert_eq!(unread(read.json().await.unwrap()), 0);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(told(&app, &manager, 3).await.len(), 3, "nothing more told");
+}
+
+#[tokio::test]
+async fn a_mention_waits_for_whoever_was_away_and_a_chat_passed_on_tells_its_new_holder() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let ravi = app.agent("Ravi").await;
+    app.webhook_ok(&text(PRIYA, "wamid.1", app.now_s(), "agent please"))
+        .await;
+    assert_eq!(app.act(&manager, PRIYA, "intervene").await.status(), 200);
+
+    // Ravi has no dashboard open: the mention waits for him.
+    let note = app
+        .post(
+            &manager,
+            &format!("/api/users/{PRIYA}/notes"),
+            json!({"text": "@ravi can you take this one?"}),
+        )
+        .await;
+    assert_eq!(note.status(), 201);
+    let mine = app.get_json(&ravi, "/api/me/mentions").await;
+    assert_eq!(mine["unread"], 1);
+    let first = &mine["items"][0];
+    assert_eq!(first["text"], "@ravi can you take this one?");
+    assert_eq!(first["by"]["name"], manager.agent.name);
+    assert_eq!(first["customer"], "Priya Sharma");
+    assert_eq!(first["wa_id"], PRIYA);
+    assert_eq!(first["read"], false);
+    assert_eq!(
+        app.get_json(&manager, "/api/me/mentions").await["unread"],
+        0,
+        "only the one mentioned"
+    );
+    let read = app.post(&ravi, "/api/me/mentions/read", json!({})).await;
+    let read: Value = read.json().await.unwrap();
+    assert_eq!(
+        (read["unread"].as_u64(), read["items"][0]["read"].as_bool()),
+        (Some(0), Some(true))
+    );
+
+    // The chat passed to him: his dashboard is told who passed it on.
+    let ravis_dashboard = subscribe(&app, &ravi, None).await;
+    let passed = app
+        .post(
+            &manager,
+            &format!("/api/users/{PRIYA}/transfer"),
+            json!({"agent_id": ravi.agent.id}),
+        )
+        .await;
+    assert_eq!(passed.status(), 200);
+    let events = read_events_until(ravis_dashboard, |events| {
+        events.iter().any(|(_, name, _)| name == "handover")
+    })
+    .await;
+    let handover = events
+        .iter()
+        .find(|(_, name, _)| name == "handover")
+        .map(|(_, _, data)| data["handover"].clone())
+        .unwrap();
+    assert_eq!(handover["agent"], ravi.agent.id.0);
+    assert_eq!(handover["by"]["name"], manager.agent.name);
+    assert_eq!(handover["customer"], "Priya Sharma");
+}
+
+#[tokio::test]
+async fn the_holder_reacts_to_a_customers_message_and_whatsapp_gets_a_reaction() {
+    let (fake, url) = FakeCloudApi::start(vec![]).await;
+    let app = TestApp::start_with(|config| support::use_cloud_api(config, url)).await;
+    let manager = app.manager().await;
+    let ravi = app.agent("Ravi").await;
+    app.webhook_ok(&text(
+        PRIYA,
+        "wamid.1",
+        app.now_s() - 5,
+        "agent please, my cake is late",
+    ))
+    .await;
+    assert_eq!(app.act(&manager, PRIYA, "intervene").await.status(), 200);
+    app.settle_outbound().await;
+    let thread = app.thread(&manager, PRIYA).await;
+    let cake = by_text(&thread, "agent please, my cake is late")["id"].clone();
+    let bot = thread.iter().find(|m| m["author"] == "bot").unwrap()["id"].clone();
+
+    let reacted = react(&app, &manager, &cake, "👍").await;
+    assert_eq!(reacted.status(), 200);
+    let reacted: Value = reacted.json().await.unwrap();
+    assert_eq!(reacted["reactions"][0]["emoji"], "👍");
+    assert_eq!(reacted["reactions"][0]["author"], "agent");
+    assert_eq!(reacted["reactions"][0]["agent"]["name"], manager.agent.name);
+    assert_eq!(react(&app, &manager, &cake, "❤️").await.status(), 200);
+    let on_screen = app.thread(&manager, PRIYA).await;
+    let reactions = &by_text(&on_screen, "agent please, my cake is late")["reactions"];
+    assert_eq!(reactions.as_array().unwrap().len(), 1, "one per person");
+    assert_eq!(reactions[0]["emoji"], "❤️");
+    assert_eq!(react(&app, &manager, &cake, "").await.status(), 200);
+    let on_screen = app.thread(&manager, PRIYA).await;
+    assert_eq!(
+        by_text(&on_screen, "agent please, my cake is late")["reactions"],
+        json!([])
+    );
+    assert!(
+        on_screen.iter().all(|m| m["content_type"] != "reaction"),
+        "no message of its own"
+    );
+
+    // WhatsApp got each as its `type: reaction`, naming the customer's message.
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        sent = fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.body["type"] == "reaction")
+            .map(|r| r.body["reaction"].clone())
+            .collect::<Vec<Value>>();
+        if sent.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let emojis: Vec<&str> = sent.iter().map(|r| r["emoji"].as_str().unwrap()).collect();
+    assert_eq!(emojis.len(), 3);
+    for emoji in ["👍", "❤️", ""] {
+        assert!(emojis.contains(&emoji), "{emojis:?}");
+    }
+    assert!(sent.iter().all(|r| r["message_id"] == "wamid.1"));
+
+    // Only the holder; only the customer's messages; one emoji.
+    assert_eq!(react(&app, &ravi, &cake, "👍").await.status(), 409);
+    assert_eq!(react(&app, &manager, &bot, "👍").await.status(), 422);
+    assert_eq!(
+        react(&app, &manager, &json!(999_999), "👍").await.status(),
+        404
+    );
+    assert_eq!(
+        react(&app, &manager, &cake, "not an emoji").await.status(),
+        422
+    );
 }

@@ -389,9 +389,11 @@ async fn what_the_server_answers_has_the_shape_the_document_gives() {
     // The live stream, read from its start: every kind of event.
     let stream = subscribe(&app, &manager, Some(0)).await;
     let events = read_events_until(stream, |events| {
-        ["sections", "user", "message", "mention", "setup"]
-            .iter()
-            .all(|kind| events.iter().any(|(_, name, _)| name == kind))
+        [
+            "sections", "user", "message", "mention", "setup", "handover",
+        ]
+        .iter()
+        .all(|kind| events.iter().any(|(_, name, _)| name == kind))
     })
     .await;
     let schema = &caller.document["paths"]["/api/events"]["get"]["responses"]["200"]["content"]

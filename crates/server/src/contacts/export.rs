@@ -13,7 +13,7 @@ use crate::store::{BadCursor, Cursor};
 /// Rows read from the database per chunk of the file.
 const CHUNK: u32 = 1_000;
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 14] = [
     "phone",
     "name",
     "status",
@@ -27,6 +27,7 @@ const HEADER: [&str; 13] = [
     "window_expires_at",
     "assigned_agent",
     "attributes",
+    "labels",
 ];
 
 /// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and,
@@ -40,7 +41,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn row(user: &UserProfile) -> [String; 13] {
+fn row(user: &UserProfile) -> [String; 14] {
     [
         user.wa_id.as_str().to_owned(),
         user.name.clone(),
@@ -62,6 +63,7 @@ fn row(user: &UserProfile) -> [String; 13] {
         } else {
             serde_json::to_string(&user.attributes).unwrap_or_default()
         },
+        user.labels.join("; "),
     ]
 }
 

@@ -8,7 +8,7 @@ use futures_util::stream;
 use serde_json::Value;
 use tokio::io::AsyncReadExt;
 
-use super::{FileToUpload, SendError, SendFuture, Transport};
+use super::{FileToUpload, NotifyFuture, SendError, SendFuture, Transport};
 
 pub struct CloudApi {
     http: reqwest::Client,
@@ -94,6 +94,20 @@ impl Transport for CloudApi {
                     retryable: false,
                     status: None,
                 })
+        })
+    }
+
+    fn notify<'a>(&'a self, payload: &'a Value) -> NotifyFuture<'a> {
+        Box::pin(async move {
+            let response = self
+                .http
+                .post(format!("{}/messages", self.number_url))
+                .bearer_auth(&self.token)
+                .json(payload)
+                .send()
+                .await
+                .map_err(unreachable)?;
+            answer(response, "read receipt").await.map(|_| ())
         })
     }
 

@@ -37,6 +37,7 @@ pub struct SendError {
 }
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<String, SendError>> + Send + 'a>>;
+pub type NotifyFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SendError>> + Send + 'a>>;
 
 /// A file to upload before the message that carries it is sent.
 pub struct FileToUpload<'a> {
@@ -54,6 +55,65 @@ pub trait Transport: Send + Sync {
     /// Uploads one file once (`POST /{phone-number-id}/media`); returns
     /// WhatsApp's media id to send it with.
     fn upload<'a>(&'a self, file: &'a FileToUpload<'a>) -> SendFuture<'a>;
+
+    /// Tells WhatsApp something about the conversation that is no message
+    /// (a `/messages` body with `status`: read receipts, the typing
+    /// indicator); nothing is stored and nothing retried.
+    fn notify<'a>(&'a self, payload: &'a Value) -> NotifyFuture<'a>;
+}
+
+/// The Cloud API body of a reaction to the customer's message `wamid`
+/// (an empty emoji takes it back).
+pub fn reaction_payload(to: &WaId, wamid: &str, emoji: &str) -> Value {
+    json!({
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": to.as_str(),
+        "type": "reaction",
+        "reaction": { "message_id": wamid, "emoji": emoji },
+    })
+}
+
+/// How long WhatsApp shows the typing indicator; it is sent again no
+/// sooner for the same chat.
+const TYPING_LASTS: std::time::Duration = std::time::Duration::from_secs(25);
+
+/// The chats whose typing indicator this server sent lately, and when. It
+/// forgets what has lapsed, so it holds only the chats typed in within the
+/// last 25 s.
+#[derive(Default)]
+pub struct TypingThrottle(std::sync::Mutex<std::collections::HashMap<WaId, std::time::Instant>>);
+
+impl TypingThrottle {
+    /// Whether the typing indicator may be sent for `wa_id` now (at most
+    /// once per 25 s), noting it when it may.
+    pub fn due(&self, wa_id: &WaId) -> bool {
+        let Ok(mut sent) = self.0.lock() else {
+            return false;
+        };
+        let now = std::time::Instant::now();
+        sent.retain(|_, at| now.duration_since(*at) < TYPING_LASTS);
+        if sent.contains_key(wa_id) {
+            return false;
+        }
+        sent.insert(wa_id.clone(), now);
+        true
+    }
+}
+
+/// WhatsApp's read receipt for the customer's message `wamid` (and all
+/// before it): the blue ticks on their phone. With `typing`, also the
+/// typing indicator (shown for up to 25 seconds or until we answer).
+pub fn read_payload(wamid: &str, typing: bool) -> Value {
+    let mut payload = json!({
+        "messaging_product": "whatsapp",
+        "status": "read",
+        "message_id": wamid,
+    });
+    if typing {
+        payload["typing_indicator"] = json!({ "type": "text" });
+    }
+    payload
 }
 
 /// What a message carries so that WhatsApp's status callbacks name it even

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{FileToUpload, SendError, SendFuture, Transport};
+use super::{FileToUpload, NotifyFuture, SendError, SendFuture, Transport};
 use crate::db::Db;
 use crate::store;
 
@@ -35,6 +35,21 @@ impl Transport for Sandbox {
             .await
             .map_err(failed)?;
             Ok(wamid)
+        })
+    }
+
+    /// Recorded like a message, so what the sandbox would have told
+    /// WhatsApp can be read back (`GET /api/sandbox/outbox`).
+    fn notify<'a>(&'a self, payload: &'a Value) -> NotifyFuture<'a> {
+        Box::pin(async move {
+            let id = format!("status.sandbox.{}", crate::auth::session::new_token());
+            store::sandbox::record(&self.db, &id, &payload.to_string(), crate::time::now_ms())
+                .await
+                .map_err(|error| SendError {
+                    reason: format!("The sandbox could not record it: {error}"),
+                    retryable: false,
+                    status: None,
+                })
         })
     }
 

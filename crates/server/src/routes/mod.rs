@@ -20,6 +20,8 @@ mod metrics;
 mod notes;
 mod openapi;
 mod params;
+mod reactions;
+mod read_receipts;
 mod reports;
 mod resend;
 mod sandbox;
@@ -92,6 +94,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(media::router())
         .merge(notes::router())
         .merge(resend::router())
+        .merge(read_receipts::router())
+        .merge(reactions::router())
         .merge(labels::router())
         .merge(canned::router())
         .merge(contacts::router())

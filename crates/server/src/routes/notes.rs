@@ -1,11 +1,11 @@
 //! Private notes in a chat: only the team sees them; `@name` tells a
-//! colleague.
+//! colleague, and is kept for them to find later.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{AgentRef, Message};
-use handover_core::notes::{mentioned_names, names_person, Mention, NewNote, MAX_NOTE};
+use handover_core::notes::{mentioned_names, names_person, Mention, MyMentions, NewNote, MAX_NOTE};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -17,10 +17,55 @@ use crate::auth::CurrentAgent;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::{agents, messages, users};
+use crate::store::{agents, mentions, messages, users};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    super::timed(OpenApiRouter::new().routes(routes!(create)))
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(create))
+            .routes(routes!(my_mentions))
+            .routes(routes!(read_mentions)),
+    )
+}
+
+/// The signed-in person's mentions, newest first (the last 50), with how
+/// many they have not read, kept while they were away.
+#[utoipa::path(
+    get,
+    path = "/me/mentions",
+    operation_id = "get_my_mentions",
+    tag = "chats",
+    responses(
+        (status = 200, body = MyMentions),
+        (status = 401, response = Problem),
+    )
+)]
+async fn my_mentions(
+    CurrentAgent(me): CurrentAgent,
+    State(state): State<AppState>,
+) -> Result<Json<MyMentions>, ApiError> {
+    Ok(Json(mentions::of(&state.db.pool, me.id, 50).await?))
+}
+
+/// The signed-in person has looked at their mentions: all are read.
+#[utoipa::path(
+    post,
+    path = "/me/mentions/read",
+    operation_id = "read_my_mentions",
+    tag = "chats",
+    responses(
+        (status = 200, body = MyMentions),
+        (status = 401, response = Problem),
+    )
+)]
+async fn read_mentions(
+    CurrentAgent(me): CurrentAgent,
+    State(state): State<AppState>,
+) -> Result<Json<MyMentions>, ApiError> {
+    let mut write = state.db.begin_write().await?;
+    mentions::read_all(&mut write.tx, me.id, state.clock.now_ms()).await?;
+    write.commit().await?;
+    Ok(Json(mentions::of(&state.db.pool, me.id, 50).await?))
 }
 
 /// A private note in the thread: never sent to WhatsApp, never counted.
@@ -76,6 +121,7 @@ async fn create(
     let mut batch = EventBatch::default();
     batch.message(id);
     for person in mentioned {
+        mentions::record(&mut write.tx, person.id, id, now).await?;
         batch.mention(Mention {
             agent: person.id,
             by: AgentRef {

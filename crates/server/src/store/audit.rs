@@ -52,13 +52,16 @@ type Row = (
     String,
     String,
     String,
+    Option<String>,
 );
 
-/// Up to `filter.limit` entries, newest first.
+/// Up to `filter.limit` entries, newest first (by time; entries of the
+/// same moment newest written first), each chat named by its customer.
 pub async fn list(pool: &AnyPool, filter: &AuditFilter) -> Result<Vec<AuditEntry>, sqlx::Error> {
     let mut query = Statement::new(
-        "SELECT l.id, l.at, l.agent_id, a.name, l.action, l.subject, l.detail
-         FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id WHERE 1 = 1",
+        "SELECT l.id, l.at, l.agent_id, a.name, l.action, l.subject, l.detail, u.name
+         FROM audit_log l LEFT JOIN agents a ON a.id = l.agent_id
+         LEFT JOIN users u ON u.wa_id = l.subject WHERE 1 = 1",
     );
     if let Some(from) = filter.from {
         query.push(" AND l.at >= ").bind(from);
@@ -73,10 +76,18 @@ pub async fn list(pool: &AnyPool, filter: &AuditFilter) -> Result<Vec<AuditEntry
         query.push(" AND l.action = ").bind(action.as_str());
     }
     if let Some(before) = filter.before {
-        query.push(" AND l.id < ").bind(before);
+        // After the previous page's last entry, in the same order.
+        query
+            .push(" AND (l.at < (SELECT at FROM audit_log WHERE id = ")
+            .bind(before)
+            .push(") OR (l.at = (SELECT at FROM audit_log WHERE id = ")
+            .bind(before)
+            .push(") AND l.id < ")
+            .bind(before)
+            .push("))");
     }
     query
-        .push(" ORDER BY l.id DESC LIMIT ")
+        .push(" ORDER BY l.at DESC, l.id DESC LIMIT ")
         .bind(i64::from(filter.limit));
     let (sql, values) = query.finish()?;
     let rows: Vec<Row> = sqlx::query_as_with(&sql, values)
@@ -85,18 +96,21 @@ pub async fn list(pool: &AnyPool, filter: &AuditFilter) -> Result<Vec<AuditEntry
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, at, agent_id, name, action, subject, detail)| {
-            Some(AuditEntry {
-                id,
-                at: rfc3339(at),
-                agent: agent_id.map(|id| AgentRef {
-                    id: AgentId(id),
-                    name: name.unwrap_or_default(),
-                }),
-                action: AuditAction::parse(&action)?,
-                subject,
-                detail,
-            })
-        })
+        .filter_map(
+            |(id, at, agent_id, name, action, subject, detail, customer)| {
+                Some(AuditEntry {
+                    id,
+                    at: rfc3339(at),
+                    agent: agent_id.map(|id| AgentRef {
+                        id: AgentId(id),
+                        name: name.unwrap_or_default(),
+                    }),
+                    action: AuditAction::parse(&action)?,
+                    subject,
+                    detail,
+                    customer: customer.filter(|name| !name.is_empty()),
+                })
+            },
+        )
         .collect())
 }

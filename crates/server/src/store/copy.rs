@@ -12,7 +12,7 @@ use super::statement::Statement;
 /// totals (`user_totals`) are counted again by the target's trigger as the
 /// users arrive; SQLite's search tables have no counterpart (Postgres
 /// indexes the columns themselves).
-pub const TABLES: [&str; 34] = [
+pub const TABLES: [&str; 35] = [
     "agents",
     "sessions",
     "users",
@@ -22,6 +22,7 @@ pub const TABLES: [&str; 34] = [
     "templates",
     "messages",
     "reactions",
+    "mentions",
     "early_statuses",
     "transitions",
     "events",

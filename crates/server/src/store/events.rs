@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use handover_core::api::{Event, SetupPart};
-use handover_core::notes::Mention;
+use handover_core::notes::{Handover, Mention};
 use handover_core::WaId;
 use sqlx::{AnyConnection, AnyPool};
 
@@ -31,6 +31,8 @@ pub struct EventBatch {
     mentions: Vec<Mention>,
     /// Parts of the team's setup a manager changed.
     setup: BTreeSet<SetupPart>,
+    /// Chats passed to someone by a colleague.
+    handovers: Vec<Handover>,
 }
 
 impl EventBatch {
@@ -54,6 +56,10 @@ impl EventBatch {
         self.setup.insert(part);
     }
 
+    pub fn handover(&mut self, handover: Handover) {
+        self.handovers.push(handover);
+    }
+
     /// Adds what another part of the same transaction changed.
     pub fn merge(&mut self, other: EventBatch) {
         self.users.extend(other.users);
@@ -61,6 +67,7 @@ impl EventBatch {
         self.counts |= other.counts;
         self.mentions.extend(other.mentions);
         self.setup.extend(other.setup);
+        self.handovers.extend(other.handovers);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -69,6 +76,7 @@ impl EventBatch {
             && !self.counts
             && self.mentions.is_empty()
             && self.setup.is_empty()
+            && self.handovers.is_empty()
     }
 
     /// Writes one event per changed message and user, then the section
@@ -92,6 +100,11 @@ impl EventBatch {
                 .map(|mention| Event::Mention { mention }),
         );
         events.extend(self.setup.into_iter().map(|part| Event::Setup { part }));
+        events.extend(
+            self.handovers
+                .into_iter()
+                .map(|handover| Event::Handover { handover }),
+        );
         // Only customers move between sections: a message alone (a delivery
         // tick, a reply) leaves the counts as they were.
         if !self.users.is_empty() || self.counts {

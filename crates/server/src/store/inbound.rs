@@ -54,7 +54,8 @@ pub async fn record(
                                   THEN last_active_at ELSE $2 END,
             window_expires_at = CASE WHEN COALESCE(window_expires_at, 0) > $2 + $3
                                      THEN window_expires_at ELSE $2 + $3 END,
-            session_messages = session_messages + 1
+            session_messages = session_messages + 1,
+            unread_messages = unread_messages + 1
          WHERE wa_id = $1
          RETURNING status_changed_at,
                    first_message_tag IS NULL AND NOT EXISTS (

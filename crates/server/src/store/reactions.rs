@@ -1,5 +1,6 @@
 //! Reactions: an emoji someone put on a message, one per person per
-//! message (the customer's is `by_agent = 0`). A newer reaction replaces
+//! message (the customer's is `by_agent = 0`; an agent reacts to the
+//! customer's messages). A newer reaction replaces
 //! an older one, an empty one removes it, and a retried or late delivery
 //! never puts back an older one.
 
@@ -60,6 +61,69 @@ pub async fn customer_reacted(
         }
     }
     Ok(Some(message_id))
+}
+
+/// Whether an agent may react to message `id` of this chat, and how
+/// WhatsApp knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reactable {
+    /// No such message in this chat.
+    Missing,
+    /// Not a message of the customer's (agents react to what customers
+    /// wrote).
+    NotTheCustomers,
+    Wamid(String),
+}
+
+pub async fn reactable(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+    id: i64,
+) -> Result<Reactable, sqlx::Error> {
+    let found: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT author, wamid FROM messages WHERE id = $1 AND wa_id = $2")
+            .bind(id)
+            .bind(wa_id.as_str())
+            .fetch_optional(conn)
+            .await?;
+    Ok(match found {
+        None => Reactable::Missing,
+        Some((author, Some(wamid))) if author == "user" => Reactable::Wamid(wamid),
+        Some(_) => Reactable::NotTheCustomers,
+    })
+}
+
+/// `agent` reacted with `emoji` (`None`: took their reaction back) to
+/// message `id`, which [`reactable`] allowed.
+pub async fn agent_reacted(
+    conn: &mut AnyConnection,
+    id: i64,
+    agent: AgentId,
+    emoji: Option<&str>,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    match emoji {
+        Some(emoji) => {
+            sqlx::query(
+                "INSERT INTO reactions (message_id, by_agent, emoji, at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (message_id, by_agent) DO UPDATE SET emoji = excluded.emoji, at = excluded.at",
+            )
+            .bind(id)
+            .bind(agent.0)
+            .bind(emoji)
+            .bind(at)
+            .execute(conn)
+            .await?;
+        }
+        None => {
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1 AND by_agent = $2")
+                .bind(id)
+                .bind(agent.0)
+                .execute(conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

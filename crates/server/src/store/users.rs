@@ -35,6 +35,7 @@ pub(super) struct UserRow {
     csat_scale: Option<String>,
     csat_agent_name: Option<String>,
     csat_answered_at: Option<i64>,
+    unread_messages: i64,
 }
 
 impl UserRow {
@@ -54,7 +55,7 @@ pub(super) const SELECT: &str =
         u.last_message_preview, u.attributes, u.status_changed_at, u.labels,
         u.csat_score, u.csat_scale,
         (SELECT c.name FROM agents c WHERE c.id = u.csat_agent_id) AS csat_agent_name,
-        u.csat_answered_at
+        u.csat_answered_at, u.unread_messages
     FROM users u LEFT JOIN agents a ON a.id = u.assigned_agent_id";
 
 pub(super) fn status_of(text: &str) -> Status {
@@ -120,6 +121,8 @@ impl UserRow {
             source: self.source,
             first_message_tag: self.first_message_tag,
             name: self.name,
+            last_message_preview: self.last_message_preview,
+            unread: self.unread_messages.max(0) as u64,
             attributes: self
                 .attributes
                 .as_deref()
@@ -138,6 +141,7 @@ impl UserRow {
             last_active_at: time_of(self.last_active_at),
             window_expires_at: time_of(self.window_expires_at),
             last_message_preview: self.last_message_preview,
+            unread: self.unread_messages.max(0) as u64,
             name: self.name,
         }
     }
@@ -510,6 +514,51 @@ pub(super) fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+/// The customer's messages in `wa_id`'s chat are read: none is unread any
+/// more. Returns the WhatsApp id of their newest message when some were
+/// unread (to tell WhatsApp), `None` when none was.
+pub async fn mark_read(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+) -> Result<Option<String>, sqlx::Error> {
+    let cleared = sqlx::query(
+        "UPDATE users SET unread_messages = 0 WHERE wa_id = $1 AND unread_messages > 0",
+    )
+    .bind(wa_id.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if cleared.rows_affected() == 0 {
+        return Ok(None);
+    }
+    newest_inbound_wamid(conn, wa_id).await
+}
+
+/// The WhatsApp id of the customer's newest message, if they wrote.
+pub async fn newest_inbound_wamid(
+    conn: &mut AnyConnection,
+    wa_id: &WaId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT wamid FROM messages WHERE wa_id = $1 AND direction = 'in'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(wa_id.as_str())
+    .fetch_optional(conn)
+    .await
+    .map(Option::flatten)
+}
+
+/// How people call the customer: their name, or their number.
+pub async fn display_name(conn: &mut AnyConnection, wa_id: &WaId) -> Result<String, sqlx::Error> {
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE wa_id = $1")
+        .bind(wa_id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(name
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| format!("+{wa_id}")))
 }
 
 #[cfg(test)]
