@@ -464,6 +464,45 @@ describe("an agent's hands", () => {
     await page.close();
   });
 
+  test('a canned reply a manager adds reaches an agent who is signed in, and labels keep their case in the users table', async () => {
+    const { url } = suite.server;
+    const waId = '919811100014';
+    await customerWrites(url, waId, 'Isha', 'agent please');
+    const managerCookie = await login(url, MANAGER);
+    const asha = await createAgent(url, managerCookie, 'Asha');
+    const ashaCookie = await login(url, asha);
+    const page = await (await suite.browser.newContext({ viewport: VIEWPORT })).newPage();
+    await signIn(page, url, asha);
+    await openByUrl(page, url, waId, 'Isha');
+    // Waiting for an agent, the composer says so.
+    assert.match(await page.locator('.composer-reason').textContent(), /waiting for an agent: Intervene/);
+    assert.equal((await call(url, ashaCookie, 'POST', `/api/users/${waId}/intervene`)).status, 200);
+    await page.waitForFunction(() => !document.querySelector('.composer-input').disabled);
+    const reply = page.getByLabel('Message', { exact: true });
+    await reply.fill('/hou');
+    await page.locator('.canned-picker', { hasText: 'No canned reply matches' }).waitFor();
+    const created = await call(url, managerCookie, 'POST', '/api/canned-replies', { shortcut: '/hours', text: 'We are open 9 to 6, {{name}}.' });
+    assert.equal(created.status, 201);
+    // No reload: the open picker offers it within a second.
+    await page.locator('.canned-option', { hasText: '/hours' }).waitFor({ timeout: 1500 });
+    await page.keyboard.press('Enter');
+    assert.equal(await reply.inputValue(), 'We are open 9 to 6, Isha.');
+
+    await page.getByLabel('Add a label').fill('VIP customer');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('.labels-editor .label-chip', { hasText: /^VIP customer/ }).waitFor();
+    const manager = await suite.browser.newPage({ viewport: VIEWPORT });
+    await signIn(manager, url, MANAGER);
+    await manager.goto(`${url}/manage/users?label=VIP%20customer`);
+    const row = manager.locator('.user-row', { hasText: 'Isha' });
+    await row.waitFor();
+    assert.equal(await row.locator('.labels-cell').textContent(), 'VIP customer');
+    const headers = await manager.locator('.users-table thead th').allTextContents();
+    assert.equal(headers.indexOf('Labels'), headers.indexOf('First Message') + 1);
+    await manager.close();
+    await page.context().close();
+  });
+
   test('Escape closes the Manage menu', async () => {
     const page = await suite.browser.newPage({ viewport: VIEWPORT });
     await signIn(page, suite.server.url, MANAGER);

@@ -152,11 +152,12 @@ describe("an agent's daily tools", () => {
     assert.ok(!cloudApi.calls.some((c) => c.body.toString().includes('Courier confirmed')), 'the note never went to WhatsApp');
 
     // A label on the profile, shown in the chat list.
-    await page.getByLabel('Add a label').fill('Damaged');
+    await page.getByLabel('Add a label').fill('Damaged box');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
-    await page.locator('.labels-editor .label-chip', { hasText: 'damaged' }).waitFor();
+    // Kept as written, not lowercased.
+    await page.locator('.labels-editor .label-chip', { hasText: /^Damaged box/ }).waitFor();
     await page.getByRole('tab', { name: /Intervened/ }).click();
-    await page.locator('.chat-row', { hasText: 'Sneha Rao' }).locator('.label-chip', { hasText: 'damaged' }).waitFor();
+    await page.locator('.chat-row', { hasText: 'Sneha Rao' }).locator('.label-chip', { hasText: /^Damaged box$/ }).waitFor();
     await page.locator('.chat-row', { hasText: 'Sneha Rao' }).click();
     await page.locator('.bubble.note', { hasText: 'Courier confirmed the damage' }).waitFor();
 

@@ -118,7 +118,10 @@ describe('bot page', () => {
     // The unsaved form answers in Try the bot.
     await page.getByLabel('Message as a customer').fill('Could you gift wrap my order?');
     await page.getByLabel('Message as a customer').press('Enter');
-    await page.locator('.simulation .bubble[data-author=bot]', { hasText: 'gift wrapped for free' }).waitFor();
+    const wrapped = page.locator('.simulation .bubble[data-author=bot]', { hasText: 'gift wrapped for free' });
+    await wrapped.waitFor();
+    // Its button shows under it, as the customer would see it.
+    assert.deepEqual(await wrapped.locator('.offered-option').allTextContents(), ['Opening hours']);
     await page.locator('.simulation-facts', { hasText: 'Intent gift_wrap · confidence 100%' }).waitFor();
     // A message no intent answers names the nearest one and how close it came.
     await page.getByLabel('Message as a customer').fill('do you do wrapping');

@@ -344,7 +344,7 @@ fn template_view(template: TemplateText) -> impl IntoView {
 }
 
 /// The reply buttons or the list the bot offered, as the customer saw them.
-fn offered_view(offered: Offered) -> impl IntoView {
+pub fn offered_view(offered: Offered) -> impl IntoView {
     let options = offered
         .options
         .into_iter()

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::bot_form::{pretty, tidy, BotForm, Draft};
+use crate::components::thread::offered_view;
 
 #[component]
 pub fn BotPage() -> impl IntoView {
@@ -193,7 +194,11 @@ pub fn BotPage() -> impl IntoView {
                             <li class="bubble" data-author="user"><span class="bubble-author">"Customer"</span><p class="bubble-text">{text}</p></li>
                             {turn.map(|turn| view! {
                                 {turn.replies.iter().map(|reply| view! {
-                                    <li class="bubble" data-author="bot"><span class="bubble-author">"Bot"</span><p class="bubble-text">{reply.text().to_owned()}</p></li>
+                                    <li class="bubble" data-author="bot">
+                                        <span class="bubble-author">"Bot"</span>
+                                        <p class="bubble-text">{reply.text().to_owned()}</p>
+                                        {reply.offered().map(offered_view)}
+                                    </li>
                                 }).collect_view()}
                                 <li class="simulation-facts">
                                     {match_summary(&turn)}

@@ -10,16 +10,13 @@ pub const MAX_LABEL: usize = 40;
 pub const MAX_REASONS: usize = 30;
 pub const MAX_REASON: usize = 80;
 
-/// Labels as stored: lowercase, single spaces, each once, sorted; or what
+/// Labels as stored: as written, single spaces, each once whatever its
+/// case (the first spelling kept), sorted without regard to case; or what
 /// is wrong with them.
 pub fn normalise(labels: &[String]) -> Result<Vec<String>, String> {
     let mut tidy: Vec<String> = Vec::new();
     for label in labels {
-        let label = label
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
+        let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
         if label.is_empty() {
             continue;
         }
@@ -34,15 +31,28 @@ pub fn normalise(labels: &[String]) -> Result<Vec<String>, String> {
                 "\"{label}\": use letters, digits, spaces, - and _ only"
             ));
         }
-        if !tidy.contains(&label) {
+        if !tidy.iter().any(|kept| same_label(kept, &label)) {
             tidy.push(label);
         }
     }
     if tidy.len() > MAX_LABELS {
         return Err(format!("a chat carries at most {MAX_LABELS} labels"));
     }
-    tidy.sort();
+    tidy.sort_by_key(|label| label.to_lowercase());
     Ok(tidy)
+}
+
+/// Whether two labels are one ("VIP customer" and "vip customer").
+pub fn same_label(a: &str, b: &str) -> bool {
+    a.to_lowercase() == b.to_lowercase()
+}
+
+/// `label` as the team already spells it in `known`, or as written.
+pub fn spelled_as<'a>(label: &'a str, known: &'a [String]) -> &'a str {
+    known
+        .iter()
+        .find(|spelling| same_label(spelling, label))
+        .map_or(label, String::as_str)
 }
 
 /// `GET|PUT /api/closing-reasons`: the managers' list, and whether Resolve
@@ -125,11 +135,15 @@ mod tests {
 
     #[test]
     fn labels_are_tidied_and_bad_ones_named() {
-        let given = ["  Refund ", "VIP", "refund", "", "late  delivery"].map(String::from);
+        let given = ["  Refund ", "VIP customer", "refund", "", "late  delivery"].map(String::from);
         assert_eq!(
             normalise(&given).unwrap(),
-            ["late delivery", "refund", "vip"]
+            ["late delivery", "Refund", "VIP customer"],
+            "as written, each once, sorted without regard to case"
         );
+        let known = ["vip customer".to_owned()];
+        assert_eq!(spelled_as("VIP Customer", &known), "vip customer");
+        assert_eq!(spelled_as("Gift", &known), "Gift");
         assert!(normalise(&["<script>".to_owned()]).is_err());
         assert!(normalise(&["x".repeat(41)]).is_err());
         let many: Vec<String> = (0..21).map(|n| format!("l{n}")).collect();

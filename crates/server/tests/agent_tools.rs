@@ -181,10 +181,14 @@ async fn labels_show_on_the_profile_filter_the_table_and_keep_who_and_when() {
         .await;
     assert_eq!(set.status(), 200);
     let profile: Value = set.json().await.unwrap();
-    assert_eq!(profile["labels"], json!(["refund", "vip"]));
+    assert_eq!(
+        profile["labels"],
+        json!(["Refund", "VIP"]),
+        "as written, once whatever the case"
+    );
     assert_eq!(
         app.profile(&manager, PRIYA).await["labels"],
-        json!(["refund", "vip"])
+        json!(["Refund", "VIP"])
     );
 
     let table = app
@@ -204,11 +208,19 @@ async fn labels_show_on_the_profile_filter_the_table_and_keep_who_and_when() {
         .iter()
         .find(|u| u["wa_id"] == PRIYA)
         .unwrap();
-    assert_eq!(priya["labels"], json!(["refund", "vip"]));
+    assert_eq!(priya["labels"], json!(["Refund", "VIP"]));
     assert_eq!(
         app.get_json(&manager, "/api/labels").await,
-        json!(["refund", "vip"])
+        json!(["Refund", "VIP"])
     );
+    // Another chat's "vip" is the team's "VIP": one label to filter by.
+    let other = app
+        .put(&manager, "/api/users/919812345678/labels", json!(["vip"]))
+        .await;
+    let other: Value = other.json().await.unwrap();
+    assert_eq!(other["labels"], json!(["VIP"]));
+    let vip = app.get_json(&manager, "/api/users/table?label=vip").await;
+    assert_eq!(vip["items"].as_array().unwrap().len(), 2);
 
     // Taking one off is recorded too, with who and when.
     app.put(
@@ -228,9 +240,9 @@ async fn labels_show_on_the_profile_filter_the_table_and_keep_who_and_when() {
     assert_eq!(
         changes,
         [
-            ("refund".to_owned(), 1, ravi_id, support::START_MS),
-            ("vip".to_owned(), 1, ravi_id, support::START_MS),
-            ("refund".to_owned(), 0, meera_id, support::START_MS),
+            ("Refund".to_owned(), 1, ravi_id, support::START_MS),
+            ("VIP".to_owned(), 1, ravi_id, support::START_MS),
+            ("Refund".to_owned(), 0, meera_id, support::START_MS),
         ]
     );
     let table = app

@@ -78,6 +78,31 @@ impl Reply {
             Reply::Text { text } | Reply::Buttons { text, .. } | Reply::List { text, .. } => text,
         }
     }
+
+    /// The buttons or the list the customer is offered with it, as a
+    /// thread shows them.
+    pub fn offered(&self) -> Option<crate::api::Offered> {
+        let options = |choices: &[Choice]| {
+            choices
+                .iter()
+                .map(|choice| crate::api::OfferedOption {
+                    title: choice.title.clone(),
+                    description: choice.description.clone(),
+                })
+                .collect()
+        };
+        match self {
+            Reply::Text { .. } => None,
+            Reply::Buttons { buttons, .. } => Some(crate::api::Offered {
+                list_button: None,
+                options: options(buttons),
+            }),
+            Reply::List { button, rows, .. } => Some(crate::api::Offered {
+                list_button: Some(button.clone()),
+                options: options(rows),
+            }),
+        }
+    }
 }
 
 /// A quick reply button or a list row.

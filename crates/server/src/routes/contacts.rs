@@ -9,6 +9,7 @@ use axum::Json;
 use futures_util::StreamExt;
 use handover_core::api::{Page, UserProfile};
 use handover_core::contacts::{parse_source, ImportReport, UserFacets, UserOrder, WindowFilter};
+use handover_core::labels::spelled_as;
 use handover_core::Status;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -26,7 +27,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::imports::{self, NewImport};
 use crate::store::users_table::{self, TableFilter};
-use crate::store::Cursor;
+use crate::store::{labels, Cursor};
 
 /// How many skipped rows the JSON report lists; the CSV has all that were
 /// kept (the first [`handover_core::contacts::KEPT_SKIPPED_ROWS`]).
@@ -95,11 +96,21 @@ impl TableQuery {
             window,
             source: given(&self.source),
             tag: given(&self.tag),
-            label: given(&self.label).map(|label| label.trim().to_lowercase()),
+            label: given(&self.label).map(|label| label.trim().to_owned()),
             query: given(&self.q),
             order,
         })
     }
+}
+
+/// The filter with its label as the team spells it: a label filter
+/// ignores case, as labels do.
+async fn spelled(state: &AppState, mut filter: TableFilter) -> Result<TableFilter, ApiError> {
+    if let Some(label) = filter.label.take() {
+        let known = labels::in_use(&state.db.pool).await?;
+        filter.label = Some(spelled_as(&label, &known).to_owned());
+    }
+    Ok(filter)
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -134,7 +145,7 @@ async fn table(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<TableQuery>,
 ) -> Result<Json<Page<UserProfile>>, ApiError> {
-    let filter = query.filter()?;
+    let filter = spelled(&state, query.filter()?).await?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
     let page = users_table::page(
         &state.db.pool,
@@ -189,7 +200,7 @@ async fn export(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<TableQuery>,
 ) -> Result<Response, ApiError> {
-    let filter = query.filter()?;
+    let filter = spelled(&state, query.filter()?).await?;
     let body = export::body(state.db.pool.clone(), filter, state.clock.now_ms());
     Ok((
         [

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use handover_core::api::UserProfile;
 use handover_core::audit::AuditAction;
-use handover_core::labels::{normalise, ClosingReasons};
+use handover_core::labels::{normalise, spelled_as, ClosingReasons};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -56,6 +56,16 @@ async fn set(
     })?;
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
+    // A label the team already uses keeps the team's spelling ("VIP" on one
+    // chat is "vip" where "vip" is in use), so filters and reports see one.
+    let known = labels::in_use(&mut *write.tx).await?;
+    let spelled: Vec<String> = tidy
+        .iter()
+        .map(|label| spelled_as(label, &known).to_owned())
+        .collect();
+    let tidy = normalise(&spelled).map_err(|problem| {
+        ApiError::unprocessable("invalid_labels", format!("labels: {problem}."))
+    })?;
     let changed = labels::set(&mut write.tx, &wa_id, &tidy, agent.id, now)
         .await?
         .ok_or_else(|| ApiError::no_customer(&wa_id))?;

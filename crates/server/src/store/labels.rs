@@ -4,7 +4,7 @@
 
 use handover_core::labels::ClosingReasons;
 use handover_core::{AgentId, WaId};
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 
 use super::rollups::{self, Trait};
 
@@ -73,10 +73,10 @@ pub async fn set(
 }
 
 /// Every label in use, sorted (a walk of the labels' index).
-pub async fn in_use(pool: &AnyPool) -> Result<Vec<String>, sqlx::Error> {
+pub async fn in_use<'c>(conn: impl sqlx::AnyExecutor<'c>) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT DISTINCT label FROM chat_labels ORDER BY label")
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await?;
     Ok(rows.into_iter().map(|(label,)| label).collect())
 }
