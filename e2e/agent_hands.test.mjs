@@ -89,7 +89,8 @@ describe("an agent's hands", () => {
     await page.getByRole('button', { name: 'Intervene' }).click();
     const reply = page.getByLabel('Message', { exact: true });
     await reply.waitFor();
-    await page.waitForFunction(() => !document.querySelector('.composer-input').disabled);
+    // By click as by key, the cursor is in the reply box after Intervene.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('composer-input') && !document.activeElement.disabled);
     await reply.fill('Half-written answer about the refund');
     await page.getByRole('tab', { name: 'Private note' }).click();
     await page.getByLabel('Note', { exact: true }).fill('Check the courier first');
@@ -205,6 +206,15 @@ describe("an agent's hands", () => {
     await original.getByRole('button', { name: 'Reply to this message' }).click();
     await page.locator('.replying-to', { hasText: 'Do you deliver to Whitefield?' }).waitFor();
     await page.keyboard.type('Yes, every day before 6 pm');
+    // While the holder types, WhatsApp shows the customer "typing…".
+    const managerCookie = await login(url, MANAGER);
+    let typing;
+    for (let tries = 0; tries < 100 && !typing; tries += 1) {
+      const outbox = await call(url, managerCookie, 'GET', '/api/sandbox/outbox');
+      typing = outbox.body.find((sent) => sent.payload.typing_indicator);
+      if (!typing) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.deepEqual(typing?.payload.typing_indicator, { type: 'text' });
     await page.keyboard.press('Enter');
     const answer = page.locator('.bubble[data-author=agent]', { hasText: 'Yes, every day before 6 pm' });
     await answer.locator('.quote', { hasText: 'Do you deliver to Whitefield?' }).waitFor();

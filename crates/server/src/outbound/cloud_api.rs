@@ -74,18 +74,25 @@ pub(super) fn file_body(file: tokio::fs::File) -> reqwest::Body {
     reqwest::Body::wrap_stream(pieces)
 }
 
+impl CloudApi {
+    /// One `POST /messages` with `payload`, and WhatsApp's answer.
+    async fn post_messages(&self, payload: &Value, what: &str) -> Result<Value, SendError> {
+        let response = self
+            .http
+            .post(format!("{}/messages", self.number_url))
+            .bearer_auth(&self.token)
+            .json(payload)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        answer(response, what).await
+    }
+}
+
 impl Transport for CloudApi {
     fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a> {
         Box::pin(async move {
-            let response = self
-                .http
-                .post(format!("{}/messages", self.number_url))
-                .bearer_auth(&self.token)
-                .json(payload)
-                .send()
-                .await
-                .map_err(unreachable)?;
-            let body = answer(response, "message").await?;
+            let body = self.post_messages(payload, "message").await?;
             body["messages"][0]["id"]
                 .as_str()
                 .map(str::to_owned)
@@ -99,15 +106,9 @@ impl Transport for CloudApi {
 
     fn notify<'a>(&'a self, payload: &'a Value) -> NotifyFuture<'a> {
         Box::pin(async move {
-            let response = self
-                .http
-                .post(format!("{}/messages", self.number_url))
-                .bearer_auth(&self.token)
-                .json(payload)
-                .send()
+            self.post_messages(payload, "read receipt")
                 .await
-                .map_err(unreachable)?;
-            answer(response, "read receipt").await.map(|_| ())
+                .map(|_| ())
         })
     }
 

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use super::extract::PathParam;
 use super::openapi::Problem;
 use super::params::MessagePath;
-use super::users::wa_id_from;
+use super::users::{queued_with, wa_id_from};
 use crate::auth::CurrentAgent;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -98,15 +98,8 @@ async fn resend(
             ))
         }
     };
+    // The failed message names the new one: both change on screen.
     let mut batch = EventBatch::default();
     batch.message(id);
-    batch.message(new);
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, new)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("The message vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
-    state.outbox.wake();
-    Ok((StatusCode::CREATED, Json(message)))
+    queued_with(&state, write, batch, &wa_id, new, now).await
 }

@@ -543,12 +543,23 @@ async fn quoted_wamid(state: &AppState, wa_id: &WaId, id: i64) -> Result<String,
 /// outbox woken; the answer is the message as the thread shows it.
 pub(super) async fn queued(
     state: &AppState,
-    mut write: WriteTx<'_>,
+    write: WriteTx<'_>,
     wa_id: &WaId,
     id: i64,
     now: i64,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
-    let mut batch = EventBatch::default();
+    queued_with(state, write, EventBatch::default(), wa_id, id, now).await
+}
+
+/// [`queued`], with what else the transaction changed in `batch`.
+pub(super) async fn queued_with(
+    state: &AppState,
+    mut write: WriteTx<'_>,
+    mut batch: EventBatch,
+    wa_id: &WaId,
+    id: i64,
+    now: i64,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
     batch.message(id);
     batch.user(wa_id);
     batch.record(&mut write.tx, now).await?;
