@@ -439,6 +439,14 @@ describe("an agent's hands", () => {
         assert.ok(button && button.x >= 0 && button.x + button.width <= width, `${name} is on screen at ${width}`);
       }
       await screenshot(page, `width-${width}`);
+      if (width >= 1024) {
+        // Every column of the users table is on screen, Labels and Window too.
+        await page.goto(`${url}/manage/users`);
+        const last = page.locator('.users-table thead th').last();
+        await last.waitFor();
+        const box = await last.boundingBox();
+        assert.ok(box.x + box.width <= width, `the users table fits at ${width}`);
+      }
       await page.close();
     }
   });

@@ -14,10 +14,11 @@ use wasm_bindgen::JsCast;
 
 use handover_core::templates::{preview, Template, TemplateStatus};
 
-use super::canned_picker::{self, CannedPicker};
+use super::canned_picker;
 use super::emoji_picker::EmojiPicker;
 use super::icons;
-use super::mention_picker::{self, MentionPicker};
+use super::mention_picker;
+use super::picker::{self, Picker, PickerOption, Steered};
 use super::template_header::header_view;
 use super::thread::author_label;
 use crate::api::Outgoing;
@@ -302,48 +303,16 @@ pub fn Composer(
     });
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
         let people = mentioning.get_untracked().unwrap_or_default();
-        if !people.is_empty() {
-            match event.key().as_str() {
-                "ArrowDown" => {
-                    event.prevent_default();
-                    highlighted.update(|at| *at = (*at + 1) % people.len());
-                    return;
-                }
-                "ArrowUp" => {
-                    event.prevent_default();
-                    highlighted.update(|at| *at = (*at + people.len() - 1) % people.len());
-                    return;
-                }
-                "Enter" | "Tab" => {
-                    event.prevent_default();
-                    let at = highlighted.get_untracked().min(people.len() - 1);
-                    insert_mention.run(people[at].clone());
-                    return;
-                }
-                _ => {}
-            }
+        match picker::steer(&event, people.len(), highlighted) {
+            Steered::Picked(at) => return insert_mention.run(people[at].clone()),
+            Steered::Moved => return,
+            Steered::Ignored => {}
         }
         let choices = offered.get_untracked().unwrap_or_default();
-        if !choices.is_empty() {
-            match event.key().as_str() {
-                "ArrowDown" => {
-                    event.prevent_default();
-                    highlighted.update(|at| *at = (*at + 1) % choices.len());
-                    return;
-                }
-                "ArrowUp" => {
-                    event.prevent_default();
-                    highlighted.update(|at| *at = (*at + choices.len() - 1) % choices.len());
-                    return;
-                }
-                "Enter" | "Tab" => {
-                    event.prevent_default();
-                    let at = highlighted.get_untracked().min(choices.len() - 1);
-                    insert_canned.run(choices[at].clone());
-                    return;
-                }
-                _ => {}
-            }
+        match picker::steer(&event, choices.len(), highlighted) {
+            Steered::Picked(at) => return insert_canned.run(choices[at].clone()),
+            Steered::Moved => return,
+            Steered::Ignored => {}
         }
         if event.key() == "Escape" && offered.get_untracked().is_some() {
             event.prevent_default();
@@ -432,10 +401,28 @@ pub fn Composer(
                 </div>
             })}
             {move || mentioning.get().map(|people| view! {
-                <MentionPicker offered=Signal::stored(people) highlighted on_pick=insert_mention />
+                <Picker
+                    label="Mention a teammate"
+                    empty="Nobody on the team matches."
+                    options=Signal::stored(people.iter().map(|member| PickerOption {
+                        title: member.agent.name.clone(),
+                        detail: if member.online { "online" } else { "away" }.to_owned(),
+                    }).collect::<Vec<_>>())
+                    highlighted
+                    on_pick=Callback::new(move |at: usize| insert_mention.run(people[at].clone()))
+                />
             })}
             {move || offered.get().map(|replies| view! {
-                <CannedPicker offered=Signal::stored(replies) highlighted on_pick=insert_canned />
+                <Picker
+                    label="Canned replies"
+                    empty="No canned reply matches. Managers add them under Manage → Canned replies."
+                    options=Signal::stored(replies.iter().map(|reply| PickerOption {
+                        title: format!("/{}", reply.shortcut),
+                        detail: reply.text.clone(),
+                    }).collect::<Vec<_>>())
+                    highlighted
+                    on_pick=Callback::new(move |at: usize| insert_canned.run(replies[at].clone()))
+                />
             })}
             {move || file.get().map(|chosen| view! {
                 <div class="attachment" role="status">

@@ -1,10 +1,9 @@
-//! Teammates offered while a note's `@name` is typed: picked with the
-//! arrow keys and Enter or Tab (or a click), inserted as the handle the
-//! server reads (`@asha`, or the whole name when two share a first name).
+//! Teammates offered while a note's `@name` is typed (in a
+//! [`super::picker::Picker`]), inserted as the handle the server reads
+//! (`@asha`, or the whole name when two share a first name).
 
 use handover_core::api::TeamMember;
 use handover_core::AgentId;
-use leptos::prelude::*;
 
 /// The name being typed after `@` at the end of `text`, if a mention is
 /// being typed there (an `@` at the start or after a space).
@@ -63,50 +62,6 @@ pub fn complete(text: &str, handle: &str) -> String {
     match text.rfind('@') {
         Some(at) => format!("{}@{handle} ", &text[..at]),
         None => format!("{text}@{handle} "),
-    }
-}
-
-#[component]
-pub fn MentionPicker(
-    /// The teammates offered.
-    #[prop(into)]
-    offered: Signal<Vec<TeamMember>>,
-    /// Which one the arrow keys are on.
-    #[prop(into)]
-    highlighted: Signal<usize>,
-    /// Inserts a mention.
-    on_pick: Callback<TeamMember>,
-) -> impl IntoView {
-    view! {
-        <div class="canned-picker mention-picker" role="listbox" aria-label="Mention a teammate">
-            {move || {
-                let people = offered.get();
-                if people.is_empty() {
-                    return view! { <p class="canned-empty">"Nobody on the team matches."</p> }.into_any();
-                }
-                people
-                    .into_iter()
-                    .enumerate()
-                    .map(|(at, member)| {
-                        let chosen = member.clone();
-                        view! {
-                            <button
-                                type="button"
-                                class="canned-option"
-                                role="option"
-                                aria-selected=move || (highlighted.get() == at).to_string()
-                                on:mousedown=move |event| event.prevent_default()
-                                on:click=move |_| on_pick.run(chosen.clone())
-                            >
-                                <span class="canned-shortcut">{member.agent.name.clone()}</span>
-                                <span class="canned-text">{if member.online { "online" } else { "away" }}</span>
-                            </button>
-                        }
-                    })
-                    .collect_view()
-                    .into_any()
-            }}
-        </div>
     }
 }
 

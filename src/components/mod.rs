@@ -14,6 +14,7 @@ pub mod labels_editor;
 pub mod manage_menu;
 pub mod mention_picker;
 pub mod mentions_menu;
+pub mod picker;
 pub mod profile_card;
 pub mod report_breakdown;
 pub mod report_charts;

@@ -134,13 +134,34 @@ pub fn Thread(
     }
 }
 
-/// What a message looks like now: a change of any of it (a tick, an edit,
-/// a reaction, its quote) draws its bubble again.
+/// What a message looks like now: a change of what can change after it
+/// was written (its tick or failure, an edit or deletion, its file's
+/// state, a reaction, its quote, a resend) draws its bubble again.
 fn version(message: &Message) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    serde_json::to_string(message)
-        .unwrap_or_default()
+    (
+        message.delivery,
+        &message.failure_reason,
+        &message.text,
+        message.edited,
+        message.deleted,
+        message.resent_as,
+    )
+        .hash(&mut hasher);
+    message
+        .media
+        .as_ref()
+        .map(|media| (media.state, &media.failure))
+        .hash(&mut hasher);
+    for reaction in &message.reactions {
+        let by = reaction.agent.as_ref().map(|agent| agent.id);
+        (&reaction.emoji, by).hash(&mut hasher);
+    }
+    message
+        .reply_to
+        .as_ref()
+        .map(|quoted| (&quoted.text, &quoted.image_url))
         .hash(&mut hasher);
     hasher.finish()
 }

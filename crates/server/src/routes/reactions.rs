@@ -18,8 +18,8 @@ use crate::error::ApiError;
 use crate::outbound::reaction_payload;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::reactions::{self, Reactable};
-use crate::store::{messages, users};
+use crate::store::messages::{self, OnWhatsApp};
+use crate::store::{reactions, users};
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(OpenApiRouter::new().routes(routes!(react)))
@@ -60,14 +60,17 @@ async fn react(
     let mut write = state.db.begin_write().await?;
     let chat = users::chat_state(&mut write.tx, &wa_id, now).await?;
     holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-    let wamid = match reactions::reactable(&mut write.tx, &wa_id, id).await? {
-        Reactable::Wamid(wamid) => wamid,
-        Reactable::Missing => {
+    let wamid = match messages::on_whatsapp(&mut *write.tx, &wa_id, id).await? {
+        None => {
             return Err(ApiError::NotFound(format!(
                 "This chat has no message {id}."
             )))
         }
-        Reactable::NotTheCustomers => {
+        Some(OnWhatsApp {
+            wamid: Some(wamid),
+            from_customer: true,
+        }) => wamid,
+        Some(_) => {
             return Err(ApiError::unprocessable(
                 "not_the_customers",
                 "Agents react to the customer's messages only.",

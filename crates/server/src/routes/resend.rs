@@ -19,7 +19,7 @@ use crate::auth::CurrentAgent;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::messages::{self, Resend};
+use crate::store::messages;
 use crate::store::users;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -78,26 +78,19 @@ async fn resend(
             ));
         }
     }
-    let new = match messages::resend(&mut write.tx, &wa_id, id, now).await? {
-        Resend::Queued(new) => new,
-        Resend::Missing => {
-            return Err(ApiError::NotFound(format!(
-                "This chat has no failed message {id}."
-            )))
-        }
-        Resend::Already(new) => {
-            return Err(ApiError::conflict(
-                "already_resent",
-                format!("It was sent again already, as message {new}."),
-            ))
-        }
-        Resend::CarriesFile => {
-            return Err(ApiError::conflict(
-                "resend_file",
-                "It carries a file: attach the file again to send it.",
-            ))
-        }
-    };
+    if let Some(new) = failed.resent_as {
+        return Err(ApiError::conflict(
+            "already_resent",
+            format!("It was sent again already, as message {new}."),
+        ));
+    }
+    if failed.carries_file {
+        return Err(ApiError::conflict(
+            "resend_file",
+            "It carries a file: attach the file again to send it.",
+        ));
+    }
+    let new = messages::resend(&mut write.tx, id, now).await?;
     // The failed message names the new one: both change on screen.
     let mut batch = EventBatch::default();
     batch.message(id);

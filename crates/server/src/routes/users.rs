@@ -25,7 +25,7 @@ use crate::lifecycle::{self, Change, ChangedBy};
 use crate::outbound;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::messages::{self, Outbound, Quotable, ThreadPage};
+use crate::store::messages::{self, Outbound, ThreadPage};
 use crate::store::template_media::HeaderFile;
 use crate::store::users::{self, ListFilter, Listing};
 use crate::store::{agents, labels, Cursor};
@@ -524,13 +524,14 @@ async fn send(
 
 /// The WhatsApp id of message `id` of this chat, which a reply quotes.
 async fn quoted_wamid(state: &AppState, wa_id: &WaId, id: i64) -> Result<String, ApiError> {
-    match messages::quotable(&state.db.pool, wa_id, id).await? {
-        Quotable::Wamid(wamid) => Ok(wamid),
-        Quotable::Missing => Err(ApiError::unprocessable(
+    let found = messages::on_whatsapp(&state.db.pool, wa_id, id).await?;
+    match found.map(|message| message.wamid) {
+        Some(Some(wamid)) => Ok(wamid),
+        None => Err(ApiError::unprocessable(
             "invalid_reply_to",
             format!("reply_to: this chat has no message {id}."),
         )),
-        Quotable::NotOnWhatsApp => Err(ApiError::unprocessable(
+        Some(None) => Err(ApiError::unprocessable(
             "invalid_reply_to",
             format!(
                 "reply_to: message {id} is not on WhatsApp (a note, a status line or a message not sent yet), so it cannot be quoted."

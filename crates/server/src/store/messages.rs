@@ -138,29 +138,33 @@ pub async fn insert_inbound(
     .map(|row| row.map(|(id,)| id))
 }
 
-/// Whether a message of a chat can be quoted in a reply: WhatsApp quotes by
-/// its own id, so only a message that reached or came from WhatsApp can.
+/// How WhatsApp knows a message of a chat: its id there, when it came
+/// from or reached WhatsApp (a note, a status line or a message of ours
+/// not sent yet has none), and whether the customer wrote it. Replies quote
+/// by this id and agents react by it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Quotable {
-    /// No such message in this chat.
-    Missing,
-    /// A note, a status line, or a message of ours not sent yet.
-    NotOnWhatsApp,
-    Wamid(String),
+pub struct OnWhatsApp {
+    pub wamid: Option<String>,
+    pub from_customer: bool,
 }
 
-pub async fn quotable(pool: &AnyPool, wa_id: &WaId, id: i64) -> Result<Quotable, sqlx::Error> {
-    let found: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT wamid FROM messages WHERE id = $1 AND wa_id = $2")
+/// How WhatsApp knows message `id` of this chat; `None` when the chat has
+/// no such message.
+pub async fn on_whatsapp<'c>(
+    conn: impl sqlx::AnyExecutor<'c>,
+    wa_id: &WaId,
+    id: i64,
+) -> Result<Option<OnWhatsApp>, sqlx::Error> {
+    let found: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT wamid, author FROM messages WHERE id = $1 AND wa_id = $2")
             .bind(id)
             .bind(wa_id.as_str())
-            .fetch_optional(pool)
+            .fetch_optional(conn)
             .await?;
-    Ok(match found {
-        None => Quotable::Missing,
-        Some((None,)) => Quotable::NotOnWhatsApp,
-        Some((Some(wamid),)) => Quotable::Wamid(wamid),
-    })
+    Ok(found.map(|(wamid, author)| OnWhatsApp {
+        wamid,
+        from_customer: author == "user",
+    }))
 }
 
 /// Status callbacks wait this long for their message to be known.
@@ -329,24 +333,14 @@ async fn queue(
     Ok(id)
 }
 
-/// Whether a message can be sent again, and as what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resend {
-    /// No failed message of ours with this id in this chat.
-    Missing,
-    /// It carries a file (or a header file): that is attached again, not
-    /// resent.
-    CarriesFile,
-    /// It was sent again already, as this message.
-    Already(i64),
-    /// Queued again as this new message.
-    Queued(i64),
-}
-
-/// The failed message of ours `id`, as it was stored: its kind and reason.
+/// A failed message of ours, as a retry needs it.
 pub struct Failed {
     pub is_template: bool,
     pub reason: String,
+    /// It was sent again already, as this message.
+    pub resent_as: Option<i64>,
+    /// It carries a file (or a template's header file).
+    pub carries_file: bool,
 }
 
 /// The failed message of ours `id` in this chat, if it is one.
@@ -355,63 +349,46 @@ pub async fn failed(
     wa_id: &WaId,
     id: i64,
 ) -> Result<Option<Failed>, sqlx::Error> {
-    let found: Option<(String, Option<String>)> = sqlx::query_as(
-        "SELECT kind, failure_reason FROM messages
-         WHERE id = $1 AND wa_id = $2 AND direction = 'out' AND delivery = 'failed'",
+    type Row = (String, Option<String>, Option<i64>, Option<i64>);
+    let found: Option<Row> = sqlx::query_as(
+        "SELECT m.kind, m.failure_reason, m.resent_as, md.id
+         FROM messages m LEFT JOIN media md ON md.message_id = m.id
+         WHERE m.id = $1 AND m.wa_id = $2 AND m.direction = 'out' AND m.delivery = 'failed'",
     )
     .bind(id)
     .bind(wa_id.as_str())
     .fetch_optional(conn)
     .await?;
-    Ok(found.map(|(kind, reason)| Failed {
+    Ok(found.map(|(kind, reason, resent_as, file)| Failed {
         is_template: kind == "template",
         reason: reason.unwrap_or_default(),
+        resent_as,
+        carries_file: file.is_some(),
     }))
 }
 
-/// Queues the failed message `id` of this chat again, as a new message
-/// with the same body (the failed one names it). It counts on no counter
-/// again: it is the same message, sent again.
-pub async fn resend(
-    conn: &mut AnyConnection,
-    wa_id: &WaId,
-    id: i64,
-    now: i64,
-) -> Result<Resend, sqlx::Error> {
-    let found: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT m.resent_as, md.id FROM messages m LEFT JOIN media md ON md.message_id = m.id
-         WHERE m.id = $1 AND m.wa_id = $2 AND m.direction = 'out' AND m.delivery = 'failed'",
+/// Queues the failed message `id` again, as a new message with the same
+/// body, which the failed one names; returns the new one's id. It counts on
+/// no counter again: it is the same message, sent again.
+pub async fn resend(conn: &mut AnyConnection, id: i64, now: i64) -> Result<i64, sqlx::Error> {
+    let (new,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
+                               template_name, template_language, template_params, delivery,
+                               sent_at, created_at, reply_to_wamid)
+         SELECT wa_id, direction, author, agent_id, kind, content_type, text, payload,
+                template_name, template_language, template_params, 'pending', $2, $2, reply_to_wamid
+         FROM messages WHERE id = $1 RETURNING id",
     )
     .bind(id)
-    .bind(wa_id.as_str())
-    .fetch_optional(&mut *conn)
+    .bind(now)
+    .fetch_one(&mut *conn)
     .await?;
-    let resent = match found {
-        None => return Ok(Resend::Missing),
-        Some((Some(already), _)) => return Ok(Resend::Already(already)),
-        Some((None, Some(_file))) => return Ok(Resend::CarriesFile),
-        Some((None, None)) => {
-            let (new,): (i64,) = sqlx::query_as(
-                "INSERT INTO messages (wa_id, direction, author, agent_id, kind, content_type, text, payload,
-                                       template_name, template_language, template_params, delivery,
-                                       sent_at, created_at, reply_to_wamid)
-                 SELECT wa_id, direction, author, agent_id, kind, content_type, text, payload,
-                        template_name, template_language, template_params, 'pending', $2, $2, reply_to_wamid
-                 FROM messages WHERE id = $1 RETURNING id",
-            )
-            .bind(id)
-            .bind(now)
-            .fetch_one(&mut *conn)
-            .await?;
-            new
-        }
-    };
     sqlx::query("UPDATE messages SET resent_as = $2 WHERE id = $1")
         .bind(id)
-        .bind(resent)
+        .bind(new)
         .execute(conn)
         .await?;
-    Ok(Resend::Queued(resent))
+    Ok(new)
 }
 
 /// A status line in the thread ("Intervened by Asha").

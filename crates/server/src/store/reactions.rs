@@ -63,38 +63,8 @@ pub async fn customer_reacted(
     Ok(Some(message_id))
 }
 
-/// Whether an agent may react to message `id` of this chat, and how
-/// WhatsApp knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reactable {
-    /// No such message in this chat.
-    Missing,
-    /// Not a message of the customer's (agents react to what customers
-    /// wrote).
-    NotTheCustomers,
-    Wamid(String),
-}
-
-pub async fn reactable(
-    conn: &mut AnyConnection,
-    wa_id: &WaId,
-    id: i64,
-) -> Result<Reactable, sqlx::Error> {
-    let found: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT author, wamid FROM messages WHERE id = $1 AND wa_id = $2")
-            .bind(id)
-            .bind(wa_id.as_str())
-            .fetch_optional(conn)
-            .await?;
-    Ok(match found {
-        None => Reactable::Missing,
-        Some((author, Some(wamid))) if author == "user" => Reactable::Wamid(wamid),
-        Some(_) => Reactable::NotTheCustomers,
-    })
-}
-
-/// `agent` reacted with `emoji` (`None`: took their reaction back) to
-/// message `id`, which [`reactable`] allowed.
+/// `agent` reacted with `emoji` (`None`: took their reaction back) to the
+/// customer's message `id`.
 pub async fn agent_reacted(
     conn: &mut AnyConnection,
     id: i64,

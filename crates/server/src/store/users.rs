@@ -556,9 +556,13 @@ pub async fn display_name(conn: &mut AnyConnection, wa_id: &WaId) -> Result<Stri
         .bind(wa_id.as_str())
         .fetch_optional(conn)
         .await?;
-    Ok(name
-        .filter(|name| !name.trim().is_empty())
-        .unwrap_or_else(|| format!("+{wa_id}")))
+    Ok(name_or_number(name, wa_id))
+}
+
+/// A customer's name, or their number when they have none.
+pub(super) fn name_or_number(name: Option<String>, wa_id: &WaId) -> String {
+    name.filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| format!("+{wa_id}"))
 }
 
 #[cfg(test)]
