@@ -65,6 +65,8 @@ pub(super) struct MessageRow {
     template_footer: Option<String>,
     template_buttons: Option<String>,
     resent_as: Option<i64>,
+    /// How many reactions it carries (read apart when any).
+    reactions: i64,
 }
 
 pub(super) const SELECT: &str =
@@ -81,7 +83,8 @@ pub(super) const SELECT: &str =
         qm.id AS quoted_media_id, qm.kind AS quoted_media_kind, qm.state AS quoted_media_state,
         CASE WHEN m.author = 'bot' THEN m.payload END AS bot_body,
         t.header AS template_header, t.body AS template_body, t.footer AS template_footer,
-        t.buttons AS template_buttons, m.resent_as
+        t.buttons AS template_buttons, m.resent_as,
+        (SELECT COUNT(*) FROM reactions r WHERE r.message_id = m.id) AS reactions
     FROM messages m
     LEFT JOIN agents a ON a.id = m.agent_id
     LEFT JOIN media md ON md.message_id = m.id
@@ -136,6 +139,11 @@ fn offered(body: &Value) -> Option<Offered> {
 }
 
 impl MessageRow {
+    /// Whether anyone reacted to it.
+    pub(super) fn has_reactions(&self) -> bool {
+        self.reactions > 0
+    }
+
     /// A template as the customer read it, with `params` filled in.
     fn template_text(&self, params: &[String]) -> Option<TemplateText> {
         let body = self.template_body.as_deref()?;
@@ -326,7 +334,8 @@ impl From<MessageRow> for Message {
             } else {
                 Vec::new()
             },
-            // Read apart (`reactions::of_messages`): a message has several.
+            // Read apart (`reactions::of_messages`) when there are any: a
+            // message has several.
             reactions: Vec::new(),
             reply_to,
             offered,

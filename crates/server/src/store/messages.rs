@@ -19,25 +19,31 @@ pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>,
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-    let mut found: Vec<Message> = row.into_iter().map(Message::from).collect();
-    with_reactions(conn, &mut found).await?;
+    let mut found = with_reactions(conn, row.into_iter().collect()).await?;
     Ok(found.pop())
 }
 
-/// Puts each message's reactions on it.
+/// The rows as messages, each with its reactions. They are read only for
+/// the messages that have some (the row says so): most have none, and a
+/// batch's events read their messages inside the write turn.
 async fn with_reactions(
     conn: &mut AnyConnection,
-    messages: &mut [Message],
-) -> Result<(), sqlx::Error> {
-    let ids: Vec<i64> = messages.iter().map(|message| message.id).collect();
-    if ids.is_empty() {
-        return Ok(());
+    rows: Vec<MessageRow>,
+) -> Result<Vec<Message>, sqlx::Error> {
+    let reacted: Vec<i64> = rows
+        .iter()
+        .filter(|row| row.has_reactions())
+        .map(|row| row.id)
+        .collect();
+    let mut messages: Vec<Message> = rows.into_iter().map(Message::from).collect();
+    if reacted.is_empty() {
+        return Ok(messages);
     }
-    let mut reactions = super::reactions::of_messages(conn, &ids).await?;
-    for message in messages {
+    let mut reactions = super::reactions::of_messages(conn, &reacted).await?;
+    for message in &mut messages {
         message.reactions = reactions.remove(&message.id).unwrap_or_default();
     }
-    Ok(())
+    Ok(messages)
 }
 
 /// The messages of `ids` that exist, in id order, a few hundred per
@@ -49,9 +55,7 @@ pub async fn by_ids(
     let ids: Vec<i64> = ids.iter().copied().collect();
     let select = format!("{SELECT} WHERE m.id IN");
     let rows: Vec<MessageRow> = super::fetch_in(conn, &select, &ids, "ORDER BY m.id").await?;
-    let mut found: Vec<Message> = rows.into_iter().map(Message::from).collect();
-    with_reactions(conn, &mut found).await?;
-    Ok(found)
+    with_reactions(conn, rows).await
 }
 
 /// Where a page of a thread starts.
@@ -95,8 +99,10 @@ pub async fn thread(
         ThreadPage::After(_) => rows.last(),
     };
     let next_cursor = edge.filter(|_| has_more).map(|row| row.id.to_string());
-    let mut items: Vec<Message> = rows.into_iter().map(Message::from).collect();
-    with_reactions(&mut *pool.acquire().await?, &mut items).await?;
+    let items = match rows.iter().any(MessageRow::has_reactions) {
+        true => with_reactions(&mut *pool.acquire().await?, rows).await?,
+        false => rows.into_iter().map(Message::from).collect(),
+    };
     Ok(Page { items, next_cursor })
 }
 
