@@ -14,7 +14,7 @@ import { MANAGER, startServer } from './support/server.mjs';
 import { customerMessage, customerWrites, deliver } from './support/whatsapp.mjs';
 
 const SNEHA = '919833344455';
-const PHOTO = readFileSync(new URL('../crates/server/src/demo/crushed-box.png', import.meta.url));
+const PHOTO = readFileSync(new URL('../crates/server/src/app/demo/crushed-box.png', import.meta.url));
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
 const VOICE = Buffer.from('OggS fake voice note bytes');
 

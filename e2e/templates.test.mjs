@@ -11,7 +11,7 @@ import { MANAGER } from './support/server.mjs';
 import { serverAndBrowser } from './support/suite.mjs';
 import { customerWrites } from './support/whatsapp.mjs';
 
-const PHOTO = readFileSync(new URL('../crates/server/src/demo/crushed-box.png', import.meta.url));
+const PHOTO = readFileSync(new URL('../crates/server/src/app/demo/crushed-box.png', import.meta.url));
 const ROHAN = '919811122233';
 
 /** Waits until the image matched by `selector` has real pixels. */

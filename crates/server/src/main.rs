@@ -4,8 +4,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use handover_server::config::{Command, Config, LogFormat};
-use handover_server::{copy_to_postgres, demo, startup::Application};
+use handover_server::app::demo;
+use handover_server::platform::config::{Command, Config, LogFormat};
+use handover_server::platform::copy_to_postgres;
+use handover_server::startup::Application;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -18,7 +20,7 @@ async fn main() -> ExitCode {
         Some(Command::Migrate { from, to }) => return migrate(from, to).await,
         Some(Command::Backup { path }) => return backup(&config.database_url, path).await,
         Some(Command::Openapi) => {
-            println!("{}", handover_server::routes::openapi_document());
+            println!("{}", handover_server::http::routes::openapi_document());
             return ExitCode::SUCCESS;
         }
         None => {}
@@ -70,7 +72,7 @@ async fn migrate(from: &str, to: &str) -> ExitCode {
 /// Copies the SQLite database while the server runs and says what the
 /// copy holds.
 async fn backup(url: &str, path: &std::path::Path) -> ExitCode {
-    match handover_server::backup::run(url, path).await {
+    match handover_server::platform::backup::run(url, path).await {
         Ok(copied) => {
             println!(
                 "Backed up to {}: {} customers, {} messages, {} KB, checked.",

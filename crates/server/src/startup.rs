@@ -12,28 +12,28 @@ use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 
-use crate::auth::accounts;
-use crate::auth::checker::PasswordChecker;
-use crate::auth::throttle::LoginThrottle;
-use crate::config::Config;
-use crate::db::{self, Backend, Db, DbError};
-use crate::demo;
-use crate::error::ApiError;
-use crate::event_feed::EventFeed;
-use crate::media::fetcher::{Fetcher, MediaSource};
-use crate::media::{FetchQueue, MediaFiles};
-use crate::outbound::cloud_api::CloudApi;
-use crate::outbound::sandbox::Sandbox;
-use crate::outbound::templates_api::TemplatesApi;
-use crate::outbound::{worker, Outbox, Transport};
-use crate::peers::Peers;
-use crate::realtime::EventHub;
+use crate::app::auth::accounts;
+use crate::app::auth::checker::PasswordChecker;
+use crate::app::auth::throttle::LoginThrottle;
+use crate::app::demo;
+use crate::app::inbound::ingest::{Ingest, Wakes};
+use crate::app::{housekeeping, timers};
+use crate::http::error::ApiError;
+use crate::http::{routes, serve};
+use crate::platform::config::Config;
+use crate::platform::db::{self, Backend, Db, DbError};
+use crate::platform::event_feed::EventFeed;
+use crate::platform::media::fetcher::{Fetcher, MediaSource};
+use crate::platform::media::{FetchQueue, MediaFiles};
+use crate::platform::outbound::cloud_api::CloudApi;
+use crate::platform::outbound::sandbox::Sandbox;
+use crate::platform::outbound::templates_api::TemplatesApi;
+use crate::platform::outbound::{worker, Outbox, Transport};
+use crate::platform::peers::Peers;
+use crate::platform::realtime::EventHub;
+use crate::platform::time::Clock;
 use crate::state::{AppState, WebhookSecrets};
 use crate::store;
-use crate::time::Clock;
-use crate::webhook::ingest::{Ingest, Wakes};
-use crate::{housekeeping, timeouts};
-use crate::{routes, serve};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -266,7 +266,7 @@ impl Application {
                 .run(state.db.pool.clone(), state.events.subscribe()),
         );
         let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
-        let timers = tokio::spawn(timeouts::run(
+        let timers = tokio::spawn(timers::run(
             state.db.clone(),
             state.events.clone(),
             state.clock.clone(),

@@ -2,17 +2,17 @@
 
 use std::sync::Arc;
 
-use crate::auth::checker::PasswordChecker;
-use crate::auth::throttle::LoginThrottle;
-use crate::db::Db;
-use crate::media::{FetchQueue, MediaFiles};
-use crate::metrics::Metrics;
-use crate::outbound::templates_api::TemplatesApi;
-use crate::outbound::{Outbox, Transport, TypingThrottle};
-use crate::peers::Peers;
-use crate::realtime::EventHub;
-use crate::time::Clock;
-use crate::webhook::ingest::Ingest;
+use crate::app::auth::checker::PasswordChecker;
+use crate::app::auth::throttle::LoginThrottle;
+use crate::app::inbound::ingest::Ingest;
+use crate::platform::db::Db;
+use crate::platform::media::{FetchQueue, MediaFiles};
+use crate::platform::metrics::Metrics;
+use crate::platform::outbound::templates_api::TemplatesApi;
+use crate::platform::outbound::{Outbox, Transport, TypingThrottle};
+use crate::platform::peers::Peers;
+use crate::platform::realtime::EventHub;
+use crate::platform::time::Clock;
 
 /// Webhook secrets; `None` when not configured.
 #[derive(Clone, Default)]

@@ -4,9 +4,9 @@
 mod support;
 
 use handover_core::{ErrorBody, SectionCounts};
-use handover_server::config::Config;
+use handover_server::platform::config::Config;
+use handover_server::platform::time::WINDOW_MS;
 use handover_server::startup::Application;
-use handover_server::time::WINDOW_MS;
 use support::{TestApp, START_MS};
 
 #[tokio::test]

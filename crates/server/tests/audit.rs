@@ -171,7 +171,7 @@ async fn every_change_people_make_is_listed_with_who_and_when_and_can_be_filtere
     );
     let templates = app.get_json(&manager, "/api/audit?action=template").await;
     assert_eq!(entries(&templates).len(), 2);
-    let since = handover_server::time::rfc3339(later);
+    let since = handover_server::platform::time::rfc3339(later);
     let setup = app
         .get_json(&manager, &format!("/api/audit?from={since}"))
         .await;

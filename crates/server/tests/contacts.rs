@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Instant;
 
-use handover_server::config::Config;
+use handover_server::platform::config::Config;
 use handover_server::startup::Application;
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -3,10 +3,10 @@
 
 mod support;
 
-use handover_server::config::Config;
-use handover_server::demo::{self, Seeded};
+use handover_server::app::demo::{self, Seeded};
+use handover_server::platform::config::Config;
+use handover_server::platform::time::Clock;
 use handover_server::startup::Application;
-use handover_server::time::Clock;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{error_code, refused_fields, TestApp, START_MS};
@@ -217,7 +217,7 @@ async fn restarting_the_demo_keeps_what_people_did_and_seeds_nothing_twice() {
     clock.set(START_MS + 3_600_000);
     let second = Application::build_with_clock(&config, clock).await.unwrap();
     assert_eq!(second.demo, Some(Seeded::KeptExisting));
-    let db = handover_server::db::connect(&url).await.unwrap();
+    let db = handover_server::platform::db::connect(&url).await.unwrap();
     let (users, agents, bots): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM agents), (SELECT COUNT(*) FROM bot_configs)",
     )

@@ -112,8 +112,10 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
             .unwrap();
     }
 
-    let db = handover_server::db::Db::new(app.db.clone());
-    handover_server::housekeeping::tidy(&db, now).await.unwrap();
+    let db = handover_server::platform::db::Db::new(app.db.clone());
+    handover_server::app::housekeeping::tidy(&db, now)
+        .await
+        .unwrap();
     assert_eq!(
         count("SELECT COUNT(*) FROM events").await,
         recent,
@@ -127,7 +129,7 @@ async fn housekeeping_drops_day_old_events_and_expired_sessions_only() {
         "a live session stays"
     );
 
-    handover_server::housekeeping::tidy(&db, now + 8 * 24 * 3_600_000)
+    handover_server::app::housekeeping::tidy(&db, now + 8 * 24 * 3_600_000)
         .await
         .unwrap();
     assert_eq!(

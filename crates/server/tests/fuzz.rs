@@ -6,8 +6,8 @@
 
 mod support;
 
-use handover_server::contacts::import;
-use handover_server::webhook::payload::{self, MAX_NAME, MAX_TEXT, MAX_WAMID};
+use handover_server::app::contacts::import;
+use handover_server::app::inbound::payload::{self, MAX_NAME, MAX_TEXT, MAX_WAMID};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};

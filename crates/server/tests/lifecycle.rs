@@ -101,7 +101,7 @@ async fn a_whole_conversation_keeps_every_counter_exact() {
     assert_eq!(profile["assigned_agent"], serde_json::Value::Null);
     assert_eq!(
         profile["last_active_at"],
-        handover_server::time::rfc3339((t + 120) * 1000)
+        handover_server::platform::time::rfc3339((t + 120) * 1000)
     );
     let thread = app.thread(&asha, PRIYA).await;
     assert_eq!(

@@ -12,8 +12,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
-use handover_server::db::Db;
-use handover_server::timeouts;
+use handover_server::app::timers;
+use handover_server::platform::db::Db;
 use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -231,7 +231,7 @@ async fn a_timer_fires_once_after_the_server_that_would_fire_it_was_killed() {
     // The remaining servers and a new one sweep at the same moment.
     let sweepers: Vec<Db> = join_all((0..3).map(|_| async {
         Db::new(
-            handover_server::db::connect(&app.database_url)
+            handover_server::platform::db::connect(&app.database_url)
                 .await
                 .unwrap(),
         )
@@ -241,7 +241,7 @@ async fn a_timer_fires_once_after_the_server_that_would_fire_it_was_killed() {
     let swept = join_all(
         sweepers
             .iter()
-            .map(|db| async move { timeouts::sweep(db, now, HOUR).await.unwrap() }),
+            .map(|db| async move { timers::sweep(db, now, HOUR).await.unwrap() }),
     )
     .await;
     let resolved: usize = swept.iter().map(|swept| swept.idle).sum();

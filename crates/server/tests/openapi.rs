@@ -99,7 +99,7 @@ async fn every_operation_the_document_describes_is_served_and_guarded_as_it_says
 #[test]
 fn the_document_names_each_operation_once_and_every_reference_resolves() {
     let document: Value =
-        serde_json::from_str(handover_server::routes::openapi_document()).unwrap();
+        serde_json::from_str(handover_server::http::routes::openapi_document()).unwrap();
     let mut ids: Vec<String> = operations(&document)
         .into_iter()
         .map(|(method, path, operation)| {

@@ -4,8 +4,8 @@
 mod support;
 
 use handover_core::reports::{ReportDay, ReportSummary};
-use handover_server::db::Db;
-use handover_server::timeouts;
+use handover_server::app::timers;
+use handover_server::platform::db::Db;
 use reqwest::StatusCode;
 use serde_json::json;
 use support::payloads::{inbound, text};
@@ -165,7 +165,7 @@ async fn a_scripted_day_adds_up_to_the_figures_counted_by_hand() {
 
     // 20:00:01 the evening-before request's window has closed.
     at(&app, 20, 0, 1);
-    let swept = timeouts::sweep(
+    let swept = timers::sweep(
         &Db::new(app.db.clone()),
         app.clock.now_ms(),
         1000 * 3_600_000,
@@ -731,7 +731,7 @@ async fn customers_count_once_over_days_and_the_rollups_rebuild_the_same() {
         .execute(&app.db)
         .await
         .unwrap();
-    let reopened = handover_server::db::connect(&app.database_url)
+    let reopened = handover_server::platform::db::connect(&app.database_url)
         .await
         .unwrap();
     reopened.close().await;

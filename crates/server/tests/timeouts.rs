@@ -3,19 +3,19 @@
 
 mod support;
 
-use handover_server::config::Config;
-use handover_server::db::Db;
+use handover_server::app::timers;
+use handover_server::platform::config::Config;
+use handover_server::platform::db::Db;
+use handover_server::platform::time::Clock;
 use handover_server::startup::Application;
-use handover_server::time::Clock;
-use handover_server::timeouts;
 use support::payloads::text;
 use support::{TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, APP_SECRET, START_MS};
 
 const PRIYA: &str = "919876543210";
 const HOUR: i64 = 3_600_000;
 
-async fn sweep(app: &TestApp, idle_hours: i64) -> timeouts::Swept {
-    timeouts::sweep(
+async fn sweep(app: &TestApp, idle_hours: i64) -> timers::Swept {
+    timers::sweep(
         &Db::new(app.db.clone()),
         app.clock.now_ms(),
         idle_hours * HOUR,
@@ -44,14 +44,11 @@ async fn a_request_nobody_took_before_the_window_closed_is_closed_as_missed() {
     app.advance_hours(23);
     assert_eq!(
         sweep(&app, 24).await,
-        timeouts::Swept::default(),
+        timers::Swept::default(),
         "the window is still open"
     );
     app.clock.set(app.clock.now_ms() + HOUR + 60_000);
-    assert_eq!(
-        sweep(&app, 24).await,
-        timeouts::Swept { missed: 1, idle: 0 }
-    );
+    assert_eq!(sweep(&app, 24).await, timers::Swept { missed: 1, idle: 0 });
 
     let manager = app.manager().await;
     let profile = app.profile(&manager, PRIYA).await;
@@ -70,7 +67,7 @@ async fn a_request_nobody_took_before_the_window_closed_is_closed_as_missed() {
     assert_eq!(missed, 1, "counted once, for reports");
     assert_eq!(
         sweep(&app, 24).await,
-        timeouts::Swept::default(),
+        timers::Swept::default(),
         "and only once"
     );
 }
@@ -89,11 +86,11 @@ async fn a_live_chat_is_resolved_after_the_configured_quiet_time_and_not_before(
     app.advance_hours(3);
     assert_eq!(
         sweep(&app, 4).await,
-        timeouts::Swept::default(),
+        timers::Swept::default(),
         "3 h quiet is under 4 h"
     );
     app.advance_hours(1);
-    assert_eq!(sweep(&app, 4).await, timeouts::Swept { missed: 0, idle: 1 });
+    assert_eq!(sweep(&app, 4).await, timers::Swept { missed: 0, idle: 1 });
 
     let profile = app.profile(&asha, PRIYA).await;
     assert_eq!(
@@ -138,7 +135,7 @@ async fn timers_are_applied_by_a_restarted_server_from_stored_times() {
         .post(format!("http://{addr}/webhook"))
         .header(
             "x-hub-signature-256",
-            handover_server::webhook::signature::sign(APP_SECRET, body.as_bytes()),
+            handover_server::app::inbound::signature::sign(APP_SECRET, body.as_bytes()),
         )
         .body(body)
         .send()
@@ -155,7 +152,7 @@ async fn timers_are_applied_by_a_restarted_server_from_stored_times() {
         .unwrap();
     tokio::spawn(second.run_until(std::future::pending()));
 
-    let db = handover_server::db::connect(&url).await.unwrap();
+    let db = handover_server::platform::db::connect(&url).await.unwrap();
     for _ in 0..200 {
         let (status,): (String,) = sqlx::query_as("SELECT status FROM users WHERE wa_id = $1")
             .bind(PRIYA)

@@ -49,7 +49,7 @@ async fn missing_or_wrong_signatures_are_refused_with_401_and_nothing_is_stored(
         .await
         .unwrap();
     assert_eq!(unsigned.status(), 401);
-    let wrong = handover_server::webhook::signature::sign("not-the-secret", body.as_bytes());
+    let wrong = handover_server::app::inbound::signature::sign("not-the-secret", body.as_bytes());
     let forged = app
         .http
         .post(app.url("/webhook"))
@@ -59,7 +59,8 @@ async fn missing_or_wrong_signatures_are_refused_with_401_and_nothing_is_stored(
         .await
         .unwrap();
     assert_eq!(forged.status(), 401);
-    let tampered_signature = handover_server::webhook::signature::sign(APP_SECRET, b"another body");
+    let tampered_signature =
+        handover_server::app::inbound::signature::sign(APP_SECRET, b"another body");
     let tampered = app
         .http
         .post(app.url("/webhook"))
@@ -79,7 +80,7 @@ async fn missing_or_wrong_signatures_are_refused_with_401_and_nothing_is_stored(
 #[tokio::test]
 async fn malformed_and_oversized_bodies_get_clear_errors_never_500() {
     let app = TestApp::start().await;
-    let sign = |body: &[u8]| handover_server::webhook::signature::sign(APP_SECRET, body);
+    let sign = |body: &[u8]| handover_server::app::inbound::signature::sign(APP_SECRET, body);
     let cases: Vec<(Vec<u8>, u16)> = vec![
         (b"{not json".to_vec(), 400),
         (b"[1,2,3]".to_vec(), 400),
@@ -217,11 +218,11 @@ async fn deliveries_out_of_order_never_move_last_active_or_the_window_backwards(
     let profile = app.profile(&manager, PRIYA).await;
     assert_eq!(
         profile["last_active_at"],
-        handover_server::time::rfc3339(t * 1000)
+        handover_server::platform::time::rfc3339(t * 1000)
     );
     assert_eq!(
         profile["window_expires_at"],
-        handover_server::time::rfc3339(t * 1000 + 86_400_000)
+        handover_server::platform::time::rfc3339(t * 1000 + 86_400_000)
     );
     assert_eq!(
         profile["session_messages"], 4,

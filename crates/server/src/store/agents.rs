@@ -6,8 +6,8 @@ use handover_core::{AgentId, Role};
 use sqlx::{AnyConnection, AnyPool};
 
 use super::Flag;
-use crate::auth::session;
-use crate::db::Db;
+use crate::app::auth::session;
+use crate::platform::db::Db;
 
 #[derive(sqlx::FromRow)]
 struct AgentRow {

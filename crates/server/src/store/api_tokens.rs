@@ -5,7 +5,7 @@ use handover_core::campaigns::ApiToken;
 use handover_core::AgentId;
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 type Row = (i64, String, i64, Option<i64>, Option<i64>);
 

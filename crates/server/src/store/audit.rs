@@ -7,7 +7,7 @@ use handover_core::AgentId;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::statement::Statement;
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 /// Records that `agent` did `action` to `subject`.
 pub async fn record(

@@ -3,7 +3,7 @@
 
 use sqlx::{AnyPool, Row};
 
-use crate::metrics::Backlog;
+use crate::platform::metrics::Backlog;
 
 /// The outbox's depth (by the partial index of messages to send) and the
 /// running imports' progress.

@@ -38,7 +38,7 @@ pub async fn any_saved(pool: &sqlx::AnyPool) -> Result<bool, sqlx::Error> {
 /// Saves `config` as the newest version; returns its id. `by` is `None`
 /// for configurations Handover itself saved (the demo's).
 pub async fn save(
-    db: &crate::db::Db,
+    db: &crate::platform::db::Db,
     config: &BotConfig,
     by: Option<handover_core::AgentId>,
     note: &str,
@@ -74,7 +74,7 @@ pub async fn versions(
             |(id, saved_by, saved_at, note)| handover_core::api::BotVersion {
                 id,
                 saved_by,
-                saved_at: crate::time::rfc3339(saved_at),
+                saved_at: crate::platform::time::rfc3339(saved_at),
                 note,
             },
         )

@@ -4,7 +4,7 @@
 use handover_core::campaigns::{Campaign, FailureCount, Funnel, RefusedRecipient};
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 /// What a new campaign records.
 pub struct NewCampaign<'a> {

@@ -4,7 +4,7 @@ use handover_core::canned::{CannedReply, CannedReplyDraft};
 use handover_core::AgentId;
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 type Row = (i64, String, String, i64);
 

@@ -13,7 +13,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::statement::Statement;
 use super::{messages, peers, sections, users};
-use crate::db::Backend;
+use crate::platform::db::Backend;
 
 /// Events written by one statement at most (two values each, well within
 /// SQLite's limit on a statement's values).

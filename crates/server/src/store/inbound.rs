@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 use super::rollups::{self, Chain};
 use super::users::{status_of, BotMemory};
 use super::Flag;
-use crate::time::WINDOW_MS;
+use crate::platform::time::WINDOW_MS;
 
 /// A customer message as it moves their profile.
 pub struct Wrote<'a> {

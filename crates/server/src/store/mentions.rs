@@ -6,7 +6,7 @@ use handover_core::notes::{MentionItem, MyMentions};
 use handover_core::AgentId;
 use sqlx::{AnyConnection, AnyPool};
 
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 /// The mention of `agent` in note `message_id`.
 pub async fn record(

@@ -12,7 +12,7 @@ use handover_core::templates::{preview, TemplateButton};
 use handover_core::AgentId;
 use serde_json::Value;
 
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct MessageRow {

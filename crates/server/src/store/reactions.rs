@@ -10,7 +10,7 @@ use handover_core::api::{AgentRef, Author, Reaction};
 use handover_core::{AgentId, WaId};
 use sqlx::AnyConnection;
 
-use crate::time::rfc3339;
+use crate::platform::time::rfc3339;
 
 /// Who reacted: 0 is the customer.
 const CUSTOMER: i64 = 0;

@@ -2,7 +2,7 @@
 
 use sqlx::AnyPool;
 
-use crate::db::Db;
+use crate::platform::db::Db;
 
 /// A message the sandbox took: its made-up wamid, the Cloud API payload
 /// (JSON) and when.

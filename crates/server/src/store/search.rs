@@ -14,8 +14,8 @@ use sqlx::AnyPool;
 
 use super::statement::Statement;
 use super::users::{UserRow, SELECT};
-use crate::db::Backend;
-use crate::time::rfc3339;
+use crate::platform::db::Backend;
+use crate::platform::time::rfc3339;
 
 /// The longest prefix the message index keeps (`prefix = '2 3 4 5'`).
 const INDEXED_PREFIX: usize = 5;
@@ -406,7 +406,9 @@ mod tests {
 
     #[tokio::test]
     async fn each_kind_of_search_starts_from_its_index() {
-        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = crate::platform::db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         for (index, column) in [("users_numbers", "number"), ("users_names", "name")] {
             let sql = format!(
                 "{SELECT} WHERE u.wa_id IN (SELECT CAST(rowid AS TEXT) FROM {index} WHERE {column} LIKE '%' || 'abc' || '%' LIMIT 21)"

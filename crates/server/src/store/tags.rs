@@ -6,7 +6,7 @@ use handover_core::WaId;
 use sqlx::{AnyConnection, AnyExecutor};
 
 use super::rollups::{self, Trait};
-use crate::db::Db;
+use crate::platform::db::Db;
 
 type Row = (i64, String, String, String, i64, i64);
 

@@ -10,7 +10,7 @@ use sqlx::query::QueryAs;
 use sqlx::{Any, AnyConnection, AnyPool};
 
 use super::template_media;
-use crate::db::Db;
+use crate::platform::db::Db;
 
 const COLUMNS: &str = "id, name, language, category, header, body, footer, buttons, params, status, rejection_reason, header_media_id";
 

@@ -9,7 +9,7 @@
 use sqlx::AnyPool;
 
 use super::users::escape_like;
-use crate::db::Backend;
+use crate::platform::db::Backend;
 
 /// How a search finds its customers. A search that matches few customers
 /// starts from them (the number's range of the primary key, or the names'

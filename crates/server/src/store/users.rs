@@ -10,8 +10,8 @@ use sqlx::{AnyConnection, AnyPool};
 use super::user_search::{self, SearchPlan};
 use super::Cursor;
 use super::Flag;
-use crate::db::Backend;
-use crate::time::rfc3339;
+use crate::platform::db::Backend;
+use crate::platform::time::rfc3339;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UserRow {
@@ -572,7 +572,9 @@ mod tests {
 
     #[tokio::test]
     async fn section_and_history_pages_walk_an_index_and_never_scan_or_sort() {
-        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = crate::platform::db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         let none = ListFilter::default();
         for listing in [
             Listing::Section(Status::Active),
@@ -603,7 +605,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_narrow_search_starts_from_its_matches_and_never_scans_the_users() {
-        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = crate::platform::db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         let none = ListFilter::default();
         for listing in [
             Listing::Section(Status::Active),
@@ -628,7 +632,9 @@ mod tests {
 
     #[tokio::test]
     async fn section_counts_search_the_index() {
-        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = crate::platform::db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         let sql = "SELECT COUNT(*) FROM users WHERE status = 'active' AND window_expires_at > 1";
         let steps = query_plan(&pool, sql).await;
         assert!(

@@ -10,7 +10,7 @@ use sqlx::AnyPool;
 use super::user_search::{self, SearchPlan};
 use super::users::{UserRow, SELECT};
 use super::Cursor;
-use crate::db::Backend;
+use crate::platform::db::Backend;
 
 /// The filters of `GET /api/users/table` and of the export.
 #[derive(Debug, Clone, Default)]
@@ -160,7 +160,9 @@ mod tests {
 
     #[tokio::test]
     async fn every_filter_and_order_walks_an_index_in_order_without_sorting() {
-        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = crate::platform::db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         let filters = [
             TableFilter::default(),
             TableFilter {
@@ -202,7 +204,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_narrow_search_starts_from_its_matches_and_a_broad_one_walks_the_order() {
-        let pool = crate::db::connect("sqlite::memory:").await.unwrap();
+        let pool = crate::platform::db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         let filter = TableFilter::default();
         let narrow = [
             (SearchPlan::PickNumbers, "sqlite_autoindex_users_1"),

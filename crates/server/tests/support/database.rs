@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use handover_server::db::Backend;
+use handover_server::platform::db::Backend;
 use sqlx::{Connection, Executor, PgConnection};
 
 pub const POSTGRES_ENV: &str = "HANDOVER_TEST_POSTGRES";

@@ -12,11 +12,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use handover_core::api::{Agent, NewAgent};
 use handover_core::Role;
-use handover_server::config::Config;
-use handover_server::db::Backend;
+use handover_server::app::inbound::signature;
+use handover_server::platform::config::Config;
+use handover_server::platform::db::Backend;
+use handover_server::platform::time::Clock;
 use handover_server::startup::Application;
-use handover_server::time::Clock;
-use handover_server::webhook::signature;
 use reqwest::header::COOKIE;
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
@@ -163,7 +163,7 @@ impl TestApp {
     pub async fn start_prepared(schema: &Prepared<'_>, adjust: impl FnOnce(&mut Config)) -> Self {
         let folder = tempfile::tempdir().expect("temporary folder");
         let database = database::TestDatabase::create(folder.path()).await;
-        let prepare = handover_server::db::connect(&database.url)
+        let prepare = handover_server::platform::db::connect(&database.url)
             .await
             .expect("database");
         let statements = match database::backend() {
@@ -204,7 +204,7 @@ impl TestApp {
     ) -> Self {
         let database_url = database.url.clone();
         let (addr, running) = Self::serve(config, &clock).await;
-        let db = handover_server::db::connect(&database_url)
+        let db = handover_server::platform::db::connect(&database_url)
             .await
             .expect("test pool");
         Self {
@@ -307,7 +307,7 @@ impl TestApp {
             Backend::Postgres => {
                 let mut holding = self.db.begin().await.unwrap();
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(handover_server::db::WRITE_TURN)
+                    .bind(handover_server::platform::db::WRITE_TURN)
                     .execute(&mut *holding)
                     .await
                     .unwrap();

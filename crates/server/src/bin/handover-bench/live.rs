@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use handover_server::webhook::signature;
+use handover_server::app::inbound::signature;
 use serde_json::{json, Value};
 
 const APP_SECRET: &str = "bench-app-secret";
@@ -38,9 +38,9 @@ pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> 
     let folder = super::tempfile_folder()?;
     let (url, backend) = super::database::create(&folder, "live").await?;
     {
-        let pool = handover_server::db::connect(&url).await?;
+        let pool = handover_server::platform::db::connect(&url).await?;
         println!("{backend}: seeding {users} customers…");
-        super::seed(&pool, users, 1, handover_server::time::now_ms()).await?;
+        super::seed(&pool, users, 1, handover_server::platform::time::now_ms()).await?;
         let (single, write) = driver_round_trips(&pool).await?;
         println!(
             "\nsqlx {backend}, one connection, nothing else running:\n\
@@ -326,7 +326,7 @@ fn envelope(value: Value) -> String {
 }
 
 fn now_s() -> String {
-    (handover_server::time::now_ms() / 1000).to_string()
+    (handover_server::platform::time::now_ms() / 1000).to_string()
 }
 
 /// One customer message: a known customer three times in four, a new one

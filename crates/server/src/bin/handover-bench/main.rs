@@ -14,16 +14,16 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use handover_core::contacts::{UserOrder, WindowFilter};
 use handover_core::Status;
-use handover_server::contacts::import::{self, Job};
-use handover_server::contacts::{export, phone};
-use handover_server::db::Db;
-use handover_server::realtime::EventHub;
+use handover_server::app::contacts::import::{self, Job};
+use handover_server::app::contacts::{export, phone};
+use handover_server::platform::db::Db;
+use handover_server::platform::realtime::EventHub;
+use handover_server::platform::time::{now_ms, Clock, WINDOW_MS};
 use handover_server::store::imports::{self, NewImport};
 use handover_server::store::users::{ListFilter, Listing};
 use handover_server::store::users_table::{self, TableFilter};
 use handover_server::store::Cursor;
 use handover_server::store::{messages, search, sections, users};
-use handover_server::time::{now_ms, Clock, WINDOW_MS};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per_user: i64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
     let folder = tempfile_folder()?;
     let (url, backend) = database::create(&folder, "queries").await?;
-    let pool = handover_server::db::connect(&url).await?;
+    let pool = handover_server::platform::db::connect(&url).await?;
     let now = now_ms();
 
     println!(
@@ -249,7 +249,7 @@ async fn import_figures(url: &str, now: i64) -> Result<(), Box<dyn std::error::E
     for n in 0..100_000 {
         file.push_str(&format!("Imported {n},+91 97{n:08},Pune\n"));
     }
-    let db = Db::new(handover_server::db::connect(url).await?);
+    let db = Db::new(handover_server::platform::db::connect(url).await?);
     let layout = import::layout(file.as_bytes())?;
     let (agent,): (i64,) = sqlx::query_as(
         "INSERT INTO agents (email, name, role, password_hash, created_at)
@@ -313,8 +313,8 @@ async fn seed(
     // Postgres keeps the count of users with a trigger that updates one
     // row per insert: a million inserts in one statement would pile a
     // million versions of that row. The seed counts them once instead.
-    let postgres =
-        handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres;
+    let postgres = handover_server::platform::db::Backend::of_pool(pool)
+        == handover_server::platform::db::Backend::Postgres;
     if postgres {
         sqlx::query("ALTER TABLE users DISABLE TRIGGER users_total")
             .execute(pool)

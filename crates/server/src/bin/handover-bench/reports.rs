@@ -5,9 +5,9 @@
 //! messages were all sent in that range, each customer's on one day.
 
 use handover_core::breakdowns::Breakdown;
+use handover_server::app::reports::{self, breakdowns};
+use handover_server::platform::time::WINDOW_MS;
 use handover_server::store::rollups;
-use handover_server::time::WINDOW_MS;
-use handover_server::{breakdowns, reports};
 
 const DAY_MS: i64 = 86_400_000;
 /// India's offset from UTC, +05:30.
@@ -163,7 +163,9 @@ async fn seed_history(pool: &sqlx::AnyPool, user_count: i64, now: i64) -> Result
         "  reports: rollups rebuilt from the history in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    if handover_server::db::Backend::of_pool(pool) == handover_server::db::Backend::Postgres {
+    if handover_server::platform::db::Backend::of_pool(pool)
+        == handover_server::platform::db::Backend::Postgres
+    {
         sqlx::query("ANALYZE").execute(pool).await?;
     }
     Ok(())

@@ -1,0 +1,253 @@
+//! Group commit for webhook deliveries.
+//!
+//! Each verified delivery is handed to one writer, which applies whatever
+//! has queued up by the time it holds the write lock, up to
+//! [`MAX_BATCH`], in one transaction: the deliveries (their status
+//! callbacks together, in a few statements), then the batch's events (one
+//! section count for all), then one commit. Only after that
+//! commit is each delivery answered, so WhatsApp gets its 200 exactly when
+//! the delivery's effects are stored. Under a light load a batch is one
+//! delivery and nothing waits; under a heavy one the batch grows with the
+//! queue and the per-transaction costs (taking the lock, counting the
+//! sections, committing) are shared.
+//!
+//! A batch is first applied without savepoints (they cost two statements a
+//! delivery). When a delivery fails, that attempt is rolled back and the
+//! batch applied again with each delivery in a savepoint of its own: the
+//! failing one is rolled back to its savepoint and answered with its
+//! error; the rest of its batch goes on. When the batch itself cannot
+//! be committed, no delivery in it is answered 200, and WhatsApp sends
+//! them again.
+
+use handover_core::bot::BotConfig;
+use sqlx::Acquire;
+use tokio::sync::{mpsc, oneshot};
+
+use super::payload::WebhookDelivery;
+use super::process::{self, Processed};
+use crate::app::bot::ConfigInForce;
+use crate::http::error::ApiError;
+use crate::platform::db::{Db, WriteTx};
+use crate::platform::media::FetchQueue;
+use crate::platform::outbound::Outbox;
+use crate::platform::realtime::EventHub;
+use crate::store::events::EventBatch;
+
+/// Deliveries applied in one transaction at most: enough to share its
+/// costs, few enough that an agent's action waiting for the lock is not
+/// held up for long.
+pub const MAX_BATCH: usize = 128;
+/// Deliveries waiting for the writer at most; beyond that a request waits
+/// for room (and its memory is its own).
+const QUEUE: usize = 1_024;
+
+/// Hands deliveries to the writer and waits for their commit.
+#[derive(Clone)]
+pub struct Ingest {
+    queue: mpsc::Sender<Job>,
+}
+
+/// What the writer wakes after a commit.
+pub struct Wakes {
+    pub events: EventHub,
+    pub outbox: Outbox,
+    pub fetches: FetchQueue,
+}
+
+struct Job {
+    delivery: WebhookDelivery,
+    now: i64,
+    answer: oneshot::Sender<Result<(), ApiError>>,
+}
+
+impl Ingest {
+    /// Starts the writer on the current runtime; it ends when the last
+    /// `Ingest` is dropped.
+    pub fn start(db: Db, wakes: Wakes) -> Self {
+        let (queue, jobs) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(db, wakes, jobs));
+        Self { queue }
+    }
+
+    /// Applies `delivery` as of `now`; returns once it is committed.
+    pub async fn apply(&self, delivery: WebhookDelivery, now: i64) -> Result<(), ApiError> {
+        let (answer, answered) = oneshot::channel();
+        let job = Job {
+            delivery,
+            now,
+            answer,
+        };
+        if self.queue.send(job).await.is_err() {
+            return Err(writer_gone());
+        }
+        answered.await.unwrap_or_else(|_| Err(writer_gone()))
+    }
+}
+
+fn writer_gone() -> ApiError {
+    ApiError::Unavailable(
+        "The server is stopping and did not store this delivery; WhatsApp will send it again."
+            .into(),
+    )
+}
+
+/// The writer: one batch at a time, for as long as deliveries can come.
+async fn write_batches(db: Db, wakes: Wakes, mut jobs: mpsc::Receiver<Job>) {
+    let mut bot_config = ConfigInForce::default();
+    while let Some(first) = jobs.recv().await {
+        let write = match db.begin_write().await {
+            Ok(write) => write,
+            Err(error) => {
+                let _ = first.answer.send(Err(error.into()));
+                continue;
+            }
+        };
+        // Whatever queued while the lock was awaited joins this batch.
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        // Together first; when a delivery fails, the batch is rolled back
+        // and applied again with each delivery in a savepoint, so that only
+        // the failing one is refused.
+        let mut applied = apply_batch(write, &mut bot_config, &batch, Apart::No).await;
+        if let Ok(Applied::OneFailed) = applied {
+            applied = match db.begin_write().await {
+                Ok(write) => apply_batch(write, &mut bot_config, &batch, Apart::Yes).await,
+                Err(error) => Err(error),
+            };
+        }
+        match applied {
+            Ok(Applied::Committed(answers, processed, recorded_events)) => {
+                if recorded_events {
+                    wakes.events.notify();
+                }
+                if processed.outbound {
+                    wakes.outbox.wake();
+                }
+                if processed.media {
+                    wakes.fetches.wake();
+                }
+                for (job, answer) in batch.into_iter().zip(answers) {
+                    let _ = job.answer.send(answer);
+                }
+            }
+            // Only the first attempt (together) ends so; the retry apart
+            // answers each delivery, or fails as a whole.
+            Ok(Applied::OneFailed) => refuse_all(batch),
+            Err(error) => {
+                tracing::error!(%error, deliveries = batch.len(), "a batch of webhook deliveries was rolled back");
+                refuse_all(batch);
+            }
+        }
+    }
+}
+
+/// Answers every delivery of a batch that was not kept.
+fn refuse_all(batch: Vec<Job>) {
+    for job in batch {
+        let _ = job.answer.send(Err(not_stored()));
+    }
+}
+
+fn not_stored() -> ApiError {
+    ApiError::Unavailable(
+        "The delivery could not be stored just now and nothing of it was kept; WhatsApp will send it again."
+            .into(),
+    )
+}
+
+/// Whether each delivery of a batch is applied in a savepoint of its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Apart {
+    No,
+    Yes,
+}
+
+/// How a batch went, short of a rollback of the whole.
+enum Applied {
+    /// Committed: each delivery's answer, what the batch needs woken, and
+    /// whether it recorded events (tell the live streams).
+    Committed(Vec<Result<(), ApiError>>, Processed, bool),
+    /// Applied together, a delivery failed; nothing was kept.
+    OneFailed,
+}
+
+/// Applies the deliveries of `batch`, records their events and commits.
+/// An error when the batch as a whole was rolled back.
+async fn apply_batch(
+    mut write: WriteTx<'_>,
+    bot_config: &mut ConfigInForce,
+    batch: &[Job],
+    apart: Apart,
+) -> Result<Applied, sqlx::Error> {
+    // One read per batch: nothing else writes while the batch holds the lock.
+    let bot_config = bot_config.get(&mut write.tx).await?;
+    let mut events = EventBatch::default();
+    let mut processed = Processed::default();
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut newest = 0;
+    for job in batch {
+        newest = newest.max(job.now);
+        let mut changed = EventBatch::default();
+        let applied = match apart {
+            Apart::No => {
+                let applied = process::apply_but_statuses(
+                    &mut write.tx,
+                    &mut changed,
+                    bot_config,
+                    &job.delivery,
+                    job.now,
+                )
+                .await;
+                if applied.is_err() {
+                    return Ok(Applied::OneFailed);
+                }
+                applied
+            }
+            Apart::Yes => apply_in_savepoint(&mut write, &mut changed, bot_config, job).await?,
+        };
+        match applied {
+            Ok(done) => {
+                events.merge(changed);
+                processed = processed.and(done);
+                answers.push(Ok(()));
+            }
+            Err(error) => answers.push(Err(error)),
+        }
+    }
+    if apart == Apart::No {
+        let deliveries = batch.iter().map(|job| &job.delivery);
+        if process::apply_statuses(&mut write.tx, &mut events, deliveries)
+            .await
+            .is_err()
+        {
+            return Ok(Applied::OneFailed);
+        }
+    }
+    let recorded_events = events.record(&mut write.tx, newest).await?;
+    write.commit().await?;
+    Ok(Applied::Committed(answers, processed, recorded_events))
+}
+
+/// Applies one delivery in a savepoint of its own, rolled back to when the
+/// delivery fails. An error when the whole transaction is gone (SQLite
+/// ends it on some failures), which ends the batch.
+async fn apply_in_savepoint(
+    write: &mut WriteTx<'_>,
+    changed: &mut EventBatch,
+    bot_config: &BotConfig,
+    job: &Job,
+) -> Result<Result<Processed, ApiError>, sqlx::Error> {
+    let mut savepoint = (&mut write.tx).begin().await?;
+    let applied =
+        process::apply_in(&mut savepoint, changed, bot_config, &job.delivery, job.now).await;
+    match applied {
+        Ok(_) => savepoint.commit().await?,
+        Err(_) => savepoint.rollback().await?,
+    }
+    Ok(applied)
+}

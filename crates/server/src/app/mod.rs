@@ -1,0 +1,17 @@
+//! The use cases: what people and WhatsApp can make happen. Each one opens
+//! its write, applies its change through `store`, records its events and
+//! audit row, and commits.
+
+pub mod auth;
+pub mod bot;
+pub mod campaigns;
+pub mod contacts;
+pub mod demo;
+pub mod housekeeping;
+pub mod inbound;
+pub mod lifecycle;
+pub mod reports;
+pub mod surveys;
+pub mod tag_rules;
+pub mod templates;
+pub mod timers;

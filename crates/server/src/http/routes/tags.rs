@@ -1,0 +1,149 @@
+//! First-message tag rules (managers): list with how many customers each
+//! tagged, create, change and delete. Invalid patterns are refused on save.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use handover_core::api::Agent;
+use handover_core::audit::AuditAction;
+use handover_core::tags::{TagRule, TagRuleDraft};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::extract::{JsonBody, PathParam};
+use super::openapi::Problem;
+use super::params::IdPath;
+use crate::app::tag_rules;
+use crate::http::error::ApiError;
+use crate::http::signed_in::Manager;
+use crate::state::AppState;
+use crate::store;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    super::timed(
+        OpenApiRouter::new()
+            .routes(routes!(list, create))
+            .routes(routes!(update, delete)),
+    )
+}
+
+/// First-message tag rules in the order they are tried, each with how many customers it tagged (managers).
+#[utoipa::path(
+    get,
+    path = "/tag-rules",
+    operation_id = "list_tag_rules",
+    tag = "tags",
+    responses(
+        (status = 200, body = Vec<TagRule>),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+    )
+)]
+async fn list(
+    _manager: Manager,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<TagRule>>, ApiError> {
+    Ok(Json(store::tags::list(&state.db.pool).await?))
+}
+
+/// Create a tag rule (managers).
+///
+/// An invalid regular expression is refused with 422 naming the `pattern` field.
+#[utoipa::path(
+    post,
+    path = "/tag-rules",
+    operation_id = "create_tag_rule",
+    tag = "tags",
+    request_body = TagRuleDraft,
+    responses(
+        (status = 201, body = TagRule),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn create(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    JsonBody(draft): JsonBody<TagRuleDraft>,
+) -> Result<(StatusCode, Json<TagRule>), ApiError> {
+    let draft = tag_rules::checked(&draft)?;
+    let rule = store::tags::create(&state.db, &draft, state.clock.now_ms()).await?;
+    noted(&state, &manager, &rule, "Created").await;
+    Ok((StatusCode::CREATED, Json(rule)))
+}
+
+/// Change a tag rule; customers already tagged keep their tag (managers).
+#[utoipa::path(
+    put,
+    path = "/tag-rules/{id}",
+    operation_id = "update_tag_rule",
+    tag = "tags",
+    params(IdPath),
+    request_body = TagRuleDraft,
+    responses(
+        (status = 200, body = TagRule),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+        (status = 422, response = Problem),
+    )
+)]
+async fn update(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
+    JsonBody(draft): JsonBody<TagRuleDraft>,
+) -> Result<Json<TagRule>, ApiError> {
+    let draft = tag_rules::checked(&draft)?;
+    let rule = store::tags::update(&state.db, id, &draft)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    noted(&state, &manager, &rule, "Edited").await;
+    Ok(Json(rule))
+}
+
+/// Delete a tag rule; customers already tagged keep their tag (managers).
+#[utoipa::path(
+    delete,
+    path = "/tag-rules/{id}",
+    operation_id = "delete_tag_rule",
+    tag = "tags",
+    params(IdPath),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, response = Problem),
+        (status = 401, response = Problem),
+        (status = 403, response = Problem),
+        (status = 404, response = Problem),
+    )
+)]
+async fn delete(
+    Manager(manager): Manager,
+    State(state): State<AppState>,
+    PathParam(IdPath { id }): PathParam<IdPath>,
+) -> Result<StatusCode, ApiError> {
+    if !store::tags::delete(&state.db, id).await? {
+        return Err(not_found(id));
+    }
+    let subject = format!("Rule {id}");
+    super::audit::note(&state, &manager, AuditAction::TagRule, &subject, "Deleted").await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a change to `rule` in the audit trail.
+async fn noted(state: &AppState, manager: &Agent, rule: &TagRule, done: &str) {
+    let subject = format!("Rule {}", rule.id);
+    let detail = format!(
+        "{done}: {} {:?} → tag {}",
+        rule.kind.as_str(),
+        rule.pattern,
+        rule.tag
+    );
+    super::audit::note(state, manager, AuditAction::TagRule, &subject, &detail).await;
+}
+
+fn not_found(id: i64) -> ApiError {
+    ApiError::NotFound(format!("There is no tag rule with id {id}."))
+}
