@@ -16,9 +16,9 @@ use crate::app::auth::accounts;
 use crate::app::auth::checker::PasswordChecker;
 use crate::app::auth::throttle::LoginThrottle;
 use crate::app::demo;
+use crate::app::error::AppError;
 use crate::app::inbound::ingest::{Ingest, Wakes};
 use crate::app::{housekeeping, timers};
-use crate::http::error::ApiError;
 use crate::http::{routes, serve};
 use crate::platform::config::Config;
 use crate::platform::db::{self, Backend, Db, DbError};
@@ -46,9 +46,9 @@ pub enum StartupError {
         source: std::io::Error,
     },
     #[error("could not set up the manager account from HANDOVER_ADMIN_EMAIL/HANDOVER_ADMIN_PASSWORD: {0}")]
-    Manager(ApiError),
+    Manager(AppError),
     #[error("could not seed the demo: {0}")]
-    Demo(ApiError),
+    Demo(AppError),
     #[error("could not close the imports that a previous run left unfinished: {0}")]
     Imports(sqlx::Error),
     #[error(

@@ -13,8 +13,8 @@ use handover_core::templates::Template;
 use handover_core::WaId;
 
 use crate::app::contacts::phone;
+use crate::app::error::AppError;
 use crate::app::templates;
-use crate::http::error::ApiError;
 use crate::platform::outbound;
 use crate::state::AppState;
 use crate::store::campaigns::{self, NewCampaign};
@@ -44,10 +44,10 @@ pub async fn start(
     state: &AppState,
     token: i64,
     request: CampaignRequest,
-) -> Result<Started, ApiError> {
+) -> Result<Started, AppError> {
     let key = request.idempotency_key.trim();
     if key.is_empty() || key.chars().count() > 200 {
-        return Err(ApiError::unprocessable(
+        return Err(AppError::unprocessable(
             "invalid_idempotency_key",
             "idempotency_key: give 1 to 200 characters that identify this campaign, so a retried request sends nothing twice.",
         ));
@@ -60,7 +60,7 @@ pub async fn start(
     }
     let limit = state.campaign_max_recipients;
     if request.recipients.is_empty() || request.recipients.len() > limit {
-        return Err(ApiError::unprocessable(
+        return Err(AppError::unprocessable(
             "invalid_recipients",
             format!(
                 "recipients: send 1 to {limit} recipients per campaign (HANDOVER_CAMPAIGN_MAX_RECIPIENTS); split larger lists."
@@ -137,10 +137,10 @@ pub async fn start(
 
 /// A campaign with its funnel; with `token`, only one that token started
 /// (an integration never sees another's campaigns).
-pub async fn find(state: &AppState, id: i64, token: Option<i64>) -> Result<Campaign, ApiError> {
+pub async fn find(state: &AppState, id: i64, token: Option<i64>) -> Result<Campaign, AppError> {
     campaigns::get(&state.db.pool, id, token)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("There is no campaign with id {id}.")))
+        .ok_or_else(|| AppError::NotFound(format!("There is no campaign with id {id}.")))
 }
 
 /// Splits the recipients into those to queue and those refused, each

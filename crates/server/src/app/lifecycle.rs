@@ -9,7 +9,7 @@ use handover_core::notes::Handover;
 use handover_core::{decide, AgentId, ChatState, Command, Status, WaId};
 use sqlx::AnyConnection;
 
-use crate::http::error::ApiError;
+use crate::app::error::AppError;
 use crate::store::events::EventBatch;
 use crate::store::transitions::{self, Transition};
 use crate::store::{agents, audit, messages, users};
@@ -46,10 +46,10 @@ pub async fn apply(
     by: ChangedBy<'_>,
     reason: &str,
     now: i64,
-) -> Result<Option<Status>, ApiError> {
+) -> Result<Option<Status>, AppError> {
     let state = users::chat_state(conn, wa_id, now)
         .await?
-        .ok_or_else(|| ApiError::no_customer(wa_id))?;
+        .ok_or_else(|| AppError::no_customer(wa_id))?;
     let change = Change {
         command,
         by,
@@ -83,7 +83,7 @@ pub async fn apply_change(
     state: &ChatState,
     change: Change<'_>,
     now: i64,
-) -> Result<Option<ChatState>, ApiError> {
+) -> Result<Option<ChatState>, AppError> {
     let Change {
         command,
         by,

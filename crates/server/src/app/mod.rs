@@ -7,6 +7,7 @@ pub mod bot;
 pub mod campaigns;
 pub mod contacts;
 pub mod demo;
+pub mod error;
 pub mod housekeeping;
 pub mod inbound;
 pub mod lifecycle;

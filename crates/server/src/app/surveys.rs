@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use sqlx::{AnyConnection, AnyPool};
 
 use crate::app::bot;
+use crate::app::error::AppError;
 use crate::app::templates;
-use crate::http::error::ApiError;
 use crate::platform::outbound;
 use crate::store::csat::{self as stored, Channel};
 use crate::store::events::EventBatch;
@@ -26,7 +26,7 @@ pub struct Survey {
 }
 
 /// The survey to send after a resolve; `None` when the team switched it off.
-pub async fn prepare(pool: &AnyPool) -> Result<Option<Survey>, ApiError> {
+pub async fn prepare(pool: &AnyPool) -> Result<Option<Survey>, AppError> {
     let settings = stored::settings(&mut *pool.acquire().await?).await?;
     if !settings.enabled {
         return Ok(None);
@@ -83,7 +83,7 @@ pub async fn ask(
     wa_id: &WaId,
     window_open: bool,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AppError> {
     let template = survey
         .template
         .as_ref()
@@ -175,7 +175,7 @@ pub async fn answer(
     wa_id: &WaId,
     reply_id: &str,
     now: i64,
-) -> Result<Option<bool>, ApiError> {
+) -> Result<Option<bool>, AppError> {
     let Some(tap) = csat::parse_tap(reply_id) else {
         return Ok(None);
     };

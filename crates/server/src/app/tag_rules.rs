@@ -7,7 +7,7 @@ use handover_core::{FieldError, WaId};
 use regex::{Regex, RegexBuilder};
 use sqlx::AnyConnection;
 
-use crate::http::error::ApiError;
+use crate::app::error::AppError;
 use crate::store;
 
 /// The longest pattern and tag accepted.
@@ -24,7 +24,7 @@ fn compile(pattern: &str) -> Result<Regex, regex::Error> {
 }
 
 /// The draft, trimmed, or every problem with its field.
-pub fn checked(draft: &TagRuleDraft) -> Result<TagRuleDraft, ApiError> {
+pub fn checked(draft: &TagRuleDraft) -> Result<TagRuleDraft, AppError> {
     let mut fields = Vec::new();
     let pattern = draft.pattern.trim();
     let tag = draft.tag.trim();
@@ -55,7 +55,7 @@ pub fn checked(draft: &TagRuleDraft) -> Result<TagRuleDraft, ApiError> {
             priority: draft.priority,
         })
     } else {
-        Err(ApiError::Invalid {
+        Err(AppError::Invalid {
             code: "invalid_tag_rule",
             message: format!(
                 "The rule has {} problem(s); each is listed with its field.",
@@ -159,7 +159,7 @@ mod tests {
             tag: " ".into(),
             priority: 1,
         };
-        let Err(ApiError::Invalid { fields, .. }) = checked(&draft) else {
+        let Err(AppError::Invalid { fields, .. }) = checked(&draft) else {
             panic!("refused");
         };
         let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();

@@ -5,14 +5,14 @@
 use handover_core::templates::{Template, TemplateDraft, TemplateStatus};
 use sqlx::AnyPool;
 
-use crate::http::error::ApiError;
+use crate::app::error::AppError;
 use crate::platform::db::Db;
 use crate::store::template_media::{self, HeaderFile};
 use crate::store::templates::{self as stored, Saved};
 
 /// The draft checked against WhatsApp's limits; its parameter count.
-fn checked(draft: &TemplateDraft) -> Result<usize, ApiError> {
-    draft.validate().map_err(|fields| ApiError::Invalid {
+fn checked(draft: &TemplateDraft) -> Result<usize, AppError> {
+    draft.validate().map_err(|fields| AppError::Invalid {
         code: "invalid_template",
         message: format!(
             "The template has {} problem(s); each is listed with its field.",
@@ -23,7 +23,7 @@ fn checked(draft: &TemplateDraft) -> Result<usize, ApiError> {
 }
 
 /// Stores a new template, pending review.
-pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, ApiError> {
+pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, AppError> {
     let params = checked(draft)?;
     saved(draft, stored::create(db, draft, params, now).await?)
 }
@@ -34,7 +34,7 @@ pub async fn update(
     id: i64,
     draft: &TemplateDraft,
     now: i64,
-) -> Result<Template, ApiError> {
+) -> Result<Template, AppError> {
     let params = checked(draft)?;
     match stored::update(db, id, draft, params, now).await? {
         Saved::NoSuchTemplate => Err(not_found(id)),
@@ -42,17 +42,17 @@ pub async fn update(
     }
 }
 
-fn saved(draft: &TemplateDraft, outcome: Saved) -> Result<Template, ApiError> {
+fn saved(draft: &TemplateDraft, outcome: Saved) -> Result<Template, AppError> {
     match outcome {
         Saved::Template(template) => Ok(template),
-        Saved::NameTaken => Err(ApiError::conflict(
+        Saved::NameTaken => Err(AppError::conflict(
             "template_exists",
             format!(
                 "name: a template {} in {} already exists.",
                 draft.name, draft.language
             ),
         )),
-        Saved::UnknownHeaderFile(id) => Err(ApiError::Invalid {
+        Saved::UnknownHeaderFile(id) => Err(AppError::Invalid {
             code: "invalid_template",
             message: "The template's header names a file that was never uploaded.".into(),
             fields: vec![handover_core::FieldError {
@@ -62,19 +62,19 @@ fn saved(draft: &TemplateDraft, outcome: Saved) -> Result<Template, ApiError> {
                 ),
             }],
         }),
-        Saved::Approved(current) => Err(ApiError::conflict(
+        Saved::Approved(current) => Err(AppError::conflict(
             "template_approved",
             format!(
                 "{} is approved, so it cannot be edited; copy it and edit the copy.",
                 current.name
             ),
         )),
-        Saved::NoSuchTemplate => Err(ApiError::NotFound("There is no such template.".into())),
+        Saved::NoSuchTemplate => Err(AppError::NotFound("There is no such template.".into())),
     }
 }
 
 /// A stored template, or 404.
-pub async fn by_id(db: &Db, id: i64) -> Result<Template, ApiError> {
+pub async fn by_id(db: &Db, id: i64) -> Result<Template, AppError> {
     let mut conn = db.pool.acquire().await?;
     stored::by_id(&mut conn, id)
         .await?
@@ -88,27 +88,27 @@ pub async fn review(
     status: TemplateStatus,
     reason: Option<&str>,
     now: i64,
-) -> Result<Template, ApiError> {
+) -> Result<Template, AppError> {
     stored::review(db, id, status, reason, now)
         .await?
         .ok_or_else(|| not_found(id))
 }
 
-fn not_found(id: i64) -> ApiError {
-    ApiError::NotFound(format!("There is no template with id {id}."))
+fn not_found(id: i64) -> AppError {
+    AppError::NotFound(format!("There is no template with id {id}."))
 }
 
 /// The approved template `name` in `language`; otherwise a refusal that
 /// says what is wrong.
-pub async fn approved(pool: &AnyPool, name: &str, language: &str) -> Result<Template, ApiError> {
+pub async fn approved(pool: &AnyPool, name: &str, language: &str) -> Result<Template, AppError> {
     let found = stored::find(pool, name, language).await?.ok_or_else(|| {
-        ApiError::unprocessable(
+        AppError::unprocessable(
             "unknown_template",
             format!("template: there is no template {name} in language {language}."),
         )
     })?;
     if found.status != TemplateStatus::Approved {
-        return Err(ApiError::unprocessable(
+        return Err(AppError::unprocessable(
             "template_not_approved",
             format!(
                 "template: {} is {}; only approved templates can be sent.",
@@ -126,12 +126,12 @@ pub async fn approved(pool: &AnyPool, name: &str, language: &str) -> Result<Temp
 pub async fn sendable(
     pool: &AnyPool,
     send: &handover_core::api::TemplateSend,
-) -> Result<(Template, Option<HeaderFile>), ApiError> {
+) -> Result<(Template, Option<HeaderFile>), AppError> {
     let found = approved(pool, &send.name, &send.language).await?;
     found
         .check_params(&send.params)
         .map_err(|(code, message)| {
-            ApiError::unprocessable(code, format!("template: {message}."))
+            AppError::unprocessable(code, format!("template: {message}."))
         })?;
     let header = header_file(pool, &found, send.header_media_id).await?;
     Ok((found, header))
@@ -144,10 +144,10 @@ pub async fn header_file(
     pool: &AnyPool,
     template: &Template,
     requested: Option<i64>,
-) -> Result<Option<HeaderFile>, ApiError> {
+) -> Result<Option<HeaderFile>, AppError> {
     let Some(own) = &template.header_media else {
         return match requested {
-            Some(_) => Err(ApiError::unprocessable(
+            Some(_) => Err(AppError::unprocessable(
                 "no_media_header",
                 format!(
                     "header_media_id: {} has no photo, video or document header; leave header_media_id out.",
@@ -160,13 +160,13 @@ pub async fn header_file(
     let id = requested.unwrap_or(own.id);
     let mut conn = pool.acquire().await?;
     let file = template_media::by_id(&mut conn, id).await?.ok_or_else(|| {
-        ApiError::unprocessable(
+        AppError::unprocessable(
             "unknown_header_media",
             format!("header_media_id: there is no header file {id}; upload it with POST /api/templates/media first."),
         )
     })?;
     if file.kind != own.kind {
-        return Err(ApiError::unprocessable(
+        return Err(AppError::unprocessable(
             "wrong_header_media",
             format!(
                 "header_media_id: {} starts with a {}, and file {id} is a {}; choose a {}.",

@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use handover_core::Command;
 
+use crate::app::error::AppError;
 use crate::app::lifecycle::{self, ChangedBy};
-use crate::http::error::ApiError;
 use crate::platform::db::Db;
 use crate::platform::realtime::EventHub;
 use crate::platform::time::{Clock, WINDOW_MS};
@@ -49,7 +49,7 @@ pub async fn run(db: Db, events: EventHub, clock: Clock, idle_ms: i64) {
 }
 
 /// Applies every timeout due at `now`.
-pub async fn sweep(db: &Db, now: i64, idle_ms: i64) -> Result<Swept, ApiError> {
+pub async fn sweep(db: &Db, now: i64, idle_ms: i64) -> Result<Swept, AppError> {
     let mut swept = Swept::default();
     // The window ends 24 h after the last customer message, so "quiet for
     // idle_ms" is "window ends by now - idle_ms + 24 h": both timers are
@@ -94,7 +94,7 @@ async fn apply_due(
     command: Command,
     reason: &str,
     now: i64,
-) -> Result<usize, ApiError> {
+) -> Result<usize, AppError> {
     let mut write = db.begin_write().await?;
     let due = store::users::windows_ending(&mut write.tx, status, until, BATCH).await?;
     let mut batch = EventBatch::default();

@@ -7,7 +7,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use handover_core::{ErrorBody, TransitionError};
-use sqlx::error::ErrorKind;
+
+use crate::app::error::AppError;
 use sqlx::postgres::PgDatabaseError;
 
 #[derive(Debug, thiserror::Error)]
@@ -155,25 +156,32 @@ impl ApiError {
     }
 }
 
-/// The one place where database constraint violations become client errors:
-/// a duplicate is a conflict (409), any other broken constraint means the
-/// request named something that does not fit (422).
+/// Constraint violations are worded once, by the use cases' error.
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        let kind = error.as_database_error().map(|db| db.kind());
-        match kind {
-            Some(ErrorKind::UniqueViolation) => {
-                ApiError::conflict("already_exists", "That already exists.")
-            }
-            Some(
-                ErrorKind::ForeignKeyViolation
-                | ErrorKind::CheckViolation
-                | ErrorKind::NotNullViolation,
-            ) => ApiError::unprocessable(
-                "constraint_violation",
-                "The request names something that does not exist or is not allowed.",
-            ),
-            _ => ApiError::Database(error),
+        AppError::from(error).into()
+    }
+}
+
+/// The one place where a use case's refusal becomes an HTTP answer.
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::BadRequest { code, message } => ApiError::BadRequest { code, message },
+            AppError::NotFound(message) => ApiError::NotFound(message),
+            AppError::Conflict { code, message } => ApiError::Conflict { code, message },
+            AppError::Unprocessable { code, message } => ApiError::Unprocessable { code, message },
+            AppError::Invalid {
+                code,
+                message,
+                fields,
+            } => ApiError::Invalid {
+                code,
+                message,
+                fields,
+            },
+            AppError::Unavailable(message) => ApiError::Unavailable(message),
+            AppError::Database(error) => ApiError::Database(error),
         }
     }
 }

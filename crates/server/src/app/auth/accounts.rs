@@ -7,7 +7,7 @@ use handover_core::{AgentId, Role};
 
 use super::checker::PasswordChecker;
 use super::password;
-use crate::http::error::ApiError;
+use crate::app::error::AppError;
 use crate::platform::db::Db;
 use crate::store::agents::{self as stored, Created, ManagerAccount};
 
@@ -17,12 +17,12 @@ pub async fn create(
     passwords: &PasswordChecker,
     agent: &NewAgent,
     now: i64,
-) -> Result<Agent, ApiError> {
+) -> Result<Agent, AppError> {
     validate_new(agent)?;
     let hash = hashed(passwords, &agent.password).await?;
     match stored::create(db, agent, &hash, now).await? {
         Created::Agent(agent) => Ok(agent),
-        Created::EmailTaken => Err(ApiError::conflict(
+        Created::EmailTaken => Err(AppError::conflict(
             "email_taken",
             format!("email: {} already has an account.", agent.email.trim()),
         )),
@@ -36,7 +36,7 @@ pub async fn update(
     passwords: &PasswordChecker,
     id: AgentId,
     changes: &AgentChanges,
-) -> Result<Agent, ApiError> {
+) -> Result<Agent, AppError> {
     if let Some(name) = &changes.name {
         validate_name(name)?;
     }
@@ -49,7 +49,7 @@ pub async fn update(
     };
     stored::update(db, id, changes, hash.as_deref())
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("There is no agent with id {id}.")))
+        .ok_or_else(|| AppError::NotFound(format!("There is no agent with id {id}.")))
 }
 
 /// Sets someone's own new password and ends their other sessions (the one
@@ -60,7 +60,7 @@ pub async fn set_own_password(
     id: AgentId,
     new_password: &str,
     keep_session: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     validate_password(new_password)?;
     let hash = hashed(passwords, new_password).await?;
     stored::set_password(db, id, &hash, keep_session).await?;
@@ -76,7 +76,7 @@ pub async fn ensure_manager(
     email: &str,
     password: &str,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     validate_email(email)?;
     validate_password(password)?;
     let manager = NewAgent {
@@ -103,25 +103,25 @@ pub async fn ensure_manager(
     Ok(())
 }
 
-async fn hashed(passwords: &PasswordChecker, password: &str) -> Result<String, ApiError> {
+async fn hashed(passwords: &PasswordChecker, password: &str) -> Result<String, AppError> {
     passwords
         .hash(password.to_owned())
         .await
         .map_err(|_busy| busy())
 }
 
-fn busy() -> ApiError {
-    ApiError::Unavailable("The server is busy with other passwords; try again in a moment.".into())
+fn busy() -> AppError {
+    AppError::Unavailable("The server is busy with other passwords; try again in a moment.".into())
 }
 
 /// Checks a new agent's fields, with a message naming the field at fault.
-fn validate_new(agent: &NewAgent) -> Result<(), ApiError> {
+fn validate_new(agent: &NewAgent) -> Result<(), AppError> {
     validate_email(&agent.email)?;
     validate_name(&agent.name)?;
     validate_password(&agent.password)
 }
 
-fn validate_email(email: &str) -> Result<(), ApiError> {
+fn validate_email(email: &str) -> Result<(), AppError> {
     let email = email.trim();
     let plausible = email.len() <= 254
         && email
@@ -130,27 +130,27 @@ fn validate_email(email: &str) -> Result<(), ApiError> {
     if plausible {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(
+        Err(AppError::unprocessable(
             "invalid_email",
             format!("email: {email:?} is not an e-mail address."),
         ))
     }
 }
 
-fn validate_name(name: &str) -> Result<(), ApiError> {
+fn validate_name(name: &str) -> Result<(), AppError> {
     if (1..=100).contains(&name.trim().chars().count()) {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(
+        Err(AppError::unprocessable(
             "invalid_name",
             "name: give a name of 1 to 100 characters.",
         ))
     }
 }
 
-fn validate_password(password: &str) -> Result<(), ApiError> {
+fn validate_password(password: &str) -> Result<(), AppError> {
     if password.chars().count() < password::MIN_LENGTH {
-        Err(ApiError::unprocessable(
+        Err(AppError::unprocessable(
             "weak_password",
             format!(
                 "password: use at least {} characters.",
@@ -158,7 +158,7 @@ fn validate_password(password: &str) -> Result<(), ApiError> {
             ),
         ))
     } else if password.len() > password::MAX_BYTES {
-        Err(ApiError::unprocessable(
+        Err(AppError::unprocessable(
             "too_long",
             format!(
                 "password: use at most {} bytes (a long passphrase fits).",

@@ -7,9 +7,9 @@ use handover_core::WaId;
 use serde_json::{json, Value};
 
 use crate::app::auth::session::new_token;
+use crate::app::error::AppError;
 use crate::app::inbound::payload::{self, WebhookDelivery};
 use crate::app::inbound::process;
-use crate::http::error::ApiError;
 use crate::platform::db::Db;
 use crate::platform::media::MediaFiles;
 use crate::store::media;
@@ -68,9 +68,9 @@ pub async fn send_photo(
     db: &Db,
     files: &MediaFiles,
     photo: &CustomerPhoto<'_>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let saved = files.save_bytes(photo.png).await.map_err(|error| {
-        ApiError::Unavailable(format!("The demo photo could not be stored: {error}"))
+        AppError::Unavailable(format!("The demo photo could not be stored: {error}"))
     })?;
     let media_id = format!("demo-media-{}", new_token());
     let image = json!({"type": "image", "image": {
@@ -79,7 +79,7 @@ pub async fn send_photo(
     let wamid = format!("wamid.demo.{}", new_token());
     let body = envelope(photo.wa_id, photo.name, &wamid, photo.at_ms, image).to_string();
     let delivery = payload::parse(body.as_bytes())
-        .map_err(|error| ApiError::bad_request("invalid_webhook", error.to_string()))?;
+        .map_err(|error| AppError::bad_request("invalid_webhook", error.to_string()))?;
     process::apply(db, &delivery, photo.at_ms).await?;
     let mut write = db.begin_write().await?;
     media::ready_by_wa_media_id(&mut write.tx, &media_id, &saved.hash, saved.size).await?;
@@ -89,17 +89,17 @@ pub async fn send_photo(
 
 /// The delivery WhatsApp would make for `message`, parsed, and its new
 /// wamid.
-pub fn delivery(message: &CustomerText<'_>) -> Result<(String, WebhookDelivery), ApiError> {
+pub fn delivery(message: &CustomerText<'_>) -> Result<(String, WebhookDelivery), AppError> {
     let wamid = format!("wamid.demo.{}", new_token());
     let body = delivery_body(message, &wamid).to_string();
     let delivery = payload::parse(body.as_bytes())
-        .map_err(|error| ApiError::bad_request("invalid_webhook", error.to_string()))?;
+        .map_err(|error| AppError::bad_request("invalid_webhook", error.to_string()))?;
     Ok((wamid, delivery))
 }
 
 /// Delivers `message` as WhatsApp would, in a transaction of its own (the
 /// demo's seed, before anything listens).
-pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(), ApiError> {
+pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(), AppError> {
     let (_, delivery) = delivery(message)?;
     process::apply(db, &delivery, message.at_ms).await
 }

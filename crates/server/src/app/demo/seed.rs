@@ -12,9 +12,9 @@ use handover_core::{Actor, Command, Role, WaId};
 use super::customer::{self, CustomerPhoto, CustomerText};
 use crate::app::auth::accounts;
 use crate::app::auth::checker::PasswordChecker;
+use crate::app::error::AppError;
 use crate::app::lifecycle::{self, ChangedBy};
 use crate::app::templates;
-use crate::http::error::ApiError;
 use crate::platform::db::Db;
 use crate::platform::media::MediaFiles;
 use crate::platform::outbound;
@@ -169,7 +169,7 @@ pub async fn seed(
     passwords: &PasswordChecker,
     files: &MediaFiles,
     now: i64,
-) -> Result<Seeded, ApiError> {
+) -> Result<Seeded, AppError> {
     if store::users::any(&db.pool).await? {
         return Ok(Seeded::KeptExisting);
     }
@@ -187,7 +187,7 @@ pub async fn seed(
 
 /// The shop's templates: one approved for agents to send, one waiting for
 /// review, unless templates exist already.
-async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
+async fn seed_templates(db: &Db, now: i64) -> Result<(), AppError> {
     if !store::templates::list(&db.pool).await?.is_empty() {
         return Ok(());
     }
@@ -220,7 +220,7 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), ApiError> {
 }
 
 /// Asha's account, created on first use.
-async fn demo_agent(db: &Db, passwords: &PasswordChecker, now: i64) -> Result<Agent, ApiError> {
+async fn demo_agent(db: &Db, passwords: &PasswordChecker, now: i64) -> Result<Agent, AppError> {
     if let Some((agent, _)) = store::agents::with_password(&db.pool, AGENT_EMAIL).await? {
         return Ok(agent);
     }
@@ -239,9 +239,9 @@ async fn play(
     agent: &Agent,
     story: &Story,
     now: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let wa_id = WaId::parse(story.wa_id)
-        .map_err(|error| ApiError::bad_request("invalid_wa_id", format!("demo story: {error}")))?;
+        .map_err(|error| AppError::bad_request("invalid_wa_id", format!("demo story: {error}")))?;
     for (minutes_ago, step) in story.steps {
         let at = now - minutes_ago * 60_000;
         match step {
@@ -293,7 +293,7 @@ async fn agent_step(
     command: Command,
     reason: &str,
     at: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let mut write = db.begin_write().await?;
     let mut batch = EventBatch::default();
     let by = ChangedBy::Agent(agent);
@@ -309,7 +309,7 @@ async fn agent_writes(
     wa_id: &WaId,
     text: &str,
     at: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let payload = outbound::text_payload(wa_id, text);
     let message = Outbound::from_agent(wa_id, agent.id, text, &payload);
     let mut write = db.begin_write().await?;

@@ -26,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::payload::WebhookDelivery;
 use super::process::{self, Processed};
 use crate::app::bot::ConfigInForce;
-use crate::http::error::ApiError;
+use crate::app::error::AppError;
 use crate::platform::db::{Db, WriteTx};
 use crate::platform::media::FetchQueue;
 use crate::platform::outbound::Outbox;
@@ -57,7 +57,7 @@ pub struct Wakes {
 struct Job {
     delivery: WebhookDelivery,
     now: i64,
-    answer: oneshot::Sender<Result<(), ApiError>>,
+    answer: oneshot::Sender<Result<(), AppError>>,
 }
 
 impl Ingest {
@@ -70,7 +70,7 @@ impl Ingest {
     }
 
     /// Applies `delivery` as of `now`; returns once it is committed.
-    pub async fn apply(&self, delivery: WebhookDelivery, now: i64) -> Result<(), ApiError> {
+    pub async fn apply(&self, delivery: WebhookDelivery, now: i64) -> Result<(), AppError> {
         let (answer, answered) = oneshot::channel();
         let job = Job {
             delivery,
@@ -84,8 +84,8 @@ impl Ingest {
     }
 }
 
-fn writer_gone() -> ApiError {
-    ApiError::Unavailable(
+fn writer_gone() -> AppError {
+    AppError::Unavailable(
         "The server is stopping and did not store this delivery; WhatsApp will send it again."
             .into(),
     )
@@ -153,8 +153,8 @@ fn refuse_all(batch: Vec<Job>) {
     }
 }
 
-fn not_stored() -> ApiError {
-    ApiError::Unavailable(
+fn not_stored() -> AppError {
+    AppError::Unavailable(
         "The delivery could not be stored just now and nothing of it was kept; WhatsApp will send it again."
             .into(),
     )
@@ -171,7 +171,7 @@ enum Apart {
 enum Applied {
     /// Committed: each delivery's answer, what the batch needs woken, and
     /// whether it recorded events (tell the live streams).
-    Committed(Vec<Result<(), ApiError>>, Processed, bool),
+    Committed(Vec<Result<(), AppError>>, Processed, bool),
     /// Applied together, a delivery failed; nothing was kept.
     OneFailed,
 }
@@ -241,7 +241,7 @@ async fn apply_in_savepoint(
     changed: &mut EventBatch,
     bot_config: &BotConfig,
     job: &Job,
-) -> Result<Result<Processed, ApiError>, sqlx::Error> {
+) -> Result<Result<Processed, AppError>, sqlx::Error> {
     let mut savepoint = (&mut write.tx).begin().await?;
     let applied =
         process::apply_in(&mut savepoint, changed, bot_config, &job.delivery, job.now).await;

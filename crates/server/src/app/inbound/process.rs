@@ -13,10 +13,10 @@ use sqlx::AnyConnection;
 
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::app::bot::{self, ConfigInForce};
+use crate::app::error::AppError;
 use crate::app::lifecycle::{self, Change, ChangedBy};
 use crate::app::surveys;
 use crate::app::tag_rules;
-use crate::http::error::ApiError;
 use crate::platform::db::Db;
 use crate::platform::time::WINDOW_MS;
 use crate::store::events::EventBatch;
@@ -46,7 +46,7 @@ impl Processed {
 /// Applies one delivery in a transaction of its own and records its
 /// events; for deliveries that do not come through the webhook (the demo's
 /// seed, before anything listens or sends).
-pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), ApiError> {
+pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), AppError> {
     let mut write = db.begin_write().await?;
     let mut batch = EventBatch::default();
     let mut bot_config = ConfigInForce::default();
@@ -65,7 +65,7 @@ pub async fn apply_in(
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
     now: i64,
-) -> Result<Processed, ApiError> {
+) -> Result<Processed, AppError> {
     let processed = apply_but_statuses(conn, batch, bot_config, delivery, now).await?;
     apply_statuses(conn, batch, std::iter::once(delivery)).await?;
     Ok(processed)
@@ -80,7 +80,7 @@ pub async fn apply_but_statuses(
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
     now: i64,
-) -> Result<Processed, ApiError> {
+) -> Result<Processed, AppError> {
     let mut outbound = false;
     for message in &delivery.messages {
         let name = delivery
@@ -104,7 +104,7 @@ pub async fn apply_statuses<'a>(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
     deliveries: impl IntoIterator<Item = &'a WebhookDelivery>,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     let callbacks: Vec<statuses::Callback<'_>> = deliveries
         .into_iter()
         .flat_map(|delivery| &delivery.statuses)
@@ -130,7 +130,7 @@ async fn inbound(
     message: &InboundMessage,
     name: &str,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AppError> {
     let wa_id = &message.from;
     let sent_at = if message.sent_at_ms > now + CLOCK_SKEW_MS {
         tracing::warn!(
@@ -270,7 +270,7 @@ async fn apply_notice(
     bot_config: &BotConfig,
     notice: &Notice,
     now: i64,
-) -> Result<bool, ApiError> {
+) -> Result<bool, AppError> {
     if !notices::first_notice(conn, &notice.wamid, now).await? {
         return Ok(false);
     }

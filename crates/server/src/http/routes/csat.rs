@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 
 use super::extract::JsonBody;
 use super::openapi::Problem;
+use crate::app::error::AppError;
 use crate::app::surveys::template_fits;
 use crate::app::templates;
 use crate::http::error::ApiError;
@@ -81,8 +82,8 @@ async fn save(
         let template = templates::approved(&state.db.pool, &named.name, &named.language)
             .await
             .map_err(|refused| match refused {
-                ApiError::Unprocessable { message, .. } => unfit(message),
-                other => other,
+                AppError::Unprocessable { message, .. } => unfit(message),
+                other => other.into(),
             })?;
         template_fits(&template).map_err(unfit)?;
     }

@@ -309,15 +309,14 @@ async fn submit(state: &AppState, template: Template) -> Result<Template, ApiErr
         });
     match api.submit(&template, sample).await {
         Ok(()) => Ok(template),
-        Err(reason) => {
-            templates::review(
-                &state.db,
-                template.id,
-                TemplateStatus::Rejected,
-                Some(&reason),
-                state.clock.now_ms(),
-            )
-            .await
-        }
+        Err(reason) => templates::review(
+            &state.db,
+            template.id,
+            TemplateStatus::Rejected,
+            Some(&reason),
+            state.clock.now_ms(),
+        )
+        .await
+        .map_err(ApiError::from),
     }
 }
