@@ -7,8 +7,47 @@ use handover_core::WaId;
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
 
+use crate::app::error::AppError;
+use crate::app::setup::{self, Audited};
 use crate::platform::outbound;
+use crate::state::AppState;
 use crate::store;
+
+/// `config`, or every problem with its field.
+pub fn checked(config: &BotConfig) -> Result<(), AppError> {
+    config.validate().map_err(|fields| AppError::Invalid {
+        code: "invalid_bot_config",
+        message: format!(
+            "The configuration has {} problem(s); each is listed with its field.",
+            fields.len()
+        ),
+        fields,
+    })
+}
+
+/// Saves `config`, checked, as the bot's newest version with `note` (empty
+/// for an ordinary save), committed with its row in the audit trail; the
+/// new version's id.
+pub async fn save(
+    state: &AppState,
+    by: &handover_core::api::Agent,
+    config: &BotConfig,
+    note: &str,
+) -> Result<i64, AppError> {
+    checked(config)?;
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let version = store::bot::save(&mut write.tx, config, Some(by.id), note, now).await?;
+    let subject = format!("Version {version}");
+    let audited = Audited {
+        by,
+        action: handover_core::audit::AuditAction::Bot,
+        subject: &subject,
+        detail: if note.is_empty() { "Saved" } else { note },
+    };
+    setup::commit(state, write, Some(audited), None).await?;
+    Ok(version)
+}
 
 /// The configuration in force, parsed once per saved version: a writer
 /// keeps one and asks it once per transaction (nothing else writes while

@@ -12,6 +12,7 @@ pub mod housekeeping;
 pub mod inbound;
 pub mod lifecycle;
 pub mod reports;
+pub mod setup;
 pub mod surveys;
 pub mod tag_rules;
 pub mod templates;

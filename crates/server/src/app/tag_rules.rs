@@ -2,12 +2,16 @@
 //! a draft checked field by field, and the first rule in priority order
 //! that matches a customer's first message (`store::tags` keeps them).
 
+use handover_core::api::Agent;
+use handover_core::audit::AuditAction;
 use handover_core::tags::{self, TagMatch, TagRule, TagRuleDraft};
 use handover_core::{FieldError, WaId};
 use regex::{Regex, RegexBuilder};
 use sqlx::AnyConnection;
 
 use crate::app::error::AppError;
+use crate::app::setup::{self, Audited};
+use crate::state::AppState;
 use crate::store;
 
 /// The longest pattern and tag accepted.
@@ -21,6 +25,64 @@ fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
+}
+
+/// What a manager does to a tag rule.
+pub enum Change<'a> {
+    Create(&'a TagRuleDraft),
+    Update(i64, &'a TagRuleDraft),
+    Delete(i64),
+}
+
+/// A manager's change to a tag rule, committed with its row in the audit
+/// trail; the rule as it now is (none once deleted). Customers already
+/// tagged keep their tag.
+pub async fn change(state: &AppState, by: &Agent, change: Change<'_>) -> Result<Option<TagRule>, AppError> {
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let (rule, subject, detail) = match change {
+        Change::Create(draft) => {
+            let rule = store::tags::create(&mut write.tx, &checked(draft)?, now).await?;
+            let detail = described(&rule, "Created");
+            (Some(rule.clone()), format!("Rule {}", rule.id), detail)
+        }
+        Change::Update(id, draft) => {
+            let draft = checked(draft)?;
+            let rule = store::tags::update(&mut write.tx, id, &draft)
+                .await?
+                .ok_or_else(|| not_found(id))?;
+            let detail = described(&rule, "Edited");
+            (Some(rule), format!("Rule {id}"), detail)
+        }
+        Change::Delete(id) => {
+            if !store::tags::delete(&mut write.tx, id).await? {
+                return Err(not_found(id));
+            }
+            (None, format!("Rule {id}"), "Deleted".to_owned())
+        }
+    };
+    let audited = Audited {
+        by,
+        action: AuditAction::TagRule,
+        subject: &subject,
+        detail: &detail,
+    };
+    setup::commit(state, write, Some(audited), None).await?;
+    Ok(rule)
+}
+
+/// The audit trail's words for what was `done` to `rule`.
+fn described(rule: &TagRule, done: &str) -> String {
+    format!(
+        "{done}: {} {:?} → tag {}",
+        rule.kind.as_str(),
+        rule.pattern,
+        rule.tag
+    )
+}
+
+fn not_found(id: i64) -> AppError {
+    AppError::NotFound(format!("There is no tag rule with id {id}."))
 }
 
 /// The draft, trimmed, or every problem with its field.

@@ -2,10 +2,15 @@
 //! WhatsApp's limits, only approved templates sent, with a header file of
 //! the kind the template starts with. `store::templates` keeps them.
 
+use handover_core::api::{Agent, SetupPart};
+use handover_core::audit::AuditAction;
 use handover_core::templates::{Template, TemplateDraft, TemplateStatus};
-use sqlx::AnyPool;
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::app::error::AppError;
+use crate::app::setup::{self, Audited};
+use crate::platform::outbound::templates_api::Sample;
+use crate::state::AppState;
 use crate::platform::db::Db;
 use crate::store::template_media::{self, HeaderFile};
 use crate::store::templates::{self as stored, Saved};
@@ -22,24 +27,160 @@ fn checked(draft: &TemplateDraft) -> Result<usize, AppError> {
     })
 }
 
-/// Stores a new template, pending review.
-pub async fn create(db: &Db, draft: &TemplateDraft, now: i64) -> Result<Template, AppError> {
+/// Stores a new template, pending review, in the caller's write.
+pub async fn create(
+    conn: &mut AnyConnection,
+    draft: &TemplateDraft,
+    now: i64,
+) -> Result<Template, AppError> {
     let params = checked(draft)?;
-    saved(draft, stored::create(db, draft, params, now).await?)
+    saved(draft, stored::create(conn, draft, params, now).await?)
 }
 
-/// Changes a pending or rejected template; it goes back to pending.
+/// Changes a pending or rejected template in the caller's write; it goes
+/// back to pending.
 pub async fn update(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     draft: &TemplateDraft,
     now: i64,
 ) -> Result<Template, AppError> {
     let params = checked(draft)?;
-    match stored::update(db, id, draft, params, now).await? {
+    match stored::update(conn, id, draft, params, now).await? {
         Saved::NoSuchTemplate => Err(not_found(id)),
         outcome => saved(draft, outcome),
     }
+}
+
+/// What a manager does to a template.
+pub enum Change<'a> {
+    Create(&'a TemplateDraft),
+    Update(i64, &'a TemplateDraft),
+    /// A copy of template `from` named `name`, pending.
+    Copy { from: i64, name: String },
+    /// Sandbox mode only: approved, or rejected with a reason.
+    Review {
+        id: i64,
+        status: TemplateStatus,
+        reason: Option<&'a str>,
+    },
+}
+
+/// A manager's change to a template, committed with its row in the audit
+/// trail and the event that has open dashboards read the templates again.
+pub async fn change(state: &AppState, by: &Agent, change: Change<'_>) -> Result<Template, AppError> {
+    let now = state.clock.now_ms();
+    if let Change::Review { status, reason, .. } = &change {
+        if state.templates_api.is_some() {
+            return Err(AppError::conflict(
+                "reviewed_by_whatsapp",
+                "WhatsApp reviews templates on this server; refresh the statuses to read its decision.",
+            ));
+        }
+        if *status == TemplateStatus::Rejected && reason.is_none_or(|reason| reason.trim().is_empty()) {
+            return Err(AppError::Invalid {
+                code: "invalid_review",
+                message: "Say why the template is rejected.".into(),
+                fields: vec![handover_core::FieldError {
+                    field: "reason".into(),
+                    message: "give the reason, so the template can be fixed".into(),
+                }],
+            });
+        }
+    }
+    let mut write = state.db.begin_write().await?;
+    let (template, detail) = match change {
+        Change::Create(draft) => (create(&mut write.tx, draft, now).await?, "Created".to_owned()),
+        Change::Update(id, draft) => (update(&mut write.tx, id, draft, now).await?, "Edited".to_owned()),
+        Change::Copy { from, name } => {
+            let original = stored::by_id(&mut write.tx, from)
+                .await?
+                .ok_or_else(|| not_found(from))?;
+            let draft = TemplateDraft {
+                name,
+                ..original.draft()
+            };
+            let copy = create(&mut write.tx, &draft, now).await?;
+            (copy, format!("Copied from {}", original.name))
+        }
+        Change::Review { id, status, reason } => {
+            let reason = reason.map(str::trim).filter(|reason| !reason.is_empty());
+            let reviewed = review(&mut write.tx, id, status, reason, now).await?;
+            let detail = match reason {
+                Some(reason) => format!("Marked {}: {reason}", status.as_str()),
+                None => format!("Marked {}", status.as_str()),
+            };
+            (reviewed, detail)
+        }
+    };
+    let subject = format!("{} ({})", template.name, template.language);
+    let audited = Audited {
+        by,
+        action: AuditAction::Template,
+        subject: &subject,
+        detail: &detail,
+    };
+    setup::commit(state, write, Some(audited), Some(SetupPart::Templates)).await?;
+    Ok(template)
+}
+
+/// Sends a stored template to WhatsApp for review (with its header's
+/// sample), when configured. A refusal is kept on the template as its
+/// rejection reason, so the manager sees it and can fix the template.
+pub async fn submit(state: &AppState, template: Template) -> Result<Template, AppError> {
+    let Some(api) = &state.templates_api else {
+        return Ok(template);
+    };
+    let header = match &template.header_media {
+        Some(media) => {
+            template_media::by_id(&mut *state.db.pool.acquire().await?, media.id).await?
+        }
+        None => None,
+    };
+    let path = header
+        .as_ref()
+        .and_then(|file| state.media.path(&file.content_hash));
+    let sample = header
+        .as_ref()
+        .zip(path.as_deref())
+        .map(|(file, path)| Sample {
+            path,
+            mime_type: &file.mime_type,
+            filename: file.filename.as_deref().unwrap_or("header"),
+        });
+    match api.submit(&template, sample).await {
+        Ok(()) => Ok(template),
+        Err(reason) => {
+            let mut write = state.db.begin_write().await?;
+            let rejected = review(
+                &mut write.tx,
+                template.id,
+                TemplateStatus::Rejected,
+                Some(&reason),
+                state.clock.now_ms(),
+            )
+            .await?;
+            write.commit().await?;
+            Ok(rejected)
+        }
+    }
+}
+
+/// Cloud API only: reads WhatsApp's review outcomes into the templates;
+/// how many changed.
+pub async fn refresh_reviews(state: &AppState) -> Result<u64, AppError> {
+    let Some(api) = &state.templates_api else {
+        return Err(AppError::conflict(
+            "sandbox_review",
+            "Templates are reviewed by managers here (sandbox mode): approve or reject them on the Templates page. Set HANDOVER_WA_TOKEN and HANDOVER_WA_BUSINESS_ACCOUNT_ID to use WhatsApp's review.",
+        ));
+    };
+    let reviews = api.reviews().await.map_err(AppError::Unavailable)?;
+    let mut write = state.db.begin_write().await?;
+    let changed = stored::apply_reviews(&mut write.tx, &reviews, state.clock.now_ms()).await?;
+    let part = (changed > 0).then_some(SetupPart::Templates);
+    setup::commit(state, write, None, part).await?;
+    Ok(changed)
 }
 
 fn saved(draft: &TemplateDraft, outcome: Saved) -> Result<Template, AppError> {
@@ -81,15 +222,16 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Template, AppError> {
         .ok_or_else(|| not_found(id))
 }
 
-/// Sets the review outcome (sandbox mode, or what WhatsApp said).
+/// Sets the review outcome (sandbox mode, or what WhatsApp said) in the
+/// caller's write.
 pub async fn review(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     status: TemplateStatus,
     reason: Option<&str>,
     now: i64,
 ) -> Result<Template, AppError> {
-    stored::review(db, id, status, reason, now)
+    stored::review(conn, id, status, reason, now)
         .await?
         .ok_or_else(|| not_found(id))
 }

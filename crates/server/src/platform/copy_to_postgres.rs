@@ -53,9 +53,12 @@ pub async fn run(from: &str, to: &str) -> Result<Vec<(&'static str, i64)>, CopyE
     }
     let mut copied = Vec::with_capacity(copy::TABLES.len());
     for table in copy::TABLES {
-        copy::table(&source, &target, table)
-            .await
-            .map_err(database(table))?;
+        let copied_in_one = async {
+            let mut tx = target.begin().await?;
+            copy::table(&source, &mut tx, table).await?;
+            tx.commit().await
+        };
+        copied_in_one.await.map_err(database(table))?;
         let from = copy::count(&source, table).await.map_err(database(table))?;
         let to = copy::count(&target, table).await.map_err(database(table))?;
         if from != to {

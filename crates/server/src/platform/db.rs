@@ -215,9 +215,12 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
 
 /// Fills the reports' rollups from the trail when a migration asked for it.
 async fn rebuild_rollups(pool: &AnyPool) -> Result<(), DbError> {
-    crate::store::rollups::rebuild_if_due(pool)
-        .await
-        .map_err(DbError::Rollups)
+    let rebuilt = async {
+        let mut tx = pool.begin().await?;
+        crate::store::rollups::rebuild_if_due(&mut tx).await?;
+        tx.commit().await
+    };
+    rebuilt.await.map_err(DbError::Rollups)
 }
 
 /// Whether `url` names a Postgres database.

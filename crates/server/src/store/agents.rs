@@ -3,11 +3,10 @@
 
 use handover_core::api::{Agent, AgentChanges, NewAgent};
 use handover_core::{AgentId, Role};
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use super::Flag;
 use crate::app::auth::session;
-use crate::platform::db::Db;
 
 #[derive(sqlx::FromRow)]
 struct AgentRow {
@@ -52,10 +51,10 @@ pub async fn with_password(
     Ok(by_id(pool, AgentId(id)).await?.map(|agent| (agent, hash)))
 }
 
-pub async fn by_id(pool: &AnyPool, id: AgentId) -> Result<Option<Agent>, sqlx::Error> {
+pub async fn by_id<'e>(db: impl AnyExecutor<'e>, id: AgentId) -> Result<Option<Agent>, sqlx::Error> {
     sqlx::query_as::<_, AgentRow>(&format!("SELECT {COLUMNS} FROM agents WHERE id = $1"))
         .bind(id.0)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
         .map(|row| row.map(Agent::from))
 }
@@ -96,17 +95,19 @@ pub async fn by_session(
 }
 
 /// Starts a session and returns its token (only its hash is stored).
-pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, sqlx::Error> {
+pub async fn start_session(
+    conn: &mut AnyConnection,
+    agent: AgentId,
+    now: i64,
+) -> Result<String, sqlx::Error> {
     let token = session::new_token();
-    let mut write = db.begin_write().await?;
     sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(session::token_hash(&token))
         .bind(agent.0)
         .bind(now)
         .bind(now + session::LIFETIME_MS)
-        .execute(&mut *write.tx)
+        .execute(conn)
         .await?;
-    write.commit().await?;
     Ok(token)
 }
 
@@ -119,13 +120,12 @@ pub async fn prune_sessions(conn: &mut AnyConnection, now: i64) -> Result<u64, s
     Ok(done.rows_affected())
 }
 
-pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    let mut write = db.begin_write().await?;
+pub async fn end_session(conn: &mut AnyConnection, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(&mut *write.tx)
+        .execute(conn)
         .await?;
-    write.commit().await
+    Ok(())
 }
 
 /// What creating an account came to.
@@ -138,40 +138,39 @@ pub enum Created {
 /// Sets someone's password hash and ends their other sessions (the one
 /// they changed it from, `keep_session`, stays signed in).
 pub async fn set_password(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: AgentId,
     hash: &str,
     keep_session: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut write = db.begin_write().await?;
     sqlx::query("UPDATE agents SET password_hash = $2 WHERE id = $1")
         .bind(id.0)
         .bind(hash)
-        .execute(&mut *write.tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE agent_id = $1 AND token_hash <> $2")
         .bind(id.0)
         .bind(keep_session)
-        .execute(&mut *write.tx)
+        .execute(conn)
         .await?;
-    write.commit().await
+    Ok(())
 }
 
+/// On `EmailTaken` the caller's transaction may be spoilt (Postgres ends
+/// it at the failed insert): it is to be rolled back.
 pub async fn create(
-    db: &Db,
+    conn: &mut AnyConnection,
     agent: &NewAgent,
     hash: &str,
     now: i64,
 ) -> Result<Created, sqlx::Error> {
-    let mut write = db.begin_write().await?;
-    let id = match insert(&mut write.tx, agent, hash, now).await {
+    let id = match insert(conn, agent, hash, now).await {
         Ok(id) => id,
         Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
             return Ok(Created::EmailTaken)
         }
         Err(error) => return Err(error),
     };
-    write.commit().await?;
     Ok(Created::Agent(Agent {
         id,
         email: agent.email.trim().to_owned(),
@@ -204,12 +203,11 @@ async fn insert(
 /// is no such agent. Disabling an agent or resetting their password ends
 /// their sessions.
 pub async fn update(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: AgentId,
     changes: &AgentChanges,
     hash: Option<&str>,
 ) -> Result<Option<Agent>, sqlx::Error> {
-    let mut write = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE agents SET name = COALESCE($2, name), role = COALESCE($3, role),
                 disabled = COALESCE($4, disabled), password_hash = COALESCE($5, password_hash)
@@ -220,7 +218,7 @@ pub async fn update(
     .bind(changes.role.map(Role::as_str))
     .bind(changes.disabled.map(i64::from))
     .bind(hash)
-    .execute(&mut *write.tx)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         return Ok(None);
@@ -228,11 +226,10 @@ pub async fn update(
     if changes.disabled == Some(true) || hash.is_some() {
         sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
             .bind(id.0)
-            .execute(&mut *write.tx)
+            .execute(&mut *conn)
             .await?;
     }
-    write.commit().await?;
-    by_id(&db.pool, id).await
+    by_id(conn, id).await
 }
 
 /// The configured manager's account as it is to be.
@@ -248,17 +245,16 @@ pub enum ManagerAccount {
 /// Makes the configured manager's account an enabled manager's, with the
 /// password `account` says. A changed password ends their sessions.
 pub async fn ensure_manager(
-    db: &Db,
+    conn: &mut AnyConnection,
     manager: &NewAgent,
     account: ManagerAccount,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut write = db.begin_write().await?;
     match account {
         ManagerAccount::Kept(id) => {
             sqlx::query("UPDATE agents SET role = 'manager', disabled = 0 WHERE id = $1")
                 .bind(id.0)
-                .execute(&mut *write.tx)
+                .execute(&mut *conn)
                 .await?;
         }
         ManagerAccount::Rehashed(id, hash) => {
@@ -267,16 +263,16 @@ pub async fn ensure_manager(
             )
             .bind(id.0)
             .bind(&hash)
-            .execute(&mut *write.tx)
+            .execute(&mut *conn)
             .await?;
             sqlx::query("DELETE FROM sessions WHERE agent_id = $1")
                 .bind(id.0)
-                .execute(&mut *write.tx)
+                .execute(&mut *conn)
                 .await?;
         }
         ManagerAccount::New(hash) => {
-            insert(&mut write.tx, manager, &hash, now).await?;
+            insert(conn, manager, &hash, now).await?;
         }
     }
-    write.commit().await
+    Ok(())
 }

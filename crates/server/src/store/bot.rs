@@ -38,13 +38,12 @@ pub async fn any_saved(pool: &sqlx::AnyPool) -> Result<bool, sqlx::Error> {
 /// Saves `config` as the newest version; returns its id. `by` is `None`
 /// for configurations Handover itself saved (the demo's).
 pub async fn save(
-    db: &crate::platform::db::Db,
+    conn: &mut AnyConnection,
     config: &BotConfig,
     by: Option<handover_core::AgentId>,
     note: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut write = db.begin_write().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO bot_configs (config, saved_by, saved_at, note) VALUES ($1, $2, $3, $4) RETURNING id",
     )
@@ -52,9 +51,8 @@ pub async fn save(
     .bind(by.map(|agent| agent.0))
     .bind(now)
     .bind(note)
-    .fetch_one(&mut *write.tx)
+    .fetch_one(&mut *conn)
     .await?;
-    write.commit().await?;
     Ok(id)
 }
 

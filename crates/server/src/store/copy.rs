@@ -60,21 +60,24 @@ pub async fn count<'c>(conn: impl AnyExecutor<'c>, table: &str) -> Result<i64, s
         .await
 }
 
-/// Copies every row of `table` from `from` (SQLite) into `to` (Postgres),
-/// in one transaction; returns how many were copied. Values are bound as
+/// Copies every row of `table` from `from` (SQLite) into `to` (Postgres,
+/// the caller's transaction); returns how many were copied. Values are bound as
 /// the target's columns are typed (`bigint` or `text`), so a SQLite NULL
 /// arrives as a NULL of the right type.
-pub async fn table(from: &AnyPool, to: &AnyPool, table: &str) -> Result<u64, sqlx::Error> {
+pub async fn table(
+    from: &AnyPool,
+    target: &mut sqlx::AnyConnection,
+    table: &str,
+) -> Result<u64, sqlx::Error> {
     let types: HashMap<String, String> = sqlx::query_as(
         "SELECT column_name::text, data_type::text FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name = $1",
     )
     .bind(table)
-    .fetch_all(to)
+    .fetch_all(&mut *target)
     .await?
     .into_iter()
     .collect();
-    let mut target = to.begin().await?;
     let select = format!("SELECT * FROM {table}");
     let mut rows = sqlx::query(&select).fetch(from);
     let mut batch = Vec::with_capacity(ROWS_AT_ONCE);
@@ -82,12 +85,12 @@ pub async fn table(from: &AnyPool, to: &AnyPool, table: &str) -> Result<u64, sql
     while let Some(row) = rows.try_next().await? {
         batch.push(row);
         if batch.len() == ROWS_AT_ONCE {
-            copied += insert(&mut target, table, &types, &batch).await?;
+            copied += insert(&mut *target, table, &types, &batch).await?;
             batch.clear();
         }
     }
     if !batch.is_empty() {
-        copied += insert(&mut target, table, &types, &batch).await?;
+        copied += insert(&mut *target, table, &types, &batch).await?;
     }
     // Ids given from now on follow the copied ones.
     if types.get("id").is_some_and(|kind| kind == "bigint") {
@@ -97,7 +100,6 @@ pub async fn table(from: &AnyPool, to: &AnyPool, table: &str) -> Result<u64, sql
         .execute(&mut *target)
         .await?;
     }
-    target.commit().await?;
     Ok(copied)
 }
 

@@ -1,8 +1,6 @@
 //! What the sandbox transport recorded instead of sending to WhatsApp.
 
-use sqlx::AnyPool;
-
-use crate::platform::db::Db;
+use sqlx::{AnyConnection, AnyPool};
 
 /// A message the sandbox took: its made-up wamid, the Cloud API payload
 /// (JSON) and when.
@@ -12,15 +10,14 @@ pub struct Recorded {
     pub at: i64,
 }
 
-pub async fn record(db: &Db, wamid: &str, payload: &str, at: i64) -> Result<(), sqlx::Error> {
-    let mut write = db.begin_write().await?;
+pub async fn record(conn: &mut AnyConnection, wamid: &str, payload: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sandbox_outbox (wamid, payload, at) VALUES ($1, $2, $3)")
         .bind(wamid)
         .bind(payload)
         .bind(at)
-        .execute(&mut *write.tx)
+        .execute(&mut *conn)
         .await?;
-    write.commit().await
+    Ok(())
 }
 
 /// The newest `limit` messages, newest first.

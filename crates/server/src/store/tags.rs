@@ -6,7 +6,6 @@ use handover_core::WaId;
 use sqlx::{AnyConnection, AnyExecutor};
 
 use super::rollups::{self, Trait};
-use crate::platform::db::Db;
 
 type Row = (i64, String, String, String, i64, i64);
 
@@ -33,8 +32,7 @@ pub async fn list<'e>(db: impl AnyExecutor<'e>) -> Result<Vec<TagRule>, sqlx::Er
 }
 
 /// Saves a checked draft as a new rule.
-pub async fn create(db: &Db, draft: &TagRuleDraft, now: i64) -> Result<TagRule, sqlx::Error> {
-    let mut write = db.begin_write().await?;
+pub async fn create(conn: &mut AnyConnection, draft: &TagRuleDraft, now: i64) -> Result<TagRule, sqlx::Error> {
     let row: Row = sqlx::query_as(
         "INSERT INTO tag_rules (kind, pattern, tag, priority, created_at) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, kind, pattern, tag, priority, tagged",
@@ -44,20 +42,18 @@ pub async fn create(db: &Db, draft: &TagRuleDraft, now: i64) -> Result<TagRule, 
     .bind(&draft.tag)
     .bind(draft.priority)
     .bind(now)
-    .fetch_one(&mut *write.tx)
+    .fetch_one(&mut *conn)
     .await?;
-    write.commit().await?;
     Ok(rule(row))
 }
 
 /// Changes a rule to a checked draft; `None` when there is no such rule.
 /// Customers it tagged keep their tag (tags never change).
 pub async fn update(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     draft: &TagRuleDraft,
 ) -> Result<Option<TagRule>, sqlx::Error> {
-    let mut write = db.begin_write().await?;
     let row: Option<Row> = sqlx::query_as(
         "UPDATE tag_rules SET kind = $2, pattern = $3, tag = $4, priority = $5 WHERE id = $1
          RETURNING id, kind, pattern, tag, priority, tagged",
@@ -67,21 +63,18 @@ pub async fn update(
     .bind(&draft.pattern)
     .bind(&draft.tag)
     .bind(draft.priority)
-    .fetch_optional(&mut *write.tx)
+    .fetch_optional(&mut *conn)
     .await?;
-    write.commit().await?;
     Ok(row.map(rule))
 }
 
 /// Deletes a rule; whether there was one. The customers it tagged keep
 /// their tag.
-pub async fn delete(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    let mut write = db.begin_write().await?;
+pub async fn delete(conn: &mut AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
     let deleted = sqlx::query("DELETE FROM tag_rules WHERE id = $1")
         .bind(id)
-        .execute(&mut *write.tx)
+        .execute(&mut *conn)
         .await?;
-    write.commit().await?;
     Ok(deleted.rows_affected() > 0)
 }
 

@@ -10,7 +10,6 @@ use sqlx::query::QueryAs;
 use sqlx::{Any, AnyConnection, AnyPool};
 
 use super::template_media;
-use crate::platform::db::Db;
 
 const COLUMNS: &str = "id, name, language, category, header, body, footer, buttons, params, status, rejection_reason, header_media_id";
 
@@ -123,13 +122,12 @@ fn with_draft<'q>(
 
 /// Stores a new template, pending review (`params`: its parameter count).
 pub async fn create(
-    db: &Db,
+    conn: &mut AnyConnection,
     draft: &TemplateDraft,
     params: usize,
     now: i64,
 ) -> Result<Saved, sqlx::Error> {
-    let mut write = db.begin_write().await?;
-    if let Some(unknown) = header_file_known(&mut write.tx, draft).await? {
+    if let Some(unknown) = header_file_known(&mut *conn, draft).await? {
         return Ok(Saved::UnknownHeaderFile(unknown));
     }
     let insert = format!(
@@ -138,34 +136,32 @@ pub async fn create(
          RETURNING {COLUMNS}"
     );
     let row: Row = match with_draft(sqlx::query_as(&insert), draft, params, now)
-        .fetch_one(&mut *write.tx)
+        .fetch_one(&mut *conn)
         .await
     {
         Ok(row) => row,
         Err(error) if is_unique_violation(&error) => return Ok(Saved::NameTaken),
         Err(error) => return Err(error),
     };
-    let created = template(&mut write.tx, row).await?;
-    write.commit().await?;
+    let created = template(&mut *conn, row).await?;
     Ok(Saved::Template(created))
 }
 
 /// Changes a pending or rejected template; it goes back to pending.
 pub async fn update(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     draft: &TemplateDraft,
     params: usize,
     now: i64,
 ) -> Result<Saved, sqlx::Error> {
-    let mut write = db.begin_write().await?;
-    let Some(current) = by_id(&mut write.tx, id).await? else {
+    let Some(current) = by_id(&mut *conn, id).await? else {
         return Ok(Saved::NoSuchTemplate);
     };
     if current.status == TemplateStatus::Approved {
         return Ok(Saved::Approved(current));
     }
-    if let Some(unknown) = header_file_known(&mut write.tx, draft).await? {
+    if let Some(unknown) = header_file_known(&mut *conn, draft).await? {
         return Ok(Saved::UnknownHeaderFile(unknown));
     }
     let update = format!(
@@ -176,28 +172,26 @@ pub async fn update(
     );
     let row: Row = match with_draft(sqlx::query_as(&update), draft, params, now)
         .bind(id)
-        .fetch_one(&mut *write.tx)
+        .fetch_one(&mut *conn)
         .await
     {
         Ok(row) => row,
         Err(error) if is_unique_violation(&error) => return Ok(Saved::NameTaken),
         Err(error) => return Err(error),
     };
-    let updated = template(&mut write.tx, row).await?;
-    write.commit().await?;
+    let updated = template(&mut *conn, row).await?;
     Ok(Saved::Template(updated))
 }
 
 /// Sets the review outcome (sandbox mode, or what WhatsApp said); `None`
 /// when there is no such template.
 pub async fn review(
-    db: &Db,
+    conn: &mut AnyConnection,
     id: i64,
     status: TemplateStatus,
     reason: Option<&str>,
     now: i64,
 ) -> Result<Option<Template>, sqlx::Error> {
-    let mut write = db.begin_write().await?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "UPDATE templates SET status = $2, rejection_reason = $3, updated_at = $4 WHERE id = $1
          RETURNING {COLUMNS}"
@@ -206,24 +200,22 @@ pub async fn review(
     .bind(status.as_str())
     .bind(reason.filter(|_| status == TemplateStatus::Rejected))
     .bind(now)
-    .fetch_optional(&mut *write.tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let reviewed = template(&mut write.tx, row).await?;
-    write.commit().await?;
+    let reviewed = template(&mut *conn, row).await?;
     Ok(Some(reviewed))
 }
 
 /// Applies statuses reported by WhatsApp, by name and language; returns
 /// how many templates changed.
 pub async fn apply_reviews(
-    db: &Db,
+    conn: &mut AnyConnection,
     reviews: &[(String, String, TemplateStatus, Option<String>)],
     now: i64,
 ) -> Result<u64, sqlx::Error> {
-    let mut write = db.begin_write().await?;
     let mut changed = 0;
     for (name, language, status, reason) in reviews {
         changed += sqlx::query(
@@ -239,11 +231,10 @@ pub async fn apply_reviews(
                 .filter(|_| *status == TemplateStatus::Rejected),
         )
         .bind(now)
-        .execute(&mut *write.tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
     }
-    write.commit().await?;
     Ok(changed)
 }
 

@@ -3,6 +3,7 @@
 //! the workers serving requests); `store::agents` keeps the result.
 
 use handover_core::api::{Agent, AgentChanges, NewAgent};
+use handover_core::audit::AuditAction;
 use handover_core::{AgentId, Role};
 
 use super::checker::PasswordChecker;
@@ -10,33 +11,62 @@ use super::password;
 use crate::app::error::AppError;
 use crate::platform::db::Db;
 use crate::store::agents::{self as stored, Created, ManagerAccount};
+use crate::store::audit;
 
-/// Creates an agent or a manager.
+/// Creates an agent or a manager; `by` is the manager who did it, for the
+/// audit trail (none for the demo's own accounts).
 pub async fn create(
     db: &Db,
     passwords: &PasswordChecker,
     agent: &NewAgent,
+    by: Option<&Agent>,
     now: i64,
 ) -> Result<Agent, AppError> {
     validate_new(agent)?;
     let hash = hashed(passwords, &agent.password).await?;
-    match stored::create(db, agent, &hash, now).await? {
-        Created::Agent(agent) => Ok(agent),
-        Created::EmailTaken => Err(AppError::conflict(
-            "email_taken",
-            format!("email: {} already has an account.", agent.email.trim()),
-        )),
+    let mut write = db.begin_write().await?;
+    let created = match stored::create(&mut write.tx, agent, &hash, now).await? {
+        Created::Agent(agent) => agent,
+        Created::EmailTaken => {
+            return Err(AppError::conflict(
+                "email_taken",
+                format!("email: {} already has an account.", agent.email.trim()),
+            ))
+        }
+    };
+    if let Some(by) = by {
+        let detail = format!("Added as {}", created.role.label());
+        audit::record(&mut write.tx, Some(by.id), AuditAction::Agent, &created.name, &detail, now)
+            .await?;
     }
+    write.commit().await?;
+    Ok(created)
 }
 
-/// Applies a manager's changes to someone's account. Disabling them or
-/// resetting their password ends their sessions.
+/// Applies a manager's changes to someone's account, with its row in the
+/// audit trail. Disabling them or resetting their password ends their
+/// sessions. Managers cannot disable themselves, change their own role or
+/// reset their own password here.
 pub async fn update(
     db: &Db,
     passwords: &PasswordChecker,
+    by: &Agent,
     id: AgentId,
     changes: &AgentChanges,
+    now: i64,
 ) -> Result<Agent, AppError> {
+    if id == by.id && (changes.disabled == Some(true) || changes.role.is_some_and(|r| r != by.role)) {
+        return Err(AppError::conflict(
+            "cannot_demote_self",
+            "You cannot disable your own account or change your own role; ask another manager.",
+        ));
+    }
+    if id == by.id && changes.password.is_some() {
+        return Err(AppError::conflict(
+            "own_password",
+            "To change your own password, give your current one: Team → Change password (PUT /api/me/password).",
+        ));
+    }
     if let Some(name) = &changes.name {
         validate_name(name)?;
     }
@@ -47,9 +77,45 @@ pub async fn update(
         }
         None => None,
     };
-    stored::update(db, id, changes, hash.as_deref())
+    let mut write = db.begin_write().await?;
+    let updated = stored::update(&mut write.tx, id, changes, hash.as_deref())
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("There is no agent with id {id}.")))
+        .ok_or_else(|| AppError::NotFound(format!("There is no agent with id {id}.")))?;
+    if let Some(detail) = what_changed(&updated, changes) {
+        audit::record(&mut write.tx, Some(by.id), AuditAction::Agent, &updated.name, &detail, now)
+            .await?;
+    }
+    write.commit().await?;
+    Ok(updated)
+}
+
+/// The audit trail's words for `changes`, none when nothing changed.
+fn what_changed(updated: &Agent, changes: &AgentChanges) -> Option<String> {
+    let mut done = Vec::new();
+    if changes.name.is_some() {
+        done.push(format!("renamed {}", updated.name));
+    }
+    if let Some(role) = changes.role {
+        done.push(format!("made {}", role.label()));
+    }
+    match changes.disabled {
+        Some(true) => done.push("disabled".to_owned()),
+        Some(false) => done.push("enabled".to_owned()),
+        None => {}
+    }
+    if changes.password.is_some() {
+        done.push("password reset".to_owned());
+    }
+    (!done.is_empty()).then(|| capitalised(&done.join(", ")))
+}
+
+/// `text` with its first letter upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Sets someone's own new password and ends their other sessions (the one
@@ -63,7 +129,26 @@ pub async fn set_own_password(
 ) -> Result<(), AppError> {
     validate_password(new_password)?;
     let hash = hashed(passwords, new_password).await?;
-    stored::set_password(db, id, &hash, keep_session).await?;
+    let mut write = db.begin_write().await?;
+    stored::set_password(&mut write.tx, id, &hash, keep_session).await?;
+    write.commit().await?;
+    Ok(())
+}
+
+/// Starts a session for someone who signed in; its token (only the hash is
+/// stored).
+pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, AppError> {
+    let mut write = db.begin_write().await?;
+    let token = stored::start_session(&mut write.tx, agent, now).await?;
+    write.commit().await?;
+    Ok(token)
+}
+
+/// Ends the session whose token hashes to `token_hash` (signing out).
+pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
+    let mut write = db.begin_write().await?;
+    stored::end_session(&mut write.tx, token_hash).await?;
+    write.commit().await?;
     Ok(())
 }
 
@@ -99,7 +184,9 @@ pub async fn ensure_manager(
         }
         None => ManagerAccount::New(hashed(passwords, password).await?),
     };
-    stored::ensure_manager(db, &manager, account, now).await?;
+    let mut write = db.begin_write().await?;
+    stored::ensure_manager(&mut write.tx, &manager, account, now).await?;
+    write.commit().await?;
     Ok(())
 }
 

@@ -175,7 +175,9 @@ pub async fn seed(
     }
     if !store::bot::any_saved(&db.pool).await? {
         let started = now - 3 * 24 * 3_600_000;
-        store::bot::save(db, &bot_config(), None, "Demo: Bloom & Petal", started).await?;
+        let mut write = db.begin_write().await?;
+        store::bot::save(&mut write.tx, &bot_config(), None, "Demo: Bloom & Petal", started).await?;
+        write.commit().await?;
     }
     seed_templates(db, now).await?;
     let agent = demo_agent(db, passwords, now).await?;
@@ -203,8 +205,9 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), AppError> {
             text: "Talk to us".into(),
         }],
     };
-    let created = templates::create(db, &order_update, now).await?;
-    templates::review(db, created.id, TemplateStatus::Approved, None, now).await?;
+    let mut write = db.begin_write().await?;
+    let created = templates::create(&mut write.tx, &order_update, now).await?;
+    templates::review(&mut write.tx, created.id, TemplateStatus::Approved, None, now).await?;
     let festive_offer = TemplateDraft {
         name: "festive_offer".into(),
         language: "en".into(),
@@ -215,7 +218,8 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), AppError> {
         footer: None,
         buttons: Vec::new(),
     };
-    templates::create(db, &festive_offer, now).await?;
+    templates::create(&mut write.tx, &festive_offer, now).await?;
+    write.commit().await?;
     Ok(())
 }
 
@@ -230,7 +234,7 @@ async fn demo_agent(db: &Db, passwords: &PasswordChecker, now: i64) -> Result<Ag
         password: AGENT_PASSWORD.into(),
         role: Role::Agent,
     };
-    accounts::create(db, passwords, &asha, now).await
+    accounts::create(db, passwords, &asha, None, now).await
 }
 
 async fn play(

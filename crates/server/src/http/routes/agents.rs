@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{Agent, AgentChanges, NewAgent, TeamMember};
-use handover_core::audit::AuditAction;
 use handover_core::AgentId;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -75,10 +74,8 @@ async fn create(
     State(state): State<AppState>,
     JsonBody(agent): JsonBody<NewAgent>,
 ) -> Result<(StatusCode, Json<Agent>), ApiError> {
-    let created =
-        accounts::create(&state.db, &state.passwords, &agent, state.clock.now_ms()).await?;
-    let detail = format!("Added as {}", created.role.label());
-    super::audit::note(&state, &manager, AuditAction::Agent, &created.name, &detail).await;
+    let now = state.clock.now_ms();
+    let created = accounts::create(&state.db, &state.passwords, &agent, Some(&manager), now).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -109,40 +106,9 @@ async fn update(
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(changes): JsonBody<AgentChanges>,
 ) -> Result<Json<Agent>, ApiError> {
-    if AgentId(id) == manager.id
-        && (changes.disabled == Some(true) || changes.role.is_some_and(|r| r != manager.role))
-    {
-        return Err(ApiError::conflict(
-            "cannot_demote_self",
-            "You cannot disable your own account or change your own role; ask another manager.",
-        ));
-    }
-    if AgentId(id) == manager.id && changes.password.is_some() {
-        return Err(ApiError::conflict(
-            "own_password",
-            "To change your own password, give your current one: Team → Change password (PUT /api/me/password).",
-        ));
-    }
-    let updated = accounts::update(&state.db, &state.passwords, AgentId(id), &changes).await?;
-    let mut done = Vec::new();
-    if changes.name.is_some() {
-        done.push(format!("renamed {}", updated.name));
-    }
-    if let Some(role) = changes.role {
-        done.push(format!("made {}", role.label()));
-    }
-    match changes.disabled {
-        Some(true) => done.push("disabled".to_owned()),
-        Some(false) => done.push("enabled".to_owned()),
-        None => {}
-    }
-    if changes.password.is_some() {
-        done.push("password reset".to_owned());
-    }
-    if !done.is_empty() {
-        let detail = capitalised(&done.join(", "));
-        super::audit::note(&state, &manager, AuditAction::Agent, &updated.name, &detail).await;
-    }
+    let now = state.clock.now_ms();
+    let updated =
+        accounts::update(&state.db, &state.passwords, &manager, AgentId(id), &changes, now).await?;
     // Disabled, or with a new password: their dashboards stop receiving at once.
     if changes.disabled == Some(true) || changes.password.is_some() {
         state.peers.sign_out(SignOut::Agent(updated.id)).await;
@@ -150,11 +116,3 @@ async fn update(
     Ok(Json(updated))
 }
 
-/// `text` with its first letter upper case.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}

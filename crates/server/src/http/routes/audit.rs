@@ -107,25 +107,3 @@ async fn list(
         .flatten();
     Ok(Json(Page { items, next_cursor }))
 }
-
-/// Records in the audit trail a change a manager's request just made
-/// through a store function that commits on its own. The change stands
-/// either way: a trail that cannot be written is logged, not answered as a
-/// failure of the change (which would invite a second one).
-pub(super) async fn note(
-    state: &AppState,
-    by: &Agent,
-    action: AuditAction,
-    subject: &str,
-    detail: &str,
-) {
-    let recorded = async {
-        let mut write = state.db.begin_write().await?;
-        let now = state.clock.now_ms();
-        audit::record(&mut write.tx, Some(by.id), action, subject, detail, now).await?;
-        write.commit().await
-    };
-    if let Err(error) = recorded.await {
-        tracing::error!(%error, action = action.as_str(), subject, detail, "the audit trail missed a change");
-    }
-}

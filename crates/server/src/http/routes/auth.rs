@@ -98,7 +98,7 @@ async fn login(
             "This account is disabled. Ask a manager to enable it.".into(),
         ));
     }
-    let token = store::agents::start_session(&state.db, agent.id, now).await?;
+    let token = accounts::start_session(&state.db, agent.id, now).await?;
     Ok((
         AppendHeaders([(
             header::SET_COOKIE,
@@ -147,7 +147,7 @@ async fn logout(
 ) -> Result<impl IntoResponse, ApiError> {
     if let Some(token) = session::token_from(&headers) {
         let hash = session::token_hash(&token);
-        store::agents::end_session(&state.db, &hash).await?;
+        accounts::end_session(&state.db, &hash).await?;
         // The dashboards of this session stop receiving at once.
         state.peers.sign_out(SignOut::Session(hash)).await;
     }

@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::IdPath;
+use crate::app;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
@@ -76,16 +77,7 @@ async fn save(
     State(state): State<AppState>,
     JsonBody(config): JsonBody<BotConfig>,
 ) -> Result<Json<BotDocument>, ApiError> {
-    checked(&config)?;
-    let version = store::bot::save(
-        &state.db,
-        &config,
-        Some(manager.id),
-        "",
-        state.clock.now_ms(),
-    )
-    .await?;
-    noted(&state, &manager, version, "Saved").await;
+    let version = app::bot::save(&state, &manager, &config, "").await?;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -134,15 +126,7 @@ async fn rollback(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("There is no bot version {id}.")))?;
     let note = format!("Rolled back to version {id}");
-    let version = store::bot::save(
-        &state.db,
-        &config,
-        Some(manager.id),
-        &note,
-        state.clock.now_ms(),
-    )
-    .await?;
-    noted(&state, &manager, version, &note).await;
+    let version = app::bot::save(&state, &manager, &config, &note).await?;
     Ok(Json(BotDocument { version, config }))
 }
 
@@ -215,35 +199,10 @@ async fn import(
             }],
         }
     })?;
-    checked(&config)?;
-    let version = store::bot::save(
-        &state.db,
-        &config,
-        Some(manager.id),
-        "Imported",
-        state.clock.now_ms(),
-    )
-    .await?;
-    noted(&state, &manager, version, "Imported").await;
+    let version = app::bot::save(&state, &manager, &config, "Imported").await?;
     Ok(Json(BotDocument { version, config }))
 }
 
-/// Records a new version of the bot in the audit trail.
-async fn noted(state: &AppState, manager: &Agent, version: i64, detail: &str) {
-    let subject = format!("Version {version}");
-    super::audit::note(state, manager, AuditAction::Bot, &subject, detail).await;
-}
-
-fn checked(config: &BotConfig) -> Result<(), ApiError> {
-    config.validate().map_err(|fields| ApiError::Invalid {
-        code: "invalid_bot_config",
-        message: format!(
-            "The configuration has {} problem(s); each is listed with its field.",
-            fields.len()
-        ),
-        fields,
-    })
-}
 
 /// Run a draft (or the configuration in force) over typed messages (managers).
 ///
@@ -269,7 +228,7 @@ async fn simulate(
 ) -> Result<Json<Vec<SimulatedTurn>>, ApiError> {
     let config = match simulation.config {
         Some(draft) => {
-            checked(&draft)?;
+            app::bot::checked(&draft)?;
             draft
         }
         None => {

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::IdPath;
-use crate::app::tag_rules;
+use crate::app::tag_rules::{self, Change};
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
@@ -67,9 +67,8 @@ async fn create(
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<(StatusCode, Json<TagRule>), ApiError> {
-    let draft = tag_rules::checked(&draft)?;
-    let rule = store::tags::create(&state.db, &draft, state.clock.now_ms()).await?;
-    noted(&state, &manager, &rule, "Created").await;
+    let rule = tag_rules::change(&state, &manager, Change::Create(&draft)).await?;
+    let rule = rule.ok_or_else(|| ApiError::NotFound("The new rule vanished.".into()))?;
     Ok((StatusCode::CREATED, Json(rule)))
 }
 
@@ -96,11 +95,8 @@ async fn update(
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<Json<TagRule>, ApiError> {
-    let draft = tag_rules::checked(&draft)?;
-    let rule = store::tags::update(&state.db, id, &draft)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    noted(&state, &manager, &rule, "Edited").await;
+    let rule = tag_rules::change(&state, &manager, Change::Update(id, &draft)).await?;
+    let rule = rule.ok_or_else(|| ApiError::NotFound(format!("There is no tag rule with id {id}.")))?;
     Ok(Json(rule))
 }
 
@@ -124,26 +120,6 @@ async fn delete(
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<StatusCode, ApiError> {
-    if !store::tags::delete(&state.db, id).await? {
-        return Err(not_found(id));
-    }
-    let subject = format!("Rule {id}");
-    super::audit::note(&state, &manager, AuditAction::TagRule, &subject, "Deleted").await;
+    tag_rules::change(&state, &manager, Change::Delete(id)).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Records a change to `rule` in the audit trail.
-async fn noted(state: &AppState, manager: &Agent, rule: &TagRule, done: &str) {
-    let subject = format!("Rule {}", rule.id);
-    let detail = format!(
-        "{done}: {} {:?} → tag {}",
-        rule.kind.as_str(),
-        rule.pattern,
-        rule.tag
-    );
-    super::audit::note(state, manager, AuditAction::TagRule, &subject, &detail).await;
-}
-
-fn not_found(id: i64) -> ApiError {
-    ApiError::NotFound(format!("There is no tag rule with id {id}."))
 }

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::IdPath;
-use crate::app::templates;
+use crate::app::templates::{self, Change};
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
 use crate::platform::outbound::templates_api::Sample;
@@ -101,9 +101,8 @@ async fn create(
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
-    let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
-    noted(&state, &manager, &created, "Created").await;
-    Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
+    let created = templates::change(&state, &manager, Change::Create(&draft)).await?;
+    Ok((StatusCode::CREATED, Json(templates::submit(&state, created).await?)))
 }
 
 /// Change a pending or rejected template; it goes back to pending (managers).
@@ -132,9 +131,8 @@ async fn update(
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<Json<Template>, ApiError> {
-    let updated = templates::update(&state.db, id, &draft, state.clock.now_ms()).await?;
-    noted(&state, &manager, &updated, "Edited").await;
-    Ok(Json(submit(&state, updated).await?))
+    let updated = templates::change(&state, &manager, Change::Update(id, &draft)).await?;
+    Ok(Json(templates::submit(&state, updated).await?))
 }
 
 /// The copy's name.
@@ -167,15 +165,12 @@ async fn copy(
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(request): JsonBody<CopyRequest>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
-    let original = templates::by_id(&state.db, id).await?;
-    let draft = TemplateDraft {
+    let copy = Change::Copy {
+        from: id,
         name: request.name,
-        ..original.draft()
     };
-    let created = templates::create(&state.db, &draft, state.clock.now_ms()).await?;
-    let detail = format!("Copied from {}", original.name);
-    noted(&state, &manager, &created, &detail).await;
-    Ok((StatusCode::CREATED, Json(submit(&state, created).await?)))
+    let created = templates::change(&state, &manager, copy).await?;
+    Ok((StatusCode::CREATED, Json(templates::submit(&state, created).await?)))
 }
 
 /// Sandbox mode only: approve or reject a template; a rejection needs a reason (managers).
@@ -204,42 +199,12 @@ async fn review(
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(review): JsonBody<TemplateReview>,
 ) -> Result<Json<Template>, ApiError> {
-    if state.templates_api.is_some() {
-        return Err(ApiError::conflict(
-            "reviewed_by_whatsapp",
-            "WhatsApp reviews templates on this server; refresh the statuses to read its decision.",
-        ));
-    }
-    let reason = review.reason.as_deref().map(str::trim);
-    if review.status == TemplateStatus::Rejected && reason.is_none_or(str::is_empty) {
-        return Err(ApiError::Invalid {
-            code: "invalid_review",
-            message: "Say why the template is rejected.".into(),
-            fields: vec![handover_core::FieldError {
-                field: "reason".into(),
-                message: "give the reason, so the template can be fixed".into(),
-            }],
-        });
-    }
-    let reviewed =
-        templates::review(&state.db, id, review.status, reason, state.clock.now_ms()).await?;
-    let detail = match reason.filter(|reason| !reason.is_empty()) {
-        Some(reason) => format!("Marked {}: {reason}", review.status.as_str()),
-        None => format!("Marked {}", review.status.as_str()),
+    let review = Change::Review {
+        id,
+        status: review.status,
+        reason: review.reason.as_deref(),
     };
-    noted(&state, &manager, &reviewed, &detail).await;
-    Ok(Json(reviewed))
-}
-
-/// Records a change to `template` in the audit trail, and has every open
-/// dashboard read the templates again (the change is committed already: a
-/// failure to tell them is logged, not answered).
-async fn noted(state: &AppState, manager: &Agent, template: &Template, detail: &str) {
-    let subject = format!("{} ({})", template.name, template.language);
-    super::audit::note(state, manager, AuditAction::Template, &subject, detail).await;
-    if let Err(error) = super::announce_setup(state, SetupPart::Templates).await {
-        tracing::warn!(%error, "the dashboards were not told of a template change");
-    }
+    Ok(Json(templates::change(&state, &manager, review).await?))
 }
 
 /// How many templates WhatsApp's outcomes changed.
@@ -268,55 +233,7 @@ async fn refresh(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Refreshed>, ApiError> {
-    let Some(api) = &state.templates_api else {
-        return Err(ApiError::conflict(
-            "sandbox_review",
-            "Templates are reviewed by managers here (sandbox mode): approve or reject them on the Templates page. Set HANDOVER_WA_TOKEN and HANDOVER_WA_BUSINESS_ACCOUNT_ID to use WhatsApp's review.",
-        ));
-    };
-    let reviews = api.reviews().await.map_err(ApiError::Unavailable)?;
-    let changed =
-        store::templates::apply_reviews(&state.db, &reviews, state.clock.now_ms()).await?;
-    if changed > 0 {
-        super::announce_setup(&state, SetupPart::Templates).await?;
-    }
+    let changed = templates::refresh_reviews(&state).await?;
     Ok(Json(Refreshed { changed }))
 }
 
-/// Sends a stored template to WhatsApp for review (with its header's
-/// sample), when configured. A refusal is kept on the template as its
-/// rejection reason, so the manager sees it and can fix the template.
-async fn submit(state: &AppState, template: Template) -> Result<Template, ApiError> {
-    let Some(api) = &state.templates_api else {
-        return Ok(template);
-    };
-    let header = match &template.header_media {
-        Some(media) => {
-            template_media::by_id(&mut *state.db.pool.acquire().await?, media.id).await?
-        }
-        None => None,
-    };
-    let path = header
-        .as_ref()
-        .and_then(|file| state.media.path(&file.content_hash));
-    let sample = header
-        .as_ref()
-        .zip(path.as_deref())
-        .map(|(file, path)| Sample {
-            path,
-            mime_type: &file.mime_type,
-            filename: file.filename.as_deref().unwrap_or("header"),
-        });
-    match api.submit(&template, sample).await {
-        Ok(()) => Ok(template),
-        Err(reason) => templates::review(
-            &state.db,
-            template.id,
-            TemplateStatus::Rejected,
-            Some(&reason),
-            state.clock.now_ms(),
-        )
-        .await
-        .map_err(ApiError::from),
-    }
-}

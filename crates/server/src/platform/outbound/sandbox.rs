@@ -17,6 +17,16 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Keeps what would have gone to WhatsApp, under `id`, in a write of its own.
+    async fn keep(&self, id: &str, payload: &Value) -> Result<(), sqlx::Error> {
+        let mut write = self.db.begin_write().await?;
+        let now = crate::platform::time::now_ms();
+        store::sandbox::record(&mut write.tx, id, &payload.to_string(), now).await?;
+        write.commit().await
+    }
+}
+
 impl Transport for Sandbox {
     fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a> {
         Box::pin(async move {
@@ -26,14 +36,7 @@ impl Transport for Sandbox {
                 retryable: true,
                 status: None,
             };
-            store::sandbox::record(
-                &self.db,
-                &wamid,
-                &payload.to_string(),
-                crate::platform::time::now_ms(),
-            )
-            .await
-            .map_err(failed)?;
+            self.keep(&wamid, payload).await.map_err(failed)?;
             Ok(wamid)
         })
     }
@@ -43,14 +46,7 @@ impl Transport for Sandbox {
     fn notify<'a>(&'a self, payload: &'a Value) -> NotifyFuture<'a> {
         Box::pin(async move {
             let id = format!("status.sandbox.{}", crate::app::auth::session::new_token());
-            store::sandbox::record(
-                &self.db,
-                &id,
-                &payload.to_string(),
-                crate::platform::time::now_ms(),
-            )
-            .await
-            .map_err(|error| SendError {
+            self.keep(&id, payload).await.map_err(|error| SendError {
                 reason: format!("The sandbox could not record it: {error}"),
                 retryable: false,
                 status: None,

@@ -159,20 +159,18 @@ pub async fn add(conn: &mut AnyConnection, moment: Moment, id: i64) -> Result<()
     Ok(())
 }
 
-/// Whether the schema asked for the rollups to be filled from the trail
-/// (after the migration that made them).
-pub async fn rebuild_if_due(pool: &AnyPool) -> Result<(), sqlx::Error> {
+/// Fills the rollups from the trail, in the caller's transaction, when the
+/// schema asked for it (after the migration that made them).
+pub async fn rebuild_if_due(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     let due: Option<String> =
         sqlx::query_scalar("SELECT value FROM settings WHERE key = 'report_rollups'")
-            .fetch_optional(pool)
+            .fetch_optional(&mut *conn)
             .await?;
     if due.is_some() {
-        let mut tx = pool.begin().await?;
-        rebuild(&mut tx).await?;
+        rebuild(&mut *conn).await?;
         sqlx::query("DELETE FROM settings WHERE key = 'report_rollups'")
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
-        tx.commit().await?;
     }
     Ok(())
 }
