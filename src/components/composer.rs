@@ -7,8 +7,9 @@
 
 use handover_core::api::{Message, ReplyTo, TeamMember, TemplateSend, UserProfile};
 use handover_core::canned::{fill, CannedReply, Filling};
+use handover_core::lifecycle::{may_write, WriteRefusal};
 use handover_core::media::{size_in_words, MediaKind};
-use handover_core::{Actor, Status, TransitionError};
+use handover_core::{Actor, ChatState, Status, TransitionError};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -25,26 +26,29 @@ use crate::api::Outgoing;
 use crate::drafts::{self, DraftKind};
 use crate::workspace::Workspace;
 
-/// Why the signed-in agent cannot write free text here, or `None`.
+/// Why the signed-in agent cannot write free text here, or `None`: core's
+/// one rule of who may write, in words for the reply box.
 pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
-    let holder = profile.assigned_agent.as_ref();
-    match (profile.status, holder) {
-        (Status::Intervened, Some(holder)) if holder.id != me.agent => Some(format!(
+    let chat = ChatState {
+        status: profile.status,
+        holder: profile.assigned_agent.as_ref().map(|holder| holder.id),
+        window_open: profile.window_open,
+    };
+    match may_write(&chat, me.agent) {
+        Ok(()) => None,
+        Err(WriteRefusal::HeldBy(_)) => Some(format!(
             "{} is handling this chat; only they can reply.",
-            holder.name
+            profile
+                .assigned_agent
+                .as_ref()
+                .map_or("Another agent", |holder| holder.name.as_str())
         )),
-        (Status::Intervened, _) if !profile.window_open => {
-            Some(TransitionError::WindowClosed.to_string())
-        }
-        (Status::Intervened, _) => None,
-        (Status::Active | Status::Requesting | Status::Closed, _) if !profile.window_open => {
-            Some(TransitionError::WindowClosed.to_string())
-        }
-        (Status::Requesting, _) => Some(
+        Err(WriteRefusal::WindowClosed) => Some(TransitionError::WindowClosed.to_string()),
+        Err(WriteRefusal::Waiting) => Some(
             "This customer is waiting for an agent: Intervene (i) to take the chat and reply."
                 .to_owned(),
         ),
-        (Status::Active | Status::Closed, _) => {
+        Err(WriteRefusal::WithTheBot) => {
             Some("Intervene to reply to this customer; the bot is handling the chat.".to_owned())
         }
     }

@@ -8,7 +8,7 @@ use crate::error::FieldError;
 
 /// The longest shortcut and text.
 pub const MAX_SHORTCUT: usize = 30;
-pub const MAX_TEXT: usize = 4_096;
+pub const MAX_TEXT: usize = crate::whatsapp::MAX_TEXT_CHARS;
 
 /// The variables a reply may use.
 pub const VARIABLES: [&str; 3] = ["name", "agent", "wa_id"];

@@ -25,6 +25,7 @@ pub mod sections;
 pub mod status;
 pub mod tags;
 pub mod templates;
+pub mod whatsapp;
 
 pub use error::{ErrorBody, ErrorDetail, FieldError};
 pub use ids::{AgentId, InvalidTemplateName, InvalidWaId, TemplateName, WaId};

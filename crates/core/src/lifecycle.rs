@@ -141,6 +141,37 @@ impl TransitionError {
     }
 }
 
+/// Why someone may not write to the customer as people do (a text, a file,
+/// a reaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteRefusal {
+    /// Another agent is handling the chat; only they can write.
+    HeldBy(AgentId),
+    /// The customer-service window is closed: only a template reaches them.
+    WindowClosed,
+    /// The customer waits in the queue: intervene first.
+    Waiting,
+    /// The bot is handling the chat: intervene first.
+    WithTheBot,
+}
+
+/// The one rule of who may write in a chat, used by the server before it
+/// queues a message and by the web app to offer the reply box: only the
+/// agent handling it, and only while the window is open.
+pub fn may_write(state: &ChatState, agent: AgentId) -> Result<(), WriteRefusal> {
+    match (state.status, state.holder) {
+        (Status::Intervened, Some(holder)) if holder != agent => Err(WriteRefusal::HeldBy(holder)),
+        (Status::Intervened, _) if !state.window_open => Err(WriteRefusal::WindowClosed),
+        (Status::Intervened, Some(_)) => Ok(()),
+        (Status::Intervened, None) => Err(WriteRefusal::Waiting),
+        (Status::Active | Status::Requesting | Status::Closed, _) if !state.window_open => {
+            Err(WriteRefusal::WindowClosed)
+        }
+        (Status::Requesting, _) => Err(WriteRefusal::Waiting),
+        (Status::Active | Status::Closed, _) => Err(WriteRefusal::WithTheBot),
+    }
+}
+
 /// Decides where `command` takes a chat in `state`, or why it cannot.
 pub fn decide(state: &ChatState, command: Command) -> Result<Decision, TransitionError> {
     use Status::{Active, Closed, Intervened, Requesting};
@@ -480,5 +511,42 @@ mod tests {
             "The chat is Closed; it cannot be resolved from there."
         );
         assert!(errors.iter().all(|e| e.to_string().ends_with('.')));
+    }
+
+    #[test]
+    fn only_the_holder_writes_and_only_while_the_window_is_open() {
+        let me = AgentId(1);
+        let other = AgentId(2);
+        let state = |status, holder, window_open| ChatState {
+            status,
+            holder,
+            window_open,
+        };
+        assert_eq!(
+            may_write(&state(Status::Intervened, Some(me), true), me),
+            Ok(())
+        );
+        assert_eq!(
+            may_write(&state(Status::Intervened, Some(other), true), me),
+            Err(WriteRefusal::HeldBy(other))
+        );
+        assert_eq!(
+            may_write(&state(Status::Intervened, Some(me), false), me),
+            Err(WriteRefusal::WindowClosed)
+        );
+        assert_eq!(
+            may_write(&state(Status::Requesting, None, true), me),
+            Err(WriteRefusal::Waiting)
+        );
+        assert_eq!(
+            may_write(&state(Status::Requesting, None, false), me),
+            Err(WriteRefusal::WindowClosed)
+        );
+        for status in [Status::Active, Status::Closed] {
+            assert_eq!(
+                may_write(&state(status, None, true), me),
+                Err(WriteRefusal::WithTheBot)
+            );
+        }
     }
 }

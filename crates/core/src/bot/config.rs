@@ -157,8 +157,8 @@ pub use crate::error::FieldError;
 
 /// WhatsApp's limits for interactive messages.
 pub mod limits {
-    pub const TEXT: usize = 4096;
-    pub const INTERACTIVE_BODY: usize = 1024;
+    pub const TEXT: usize = crate::whatsapp::MAX_TEXT_CHARS;
+    pub const INTERACTIVE_BODY: usize = crate::whatsapp::MAX_INTERACTIVE_BODY_CHARS;
     pub const BUTTONS: usize = 3;
     pub const BUTTON_TITLE: usize = 20;
     pub const LIST_ROWS: usize = 10;

@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod bot;
 pub mod campaigns;
+pub mod canned;
+pub mod chats;
 pub mod contacts;
 pub mod demo;
 pub mod error;
@@ -17,3 +19,13 @@ pub mod surveys;
 pub mod tag_rules;
 pub mod templates;
 pub mod timers;
+
+/// `text` with its first letter upper case, for words put together for
+/// people (an audit row, a file's stand-in text).
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -3,9 +3,11 @@
 //! outside it), and a customer's tap on an answer is recorded against the
 //! agent and the chat instead of reaching the bot.
 
-use handover_core::api::{Author, TemplateSend};
+use handover_core::api::{Agent, Author, TemplateSend};
+use handover_core::audit::AuditAction;
 use handover_core::csat::{self, CsatSettings, CsatTap};
 use handover_core::templates::{Template, TemplateStatus};
+use handover_core::FieldError;
 use handover_core::WaId;
 use serde_json::{json, Value};
 use sqlx::{AnyConnection, AnyPool};
@@ -14,6 +16,8 @@ use crate::app::bot;
 use crate::app::error::AppError;
 use crate::app::templates;
 use crate::platform::outbound;
+use crate::state::AppState;
+use crate::store::audit;
 use crate::store::csat::{self as stored, Channel};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
@@ -203,4 +207,57 @@ pub async fn answer(
     };
     batch.message(reply);
     Ok(Some(true))
+}
+
+/// Changes the satisfaction survey's settings (managers), committed with
+/// their row in the audit trail; the settings as kept.
+pub async fn save_settings(
+    state: &AppState,
+    manager: &Agent,
+    given: &CsatSettings,
+) -> Result<CsatSettings, AppError> {
+    let invalid = |fields: Vec<FieldError>| AppError::Invalid {
+        code: "invalid_csat_settings",
+        message: "The survey's settings have problems; each is named by its field.".into(),
+        fields,
+    };
+    let settings = given.checked().map_err(invalid)?;
+    if let Some(named) = &settings.template {
+        let unfit = |message: String| {
+            invalid(vec![FieldError {
+                field: "template".into(),
+                message,
+            }])
+        };
+        let template = templates::approved(&state.db.pool, &named.name, &named.language)
+            .await
+            .map_err(|refused| match refused {
+                AppError::Unprocessable { message, .. } => unfit(message),
+                other => other,
+            })?;
+        template_fits(&template).map_err(unfit)?;
+    }
+    let mut write = state.db.begin_write().await?;
+    stored::save_settings(&mut write.tx, &settings).await?;
+    let detail = match (settings.enabled, &settings.template) {
+        (false, _) => "Satisfaction survey switched off".to_owned(),
+        (true, None) => format!("Satisfaction survey on, {}", settings.scale.label()),
+        (true, Some(template)) => format!(
+            "Satisfaction survey on, {}, template {} outside the window",
+            settings.scale.label(),
+            template.name
+        ),
+    };
+    let now = state.clock.now_ms();
+    audit::record(
+        &mut write.tx,
+        Some(manager.id),
+        AuditAction::Settings,
+        "Satisfaction survey",
+        &detail,
+        now,
+    )
+    .await?;
+    write.commit().await?;
+    Ok(settings)
 }

@@ -37,7 +37,11 @@ pub enum Change<'a> {
 /// A manager's change to a tag rule, committed with its row in the audit
 /// trail; the rule as it now is (none once deleted). Customers already
 /// tagged keep their tag.
-pub async fn change(state: &AppState, by: &Agent, change: Change<'_>) -> Result<Option<TagRule>, AppError> {
+pub async fn change(
+    state: &AppState,
+    by: &Agent,
+    change: Change<'_>,
+) -> Result<Option<TagRule>, AppError> {
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     let (rule, subject, detail) = match change {

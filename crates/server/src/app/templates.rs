@@ -9,9 +9,9 @@ use sqlx::{AnyConnection, AnyPool};
 
 use crate::app::error::AppError;
 use crate::app::setup::{self, Audited};
+use crate::platform::db::Db;
 use crate::platform::outbound::templates_api::Sample;
 use crate::state::AppState;
-use crate::platform::db::Db;
 use crate::store::template_media::{self, HeaderFile};
 use crate::store::templates::{self as stored, Saved};
 
@@ -57,7 +57,10 @@ pub enum Change<'a> {
     Create(&'a TemplateDraft),
     Update(i64, &'a TemplateDraft),
     /// A copy of template `from` named `name`, pending.
-    Copy { from: i64, name: String },
+    Copy {
+        from: i64,
+        name: String,
+    },
     /// Sandbox mode only: approved, or rejected with a reason.
     Review {
         id: i64,
@@ -68,7 +71,11 @@ pub enum Change<'a> {
 
 /// A manager's change to a template, committed with its row in the audit
 /// trail and the event that has open dashboards read the templates again.
-pub async fn change(state: &AppState, by: &Agent, change: Change<'_>) -> Result<Template, AppError> {
+pub async fn change(
+    state: &AppState,
+    by: &Agent,
+    change: Change<'_>,
+) -> Result<Template, AppError> {
     let now = state.clock.now_ms();
     if let Change::Review { status, reason, .. } = &change {
         if state.templates_api.is_some() {
@@ -77,7 +84,9 @@ pub async fn change(state: &AppState, by: &Agent, change: Change<'_>) -> Result<
                 "WhatsApp reviews templates on this server; refresh the statuses to read its decision.",
             ));
         }
-        if *status == TemplateStatus::Rejected && reason.is_none_or(|reason| reason.trim().is_empty()) {
+        if *status == TemplateStatus::Rejected
+            && reason.is_none_or(|reason| reason.trim().is_empty())
+        {
             return Err(AppError::Invalid {
                 code: "invalid_review",
                 message: "Say why the template is rejected.".into(),
@@ -90,8 +99,14 @@ pub async fn change(state: &AppState, by: &Agent, change: Change<'_>) -> Result<
     }
     let mut write = state.db.begin_write().await?;
     let (template, detail) = match change {
-        Change::Create(draft) => (create(&mut write.tx, draft, now).await?, "Created".to_owned()),
-        Change::Update(id, draft) => (update(&mut write.tx, id, draft, now).await?, "Edited".to_owned()),
+        Change::Create(draft) => (
+            create(&mut write.tx, draft, now).await?,
+            "Created".to_owned(),
+        ),
+        Change::Update(id, draft) => (
+            update(&mut write.tx, id, draft, now).await?,
+            "Edited".to_owned(),
+        ),
         Change::Copy { from, name } => {
             let original = stored::by_id(&mut write.tx, from)
                 .await?
@@ -164,6 +179,31 @@ pub async fn submit(state: &AppState, template: Template) -> Result<Template, Ap
             Ok(rejected)
         }
     }
+}
+
+/// Keeps a manager's uploaded header file (already stored); as the
+/// template screens show it.
+pub async fn keep_header_file(
+    state: &AppState,
+    kind: handover_core::media::MediaKind,
+    mime_type: &str,
+    filename: Option<&str>,
+    saved: &crate::platform::media::Saved,
+) -> Result<handover_core::templates::HeaderMedia, AppError> {
+    let mut write = state.db.begin_write().await?;
+    let now = state.clock.now_ms();
+    let file = template_media::insert(
+        &mut write.tx,
+        kind,
+        mime_type,
+        filename,
+        &saved.hash,
+        saved.size,
+        now,
+    )
+    .await?;
+    write.commit().await?;
+    Ok(file.shown())
 }
 
 /// Cloud API only: reads WhatsApp's review outcomes into the templates;

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use handover_core::api::Agent;
 use handover_core::{Actor, Role};
 
-use crate::app::auth::session;
+use crate::app::auth::{api_tokens, session};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -98,9 +98,6 @@ impl FromRequestParts<AppState> for Manager {
     }
 }
 
-/// How precisely a token's last use is recorded.
-const LAST_USE_PRECISION_MS: i64 = 60_000;
-
 /// An integration calling with `Authorization: Bearer <API token>`; the
 /// token's id. Its last use is recorded, to the minute.
 pub struct ApiClient(pub i64);
@@ -130,14 +127,7 @@ impl FromRequestParts<AppState> for ApiClient {
                 .ok_or_else(|| {
                     ApiError::Unauthorized("This API token is unknown or was revoked.".into())
                 })?;
-        // The last use is kept to the minute: a busy integration does not
-        // take the write lock on every call.
-        let now = state.clock.now_ms();
-        if last_used_at.is_none_or(|at| now - at >= LAST_USE_PRECISION_MS) {
-            let mut write = state.db.begin_write().await?;
-            store::api_tokens::mark_used(&mut write.tx, id, now).await?;
-            write.commit().await?;
-        }
+        api_tokens::used(state, id, last_used_at).await?;
         Ok(ApiClient(id))
     }
 }

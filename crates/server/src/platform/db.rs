@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::platform::metrics::Metrics;
@@ -99,6 +99,14 @@ impl Db {
         }
     }
 
+    /// Takes the write turn and gives it back at once (rolled back): the
+    /// database takes writes and no writer holds it for long.
+    pub async fn takes_writes(&self) -> Result<(), sqlx::Error> {
+        let write = self.begin_write().await?;
+        drop(write);
+        Ok(())
+    }
+
     /// Waits for this process' turn to write, then begins a transaction
     /// that holds the database's write turn. Every write goes through here.
     pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
@@ -108,10 +116,7 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(WRITE_TURN)
-                    .execute(&mut *tx)
-                    .await?;
+                crate::store::take_write_turn(&mut tx, WRITE_TURN).await?;
                 tx
             }
         };
@@ -195,16 +200,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
     let pool = AnyPoolOptions::new()
         .max_connections(8)
         .test_before_acquire(false)
-        .after_connect(|conn, _| {
-            Box::pin(async move {
-                conn.execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
-                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-                )
-                .await
-                .map(drop)
-            })
-        })
+        .after_connect(|conn, _| Box::pin(async move { crate::store::set_up_sqlite(conn).await }))
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;
@@ -254,7 +250,7 @@ pub async fn open_existing_sqlite(url: &str) -> Result<AnyConnection, DbError> {
     let mut conn = AnyConnection::connect(&file_url(&file, "ro"))
         .await
         .map_err(DbError::Open)?;
-    conn.execute("PRAGMA busy_timeout = 5000;")
+    crate::store::wait_when_busy(&mut conn)
         .await
         .map_err(DbError::Open)?;
     Ok(conn)

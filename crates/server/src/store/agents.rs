@@ -51,7 +51,10 @@ pub async fn with_password(
     Ok(by_id(pool, AgentId(id)).await?.map(|agent| (agent, hash)))
 }
 
-pub async fn by_id<'e>(db: impl AnyExecutor<'e>, id: AgentId) -> Result<Option<Agent>, sqlx::Error> {
+pub async fn by_id<'e>(
+    db: impl AnyExecutor<'e>,
+    id: AgentId,
+) -> Result<Option<Agent>, sqlx::Error> {
     sqlx::query_as::<_, AgentRow>(&format!("SELECT {COLUMNS} FROM agents WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(db)

@@ -121,6 +121,34 @@ impl Cursor {
     }
 }
 
+/// Takes the database-wide write turn `key` on Postgres, held until the
+/// transaction ends, so writers on every server take turns.
+pub async fn take_write_turn(conn: &mut sqlx::AnyConnection, key: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(key)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Sets a new SQLite connection up: the write-ahead log, syncs at
+/// checkpoints, a wait of 5 s for a busy database, and foreign keys.
+pub async fn set_up_sqlite(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Executor;
+    conn.execute(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+    )
+    .await
+    .map(drop)
+}
+
+/// Has a read-only SQLite connection wait up to 5 s for a busy database.
+pub async fn wait_when_busy(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Executor;
+    conn.execute("PRAGMA busy_timeout = 5000;").await.map(drop)
+}
+
 /// Whether the database answers (for health checks).
 pub async fn ping(pool: &sqlx::AnyPool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(drop)

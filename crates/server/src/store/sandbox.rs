@@ -10,7 +10,12 @@ pub struct Recorded {
     pub at: i64,
 }
 
-pub async fn record(conn: &mut AnyConnection, wamid: &str, payload: &str, at: i64) -> Result<(), sqlx::Error> {
+pub async fn record(
+    conn: &mut AnyConnection,
+    wamid: &str,
+    payload: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sandbox_outbox (wamid, payload, at) VALUES ($1, $2, $3)")
         .bind(wamid)
         .bind(payload)

@@ -32,7 +32,11 @@ pub async fn list<'e>(db: impl AnyExecutor<'e>) -> Result<Vec<TagRule>, sqlx::Er
 }
 
 /// Saves a checked draft as a new rule.
-pub async fn create(conn: &mut AnyConnection, draft: &TagRuleDraft, now: i64) -> Result<TagRule, sqlx::Error> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    draft: &TagRuleDraft,
+    now: i64,
+) -> Result<TagRule, sqlx::Error> {
     let row: Row = sqlx::query_as(
         "INSERT INTO tag_rules (kind, pattern, tag, priority, created_at) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, kind, pattern, tag, priority, tagged",

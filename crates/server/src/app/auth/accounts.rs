@@ -36,8 +36,15 @@ pub async fn create(
     };
     if let Some(by) = by {
         let detail = format!("Added as {}", created.role.label());
-        audit::record(&mut write.tx, Some(by.id), AuditAction::Agent, &created.name, &detail, now)
-            .await?;
+        audit::record(
+            &mut write.tx,
+            Some(by.id),
+            AuditAction::Agent,
+            &created.name,
+            &detail,
+            now,
+        )
+        .await?;
     }
     write.commit().await?;
     Ok(created)
@@ -55,7 +62,8 @@ pub async fn update(
     changes: &AgentChanges,
     now: i64,
 ) -> Result<Agent, AppError> {
-    if id == by.id && (changes.disabled == Some(true) || changes.role.is_some_and(|r| r != by.role)) {
+    if id == by.id && (changes.disabled == Some(true) || changes.role.is_some_and(|r| r != by.role))
+    {
         return Err(AppError::conflict(
             "cannot_demote_self",
             "You cannot disable your own account or change your own role; ask another manager.",
@@ -82,8 +90,15 @@ pub async fn update(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no agent with id {id}.")))?;
     if let Some(detail) = what_changed(&updated, changes) {
-        audit::record(&mut write.tx, Some(by.id), AuditAction::Agent, &updated.name, &detail, now)
-            .await?;
+        audit::record(
+            &mut write.tx,
+            Some(by.id),
+            AuditAction::Agent,
+            &updated.name,
+            &detail,
+            now,
+        )
+        .await?;
     }
     write.commit().await?;
     Ok(updated)
@@ -106,16 +121,7 @@ fn what_changed(updated: &Agent, changes: &AgentChanges) -> Option<String> {
     if changes.password.is_some() {
         done.push("password reset".to_owned());
     }
-    (!done.is_empty()).then(|| capitalised(&done.join(", ")))
-}
-
-/// `text` with its first letter upper case.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    (!done.is_empty()).then(|| crate::app::capitalised(&done.join(", ")))
 }
 
 /// Sets someone's own new password and ends their other sessions (the one

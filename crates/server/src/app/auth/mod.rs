@@ -3,6 +3,7 @@
 //! route are in `http::signed_in`.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod checker;
 pub mod password;
 pub mod session;

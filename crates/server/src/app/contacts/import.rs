@@ -12,11 +12,14 @@ use handover_core::contacts::{column_of, Column, SkippedRow, KEPT_SKIPPED_ROWS};
 use phonenumber::country::Id as Country;
 
 use super::phone;
+use crate::app::error::AppError;
 use crate::platform::db::Db;
 use crate::platform::realtime::EventHub;
 use crate::platform::time::Clock;
+use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::imports::{self, ContactRow, Progress};
+use crate::store::imports::{self, ContactRow, NewImport, Progress};
+use handover_core::AgentId;
 
 /// Rows per transaction: large enough to import 100,000 rows in seconds,
 /// small enough that webhooks never wait long for their turn to write.
@@ -89,6 +92,52 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .flexible(true)
         .has_headers(true)
         .from_reader(bytes)
+}
+
+/// A manager's CSV file, read and laid out, to import.
+pub struct ImportRequest<'a> {
+    pub file_name: &'a str,
+    pub source: String,
+    pub country_code: &'a str,
+    pub country: Country,
+    pub dry_run: bool,
+    pub by: AgentId,
+    pub layout: Layout,
+    pub bytes: axum::body::Bytes,
+}
+
+/// Records the import and starts it in the background; its id, to follow
+/// its report by.
+pub async fn start(state: &AppState, request: ImportRequest<'_>) -> Result<i64, AppError> {
+    let now = state.clock.now_ms();
+    let mut write = state.db.begin_write().await?;
+    let id = imports::create(
+        &mut write.tx,
+        &NewImport {
+            file_name: request.file_name,
+            source: &request.source,
+            country: request.country_code,
+            dry_run: request.dry_run,
+            total_bytes: request.bytes.len() as u64,
+            agent: request.by,
+        },
+        now,
+    )
+    .await?;
+    write.commit().await?;
+    let job = Job {
+        id,
+        db: state.db.clone(),
+        events: state.events.clone(),
+        clock: state.clock.clone(),
+        source: request.source,
+        country: request.country,
+        dry_run: request.dry_run,
+        layout: request.layout,
+        bytes: request.bytes,
+    };
+    tokio::spawn(job.run());
+    Ok(id)
 }
 
 /// One import, with what it needs to run on its own.

@@ -176,7 +176,14 @@ pub async fn seed(
     if !store::bot::any_saved(&db.pool).await? {
         let started = now - 3 * 24 * 3_600_000;
         let mut write = db.begin_write().await?;
-        store::bot::save(&mut write.tx, &bot_config(), None, "Demo: Bloom & Petal", started).await?;
+        store::bot::save(
+            &mut write.tx,
+            &bot_config(),
+            None,
+            "Demo: Bloom & Petal",
+            started,
+        )
+        .await?;
         write.commit().await?;
     }
     seed_templates(db, now).await?;
@@ -207,7 +214,14 @@ async fn seed_templates(db: &Db, now: i64) -> Result<(), AppError> {
     };
     let mut write = db.begin_write().await?;
     let created = templates::create(&mut write.tx, &order_update, now).await?;
-    templates::review(&mut write.tx, created.id, TemplateStatus::Approved, None, now).await?;
+    templates::review(
+        &mut write.tx,
+        created.id,
+        TemplateStatus::Approved,
+        None,
+        now,
+    )
+    .await?;
     let festive_offer = TemplateDraft {
         name: "festive_offer".into(),
         language: "en".into(),

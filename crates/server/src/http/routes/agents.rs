@@ -75,7 +75,8 @@ async fn create(
     JsonBody(agent): JsonBody<NewAgent>,
 ) -> Result<(StatusCode, Json<Agent>), ApiError> {
     let now = state.clock.now_ms();
-    let created = accounts::create(&state.db, &state.passwords, &agent, Some(&manager), now).await?;
+    let created =
+        accounts::create(&state.db, &state.passwords, &agent, Some(&manager), now).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -107,12 +108,18 @@ async fn update(
     JsonBody(changes): JsonBody<AgentChanges>,
 ) -> Result<Json<Agent>, ApiError> {
     let now = state.clock.now_ms();
-    let updated =
-        accounts::update(&state.db, &state.passwords, &manager, AgentId(id), &changes, now).await?;
+    let updated = accounts::update(
+        &state.db,
+        &state.passwords,
+        &manager,
+        AgentId(id),
+        &changes,
+        now,
+    )
+    .await?;
     // Disabled, or with a new password: their dashboards stop receiving at once.
     if changes.disabled == Some(true) || changes.password.is_some() {
         state.peers.sign_out(SignOut::Agent(updated.id)).await;
     }
     Ok(Json(updated))
 }
-

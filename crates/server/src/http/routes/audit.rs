@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use handover_core::api::{Agent, Page};
+use handover_core::api::Page;
 use handover_core::audit::{AuditAction, AuditEntry};
 use handover_core::AgentId;
 use serde::Deserialize;

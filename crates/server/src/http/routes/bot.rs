@@ -7,8 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use handover_core::api::{Agent, BotDocument, BotVersion, SimulatedTurn, Simulation};
-use handover_core::audit::AuditAction;
+use handover_core::api::{BotDocument, BotVersion, SimulatedTurn, Simulation};
 use handover_core::bot::{self, BotConfig, ChatContext, CustomerMessage};
 use handover_core::{FieldError, Status};
 use utoipa_axum::router::OpenApiRouter;
@@ -202,7 +201,6 @@ async fn import(
     let version = app::bot::save(&state, &manager, &config, "Imported").await?;
     Ok(Json(BotDocument { version, config }))
 }
-
 
 /// Run a draft (or the configuration in force) over typed messages (managers).
 ///

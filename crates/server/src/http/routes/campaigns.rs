@@ -5,7 +5,6 @@
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::audit::AuditAction;
 use handover_core::campaigns::{ApiToken, Campaign, CampaignRequest, CreatedApiToken, NewApiToken};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -13,12 +12,12 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::IdPath;
-use crate::app::auth::session;
+use crate::app::auth::api_tokens;
 use crate::app::campaigns::{self, Started};
 use crate::http::error::ApiError;
 use crate::http::signed_in::{ApiClient, Manager};
 use crate::state::AppState;
-use crate::store::{api_tokens, audit, campaigns as stored};
+use crate::store::campaigns as stored;
 
 /// How many campaigns the managers' list shows.
 const LISTED: u32 = 100;
@@ -153,7 +152,7 @@ async fn tokens(
     _manager: Manager,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<ApiToken>>, ApiError> {
-    Ok(Json(api_tokens::list(&state.db.pool).await?))
+    Ok(Json(crate::store::api_tokens::list(&state.db.pool).await?))
 }
 
 /// Create an API token; the secret is in this answer only (managers).
@@ -175,34 +174,7 @@ async fn create_token(
     State(state): State<AppState>,
     JsonBody(new): JsonBody<NewApiToken>,
 ) -> Result<(StatusCode, Json<CreatedApiToken>), ApiError> {
-    let name = new.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(ApiError::unprocessable(
-            "invalid_name",
-            "name: say in 1 to 80 characters what the token is for, e.g. \"Shop orders\".",
-        ));
-    }
-    let secret = format!("hov_{}", session::new_token());
-    let mut write = state.db.begin_write().await?;
-    let token = api_tokens::create(
-        &mut write.tx,
-        name,
-        &session::token_hash(&secret),
-        manager.id,
-        state.clock.now_ms(),
-    )
-    .await?;
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::ApiToken,
-        name,
-        "Created",
-        now,
-    )
-    .await?;
-    write.commit().await?;
+    let (token, secret) = api_tokens::create(&state, &manager, &new.name).await?;
     Ok((StatusCode::CREATED, Json(CreatedApiToken { token, secret })))
 }
 
@@ -226,20 +198,5 @@ async fn revoke_token(
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Json<ApiToken>, ApiError> {
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let revoked = api_tokens::revoke(&mut write.tx, id, now)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("There is no API token with id {id}.")))?;
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::ApiToken,
-        &revoked.name,
-        "Revoked",
-        now,
-    )
-    .await?;
-    write.commit().await?;
-    Ok(Json(revoked))
+    Ok(Json(api_tokens::revoke(&state, &manager, id).await?))
 }

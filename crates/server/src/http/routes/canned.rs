@@ -11,31 +11,12 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::IdPath;
+use crate::app;
+use crate::app::canned::Change;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
 use crate::state::AppState;
 use crate::store::canned;
-use handover_core::api::SetupPart;
-
-/// The draft tidied, or every problem with its field.
-fn checked(draft: &CannedReplyDraft) -> Result<CannedReplyDraft, ApiError> {
-    draft.validate().map_err(|fields| ApiError::Invalid {
-        code: "invalid_canned_reply",
-        message: "The canned reply has problems; each is named by its field.".into(),
-        fields,
-    })?;
-    Ok(draft.tidied())
-}
-
-fn taken(error: sqlx::Error, shortcut: &str) -> ApiError {
-    match ApiError::from(error) {
-        ApiError::Conflict { .. } => ApiError::conflict(
-            "shortcut_taken",
-            format!("shortcut: /{shortcut} is already a canned reply; choose another."),
-        ),
-        other => other,
-    }
-}
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -83,12 +64,8 @@ async fn create(
     State(state): State<AppState>,
     JsonBody(draft): JsonBody<CannedReplyDraft>,
 ) -> Result<(StatusCode, Json<CannedReply>), ApiError> {
-    let draft = checked(&draft)?;
-    let mut write = state.db.begin_write().await?;
-    let created = canned::create(&mut write.tx, &draft, manager.id, state.clock.now_ms())
-        .await
-        .map_err(|error| taken(error, &draft.shortcut))?;
-    super::setup_changed(&state, write, SetupPart::CannedReplies).await?;
+    let created = app::canned::change(&state, &manager, Change::Create(&draft)).await?;
+    let created = created.ok_or_else(|| ApiError::NotFound("The new reply vanished.".into()))?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -116,13 +93,9 @@ async fn update(
     PathParam(IdPath { id }): PathParam<IdPath>,
     JsonBody(draft): JsonBody<CannedReplyDraft>,
 ) -> Result<Json<CannedReply>, ApiError> {
-    let draft = checked(&draft)?;
-    let mut write = state.db.begin_write().await?;
-    let updated = canned::update(&mut write.tx, id, &draft, manager.id, state.clock.now_ms())
-        .await
-        .map_err(|error| taken(error, &draft.shortcut))?
+    let updated = app::canned::change(&state, &manager, Change::Update(id, &draft)).await?;
+    let updated = updated
         .ok_or_else(|| ApiError::NotFound(format!("There is no canned reply with id {id}.")))?;
-    super::setup_changed(&state, write, SetupPart::CannedReplies).await?;
     Ok(Json(updated))
 }
 
@@ -142,16 +115,10 @@ async fn update(
     )
 )]
 async fn delete(
-    _manager: Manager,
+    Manager(manager): Manager,
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<StatusCode, ApiError> {
-    let mut write = state.db.begin_write().await?;
-    if !canned::delete(&mut write.tx, id).await? {
-        return Err(ApiError::NotFound(format!(
-            "There is no canned reply with id {id}."
-        )));
-    }
-    super::setup_changed(&state, write, SetupPart::CannedReplies).await?;
+    app::canned::change(&state, &manager, Change::Delete(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,12 +20,12 @@ use super::extract::{PathParam, QueryParams};
 use super::openapi::Problem;
 use super::params::IdPath;
 use crate::app::contacts::export::{self, csv_lines};
-use crate::app::contacts::import::{self, Job};
+use crate::app::contacts::import::{self, ImportRequest};
 use crate::app::contacts::phone;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
-use crate::store::imports::{self, NewImport};
+use crate::store::imports::{self};
 use crate::store::users_table::{self, TableFilter};
 use crate::store::{labels, Cursor};
 
@@ -309,34 +309,17 @@ async fn start(
         .chars()
         .take(200)
         .collect::<String>();
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let id = imports::create(
-        &mut write.tx,
-        &NewImport {
-            file_name: &file_name,
-            source: &source,
-            country: &country_code,
-            dry_run: query.dry_run,
-            total_bytes: bytes.len() as u64,
-            agent: manager.id,
-        },
-        now,
-    )
-    .await?;
-    write.commit().await?;
-    let job = Job {
-        id,
-        db: state.db.clone(),
-        events: state.events.clone(),
-        clock: state.clock.clone(),
+    let request = ImportRequest {
+        file_name: &file_name,
         source,
+        country_code: &country_code,
         country,
         dry_run: query.dry_run,
+        by: manager.id,
         layout,
         bytes,
     };
-    tokio::spawn(job.run());
+    let id = import::start(&state, request).await?;
     let report = imports::report(&state.db.pool, id, Some(SKIPPED_SHOWN))
         .await?
         .ok_or_else(|| not_found(id))?;

@@ -4,21 +4,17 @@
 
 use axum::extract::State;
 use axum::Json;
-use handover_core::audit::AuditAction;
 use handover_core::csat::CsatSettings;
-use handover_core::FieldError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::JsonBody;
 use super::openapi::Problem;
-use crate::app::error::AppError;
-use crate::app::surveys::template_fits;
-use crate::app::templates;
+use crate::app::surveys;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
-use crate::store::{audit, csat};
+use crate::store::csat;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(OpenApiRouter::new().routes(routes!(settings, save)))
@@ -66,48 +62,7 @@ async fn save(
     State(state): State<AppState>,
     JsonBody(given): JsonBody<CsatSettings>,
 ) -> Result<Json<CsatSettings>, ApiError> {
-    let invalid = |fields: Vec<FieldError>| ApiError::Invalid {
-        code: "invalid_csat_settings",
-        message: "The survey's settings have problems; each is named by its field.".into(),
-        fields,
-    };
-    let settings = given.checked().map_err(invalid)?;
-    if let Some(named) = &settings.template {
-        let unfit = |message: String| {
-            invalid(vec![FieldError {
-                field: "template".into(),
-                message,
-            }])
-        };
-        let template = templates::approved(&state.db.pool, &named.name, &named.language)
-            .await
-            .map_err(|refused| match refused {
-                AppError::Unprocessable { message, .. } => unfit(message),
-                other => other.into(),
-            })?;
-        template_fits(&template).map_err(unfit)?;
-    }
-    let mut write = state.db.begin_write().await?;
-    csat::save_settings(&mut write.tx, &settings).await?;
-    let detail = match (settings.enabled, &settings.template) {
-        (false, _) => "Satisfaction survey switched off".to_owned(),
-        (true, None) => format!("Satisfaction survey on, {}", settings.scale.label()),
-        (true, Some(template)) => format!(
-            "Satisfaction survey on, {}, template {} outside the window",
-            settings.scale.label(),
-            template.name
-        ),
-    };
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::Settings,
-        "Satisfaction survey",
-        &detail,
-        now,
-    )
-    .await?;
-    write.commit().await?;
-    Ok(Json(settings))
+    Ok(Json(
+        surveys::save_settings(&state, &manager, &given).await?,
+    ))
 }

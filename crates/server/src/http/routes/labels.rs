@@ -3,21 +3,19 @@
 use axum::extract::State;
 use axum::Json;
 use handover_core::api::UserProfile;
-use handover_core::audit::AuditAction;
-use handover_core::labels::{normalise, spelled_as, ClosingReasons};
+use handover_core::labels::ClosingReasons;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::CustomerPath;
-use super::users::{require_profile, wa_id_from};
+use super::users::wa_id_from;
+use crate::app::chats::labels as chat_labels;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
 use crate::state::AppState;
-use crate::store::events::EventBatch;
-use crate::store::{audit, labels};
-use handover_core::api::SetupPart;
+use crate::store::labels;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -51,37 +49,9 @@ async fn set(
     JsonBody(given): JsonBody<Vec<String>>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let tidy = normalise(&given).map_err(|problem| {
-        ApiError::unprocessable("invalid_labels", format!("labels: {problem}."))
-    })?;
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    // A label the team already uses keeps the team's spelling ("VIP" on one
-    // chat is "vip" where "vip" is in use), so filters and reports see one.
-    let known = labels::in_use(&mut *write.tx).await?;
-    let spelled: Vec<String> = tidy
-        .iter()
-        .map(|label| spelled_as(label, &known).to_owned())
-        .collect();
-    let tidy = normalise(&spelled).map_err(|problem| {
-        ApiError::unprocessable("invalid_labels", format!("labels: {problem}."))
-    })?;
-    let changed = labels::set(&mut write.tx, &wa_id, &tidy, agent.id, now)
-        .await?
-        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
-    let profile = require_profile(&mut write.tx, &wa_id, now).await?;
-    if changed {
-        let mut batch = EventBatch::default();
-        batch.user(&wa_id);
-        // The labels in use, which every dashboard suggests, may be new.
-        batch.setup(SetupPart::Labels);
-        batch.record(&mut write.tx, now).await?;
-    }
-    write.commit().await?;
-    if changed {
-        state.events.notify();
-    }
-    Ok(Json(profile))
+    Ok(Json(
+        chat_labels::set(&state, &agent, &wa_id, &given).await?,
+    ))
 }
 
 /// Every label in use, to suggest and filter by.
@@ -140,30 +110,7 @@ async fn save_closing_reasons(
     State(state): State<AppState>,
     JsonBody(given): JsonBody<ClosingReasons>,
 ) -> Result<Json<ClosingReasons>, ApiError> {
-    let tidy = given
-        .tidied()
-        .map_err(|problem| ApiError::unprocessable("invalid_reasons", format!("{problem}.")))?;
-    let mut write = state.db.begin_write().await?;
-    labels::save_closing_reasons(&mut write.tx, &tidy).await?;
-    let detail = format!(
-        "{}{}",
-        tidy.reasons.join(", "),
-        if tidy.required {
-            " (required at Resolve)"
-        } else {
-            ""
-        }
-    );
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::Settings,
-        "Closing reasons",
-        &detail,
-        now,
-    )
-    .await?;
-    super::setup_changed(&state, write, SetupPart::ClosingReasons).await?;
-    Ok(Json(tidy))
+    Ok(Json(
+        chat_labels::save_closing_reasons(&state, &manager, &given).await?,
+    ))
 }

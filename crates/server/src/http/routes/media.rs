@@ -20,18 +20,16 @@ use utoipa_axum::routes;
 use super::extract::{PathParam, QueryParams};
 use super::openapi::{FileBytes, Problem};
 use super::params::{CustomerPath, IdPath};
-use super::users::{holder_may_write, queued, wa_id_from};
+use super::users::wa_id_from;
+use crate::app::chats::files::{self, Upload};
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
 use crate::platform::media::{SaveError, Saved};
 use crate::state::AppState;
-use crate::store::events::EventBatch;
-use crate::store::media::{self, OutboundMedia};
-use crate::store::messages::{self, Outbound};
-use crate::store::users;
+use crate::store::media::{self};
+use handover_core::whatsapp;
 
-/// The longest caption WhatsApp takes, and the longest file name kept.
-const MAX_CAPTION: usize = 1024;
+/// The longest file name kept.
 const MAX_FILENAME: usize = 240;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -208,24 +206,7 @@ async fn retry(
     State(state): State<AppState>,
     PathParam(IdPath { id }): PathParam<IdPath>,
 ) -> Result<Json<Message>, ApiError> {
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let message_id = media::retry(&mut write.tx, id, now).await?.ok_or_else(|| {
-        ApiError::conflict(
-            "not_retryable",
-            "Only a customer's file that could not be fetched can be fetched again.",
-        )
-    })?;
-    let mut batch = EventBatch::default();
-    batch.message(message_id);
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, message_id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("The message vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
-    state.fetches.wake();
-    Ok(Json(message))
+    Ok(Json(files::fetch_again(&state, id).await?))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -284,50 +265,30 @@ async fn send(
         .filter(|caption| !caption.is_empty());
     if caption
         .as_ref()
-        .is_some_and(|c| c.chars().count() > MAX_CAPTION)
+        .is_some_and(|c| c.chars().count() > whatsapp::MAX_CAPTION_CHARS)
     {
         return Err(ApiError::unprocessable(
             "invalid_caption",
-            format!("caption: write at most {MAX_CAPTION} characters."),
+            format!(
+                "caption: write at most {} characters.",
+                whatsapp::MAX_CAPTION_CHARS
+            ),
         ));
     }
     let filename = clean_filename(attachment.filename);
     refuse_declared_too_large(&headers, kind)?;
     // Refused before the file is read when the agent may not write here.
-    {
-        let mut conn = state.db.pool.acquire().await?;
-        let chat = users::chat_state(&mut conn, &wa_id, state.clock.now_ms()).await?;
-        holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-    }
+    files::may_send(&state, &agent, &wa_id).await?;
     let saved = store_body(&state, body, kind).await?;
-
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, &wa_id, now).await?;
-    holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-    let payload = crate::platform::outbound::file_payload(
-        &wa_id,
-        kind,
-        caption.as_deref(),
-        filename.as_deref(),
-    );
-    let shown = caption.clone().unwrap_or_else(|| match (&filename, kind) {
-        (Some(name), MediaKind::Document) => name.clone(),
-        _ => format!("[{}]", capitalised(kind.noun())),
-    });
-    let outbound = Outbound::from_agent(&wa_id, agent.id, &shown, &payload);
-    let id = messages::queue_outbound_file(&mut write.tx, &outbound, kind, now).await?;
-    let file = OutboundMedia {
-        message_id: id,
+    let upload = Upload {
         kind,
         mime_type: &mime_type,
-        filename: filename.as_deref(),
         caption: caption.as_deref(),
-        content_hash: &saved.hash,
-        size: saved.size,
+        filename: filename.as_deref(),
+        saved: &saved,
     };
-    media::insert_outbound(&mut write.tx, &file, now).await?;
-    queued(&state, write, &wa_id, id, now).await
+    let message = files::send(&state, &agent, &wa_id, upload).await?;
+    Ok((StatusCode::CREATED, Json(message)))
 }
 
 /// The type an uploaded body declares, without its parameters.
@@ -412,14 +373,6 @@ pub(super) async fn store_body(
         ));
     }
     Ok(saved)
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -141,31 +141,6 @@ async fn in_time(request: Request, next: Next) -> Response {
 }
 
 /// Unknown API paths get a JSON error, never the web app's HTML.
-/// Commits `write`, in which a manager changed `part` of the team's setup,
-/// with an event that has every open dashboard read it again.
-async fn setup_changed(
-    state: &AppState,
-    mut write: crate::platform::db::WriteTx<'_>,
-    part: handover_core::api::SetupPart,
-) -> Result<(), ApiError> {
-    let mut batch = crate::store::events::EventBatch::default();
-    batch.setup(part);
-    batch.record(&mut write.tx, state.clock.now_ms()).await?;
-    write.commit().await?;
-    state.events.notify();
-    Ok(())
-}
-
-/// Tells every open dashboard that `part` of the team's setup changed, for
-/// a change committed on its own.
-async fn announce_setup(
-    state: &AppState,
-    part: handover_core::api::SetupPart,
-) -> Result<(), ApiError> {
-    let write = state.db.begin_write().await?;
-    setup_changed(state, write, part).await
-}
-
 async fn api_not_found(OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::NotFound(format!("There is no API endpoint at {}.", uri.path()))
 }

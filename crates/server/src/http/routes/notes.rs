@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::{AgentRef, Message};
-use handover_core::notes::{mentioned_names, names_person, Mention, MyMentions, NewNote, MAX_NOTE};
+use handover_core::api::Message;
+use handover_core::notes::{MyMentions, NewNote};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,11 +13,11 @@ use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::CustomerPath;
 use super::users::wa_id_from;
+use crate::app::chats::notes;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
 use crate::state::AppState;
-use crate::store::events::EventBatch;
-use crate::store::{agents, mentions, messages, users};
+use crate::store::mentions;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -62,9 +62,7 @@ async fn read_mentions(
     CurrentAgent(me): CurrentAgent,
     State(state): State<AppState>,
 ) -> Result<Json<MyMentions>, ApiError> {
-    let mut write = state.db.begin_write().await?;
-    mentions::read_all(&mut write.tx, me.id, state.clock.now_ms()).await?;
-    write.commit().await?;
+    notes::read_mentions(&state, &me).await?;
     Ok(Json(mentions::of(&state.db.pool, me.id, 50).await?))
 }
 
@@ -93,56 +91,6 @@ async fn create(
     JsonBody(note): JsonBody<NewNote>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let text = note.text.trim();
-    if text.is_empty() || text.chars().count() > MAX_NOTE {
-        return Err(ApiError::unprocessable(
-            "invalid_text",
-            format!("text: write 1 to {MAX_NOTE} characters."),
-        ));
-    }
-    let handles = mentioned_names(text);
-    let team = agents::list(&state.db.pool).await?;
-    let mentioned: Vec<_> = team
-        .iter()
-        .filter(|person| !person.disabled && person.id != author.id)
-        .filter(|person| {
-            handles
-                .iter()
-                .any(|handle| names_person(handle, &person.name, &person.email))
-        })
-        .collect();
-
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let customer = users::profile(&mut write.tx, &wa_id, now)
-        .await?
-        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
-    let id = messages::insert_note(&mut write.tx, &wa_id, author.id, text, now).await?;
-    let mut batch = EventBatch::default();
-    batch.message(id);
-    for person in mentioned {
-        mentions::record(&mut write.tx, person.id, id, now).await?;
-        batch.mention(Mention {
-            agent: person.id,
-            by: AgentRef {
-                id: author.id,
-                name: author.name.clone(),
-            },
-            wa_id: wa_id.clone(),
-            customer: if customer.name.is_empty() {
-                format!("+{wa_id}")
-            } else {
-                customer.name.clone()
-            },
-            message_id: id,
-            text: text.to_owned(),
-        });
-    }
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("The note vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
+    let message = notes::add(&state, &author, &wa_id, &note).await?;
     Ok((StatusCode::CREATED, Json(message)))
 }

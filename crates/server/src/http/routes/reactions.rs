@@ -12,14 +12,11 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::MessagePath;
-use super::users::{holder_may_write, wa_id_from};
+use super::users::wa_id_from;
+use crate::app::chats::reactions;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
-use crate::platform::outbound::reaction_payload;
 use crate::state::AppState;
-use crate::store::events::EventBatch;
-use crate::store::messages::{self, OnWhatsApp};
-use crate::store::{reactions, users};
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(OpenApiRouter::new().routes(routes!(react)))
@@ -49,52 +46,7 @@ async fn react(
     JsonBody(reaction): JsonBody<NewReaction>,
 ) -> Result<Json<Message>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let emoji = reaction.emoji.trim();
-    if emoji.chars().count() > NewReaction::MAX_CHARS || emoji.contains(char::is_whitespace) {
-        return Err(ApiError::unprocessable(
-            "invalid_emoji",
-            "emoji: give one emoji, or nothing to take the reaction back.",
-        ));
-    }
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, &wa_id, now).await?;
-    holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-    let wamid = match messages::on_whatsapp(&mut *write.tx, &wa_id, id).await? {
-        None => {
-            return Err(ApiError::NotFound(format!(
-                "This chat has no message {id}."
-            )))
-        }
-        Some(OnWhatsApp {
-            wamid: Some(wamid),
-            from_customer: true,
-        }) => wamid,
-        Some(_) => {
-            return Err(ApiError::unprocessable(
-                "not_the_customers",
-                "Agents react to the customer's messages only.",
-            ))
-        }
-    };
-    let emoji = (!emoji.is_empty()).then_some(emoji);
-    reactions::agent_reacted(&mut write.tx, id, agent.id, emoji, now).await?;
-    let mut batch = EventBatch::default();
-    batch.message(id);
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("The message vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
-    // Sent after the commit, in the background: a reaction is no message
-    // of the outbox (nothing to count or retry); a failure is logged.
-    let payload = reaction_payload(&wa_id, &wamid, emoji.unwrap_or_default());
-    let transport = state.transport.clone();
-    tokio::spawn(async move {
-        if let Err(error) = transport.send(&payload).await {
-            tracing::warn!(%error, "a reaction did not reach WhatsApp");
-        }
-    });
-    Ok(Json(message))
+    Ok(Json(
+        reactions::react(&state, &agent, &wa_id, id, &reaction).await?,
+    ))
 }

@@ -8,21 +8,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{ReadReceipts, UserProfile};
-use handover_core::audit::AuditAction;
-use handover_core::Status;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::CustomerPath;
-use super::users::{require_profile, wa_id_from};
+use super::users::wa_id_from;
+use crate::app::chats::reading;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
-use crate::platform::outbound::read_payload;
 use crate::state::AppState;
-use crate::store::events::EventBatch;
-use crate::store::{audit, read_receipts, users};
+use crate::store::read_receipts;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -57,31 +54,7 @@ async fn read(
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<Json<UserProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, &wa_id, now)
-        .await?
-        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
-    let reads_for_team = chat.status != Status::Intervened || chat.holder == Some(agent.id);
-    let newest = match reads_for_team {
-        true => users::mark_read(&mut write.tx, &wa_id).await?,
-        false => None,
-    };
-    let tell_whatsapp = newest.is_some() && read_receipts::enabled(&mut write.tx).await?;
-    if newest.is_some() {
-        let mut batch = EventBatch::default();
-        batch.user(&wa_id);
-        batch.record(&mut write.tx, now).await?;
-    }
-    let profile = require_profile(&mut write.tx, &wa_id, now).await?;
-    write.commit().await?;
-    if newest.is_some() {
-        state.events.notify();
-    }
-    if let (true, Some(wamid)) = (tell_whatsapp, newest) {
-        tell(&state, wamid, false);
-    }
-    Ok(Json(profile))
+    Ok(Json(reading::read(&state, &agent, &wa_id).await?))
 }
 
 /// The agent holding the chat is typing: the customer sees WhatsApp's
@@ -106,33 +79,8 @@ async fn typing(
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<StatusCode, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let now = state.clock.now_ms();
-    let mut conn = state.db.pool.acquire().await.map_err(ApiError::from)?;
-    let chat = users::chat_state(&mut conn, &wa_id, now)
-        .await?
-        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
-    let holds = chat.status == Status::Intervened && chat.holder == Some(agent.id);
-    if !holds || !chat.window_open || !read_receipts::enabled(&mut conn).await? {
-        return Ok(StatusCode::NO_CONTENT);
-    }
-    let newest = users::newest_inbound_wamid(&mut conn, &wa_id).await?;
-    drop(conn);
-    if let Some(wamid) = newest.filter(|_| state.typing.due(&wa_id)) {
-        tell(&state, wamid, true);
-    }
+    reading::typing(&state, &agent, &wa_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Tells WhatsApp in the background (nothing waits for it, and a failure
-/// is logged: the ticks are a courtesy, never worth failing the agent's
-/// click).
-fn tell(state: &AppState, wamid: String, typing: bool) {
-    let transport = state.transport.clone();
-    tokio::spawn(async move {
-        if let Err(error) = transport.notify(&read_payload(&wamid, typing)).await {
-            tracing::warn!(%error, typing, "WhatsApp was not told the chat was read");
-        }
-    });
 }
 
 /// Whether WhatsApp is told when an agent reads a chat and types in it.
@@ -174,19 +122,6 @@ async fn save_settings(
     State(state): State<AppState>,
     JsonBody(wanted): JsonBody<ReadReceipts>,
 ) -> Result<Json<ReadReceipts>, ApiError> {
-    let mut write = state.db.begin_write().await?;
-    read_receipts::save(&mut write.tx, wanted.enabled).await?;
-    let detail = if wanted.enabled { "On" } else { "Off" };
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::Settings,
-        "Read receipts",
-        detail,
-        now,
-    )
-    .await?;
-    write.commit().await?;
+    reading::save_settings(&state, &manager, wanted.enabled).await?;
     Ok(Json(wanted))
 }

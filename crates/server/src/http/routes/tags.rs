@@ -4,8 +4,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::Agent;
-use handover_core::audit::AuditAction;
 use handover_core::tags::{TagRule, TagRuleDraft};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -96,7 +94,8 @@ async fn update(
     JsonBody(draft): JsonBody<TagRuleDraft>,
 ) -> Result<Json<TagRule>, ApiError> {
     let rule = tag_rules::change(&state, &manager, Change::Update(id, &draft)).await?;
-    let rule = rule.ok_or_else(|| ApiError::NotFound(format!("There is no tag rule with id {id}.")))?;
+    let rule =
+        rule.ok_or_else(|| ApiError::NotFound(format!("There is no tag rule with id {id}.")))?;
     Ok(Json(rule))
 }
 

@@ -21,6 +21,7 @@ use super::media::{
 };
 use super::openapi::{FileBytes, Problem};
 use super::params::IdPath;
+use crate::app::templates;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
 use crate::state::AppState;
@@ -80,19 +81,9 @@ async fn upload(
     refuse_declared_too_large(&headers, kind)?;
     let saved = store_body(&state, body, kind).await?;
     let filename = clean_filename(upload.filename);
-    let mut write = state.db.begin_write().await?;
-    let file = template_media::insert(
-        &mut write.tx,
-        kind,
-        &mime_type,
-        filename.as_deref(),
-        &saved.hash,
-        saved.size,
-        state.clock.now_ms(),
-    )
-    .await?;
-    write.commit().await?;
-    Ok((StatusCode::CREATED, Json(file.shown())))
+    let file =
+        templates::keep_header_file(&state, kind, &mime_type, filename.as_deref(), &saved).await?;
+    Ok((StatusCode::CREATED, Json(file)))
 }
 
 /// A template's header file, for signed-in people only.

@@ -6,11 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::Agent;
-use handover_core::audit::AuditAction;
-use handover_core::templates::{
-    ReviewMode, Reviewer, Template, TemplateDraft, TemplateReview, TemplateStatus,
-};
+use handover_core::templates::{ReviewMode, Reviewer, Template, TemplateDraft, TemplateReview};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,11 +18,8 @@ use super::params::IdPath;
 use crate::app::templates::{self, Change};
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
-use crate::platform::outbound::templates_api::Sample;
 use crate::state::AppState;
 use crate::store;
-use crate::store::template_media;
-use handover_core::api::SetupPart;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(
@@ -102,7 +95,10 @@ async fn create(
     JsonBody(draft): JsonBody<TemplateDraft>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     let created = templates::change(&state, &manager, Change::Create(&draft)).await?;
-    Ok((StatusCode::CREATED, Json(templates::submit(&state, created).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(templates::submit(&state, created).await?),
+    ))
 }
 
 /// Change a pending or rejected template; it goes back to pending (managers).
@@ -170,7 +166,10 @@ async fn copy(
         name: request.name,
     };
     let created = templates::change(&state, &manager, copy).await?;
-    Ok((StatusCode::CREATED, Json(templates::submit(&state, created).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(templates::submit(&state, created).await?),
+    ))
 }
 
 /// Sandbox mode only: approve or reject a template; a rejection needs a reason (managers).
@@ -236,4 +235,3 @@ async fn refresh(
     let changed = templates::refresh_reviews(&state).await?;
     Ok(Json(Refreshed { changed }))
 }
-

@@ -4,11 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::{
-    Agent, Author, Message, Page, SendMessage, TransferRequest, UserProfile, UserSummary,
-};
+use handover_core::api::{Message, Page, SendMessage, TransferRequest, UserProfile, UserSummary};
 use handover_core::labels::ResolveRequest;
-use handover_core::{ChatState, Command, Status, TransitionError, WaId};
+use handover_core::{Command, WaId};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,22 +15,13 @@ use utoipa_axum::routes;
 use super::extract::{JsonBody, PathParam, QueryParams};
 use super::openapi::Problem;
 use super::params::CustomerPath;
-use crate::app::lifecycle::{self, Change, ChangedBy};
-use crate::app::surveys;
-use crate::app::templates;
+use crate::app::chats;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
-use crate::platform::db::WriteTx;
-use crate::platform::outbound;
 use crate::state::AppState;
-use crate::store::events::EventBatch;
-use crate::store::messages::{self, Outbound, ThreadPage};
-use crate::store::template_media::HeaderFile;
+use crate::store::messages::{self, ThreadPage};
 use crate::store::users::{self, ListFilter, Listing};
-use crate::store::{agents, labels, Cursor};
-
-/// The longest text WhatsApp accepts in one message.
-const MAX_TEXT: usize = 4096;
+use crate::store::Cursor;
 
 /// Which customers a list shows, from its `status` parameter.
 fn listing(status: Option<&str>) -> Result<Listing, ApiError> {
@@ -46,17 +35,6 @@ fn listing(status: Option<&str>) -> Result<Listing, ApiError> {
             )
         }),
     }
-}
-
-/// A customer's profile, or 404 when there is no such customer.
-pub(super) async fn require_profile(
-    conn: &mut sqlx::AnyConnection,
-    wa_id: &WaId,
-    now: i64,
-) -> Result<UserProfile, ApiError> {
-    users::profile(conn, wa_id, now)
-        .await?
-        .ok_or_else(|| ApiError::no_customer(wa_id))
 }
 
 pub(super) fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
@@ -157,7 +135,7 @@ async fn profile(
     let wa_id = wa_id_from(&wa_id)?;
     let mut conn = state.db.pool.acquire().await?;
     Ok(Json(
-        require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?,
+        chats::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?,
     ))
 }
 
@@ -195,7 +173,7 @@ async fn thread(
 ) -> Result<Json<Page<Message>>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let mut conn = state.db.pool.acquire().await?;
-    require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?;
+    chats::require_profile(&mut conn, &wa_id, state.clock.now_ms()).await?;
     drop(conn);
     let page = match (query.before, query.after) {
         (before, None) => ThreadPage::Before(before),
@@ -232,8 +210,11 @@ async fn intervene(
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<Json<UserProfile>, ApiError> {
+    let wa_id = wa_id_from(&wa_id)?;
     let command = Command::Intervene(agent.actor());
-    act(&state, &agent.0, &wa_id, command, "An agent took the chat").await
+    Ok(Json(
+        chats::act(&state, &agent.0, &wa_id, command, "An agent took the chat").await?,
+    ))
 }
 
 /// Resolve: the chat goes back to the bot (holder or manager).
@@ -269,49 +250,9 @@ async fn resolve(
             .map_err(|error| ApiError::unprocessable("invalid_body", error.to_string()))?
     };
     let wa_id = wa_id_from(&wa_id)?;
-    let survey = surveys::prepare(&state.db.pool).await?;
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let reasons = labels::closing_reasons(&mut write.tx).await?;
-    let reason = reasons
-        .check(request.reason.as_deref())
-        .map_err(|problem| ApiError::unprocessable("closing_reason", format!("{problem}.")))?
-        .map(str::to_owned);
-    let line = match &reason {
-        Some(reason) => format!("Resolved ({reason}); handed back to the bot"),
-        None => "Resolved; handed back to the bot".to_owned(),
-    };
-    let mut batch = EventBatch::default();
-    let chat = users::chat_state(&mut write.tx, &wa_id, now)
-        .await?
-        .ok_or_else(|| ApiError::no_customer(&wa_id))?;
-    let resolve = Change {
-        command: Command::Resolve(agent.actor()),
-        by: ChangedBy::Agent(&agent.0),
-        reason: &line,
-        closing_reason: reason.as_deref(),
-        cause: None,
-    };
-    lifecycle::apply_change(&mut write.tx, &mut batch, &wa_id, &chat, resolve, now).await?;
-    let asked = match &survey {
-        Some(survey) => {
-            surveys::ask(
-                &mut write.tx,
-                &mut batch,
-                survey,
-                &wa_id,
-                chat.window_open,
-                now,
-            )
-            .await?
-        }
-        None => false,
-    };
-    let answer = changed(&state, write, batch, &wa_id, now).await?;
-    if asked {
-        state.outbox.wake();
-    }
-    Ok(answer)
+    Ok(Json(
+        chats::resolve(&state, &agent.0, agent.actor(), &wa_id, &request).await?,
+    ))
 }
 
 /// Release the chat back to the queue (holder).
@@ -334,15 +275,18 @@ async fn release(
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
 ) -> Result<Json<UserProfile>, ApiError> {
+    let wa_id = wa_id_from(&wa_id)?;
     let command = Command::Release(agent.actor());
-    act(
-        &state,
-        &agent.0,
-        &wa_id,
-        command,
-        "Released back to the queue",
-    )
-    .await
+    Ok(Json(
+        chats::act(
+            &state,
+            &agent.0,
+            &wa_id,
+            command,
+            "Released back to the queue",
+        )
+        .await?,
+    ))
 }
 
 /// Give the chat to another agent (holder or manager).
@@ -368,79 +312,11 @@ async fn transfer(
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(request): JsonBody<TransferRequest>,
 ) -> Result<Json<UserProfile>, ApiError> {
-    let target = agents::by_id(&state.db.pool, request.agent_id).await?;
-    if target.as_ref().is_none_or(|target| target.disabled) {
-        return Err(ApiError::unprocessable(
-            "unknown_agent",
-            format!(
-                "agent_id: there is no enabled agent with id {}.",
-                request.agent_id
-            ),
-        ));
-    }
-    let command = Command::Transfer {
-        by: agent.actor(),
-        to: request.agent_id,
-    };
-    act(
-        &state,
-        &agent.0,
-        &wa_id,
-        command,
-        "Transferred to another agent",
-    )
-    .await
-}
-
-/// Applies a lifecycle command for an agent and answers with the profile.
-async fn act(
-    state: &AppState,
-    agent: &Agent,
-    wa_id: &str,
-    command: Command,
-    reason: &str,
-) -> Result<Json<UserProfile>, ApiError> {
-    let wa_id = wa_id_from(wa_id)?;
-    let now = state.clock.now_ms();
-    let mut write = state.db.begin_write().await?;
-    let mut batch = EventBatch::default();
-    lifecycle::apply(
-        &mut write.tx,
-        &mut batch,
-        &wa_id,
-        command,
-        ChangedBy::Agent(agent),
-        reason,
-        now,
-    )
-    .await?;
-    changed(state, write, batch, &wa_id, now).await
-}
-
-/// Commits a lifecycle change made in `write`: the dashboards are told;
-/// the answer is the customer's profile as it now is.
-async fn changed(
-    state: &AppState,
-    mut write: WriteTx<'_>,
-    batch: EventBatch,
-    wa_id: &WaId,
-    now: i64,
-) -> Result<Json<UserProfile>, ApiError> {
-    let profile = require_profile(&mut write.tx, wa_id, now).await?;
-    let recorded = batch.record(&mut write.tx, now).await?;
-    write.commit().await?;
-    if recorded {
-        state.events.notify();
-    }
-    Ok(Json(profile))
-}
-
-/// A message that passed validation.
-enum Draft<'a> {
-    /// A text, and the WhatsApp id of the message it quotes.
-    Text(&'a str, Option<String>),
-    /// A template, with the file its media header carries.
-    Template(&'a handover_core::api::TemplateSend, Option<HeaderFile>),
+    let wa_id = wa_id_from(&wa_id)?;
+    let to = request.agent_id;
+    Ok(Json(
+        chats::transfer(&state, &agent.0, agent.actor(), &wa_id, to).await?,
+    ))
 }
 
 /// Send a session text (holder only, window open) or a template (any time).
@@ -467,128 +343,6 @@ async fn send(
     JsonBody(request): JsonBody<SendMessage>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
-    let now = state.clock.now_ms();
-    let draft = match &request {
-        SendMessage::Template { template } => {
-            let (_, header) = templates::sendable(&state.db.pool, template).await?;
-            Draft::Template(template, header)
-        }
-        SendMessage::Text { text, reply_to } => {
-            let text = text.trim();
-            if text.is_empty() || text.chars().count() > MAX_TEXT {
-                return Err(ApiError::unprocessable(
-                    "invalid_text",
-                    format!("text: write 1 to {MAX_TEXT} characters."),
-                ));
-            }
-            let quoted = match reply_to {
-                None => None,
-                Some(id) => Some(quoted_wamid(&state, &wa_id, *id).await?),
-            };
-            Draft::Text(text, quoted)
-        }
-    };
-
-    let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, &wa_id, now).await?;
-    if chat.is_none() {
-        return Err(ApiError::no_customer(&wa_id));
-    }
-    let id = match draft {
-        Draft::Text(text, quoted) => {
-            holder_may_write(chat.as_ref(), &wa_id, &agent)?;
-            let mut payload = outbound::text_payload(&wa_id, text);
-            if let Some(wamid) = quoted {
-                payload["context"] = serde_json::json!({ "message_id": wamid });
-            }
-            let message = Outbound::from_agent(&wa_id, agent.id, text, &payload);
-            messages::queue_outbound(&mut write.tx, &message, now).await?
-        }
-        Draft::Template(template, header) => {
-            let in_header = header.as_ref().map(HeaderFile::in_header);
-            let payload = outbound::template_payload(&wa_id, template, in_header);
-            let message = Outbound {
-                wa_id: &wa_id,
-                author: Author::Agent,
-                agent: Some(agent.id),
-                text: None,
-                template: Some(template),
-                payload: &payload,
-                campaign: None,
-            };
-            messages::queue_template(&mut write.tx, &message, header.as_ref(), now).await?
-        }
-    };
-    queued(&state, write, &wa_id, id, now).await
-}
-
-/// The WhatsApp id of message `id` of this chat, which a reply quotes.
-async fn quoted_wamid(state: &AppState, wa_id: &WaId, id: i64) -> Result<String, ApiError> {
-    let found = messages::on_whatsapp(&state.db.pool, wa_id, id).await?;
-    match found.map(|message| message.wamid) {
-        Some(Some(wamid)) => Ok(wamid),
-        None => Err(ApiError::unprocessable(
-            "invalid_reply_to",
-            format!("reply_to: this chat has no message {id}."),
-        )),
-        Some(None) => Err(ApiError::unprocessable(
-            "invalid_reply_to",
-            format!(
-                "reply_to: message {id} is not on WhatsApp (a note, a status line or a message not sent yet), so it cannot be quoted."
-            ),
-        )),
-    }
-}
-
-/// Commits a message just queued in `write`: the dashboards are told, the
-/// outbox woken; the answer is the message as the thread shows it.
-pub(super) async fn queued(
-    state: &AppState,
-    write: WriteTx<'_>,
-    wa_id: &WaId,
-    id: i64,
-    now: i64,
-) -> Result<(StatusCode, Json<Message>), ApiError> {
-    queued_with(state, write, EventBatch::default(), wa_id, id, now).await
-}
-
-/// [`queued`], with what else the transaction changed in `batch`.
-pub(super) async fn queued_with(
-    state: &AppState,
-    mut write: WriteTx<'_>,
-    mut batch: EventBatch,
-    wa_id: &WaId,
-    id: i64,
-    now: i64,
-) -> Result<(StatusCode, Json<Message>), ApiError> {
-    batch.message(id);
-    batch.user(wa_id);
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("The message vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
-    state.outbox.wake();
+    let message = chats::send(&state, &agent, &wa_id, &request).await?;
     Ok((StatusCode::CREATED, Json(message)))
-}
-
-/// Whether `agent` may write in this chat as people do (a text, a file):
-/// only the agent handling it, and only while the window is open.
-pub(super) fn holder_may_write(
-    chat: Option<&ChatState>,
-    wa_id: &WaId,
-    agent: &Agent,
-) -> Result<(), ApiError> {
-    let chat = chat.ok_or_else(|| ApiError::no_customer(wa_id))?;
-    if chat.status != Status::Intervened || chat.holder != Some(agent.id) {
-        return Err(ApiError::conflict(
-            TransitionError::NotHolder.code(),
-            "Only the agent handling this chat can send messages. Intervene first, or send a template.",
-        ));
-    }
-    if !chat.window_open {
-        return Err(TransitionError::WindowClosed.into());
-    }
-    Ok(())
 }

@@ -16,7 +16,7 @@ mod traits;
 use std::sync::LazyLock;
 
 use handover_core::WaId;
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 
 pub use chains::{note, Chain};
 pub use figures::*;
