@@ -114,9 +114,20 @@ fn the_document_names_each_operation_once_and_every_reference_resolves() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operationIds repeat: {ids:?}");
 
-    // Files are bytes, not lists of numbers.
-    let file = &document["paths"]["/api/users/{wa_id}/media"]["post"]["requestBody"]["content"]
-        ["application/octet-stream"]["schema"];
+    // Files are bytes, not lists of numbers, of the types they are.
+    let sent = &document["paths"]["/api/users/{wa_id}/media"]["post"]["requestBody"]["content"];
+    for kind in ["image/jpeg", "image/png", "application/pdf", "text/plain"] {
+        assert!(
+            sent[kind].is_object(),
+            "a {kind} file can be sent, says the server"
+        );
+    }
+    assert!(sent["application/octet-stream"].is_null());
+    let served = &document["paths"]["/api/media/{id}"]["get"]["responses"]["200"]["content"];
+    for kind in ["image/*", "video/*", "audio/*", "application/*"] {
+        assert!(served[kind].is_object(), "files served include {kind}");
+    }
+    let file = &sent["image/jpeg"]["schema"];
     let file = document
         .pointer(file["$ref"].as_str().unwrap().trim_start_matches('#'))
         .unwrap();
@@ -402,5 +413,198 @@ async fn what_the_server_answers_has_the_shape_the_document_gives() {
         assert_eq!(data["type"], name.as_str(), "event {id}");
         let found = problems(&caller.document, schema, &data);
         assert!(found.is_empty(), "event {id} {name}: {}", found.join("\n"));
+    }
+}
+
+/// The error body every failing answer has.
+fn is_error_body(body: &Value) -> bool {
+    body["error"]["code"]
+        .as_str()
+        .is_some_and(|code| !code.is_empty())
+        && body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+}
+
+/// Whether `operation` lists `status` among its answers.
+fn documents(operation: &Value, status: StatusCode) -> bool {
+    operation["responses"][status.as_str()].is_object()
+}
+
+#[tokio::test]
+async fn a_missing_or_malformed_body_and_a_wrong_method_get_a_documented_status_with_the_json_error_body(
+) {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let created = app
+        .post(&manager, "/api/tokens", json!({"name": "Checks"}))
+        .await;
+    let created: Value = created.json().await.unwrap();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let document = app.get_json(&manager, "/api/openapi.json").await;
+    let shared = &document["components"]["responses"];
+    for name in [
+        "BadRequest",
+        "Unauthorized",
+        "Forbidden",
+        "MethodNotAllowed",
+        "PayloadTooLarge",
+        "HeadersTooLarge",
+    ] {
+        assert!(
+            shared[name]["content"]["application/json"].is_object(),
+            "{name} is not declared"
+        );
+    }
+    let signed_in = |method: Method, path: &str, operation: &Value| {
+        let request = app.http.request(method, app.url(&concrete(path)));
+        let bearer = operation["security"].as_array().is_some_and(|schemes| {
+            schemes
+                .iter()
+                .any(|scheme| scheme.get("bearerAuth").is_some())
+        });
+        if bearer {
+            request.bearer_auth(&secret)
+        } else {
+            request.header(reqwest::header::COOKIE, &manager.cookie)
+        }
+    };
+    let mut checked_bodies = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let item = item.as_object().unwrap();
+        for (method, operation) in item {
+            if operation.get("requestBody").is_none() {
+                continue;
+            }
+            let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let attempts = [
+                ("a missing body", signed_in(method.clone(), path, operation)),
+                (
+                    "a malformed body",
+                    signed_in(method.clone(), path, operation)
+                        .header(reqwest::header::CONTENT_TYPE, "application/json")
+                        .body("{\"unclosed\": "),
+                ),
+            ];
+            for (what, request) in attempts {
+                let response = request.send().await.unwrap();
+                let status = response.status();
+                let json = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .is_some_and(|value| {
+                        value.to_str().unwrap_or("").starts_with("application/json")
+                    });
+                let body: Value = response.json().await.unwrap_or(Value::Null);
+                assert!(
+                    documents(operation, status),
+                    "{method} {path} with {what} answered {status}, which the document does not list: {body}"
+                );
+                assert!(json, "{method} {path} with {what}: {status} is not JSON");
+                if !status.is_success() {
+                    assert!(
+                        is_error_body(&body),
+                        "{method} {path} with {what}: {status} {body}"
+                    );
+                }
+            }
+            checked_bodies += 1;
+        }
+        let taken: Vec<&str> = item.keys().map(String::as_str).collect();
+        let wrong = ["patch", "put", "delete", "post", "get"]
+            .into_iter()
+            .find(|method| !taken.contains(method))
+            .unwrap();
+        let (_, operation) = item.iter().next().unwrap();
+        let method = Method::from_bytes(wrong.to_uppercase().as_bytes()).unwrap();
+        let response = signed_in(method, path, operation).send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{wrong} {path} is no operation of the document"
+        );
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert!(is_error_body(&body), "{wrong} {path}: {body}");
+    }
+    assert!(
+        checked_bodies >= 30,
+        "{checked_bodies} operations take a body"
+    );
+}
+
+/// Sends `request` as raw bytes and reads the whole answer.
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    // The server may answer before it has read all of a head it refuses.
+    let _ = socket.write_all(request).await;
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer[9..12].parse().unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn requests_the_server_cannot_read_get_the_json_error_body_too() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+
+    // Bytes an address may not hold, in the path and in the query.
+    for target in [&b"/api/users/\xff\xfe"[..], &b"/api/search?q=\xff\xfe"[..]] {
+        let request = [
+            &b"GET "[..],
+            target,
+            b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        ]
+        .concat();
+        let (status, body) = raw_exchange(&app, &request).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["error"]["code"], "unreadable_request");
+    }
+    // Percent-encoded bytes that are no UTF-8.
+    let response = app
+        .http
+        .get(app.url("/api/users/%FF%FE"))
+        .header(reqwest::header::COOKIE, &manager.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(is_error_body(&response.json().await.unwrap()));
+
+    // Headers larger than the server reads.
+    let big = format!(
+        "GET /api/sections HTTP/1.1\r\nHost: x\r\nX-Padding: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(80_000)
+    );
+    let (status, body) = raw_exchange(&app, big.as_bytes()).await;
+    assert_eq!(status, 431);
+    assert_eq!(body["error"]["code"], "headers_too_large");
+
+    // A method a path does not take, outside /api as well.
+    let response = app.http.put(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(is_error_body(&response.json().await.unwrap()));
+
+    // Bodies over the limit of routes that read them as they come.
+    for path in ["/api/bot/import", &format!("/api/users/{PRIYA}/resolve")] {
+        let response = app
+            .http
+            .post(app.url(path))
+            .header(reqwest::header::COOKIE, &manager.cookie)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(vec![b' '; 2 * 1024 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        assert!(is_error_body(&response.json().await.unwrap()), "{path}");
     }
 }

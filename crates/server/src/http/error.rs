@@ -23,6 +23,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The path exists, the method does not (405).
+    #[error("{0}")]
+    MethodNotAllowed(String),
     #[error("{0}")]
     PayloadTooLarge(String),
     /// The request body stopped arriving before it was whole (408).
@@ -122,6 +125,9 @@ impl ApiError {
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorBody::new("forbidden", message)),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, ErrorBody::new("not_found", message)),
             ApiError::Conflict { code, .. } => (StatusCode::CONFLICT, ErrorBody::new(*code, message)),
+            ApiError::MethodNotAllowed(_) => {
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorBody::new("method_not_allowed", message))
+            }
             ApiError::PayloadTooLarge(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, ErrorBody::new("payload_too_large", message))
             }

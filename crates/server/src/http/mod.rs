@@ -3,6 +3,7 @@
 //! and the built web apps. Handlers parse and answer; the work is in `app`.
 
 pub mod error;
+pub mod parse_errors;
 pub mod request_id;
 pub mod routes;
 pub mod security;

@@ -18,6 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::Service;
 
+use super::parse_errors::JsonParseErrors;
+
 /// Connections served at once; more wait to be accepted.
 /// What one connection buffers at most, in each direction: a live stream
 /// whose reader has fallen behind holds this much of its events here
@@ -72,7 +74,10 @@ pub async fn serve(
             Err(never) => match never {},
         };
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(socket), TowerToHyperService::new(service))
+            .serve_connection_with_upgrades(
+                TokioIo::new(JsonParseErrors::new(socket)),
+                TowerToHyperService::new(service),
+            )
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

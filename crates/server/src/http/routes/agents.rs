@@ -35,7 +35,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "agents",
     responses(
         (status = 200, body = Vec<TeamMember>),
-        (status = 401, response = Problem),
     )
 )]
 async fn list(
@@ -60,11 +59,10 @@ async fn list(
     path = "/agents",
     operation_id = "create_agent",
     tag = "agents",
+    security(("session" = ["manager"])),
     request_body = NewAgent,
     responses(
         (status = 201, body = Agent),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
     )
@@ -89,13 +87,11 @@ async fn create(
     path = "/agents/{id}",
     operation_id = "update_agent",
     tag = "agents",
+    security(("session" = ["manager"])),
     params(IdPath),
     request_body = AgentChanges,
     responses(
         (status = 200, body = Agent),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),

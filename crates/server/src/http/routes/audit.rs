@@ -12,7 +12,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::QueryParams;
-use super::openapi::Problem;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::platform::time::parse_rfc3339;
@@ -87,12 +86,10 @@ impl AuditQuery {
     path = "/audit",
     operation_id = "list_audit_entries",
     tag = "reports",
+    security(("session" = ["manager"])),
     params(AuditQuery),
     responses(
         (status = 200, body = Page<AuditEntry>),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn list(

@@ -173,7 +173,6 @@ async fn logout(
     request_body = PasswordChange,
     responses(
         (status = 200, body = Agent),
-        (status = 401, response = Problem),
         (status = 422, response = Problem),
         (status = 429, response = Problem),
     )
@@ -239,7 +238,6 @@ async fn change_password(
     tag = "auth",
     responses(
         (status = 200, body = Agent),
-        (status = 401, response = Problem),
     )
 )]
 async fn me(CurrentAgent(agent): CurrentAgent) -> Json<Agent> {

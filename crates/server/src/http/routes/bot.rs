@@ -2,7 +2,6 @@
 //! and rollback, export and import as a JSON document, and a simulator that
 //! runs a draft over a conversation without touching any customer.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -13,7 +12,7 @@ use handover_core::{FieldError, Status};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{JsonBody, PathParam};
+use super::extract::{JsonBody, PathParam, RawBody};
 use super::openapi::Problem;
 use super::params::IdPath;
 use crate::app;
@@ -40,10 +39,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/bot",
     operation_id = "get_bot",
     tag = "bot",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = BotDocument),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn current(
@@ -63,11 +61,10 @@ async fn current(
     path = "/bot",
     operation_id = "save_bot",
     tag = "bot",
+    security(("session" = ["manager"])),
     request_body = BotConfig,
     responses(
         (status = 200, description = "Saved as the new version in force", body = BotDocument),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]
@@ -86,10 +83,9 @@ async fn save(
     path = "/bot/versions",
     operation_id = "list_bot_versions",
     tag = "bot",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = Vec<BotVersion>),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn versions(
@@ -107,12 +103,10 @@ async fn versions(
     path = "/bot/versions/{id}/rollback",
     operation_id = "roll_bot_back",
     tag = "bot",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 200, body = BotDocument),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -135,10 +129,9 @@ async fn rollback(
     path = "/bot/export",
     operation_id = "export_bot",
     tag = "bot",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, description = "`handover-bot.json`, as an attachment", body = BotConfig),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn export(
@@ -168,18 +161,17 @@ async fn export(
     path = "/bot/import",
     operation_id = "import_bot",
     tag = "bot",
+    security(("session" = ["manager"])),
     request_body = BotConfig,
     responses(
         (status = 200, description = "Imported as the new version in force", body = BotDocument),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]
 async fn import(
     Manager(manager): Manager,
     State(state): State<AppState>,
-    body: Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<BotDocument>, ApiError> {
     let mut reader = serde_json::Deserializer::from_slice(&body);
     let config: BotConfig = serde_path_to_error::deserialize(&mut reader).map_err(|error| {
@@ -211,11 +203,10 @@ async fn import(
     path = "/bot/simulate",
     operation_id = "simulate_bot",
     tag = "bot",
+    security(("session" = ["manager"])),
     request_body = Simulation,
     responses(
         (status = 200, description = "One turn per message", body = Vec<SimulatedTurn>),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]

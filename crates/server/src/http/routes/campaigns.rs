@@ -54,9 +54,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 201, description = "Started", body = Campaign),
         (status = 200, description = "Started before with this idempotency key", body = Campaign),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 413, response = Problem),
         (status = 422, response = Problem),
     )
 )]
@@ -81,8 +78,6 @@ async fn start(
     params(IdPath),
     responses(
         (status = 200, body = Campaign),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -100,10 +95,9 @@ async fn progress(
     path = "/campaigns",
     operation_id = "list_campaigns",
     tag = "campaigns",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = Vec<Campaign>),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn list(
@@ -119,12 +113,10 @@ async fn list(
     path = "/campaigns/{id}",
     operation_id = "get_campaign",
     tag = "campaigns",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 200, body = Campaign),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -142,10 +134,9 @@ async fn get(
     path = "/tokens",
     operation_id = "list_api_tokens",
     tag = "campaigns",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = Vec<ApiToken>),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn tokens(
@@ -161,11 +152,10 @@ async fn tokens(
     path = "/tokens",
     operation_id = "create_api_token",
     tag = "campaigns",
+    security(("session" = ["manager"])),
     request_body = NewApiToken,
     responses(
         (status = 201, body = CreatedApiToken),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]
@@ -184,12 +174,10 @@ async fn create_token(
     path = "/tokens/{id}",
     operation_id = "revoke_api_token",
     tag = "campaigns",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 200, description = "The revoked token", body = ApiToken),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]

@@ -34,7 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     responses(
         (status = 200, body = Vec<CannedReply>),
-        (status = 401, response = Problem),
     )
 )]
 async fn list(
@@ -50,11 +49,10 @@ async fn list(
     path = "/canned-replies",
     operation_id = "create_canned_reply",
     tag = "chats",
+    security(("session" = ["manager"])),
     request_body = CannedReplyDraft,
     responses(
         (status = 201, body = CannedReply),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
     )
@@ -75,13 +73,11 @@ async fn create(
     path = "/canned-replies/{id}",
     operation_id = "update_canned_reply",
     tag = "chats",
+    security(("session" = ["manager"])),
     params(IdPath),
     request_body = CannedReplyDraft,
     responses(
         (status = 200, body = CannedReply),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -105,12 +101,10 @@ async fn update(
     path = "/canned-replies/{id}",
     operation_id = "delete_canned_reply",
     tag = "chats",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]

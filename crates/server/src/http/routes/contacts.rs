@@ -132,12 +132,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/users/table",
     operation_id = "list_users_table",
     tag = "users",
+    security(("session" = ["manager"])),
     params(TableQuery),
     responses(
         (status = 200, body = Page<UserProfile>),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn table(
@@ -164,10 +162,9 @@ async fn table(
     path = "/users/facets",
     operation_id = "get_users_table_facets",
     tag = "users",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = UserFacets),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn facets(
@@ -187,12 +184,10 @@ async fn facets(
     path = "/users/export",
     operation_id = "export_users",
     tag = "users",
+    security(("session" = ["manager"])),
     params(TableQuery),
     responses(
         (status = 200, description = "`handover-users.csv`, as an attachment", content_type = "text/csv", body = String),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn export(
@@ -243,15 +238,12 @@ pub struct ImportQuery {
     path = "/imports",
     operation_id = "start_import",
     tag = "users",
+    security(("session" = ["manager"])),
     params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),
     responses(
         (status = 202, body = ImportReport),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 408, response = Problem),
-        (status = 413, response = Problem),
         (status = 422, response = Problem),
     )
 )]
@@ -336,12 +328,10 @@ fn not_found(id: i64) -> ApiError {
     path = "/imports/{id}",
     operation_id = "get_import",
     tag = "users",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 200, body = ImportReport),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -364,12 +354,10 @@ async fn report(
     path = "/imports/{id}/report.csv",
     operation_id = "get_import_skipped_rows",
     tag = "users",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 200, content_type = "text/csv", body = String),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]

@@ -26,10 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/csat",
     operation_id = "get_csat_settings",
     tag = "reports",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = CsatSettings),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn settings(
@@ -49,11 +48,10 @@ async fn settings(
     path = "/csat",
     operation_id = "save_csat_settings",
     tag = "reports",
+    security(("session" = ["manager"])),
     request_body = CsatSettings,
     responses(
         (status = 200, body = CsatSettings),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]

@@ -38,7 +38,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "demo",
     responses(
         (status = 200, body = DemoStatus),
-        (status = 401, response = Problem),
     )
 )]
 async fn status(_agent: CurrentAgent, State(state): State<AppState>) -> Json<DemoStatus> {
@@ -59,7 +58,6 @@ async fn status(_agent: CurrentAgent, State(state): State<AppState>) -> Json<Dem
     request_body = DemoMessage,
     responses(
         (status = 201, description = "Delivered and committed; the bot has answered", body = DemoDelivered),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 422, response = Problem),
     )

@@ -94,7 +94,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     ),
     responses(
         (status = 200, description = "The stream", content_type = "text/event-stream", body = Event),
-        (status = 401, response = Problem),
         (status = 429, response = Problem),
     )
 )]

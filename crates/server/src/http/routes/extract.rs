@@ -13,6 +13,26 @@ use crate::http::error::ApiError;
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct JsonBody<T>(pub T);
 
+/// A request body as it came, whatever its type (up to the route's limit).
+pub struct RawBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::body::Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection| match rejection {
+                BytesRejection::FailedToBufferBody(failure) => body_failure(&failure, || {
+                    "The request body is larger than this endpoint accepts; send less at once."
+                        .into()
+                }),
+                other => ApiError::bad_request("invalid_body", other.body_text()),
+            })
+    }
+}
+
 /// Parameters in the path, such as the id in `/api/tag-rules/{id}`.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]

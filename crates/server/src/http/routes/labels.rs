@@ -36,8 +36,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = Vec<String>,
     responses(
         (status = 200, description = "The profile with its labels", body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 422, response = Problem),
     )
@@ -62,7 +60,6 @@ async fn set(
     tag = "chats",
     responses(
         (status = 200, body = Vec<String>),
-        (status = 401, response = Problem),
     )
 )]
 async fn in_use(
@@ -80,7 +77,6 @@ async fn in_use(
     tag = "chats",
     responses(
         (status = 200, body = ClosingReasons),
-        (status = 401, response = Problem),
     )
 )]
 async fn closing_reasons(
@@ -97,11 +93,10 @@ async fn closing_reasons(
     path = "/closing-reasons",
     operation_id = "set_closing_reasons",
     tag = "chats",
+    security(("session" = ["manager"])),
     request_body = ClosingReasons,
     responses(
         (status = 200, body = ClosingReasons),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]

@@ -50,11 +50,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     params(IdPath),
     responses(
-        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = FileBytes),
-        (status = 206, description = "The range asked for", content_type = "application/octet-stream", body = FileBytes),
+        (status = 200, description = "The file, with its own Content-Type: a photo, video, voice note or audio, or a document", content((FileBytes = "image/*"), (FileBytes = "video/*"), (FileBytes = "audio/*"), (FileBytes = "application/*"), (FileBytes = "text/plain"))),
+        (status = 206, description = "The range asked for", content((FileBytes = "image/*"), (FileBytes = "video/*"), (FileBytes = "audio/*"), (FileBytes = "application/*"), (FileBytes = "text/plain"))),
         (status = 304, description = "Not modified since the copy the client has"),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )
@@ -195,8 +193,6 @@ fn disposition(kind: MediaKind, filename: Option<&str>, id: i64) -> HeaderValue 
     params(IdPath),
     responses(
         (status = 200, description = "The message, its file being fetched", body = Message),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )
@@ -230,15 +226,12 @@ pub struct Attachment {
     operation_id = "send_file",
     tag = "chats",
     params(CustomerPath, Attachment),
-    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    request_body(description = "The file, with its own Content-Type: a JPEG or PNG photo, or a document", content((FileBytes = "image/jpeg"), (FileBytes = "image/png"), (FileBytes = "application/pdf"), (FileBytes = "application/msword"), (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (FileBytes = "application/vnd.ms-excel"), (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (FileBytes = "application/vnd.ms-powerpoint"), (FileBytes = "application/vnd.openxmlformats-officedocument.presentationml.presentation"), (FileBytes = "text/plain"))),
     responses(
         (status = 201, body = Message),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 408, response = Problem),
         (status = 409, response = Problem),
-        (status = 413, response = Problem),
         (status = 422, response = Problem),
     )
 )]

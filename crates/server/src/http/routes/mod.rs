@@ -61,6 +61,7 @@ const API_BODY_BYTES: usize = 256 * 1024;
 pub fn router(state: AppState) -> Router {
     // The document is built when it is first asked for (`openapi.rs`).
     Router::from(routes())
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(web_assets::serve)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -138,6 +139,15 @@ async fn in_time(request: Request, next: Next) -> Response {
         )
         .into_response(),
     }
+}
+
+/// A known path asked with a method it does not take: a JSON error that
+/// names the path.
+async fn method_not_allowed(method: axum::http::Method, OriginalUri(uri): OriginalUri) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "{} does not take {method}; the API document (GET /api/openapi.json) lists what it takes.",
+        uri.path()
+    ))
 }
 
 /// Unknown API paths get a JSON error, never the web app's HTML.

@@ -37,7 +37,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     responses(
         (status = 200, body = MyMentions),
-        (status = 401, response = Problem),
     )
 )]
 async fn my_mentions(
@@ -55,7 +54,6 @@ async fn my_mentions(
     tag = "chats",
     responses(
         (status = 200, body = MyMentions),
-        (status = 401, response = Problem),
     )
 )]
 async fn read_mentions(
@@ -78,8 +76,6 @@ async fn read_mentions(
     request_body = NewNote,
     responses(
         (status = 201, body = Message),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 422, response = Problem),
     )

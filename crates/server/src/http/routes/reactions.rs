@@ -32,8 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = NewReaction,
     responses(
         (status = 200, description = "The message with its reactions", body = Message),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),

@@ -43,8 +43,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(CustomerPath),
     responses(
         (status = 200, body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -68,8 +66,6 @@ async fn read(
     params(CustomerPath),
     responses(
         (status = 204, description = "Told to WhatsApp, or not needed now"),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -91,7 +87,6 @@ async fn typing(
     tag = "chats",
     responses(
         (status = 200, body = ReadReceipts),
-        (status = 401, response = Problem),
     )
 )]
 async fn settings(
@@ -109,12 +104,10 @@ async fn settings(
     path = "/read-receipts",
     operation_id = "save_read_receipts",
     tag = "chats",
+    security(("session" = ["manager"])),
     request_body = ReadReceipts,
     responses(
         (status = 200, body = ReadReceipts),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn save_settings(

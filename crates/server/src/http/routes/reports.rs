@@ -13,7 +13,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::QueryParams;
-use super::openapi::Problem;
 use crate::app::reports::breakdowns;
 use crate::app::reports::{self, MAX_RANGE_MS};
 use crate::http::error::ApiError;
@@ -101,12 +100,10 @@ impl Range {
     path = "/reports/summary",
     operation_id = "get_report_summary",
     tag = "reports",
+    security(("session" = ["manager"])),
     params(Range),
     responses(
         (status = 200, body = ReportSummary),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn summary(
@@ -129,12 +126,10 @@ async fn summary(
     path = "/reports/daily",
     operation_id = "get_daily_report",
     tag = "reports",
+    security(("session" = ["manager"])),
     params(Range),
     responses(
         (status = 200, body = Vec<ReportDay>),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn daily(
@@ -154,12 +149,10 @@ async fn daily(
     path = "/reports/daily.csv",
     operation_id = "export_daily_report",
     tag = "reports",
+    security(("session" = ["manager"])),
     params(Range),
     responses(
         (status = 200, description = "`handover-daily.csv`, as an attachment", content_type = "text/csv", body = String),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn daily_csv(
@@ -212,12 +205,10 @@ impl By {
     path = "/reports/breakdown",
     operation_id = "get_report_breakdown",
     tag = "reports",
+    security(("session" = ["manager"])),
     params(Range, By),
     responses(
         (status = 200, body = Vec<BreakdownRow>),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn breakdown(
@@ -238,12 +229,10 @@ async fn breakdown(
     path = "/reports/breakdown.csv",
     operation_id = "export_report_breakdown",
     tag = "reports",
+    security(("session" = ["manager"])),
     params(Range, By),
     responses(
         (status = 200, description = "`handover-by-<breakdown>.csv`, as an attachment", content_type = "text/csv", body = String),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn breakdown_csv(

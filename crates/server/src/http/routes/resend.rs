@@ -36,8 +36,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(MessagePath),
     responses(
         (status = 201, description = "Queued again as a new message", body = Message),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )

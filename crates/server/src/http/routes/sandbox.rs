@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::openapi::Problem;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::platform::time::rfc3339;
@@ -37,10 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/sandbox/outbox",
     operation_id = "get_sandbox_outbox",
     tag = "sandbox",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = Vec<SandboxMessage>),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn outbox(

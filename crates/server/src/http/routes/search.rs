@@ -39,7 +39,6 @@ pub struct SearchQuery {
     params(SearchQuery),
     responses(
         (status = 200, body = SearchResults),
-        (status = 401, response = Problem),
         (status = 422, response = Problem),
     )
 )]

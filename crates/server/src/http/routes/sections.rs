@@ -6,7 +6,6 @@ use handover_core::SectionCounts;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::openapi::Problem;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
 use crate::state::AppState;
@@ -24,7 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     responses(
         (status = 200, body = SectionCounts),
-        (status = 401, response = Problem),
     )
 )]
 async fn counts(

@@ -31,10 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/tag-rules",
     operation_id = "list_tag_rules",
     tag = "tags",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = Vec<TagRule>),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
     )
 )]
 async fn list(
@@ -52,11 +51,10 @@ async fn list(
     path = "/tag-rules",
     operation_id = "create_tag_rule",
     tag = "tags",
+    security(("session" = ["manager"])),
     request_body = TagRuleDraft,
     responses(
         (status = 201, body = TagRule),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 422, response = Problem),
     )
 )]
@@ -76,13 +74,11 @@ async fn create(
     path = "/tag-rules/{id}",
     operation_id = "update_tag_rule",
     tag = "tags",
+    security(("session" = ["manager"])),
     params(IdPath),
     request_body = TagRuleDraft,
     responses(
         (status = 200, body = TagRule),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
         (status = 422, response = Problem),
     )
@@ -105,12 +101,10 @@ async fn update(
     path = "/tag-rules/{id}",
     operation_id = "delete_tag_rule",
     tag = "tags",
+    security(("session" = ["manager"])),
     params(IdPath),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
     )
 )]

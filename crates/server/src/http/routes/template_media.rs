@@ -52,14 +52,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     path = "/templates/media",
     operation_id = "upload_template_header",
     tag = "templates",
+    security(("session" = ["manager"])),
     params(Upload),
-    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, with its own Content-Type"),
+    request_body(description = "The file, with its own Content-Type", content((FileBytes = "image/jpeg"), (FileBytes = "image/png"), (FileBytes = "video/mp4"), (FileBytes = "video/3gpp"), (FileBytes = "application/pdf"))),
     responses(
         (status = 201, body = HeaderMedia),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 408, response = Problem),
-        (status = 413, response = Problem),
         (status = 422, response = Problem),
     )
 )]
@@ -94,9 +92,7 @@ async fn upload(
     tag = "templates",
     params(IdPath),
     responses(
-        (status = 200, description = "The file, with its own Content-Type", content_type = "application/octet-stream", body = FileBytes),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
+        (status = 200, description = "The file, with its own Content-Type", content((FileBytes = "image/jpeg"), (FileBytes = "image/png"), (FileBytes = "video/mp4"), (FileBytes = "video/3gpp"), (FileBytes = "application/pdf"))),
         (status = 404, response = Problem),
     )
 )]

@@ -41,7 +41,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "templates",
     responses(
         (status = 200, body = Vec<Template>),
-        (status = 401, response = Problem),
     )
 )]
 async fn list(
@@ -59,7 +58,6 @@ async fn list(
     tag = "templates",
     responses(
         (status = 200, body = ReviewMode),
-        (status = 401, response = Problem),
     )
 )]
 async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) -> Json<ReviewMode> {
@@ -80,11 +78,10 @@ async fn review_mode(_agent: CurrentAgent, State(state): State<AppState>) -> Jso
     path = "/templates",
     operation_id = "create_template",
     tag = "templates",
+    security(("session" = ["manager"])),
     request_body = TemplateDraft,
     responses(
         (status = 201, body = Template),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
     )
@@ -109,13 +106,11 @@ async fn create(
     path = "/templates/{id}",
     operation_id = "update_template",
     tag = "templates",
+    security(("session" = ["manager"])),
     params(IdPath),
     request_body = TemplateDraft,
     responses(
         (status = 200, body = Template),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -143,13 +138,11 @@ pub struct CopyRequest {
     path = "/templates/{id}/copy",
     operation_id = "copy_template",
     tag = "templates",
+    security(("session" = ["manager"])),
     params(IdPath),
     request_body = CopyRequest,
     responses(
         (status = 201, body = Template),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -180,13 +173,11 @@ async fn copy(
     path = "/templates/{id}/status",
     operation_id = "review_template",
     tag = "templates",
+    security(("session" = ["manager"])),
     params(IdPath),
     request_body = TemplateReview,
     responses(
         (status = 200, body = Template),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -220,10 +211,9 @@ pub struct Refreshed {
     path = "/templates/refresh",
     operation_id = "refresh_template_reviews",
     tag = "templates",
+    security(("session" = ["manager"])),
     responses(
         (status = 200, body = Refreshed),
-        (status = 401, response = Problem),
-        (status = 403, response = Problem),
         (status = 409, response = Problem),
         (status = 503, response = Problem),
     )

@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::extract::{JsonBody, PathParam, QueryParams};
+use super::extract::{JsonBody, PathParam, QueryParams, RawBody};
 use super::openapi::Problem;
 use super::params::CustomerPath;
 use crate::app::chats;
@@ -84,8 +84,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(ListQuery),
     responses(
         (status = 200, body = Page<UserSummary>),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
     )
 )]
 async fn list(
@@ -122,8 +120,6 @@ async fn list(
     params(CustomerPath),
     responses(
         (status = 200, body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -160,8 +156,6 @@ pub struct ThreadQuery {
     params(CustomerPath, ThreadQuery),
     responses(
         (status = 200, body = Page<Message>),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
     )
 )]
@@ -199,8 +193,6 @@ async fn thread(
     params(CustomerPath),
     responses(
         (status = 200, description = "The profile after the change", body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )
@@ -230,8 +222,6 @@ async fn intervene(
     request_body = Option<ResolveRequest>,
     responses(
         (status = 200, description = "The profile after the change", body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -241,7 +231,7 @@ async fn resolve(
     agent: CurrentAgent,
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
-    body: axum::body::Bytes,
+    RawBody(body): RawBody,
 ) -> Result<Json<UserProfile>, ApiError> {
     let request: ResolveRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ResolveRequest::default()
@@ -264,8 +254,6 @@ async fn resolve(
     params(CustomerPath),
     responses(
         (status = 200, description = "The profile after the change", body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )
@@ -299,8 +287,6 @@ async fn release(
     request_body = TransferRequest,
     responses(
         (status = 200, description = "The profile after the change", body = UserProfile),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -329,8 +315,6 @@ async fn transfer(
     request_body = SendMessage,
     responses(
         (status = 201, description = "Queued; the thread shows its delivery as WhatsApp reports it", body = Message),
-        (status = 400, response = Problem),
-        (status = 401, response = Problem),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),

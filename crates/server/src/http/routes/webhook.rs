@@ -117,10 +117,8 @@ async fn verify(
     request_body(content = Object, description = "The Cloud API's webhook payload"),
     responses(
         (status = 200, description = "Committed"),
-        (status = 400, response = Problem),
         (status = 401, response = Problem),
         (status = 408, response = Problem),
-        (status = 413, response = Problem),
         (status = 503, response = Problem),
     )
 )]
