@@ -11,7 +11,7 @@ use web_sys::{
 
 use handover_core::notes::{Handover, Mention};
 
-use crate::inbox::Waiting;
+use crate::inbox_state::Waiting;
 
 const NOTIFY_KEY: &str = "handover.alerts.notify";
 const SOUND_KEY: &str = "handover.alerts.sound";

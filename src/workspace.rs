@@ -7,7 +7,7 @@ use handover_core::api::{Agent, SetupPart};
 use handover_core::Role;
 use leptos::prelude::*;
 
-use crate::inbox::Inbox;
+use crate::inbox_state::Inbox;
 
 #[derive(Clone, Copy)]
 pub struct Workspace {

@@ -2,10 +2,12 @@
 //! wasm-bindgen-test (`cargo xtask test` runs them).
 #![cfg(target_arch = "wasm32")]
 
-use handover_core::api::{AgentRef, Author, Direction, Event, Message, MessageKind, UserProfile};
+use handover_core::api::{
+    AgentRef, Author, CustomerProfile, Direction, Event, Message, MessageKind,
+};
 use handover_core::{Actor, AgentId, Role, Section, SectionCounts, Status, WaId};
 use handover_web::components::{ChatActions, ProfileCard, SectionTabs, Thread};
-use handover_web::inbox::Inbox;
+use handover_web::inbox_state::Inbox;
 use handover_web::{clock, format};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
@@ -60,8 +62,8 @@ fn text(root: &HtmlElement, selector: &str) -> String {
         .unwrap()
 }
 
-fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> UserProfile {
-    UserProfile {
+fn profile(status: Status, holder: Option<&Actor>, window_open: bool) -> CustomerProfile {
+    CustomerProfile {
         wa_id: WaId::parse("919876543210").unwrap(),
         name: "Priya Sharma".into(),
         status,
@@ -265,7 +267,7 @@ async fn the_profile_card_shows_all_seven_parameters_formatted() {
 }
 
 /// Which of the four buttons are enabled for `me` on `shown`.
-async fn enabled_actions(shown: UserProfile, me: Actor) -> Vec<(String, bool, String)> {
+async fn enabled_actions(shown: CustomerProfile, me: Actor) -> Vec<(String, bool, String)> {
     let root = container();
     let _mounted = mount_to(root.clone(), move || {
         view! {

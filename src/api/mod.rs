@@ -8,11 +8,13 @@ use std::fmt;
 
 use gloo_net::http::{Request, Response};
 use handover_core::api::{
-    Agent, AgentChanges, LoginRequest, Message, NewAgent, Page, PasswordChange, SearchResults,
-    SendMessage, SessionInfo, TeamMember, TemplateSend, TransferRequest, UserProfile, UserSummary,
+    Agent, AgentChanges, CustomerProfile, CustomerSummary, LoginRequest, Message, NewAgent, Page,
+    PasswordChange, SearchResults, SendMessage, SessionInfo, TeamMember, TemplateSend,
+    TransferRequest,
 };
 use handover_core::campaigns::{ApiToken, Campaign, CreatedApiToken, NewApiToken};
-use handover_core::contacts::{ImportReport, UserFacets};
+use handover_core::contacts::ImportReport;
+use handover_core::customers::CustomerFacets;
 use handover_core::labels::ResolveRequest;
 use handover_core::tags::{TagRule, TagRuleDraft};
 use handover_core::templates::{Template, TemplateDraft, TemplateReview};
@@ -88,9 +90,9 @@ pub async fn fetch_sections() -> Result<SectionCounts, ApiError> {
 /// `GET /api/users?status=…&mine=…&cursor=…`: one page of a section or
 /// History, all chats or only the signed-in agent's.
 pub async fn fetch_users(
-    list: crate::inbox::List,
+    list: crate::inbox_state::List,
     cursor: Option<&str>,
-) -> Result<Page<UserSummary>, ApiError> {
+) -> Result<Page<CustomerSummary>, ApiError> {
     let mut path = format!(
         "/api/users?status={}&limit=50&mine={}",
         list.section.as_str(),
@@ -108,7 +110,7 @@ pub async fn search(query: &str) -> Result<SearchResults, ApiError> {
 }
 
 /// `GET /api/users/{wa_id}`: the profile card.
-pub async fn fetch_profile(wa_id: &str) -> Result<UserProfile, ApiError> {
+pub async fn fetch_profile(wa_id: &str) -> Result<CustomerProfile, ApiError> {
     get_json(&format!("/api/users/{wa_id}")).await
 }
 
@@ -178,7 +180,7 @@ pub enum ChatAction {
 }
 
 /// `POST /api/users/{wa_id}/intervene|resolve|release|transfer`.
-pub async fn act(wa_id: String, action: ChatAction) -> Result<UserProfile, ApiError> {
+pub async fn act(wa_id: String, action: ChatAction) -> Result<CustomerProfile, ApiError> {
     let (verb, body) = match action {
         ChatAction::Intervene => ("intervene", None),
         ChatAction::Resolve(reason) => (
@@ -364,11 +366,11 @@ pub async fn refresh_templates() -> Result<serde_json::Value, ApiError> {
 }
 
 /// `GET /api/users/table?…`: a page of the managers' users table; `filter`
-/// is the query string of [`crate::users_filter::UsersFilter`].
+/// is the query string of [`crate::customers_filter::CustomersFilter`].
 pub async fn fetch_users_table(
     filter: &str,
     cursor: Option<&str>,
-) -> Result<Page<UserProfile>, ApiError> {
+) -> Result<Page<CustomerProfile>, ApiError> {
     let mut path = format!("/api/users/table?limit=50&{filter}");
     if let Some(cursor) = cursor {
         path.push_str(&format!("&cursor={}", encode(cursor)));
@@ -377,7 +379,7 @@ pub async fn fetch_users_table(
 }
 
 /// `GET /api/users/facets`: the sources and tags to filter by.
-pub async fn fetch_user_facets() -> Result<UserFacets, ApiError> {
+pub async fn fetch_user_facets() -> Result<CustomerFacets, ApiError> {
     get_json("/api/users/facets").await
 }
 

@@ -2,7 +2,7 @@
 //! reasons and canned replies.
 
 use gloo_net::http::Request;
-use handover_core::api::{Message, ReadReceipts, UserProfile};
+use handover_core::api::{CustomerProfile, Message, ReadReceipts};
 use handover_core::canned::{CannedReply, CannedReplyDraft};
 use handover_core::labels::ClosingReasons;
 use handover_core::notes::{MyMentions, NewNote};
@@ -67,7 +67,7 @@ pub async fn resend(wa_id: String, id: i64) -> Result<Message, ApiError> {
 }
 
 /// `PUT /api/users/{wa_id}/labels`.
-pub async fn set_labels(wa_id: String, labels: Vec<String>) -> Result<UserProfile, ApiError> {
+pub async fn set_labels(wa_id: String, labels: Vec<String>) -> Result<CustomerProfile, ApiError> {
     let request = Request::put(&format!("/api/users/{wa_id}/labels"))
         .json(&labels)
         .map_err(|error| ApiError::Unreadable(error.to_string()))?;
@@ -124,7 +124,7 @@ pub async fn delete_canned_reply(id: i64) -> Result<(), ApiError> {
 
 /// `POST /api/users/{wa_id}/read`: the chat was opened by this person; the
 /// profile comes back with its unread count as it now is.
-pub async fn mark_read(wa_id: String) -> Result<UserProfile, ApiError> {
+pub async fn mark_read(wa_id: String) -> Result<CustomerProfile, ApiError> {
     read(
         Request::post(&format!("/api/users/{wa_id}/read"))
             .send()

@@ -3,7 +3,7 @@
 //! Resolve always asks first (with the team's closing reasons, when it keeps
 //! them), whether it was clicked or asked for with the keyboard.
 
-use handover_core::api::{TeamMember, UserProfile};
+use handover_core::api::{CustomerProfile, TeamMember};
 use handover_core::labels::ClosingReasons;
 use handover_core::{decide, Actor, ChatState, Command};
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::api::ChatAction;
 
 /// Why `command` is not possible for `me` on this chat, or `None` if it is.
-pub fn refusal(profile: &UserProfile, command: Command) -> Option<String> {
+pub fn refusal(profile: &CustomerProfile, command: Command) -> Option<String> {
     let state = ChatState {
         status: profile.status,
         holder: profile.assigned_agent.as_ref().map(|agent| agent.id),
@@ -25,7 +25,7 @@ pub fn refusal(profile: &UserProfile, command: Command) -> Option<String> {
 pub fn ChatActions(
     /// The open chat.
     #[prop(into)]
-    profile: Signal<UserProfile>,
+    profile: Signal<CustomerProfile>,
     /// The signed-in agent.
     me: Actor,
     /// Colleagues to transfer to, with who is online.

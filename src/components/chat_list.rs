@@ -1,18 +1,18 @@
 //! The list of chats in the selected section or History. Each row is a
 //! link to the chat's URL, so it opens in place, in a new tab, or copied.
 
-use handover_core::api::UserSummary;
+use handover_core::api::CustomerSummary;
 use handover_core::{Section, WaId};
 use leptos::prelude::*;
 
-use crate::inbox::name_or_number;
+use crate::inbox_state::name_or_number;
 use crate::{clock, format, places};
 
 #[component]
 pub fn ChatList(
     /// The rows, in order.
     #[prop(into)]
-    items: Signal<Vec<UserSummary>>,
+    items: Signal<Vec<CustomerSummary>>,
     /// The list's section: the Requesting queue shows how long each waits.
     #[prop(into)]
     section: Signal<Section>,

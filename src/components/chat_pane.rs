@@ -8,7 +8,7 @@
 //! yanking the view; older messages load above without moving what is on
 //! screen, and a thread opened further up fills in downwards.
 
-use handover_core::api::UserProfile;
+use handover_core::api::CustomerProfile;
 use handover_core::canned::CannedReply;
 use handover_core::labels::ClosingReasons;
 use handover_core::templates::Template;
@@ -21,7 +21,7 @@ use crate::api::{self, ChatAction, Outgoing, ThreadPage};
 use crate::components::composer::text_refusal;
 use crate::components::{ChatActions, Composer, StatusBadge, Thread, WriteAsCustomer};
 use crate::format;
-use crate::inbox::display_name;
+use crate::inbox_state::display_name;
 use crate::workspace::Workspace;
 
 /// How close to the bottom (px) still counts as reading the newest message.
@@ -35,7 +35,7 @@ pub const PAGE: u32 = 50;
 pub fn ChatPane(
     /// The open chat's profile.
     #[prop(into)]
-    profile: Signal<UserProfile>,
+    profile: Signal<CustomerProfile>,
     /// The signed-in agent.
     me: Actor,
     /// Everyone a chat can be transferred to.

@@ -5,7 +5,7 @@
 //! canned replies; files can be attached with the button, dropped on the
 //! composer or pasted.
 
-use handover_core::api::{Message, ReplyTo, TeamMember, TemplateSend, UserProfile};
+use handover_core::api::{CustomerProfile, Message, ReplyTo, TeamMember, TemplateSend};
 use handover_core::canned::{fill, CannedReply, Filling};
 use handover_core::lifecycle::{may_write, WriteRefusal};
 use handover_core::media::{size_in_words, MediaKind};
@@ -28,7 +28,7 @@ use crate::workspace::Workspace;
 
 /// Why the signed-in agent cannot write free text here, or `None`: core's
 /// one rule of who may write, in words for the reply box.
-pub fn text_refusal(profile: &UserProfile, me: Actor) -> Option<String> {
+pub fn text_refusal(profile: &CustomerProfile, me: Actor) -> Option<String> {
     let chat = ChatState {
         status: profile.status,
         holder: profile.assigned_agent.as_ref().map(|holder| holder.id),
@@ -100,7 +100,7 @@ fn quoted_words(message: &Message) -> String {
 pub fn Composer(
     /// The open chat.
     #[prop(into)]
-    profile: Signal<UserProfile>,
+    profile: Signal<CustomerProfile>,
     /// The signed-in agent.
     me: Actor,
     /// Templates that can be sent.

@@ -3,7 +3,7 @@
 //! text through the webhook pipeline; what the bot does arrives as live
 //! events, exactly as for a message from WhatsApp.
 
-use handover_core::api::{DemoMessage, UserProfile};
+use handover_core::api::{CustomerProfile, DemoMessage};
 use handover_core::WaId;
 use leptos::prelude::*;
 
@@ -21,7 +21,7 @@ pub fn random_number() -> String {
 pub fn WriteAsCustomer(
     /// The open chat.
     #[prop(into)]
-    profile: Signal<UserProfile>,
+    profile: Signal<CustomerProfile>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let send = Action::new_local(|message: &DemoMessage| api::write_as_customer(message.clone()));

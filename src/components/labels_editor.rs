@@ -1,7 +1,7 @@
 //! The open chat's labels under its profile: shown as chips, removed with
 //! their ✕, added by typing (the labels in use, kept live, are suggested).
 
-use handover_core::api::UserProfile;
+use handover_core::api::CustomerProfile;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -12,7 +12,7 @@ use crate::workspace::Workspace;
 pub fn LabelsEditor(
     /// The customer on screen.
     #[prop(into)]
-    profile: Signal<UserProfile>,
+    profile: Signal<CustomerProfile>,
 ) -> impl IntoView {
     let workspace = Workspace::get();
     let inbox = workspace.inbox;

@@ -1,7 +1,7 @@
 //! The profile card: the seven parameters of PRODUCT.md §2, plus number,
 //! holder, window and the attributes an import brought.
 
-use handover_core::api::UserProfile;
+use handover_core::api::CustomerProfile;
 use leptos::prelude::*;
 
 use super::StatusBadge;
@@ -14,12 +14,12 @@ pub const NONE: &str = "—";
 pub fn ProfileCard(
     /// The customer on screen.
     #[prop(into)]
-    profile: Signal<UserProfile>,
+    profile: Signal<CustomerProfile>,
     /// Now, in milliseconds, for the window countdown.
     #[prop(into)]
     now_ms: Signal<i64>,
 ) -> impl IntoView {
-    let text = move |read: fn(&UserProfile) -> Option<String>| {
+    let text = move |read: fn(&CustomerProfile) -> Option<String>| {
         move || profile.with(read).unwrap_or_else(|| NONE.to_owned())
     };
     let last_active = text(|p| p.last_active_at.as_deref().and_then(clock::local_clock));
@@ -53,7 +53,7 @@ pub fn ProfileCard(
         }
         Some(line)
     });
-    let count = |read: fn(&UserProfile) -> u64| move || format::count(profile.with(read));
+    let count = |read: fn(&CustomerProfile) -> u64| move || format::count(profile.with(read));
     view! {
         <section class="profile-card" aria-label="Customer profile">
             <header class="profile-head">

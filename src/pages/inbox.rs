@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use handover_core::api::{Event, Message, SearchResults, UserSummary};
+use handover_core::api::{CustomerSummary, Event, Message, SearchResults};
 use handover_core::{Actor, Command, Section, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,7 +21,7 @@ use crate::components::chat_pane::PAGE;
 use crate::components::{
     ChatList, ChatPane, LabelsEditor, NewDemoCustomer, ProfileCard, SearchResultList, StatusBadge,
 };
-use crate::inbox::{name_or_number, Inbox, List};
+use crate::inbox_state::{name_or_number, Inbox, List};
 use crate::local_storage;
 use crate::pages::NotFound;
 use crate::places::{self, Place};
@@ -529,7 +529,7 @@ fn reply_box() -> Option<web_sys::HtmlTextAreaElement> {
 
 /// A chat on its way: who it is, from its row in the list (when it is
 /// listed), until its profile and thread arrive.
-fn opening(row: Option<UserSummary>) -> impl IntoView {
+fn opening(row: Option<CustomerSummary>) -> impl IntoView {
     let head = row.map(|row| {
         view! {
             <header class="chat-head">

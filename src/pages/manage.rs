@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::pages::{
-    AuditPage, BotPage, CampaignsPage, CannedRepliesPage, ClosingReasonsPage, NotFound,
-    ReportsPage, SatisfactionPage, TagsPage, TeamPage, TemplatesPage, UsersPage,
+    AuditPage, BotPage, CampaignsPage, CannedRepliesPage, ClosingReasonsPage, CustomersPage,
+    NotFound, ReportsPage, SatisfactionPage, TagsPage, TeamPage, TemplatesPage,
 };
 use crate::places::{self, ManageScreen};
 use crate::workspace::Workspace;
@@ -44,7 +44,7 @@ pub fn ManageScreenView() -> impl IntoView {
         Some(ManageScreen::Reports) => view! { <ReportsPage /> }.into_any(),
         Some(ManageScreen::Audit) => view! { <AuditPage /> }.into_any(),
         Some(ManageScreen::Satisfaction) => view! { <SatisfactionPage /> }.into_any(),
-        Some(ManageScreen::Users) => view! { <UsersPage on_open=open_chat /> }.into_any(),
+        Some(ManageScreen::Users) => view! { <CustomersPage on_open=open_chat /> }.into_any(),
         Some(ManageScreen::Templates) => view! { <TemplatesPage /> }.into_any(),
         Some(ManageScreen::Campaigns) => view! { <CampaignsPage /> }.into_any(),
         Some(ManageScreen::Bot) => view! { <BotPage /> }.into_any(),

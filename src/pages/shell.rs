@@ -13,7 +13,7 @@ use leptos_router::hooks::use_location;
 
 use crate::alerts::AlertSettings;
 use crate::components::{ManageMenu, MentionsMenu, SectionTabs, ShortcutsHelp};
-use crate::inbox::Inbox;
+use crate::inbox_state::Inbox;
 use crate::places;
 use crate::workspace::{SetupChanges, Workspace};
 use crate::{api, clock, live};

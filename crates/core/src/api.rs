@@ -18,7 +18,7 @@ pub struct AgentRef {
 /// `GET /api/users/{wa_id}`: the profile card with the seven parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UserProfile {
+pub struct CustomerProfile {
     pub wa_id: WaId,
     pub name: String,
     pub status: Status,
@@ -60,7 +60,7 @@ pub struct UserProfile {
 /// One row of a section or History list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UserSummary {
+pub struct CustomerSummary {
     pub wa_id: WaId,
     pub name: String,
     pub status: Status,
@@ -104,7 +104,7 @@ pub struct MessageMatch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResult {
-    pub customer: UserSummary,
+    pub customer: CustomerSummary,
     pub section: crate::Section,
     pub matched: SearchMatch,
     /// For message matches: the newest matching message.
@@ -472,8 +472,10 @@ pub struct TransferRequest {
 pub enum Event {
     /// New section counts.
     Sections { counts: crate::SectionCounts },
-    /// A profile changed (status, counters, holder, window…).
-    User { profile: UserProfile },
+    /// A customer's profile changed (status, counters, holder, window…);
+    /// its event name is `user`, as PRODUCT.md calls customers.
+    #[serde(rename = "user")]
+    Customer { profile: CustomerProfile },
     /// A message was added or changed (delivery); replace by `id`.
     Message { message: Box<Message> },
     /// Someone was mentioned in a note.
@@ -500,7 +502,7 @@ impl Event {
     pub const fn name(&self) -> &'static str {
         match self {
             Event::Sections { .. } => "sections",
-            Event::User { .. } => "user",
+            Event::Customer { .. } => "user",
             Event::Message { .. } => "message",
             Event::Mention { .. } => "mention",
             Event::Setup { .. } => "setup",

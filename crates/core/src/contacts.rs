@@ -1,41 +1,8 @@
-//! The managers' view of every customer (PRODUCT.md §2, §4): the users
-//! table's filters and order, and CSV imports — which columns a file's
-//! headers name, what an import reports, and the sources one may choose.
+//! Contacts in and out of CSV files (PRODUCT.md §4): which columns an
+//! imported file's headers name, what an import reports, and the sources
+//! one may choose.
 
 use serde::{Deserialize, Serialize};
-
-/// `window=` of the users table: open (in a section) or closed (History).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum WindowFilter {
-    Open,
-    Closed,
-}
-
-/// `order=` of the users table, by Last Active (customers who never wrote
-/// come last when newest first, first when oldest first).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum UserOrder {
-    #[default]
-    LastActiveDesc,
-    LastActiveAsc,
-}
-
-/// `GET /api/users/facets`: what the users table's filters offer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UserFacets {
-    /// `Organic`, `API` and every source an import used.
-    pub sources: Vec<String>,
-    /// The tags of the first-message tag rules.
-    pub tags: Vec<String>,
-    /// The labels on chats.
-    #[serde(default)]
-    pub labels: Vec<String>,
-}
 
 /// The column of an imported CSV file that a header names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@ pub mod campaigns;
 pub mod canned;
 pub mod contacts;
 pub mod csat;
+pub mod customers;
 pub mod error;
 pub mod failures;
 pub mod ids;

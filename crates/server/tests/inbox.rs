@@ -5,7 +5,7 @@
 mod support;
 
 use handover_core::api::{
-    Page, SearchMatch, SearchResults, SessionInfo, TeamMember, UserProfile, UserSummary,
+    CustomerProfile, CustomerSummary, Page, SearchMatch, SearchResults, SessionInfo, TeamMember,
 };
 use handover_core::Section;
 use reqwest::StatusCode;
@@ -29,14 +29,14 @@ fn later(app: &TestApp, seconds: i64) {
     app.clock.set(app.clock.now_ms() + seconds * 1000);
 }
 
-async fn list(app: &TestApp, session: &Session, query: &str) -> Vec<UserSummary> {
-    let page: Page<UserSummary> =
+async fn list(app: &TestApp, session: &Session, query: &str) -> Vec<CustomerSummary> {
+    let page: Page<CustomerSummary> =
         serde_json::from_value(app.get_json(session, &format!("/api/users?{query}")).await)
             .unwrap();
     page.items
 }
 
-fn numbers(items: &[UserSummary]) -> Vec<&str> {
+fn numbers(items: &[CustomerSummary]) -> Vec<&str> {
     items.iter().map(|item| item.wa_id.as_str()).collect()
 }
 
@@ -87,7 +87,7 @@ async fn the_queue_lists_the_longest_waiting_first_and_writing_again_keeps_the_p
     let first = app
         .get_json(&manager, "/api/users?status=requesting&limit=2")
         .await;
-    let first: Page<UserSummary> = serde_json::from_value(first).unwrap();
+    let first: Page<CustomerSummary> = serde_json::from_value(first).unwrap();
     assert_eq!(numbers(&first.items), [KAVYA, ROHAN]);
     let cursor = first.next_cursor.expect("a second page");
     let rest = list(
@@ -139,7 +139,8 @@ async fn a_waiting_customer_gets_one_holding_message_with_their_place_and_no_fal
         &replies[before..],
         ["Thanks for waiting: you are number 2 in the queue, and an agent will be with you shortly."]
     );
-    let profile: UserProfile = serde_json::from_value(app.profile(&manager, ROHAN).await).unwrap();
+    let profile: CustomerProfile =
+        serde_json::from_value(app.profile(&manager, ROHAN).await).unwrap();
     assert_eq!(profile.unresolved_queries, 1, "never escalated again");
     let summary = list(&app, &manager, "status=requesting").await;
     let rohan = summary.iter().find(|s| s.wa_id.as_str() == ROHAN).unwrap();

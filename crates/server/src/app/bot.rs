@@ -76,7 +76,7 @@ pub struct Chat<'a> {
     pub wa_id: &'a WaId,
     pub status: handover_core::Status,
     /// What the bot remembered after the customer's previous message.
-    pub memory: store::users::BotMemory,
+    pub memory: store::customers::BotMemory,
     /// The customer is new, or back after a Resolve.
     pub greet: bool,
 }
@@ -93,7 +93,7 @@ pub async fn turn(
 ) -> Result<BotTurn, sqlx::Error> {
     let queue_position = match chat.status {
         handover_core::Status::Requesting => {
-            store::users::queue_position(&mut *conn, chat.wa_id, now).await?
+            store::customers::queue_position(&mut *conn, chat.wa_id, now).await?
         }
         _ => 0,
     };
@@ -106,12 +106,12 @@ pub async fn turn(
         holding_sent: chat.memory.holding_sent,
     };
     let turn = bot::respond(config, context, message);
-    let remembered = store::users::BotMemory {
+    let remembered = store::customers::BotMemory {
         fallbacks_in_row: turn.fallbacks_in_row,
         holding_sent: chat.memory.holding_sent || turn.held,
     };
     if remembered != chat.memory {
-        store::users::remember(conn, chat.wa_id, remembered).await?;
+        store::customers::remember(conn, chat.wa_id, remembered).await?;
     }
     Ok(turn)
 }

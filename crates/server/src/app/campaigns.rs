@@ -18,10 +18,10 @@ use crate::app::templates;
 use crate::platform::outbound;
 use crate::state::AppState;
 use crate::store::campaigns::{self, NewCampaign};
+use crate::store::customers;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
 use crate::store::template_media::HeaderFile;
-use crate::store::users;
 
 /// The Source of customers first reached by the API (PRODUCT.md §2).
 pub const API_SOURCE: &str = "API";
@@ -100,7 +100,7 @@ pub async fn start(
     )
     .await?;
     for recipient in &accepted {
-        users::create_if_missing(
+        customers::create_if_missing(
             &mut write.tx,
             &recipient.wa_id,
             &recipient.name,
@@ -108,7 +108,7 @@ pub async fn start(
             now,
         )
         .await?;
-        users::fill_empty_name(&mut write.tx, &recipient.wa_id, &recipient.name).await?;
+        customers::fill_empty_name(&mut write.tx, &recipient.wa_id, &recipient.name).await?;
         let payload = outbound::template_payload(&recipient.wa_id, &recipient.send, in_header);
         messages::queue_template(
             &mut write.tx,

@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 use crate::app::error::AppError;
 use crate::store::events::EventBatch;
 use crate::store::transitions::{self, Transition};
-use crate::store::{agents, audit, messages, users};
+use crate::store::{agents, audit, customers, messages};
 
 /// Who caused a change, for the audit trail and the system line.
 pub enum ChangedBy<'a> {
@@ -47,7 +47,7 @@ pub async fn apply(
     reason: &str,
     now: i64,
 ) -> Result<Option<Status>, AppError> {
-    let state = users::chat_state(conn, wa_id, now)
+    let state = customers::chat_state(conn, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))?;
     let change = Change {
@@ -134,7 +134,7 @@ pub async fn apply_change(
                 name: agent.name.clone(),
             },
             wa_id: wa_id.clone(),
-            customer: users::display_name(conn, wa_id).await?,
+            customer: customers::display_name(conn, wa_id).await?,
         });
     }
     Ok(Some(ChatState {

@@ -96,7 +96,7 @@ async fn apply_due(
     now: i64,
 ) -> Result<usize, AppError> {
     let mut write = db.begin_write().await?;
-    let due = store::users::windows_ending(&mut write.tx, status, until, BATCH).await?;
+    let due = store::customers::windows_ending(&mut write.tx, status, until, BATCH).await?;
     let mut batch = EventBatch::default();
     // Counting only chats actually changed ends the sweep's loop even if a
     // row somehow cannot be changed.

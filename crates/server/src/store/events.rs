@@ -12,7 +12,7 @@ use handover_core::WaId;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::statement::Statement;
-use super::{messages, peers, sections, users};
+use super::{customers, messages, peers, sections};
 use crate::platform::db::Backend;
 
 /// Events written by one statement at most (two values each, well within
@@ -92,8 +92,12 @@ impl EventBatch {
                 message: Box::new(message),
             })
             .collect();
-        let profiles = users::profiles(&mut *conn, &self.users, now).await?;
-        events.extend(profiles.into_iter().map(|profile| Event::User { profile }));
+        let profiles = customers::profiles(&mut *conn, &self.users, now).await?;
+        events.extend(
+            profiles
+                .into_iter()
+                .map(|profile| Event::Customer { profile }),
+        );
         events.extend(
             self.mentions
                 .into_iter()

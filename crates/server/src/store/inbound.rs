@@ -6,8 +6,8 @@
 use handover_core::{AgentId, ChatState, WaId};
 use sqlx::AnyConnection;
 
+use super::customers::{status_of, BotMemory};
 use super::rollups::{self, Chain};
-use super::users::{status_of, BotMemory};
 use super::Flag;
 use crate::platform::time::WINDOW_MS;
 

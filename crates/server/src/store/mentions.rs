@@ -66,7 +66,7 @@ pub async fn of(pool: &AnyPool, agent: AgentId, limit: u32) -> Result<MyMentions
                         id: AgentId(by),
                         name: by_name.unwrap_or_default(),
                     },
-                    customer: super::users::name_or_number(customer, &wa_id),
+                    customer: super::customers::name_or_number(customer, &wa_id),
                     wa_id,
                     message_id,
                     text: text.unwrap_or_default(),

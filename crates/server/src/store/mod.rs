@@ -12,6 +12,9 @@ pub mod campaigns;
 pub mod canned;
 pub mod copy;
 pub mod csat;
+mod customer_search;
+pub mod customers;
+pub mod customers_table;
 pub mod events;
 mod flag;
 pub mod imports;
@@ -36,9 +39,6 @@ pub mod tags;
 pub mod template_media;
 pub mod templates;
 pub mod transitions;
-mod user_search;
-pub mod users;
-pub mod users_table;
 
 use handover_core::WaId;
 

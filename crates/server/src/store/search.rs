@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use handover_core::api::{MessageMatch, SearchMatch, SearchResult, SearchResults};
 use sqlx::AnyPool;
 
+use super::customers::{UserRow, SELECT};
 use super::statement::Statement;
-use super::users::{UserRow, SELECT};
 use crate::platform::db::Backend;
 use crate::platform::time::rfc3339;
 

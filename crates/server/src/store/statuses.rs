@@ -38,7 +38,7 @@ struct Tracked {
 /// recorded yet settles the message its marker names (a send whose answer
 /// was lost); without one it is kept until the message is known. Returns
 /// the ids of the messages that changed, in id order.
-pub async fn apply(
+pub async fn record_callbacks(
     conn: &mut AnyConnection,
     callbacks: &[Callback<'_>],
 ) -> Result<Vec<i64>, sqlx::Error> {

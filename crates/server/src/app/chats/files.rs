@@ -9,10 +9,10 @@ use super::{holder_may_write, queued};
 use crate::app::error::AppError;
 use crate::platform::media::Saved;
 use crate::state::AppState;
+use crate::store::customers;
 use crate::store::events::EventBatch;
 use crate::store::media::{self, OutboundMedia};
 use crate::store::messages::{self, Outbound};
-use crate::store::users;
 
 /// A file an agent sends, already checked and stored.
 pub struct Upload<'a> {
@@ -26,7 +26,7 @@ pub struct Upload<'a> {
 /// Refuses before a file is read when `agent` may not write in this chat.
 pub async fn may_send(state: &AppState, agent: &Agent, wa_id: &WaId) -> Result<(), AppError> {
     let mut conn = state.db.pool.acquire().await?;
-    let chat = users::chat_state(&mut conn, wa_id, state.clock.now_ms()).await?;
+    let chat = customers::chat_state(&mut conn, wa_id, state.clock.now_ms()).await?;
     holder_may_write(chat.as_ref(), wa_id, agent)
 }
 
@@ -40,7 +40,7 @@ pub async fn send(
 ) -> Result<Message, AppError> {
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, wa_id, now).await?;
+    let chat = customers::chat_state(&mut write.tx, wa_id, now).await?;
     holder_may_write(chat.as_ref(), wa_id, agent)?;
     let payload = crate::platform::outbound::file_payload(
         wa_id,

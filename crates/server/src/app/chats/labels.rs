@@ -1,6 +1,6 @@
 //! Labels on a chat, and the team's closing reasons.
 
-use handover_core::api::{Agent, SetupPart, UserProfile};
+use handover_core::api::{Agent, CustomerProfile, SetupPart};
 use handover_core::audit::AuditAction;
 use handover_core::labels::{normalise, spelled_as, ClosingReasons};
 use handover_core::WaId;
@@ -18,7 +18,7 @@ pub async fn set(
     agent: &Agent,
     wa_id: &WaId,
     given: &[String],
-) -> Result<UserProfile, AppError> {
+) -> Result<CustomerProfile, AppError> {
     let unfit = |problem| AppError::unprocessable("invalid_labels", format!("labels: {problem}."));
     let tidy = normalise(given).map_err(unfit)?;
     let now = state.clock.now_ms();

@@ -11,7 +11,7 @@ pub mod reactions;
 pub mod reading;
 pub mod resend;
 
-use handover_core::api::{Agent, Author, Message, SendMessage, TemplateSend, UserProfile};
+use handover_core::api::{Agent, Author, CustomerProfile, Message, SendMessage, TemplateSend};
 use handover_core::labels::ResolveRequest;
 use handover_core::lifecycle::WriteRefusal;
 use handover_core::{whatsapp, AgentId, ChatState, Command, TransitionError, WaId};
@@ -19,22 +19,22 @@ use sqlx::AnyConnection;
 
 use crate::app::error::AppError;
 use crate::app::lifecycle::{self, Change, ChangedBy};
-use crate::app::{surveys, templates};
+use crate::app::{csat, templates};
 use crate::platform::db::WriteTx;
 use crate::platform::outbound;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
 use crate::store::template_media::HeaderFile;
-use crate::store::{agents, users};
+use crate::store::{agents, customers};
 
 /// A customer's profile, or the refusal that names the missing customer.
 pub async fn require_profile(
     conn: &mut AnyConnection,
     wa_id: &WaId,
     now: i64,
-) -> Result<UserProfile, AppError> {
-    users::profile(conn, wa_id, now)
+) -> Result<CustomerProfile, AppError> {
+    customers::profile(conn, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))
 }
@@ -47,7 +47,7 @@ pub async fn act(
     wa_id: &WaId,
     command: Command,
     reason: &str,
-) -> Result<UserProfile, AppError> {
+) -> Result<CustomerProfile, AppError> {
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     let mut batch = EventBatch::default();
@@ -71,7 +71,7 @@ pub async fn transfer(
     by: handover_core::Actor,
     wa_id: &WaId,
     to: AgentId,
-) -> Result<UserProfile, AppError> {
+) -> Result<CustomerProfile, AppError> {
     let target = agents::by_id(&state.db.pool, to).await?;
     if target.as_ref().is_none_or(|target| target.disabled) {
         return Err(AppError::unprocessable(
@@ -92,8 +92,8 @@ pub async fn resolve(
     by: handover_core::Actor,
     wa_id: &WaId,
     request: &ResolveRequest,
-) -> Result<UserProfile, AppError> {
-    let survey = surveys::prepare(&state.db.pool).await?;
+) -> Result<CustomerProfile, AppError> {
+    let survey = csat::prepare(&state.db.pool).await?;
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     let reasons = crate::store::labels::closing_reasons(&mut write.tx).await?;
@@ -106,7 +106,7 @@ pub async fn resolve(
         None => "Resolved; handed back to the bot".to_owned(),
     };
     let mut batch = EventBatch::default();
-    let chat = users::chat_state(&mut write.tx, wa_id, now)
+    let chat = customers::chat_state(&mut write.tx, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))?;
     let resolve = Change {
@@ -119,7 +119,7 @@ pub async fn resolve(
     lifecycle::apply_change(&mut write.tx, &mut batch, wa_id, &chat, resolve, now).await?;
     let asked = match &survey {
         Some(survey) => {
-            surveys::ask(
+            csat::ask(
                 &mut write.tx,
                 &mut batch,
                 survey,
@@ -146,7 +146,7 @@ async fn changed(
     batch: EventBatch,
     wa_id: &WaId,
     now: i64,
-) -> Result<UserProfile, AppError> {
+) -> Result<CustomerProfile, AppError> {
     let profile = require_profile(&mut write.tx, wa_id, now).await?;
     let recorded = batch.record(&mut write.tx, now).await?;
     write.commit().await?;
@@ -195,7 +195,7 @@ pub async fn send(
     };
 
     let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, wa_id, now).await?;
+    let chat = customers::chat_state(&mut write.tx, wa_id, now).await?;
     if chat.is_none() {
         return Err(AppError::no_customer(wa_id));
     }

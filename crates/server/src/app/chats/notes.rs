@@ -8,7 +8,7 @@ use handover_core::WaId;
 use crate::app::error::AppError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::{agents, mentions, messages, users};
+use crate::store::{agents, customers, mentions, messages};
 
 /// Adds a private note to the thread; everyone it mentions is told at once.
 pub async fn add(
@@ -38,7 +38,7 @@ pub async fn add(
 
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
-    let customer = users::profile(&mut write.tx, wa_id, now)
+    let customer = customers::profile(&mut write.tx, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))?;
     let id = messages::insert_note(&mut write.tx, wa_id, author.id, text, now).await?;

@@ -12,7 +12,7 @@ use crate::platform::outbound::reaction_payload;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, OnWhatsApp};
-use crate::store::{reactions, users};
+use crate::store::{customers, reactions};
 
 /// Reacts to the customer's message `id` (the holder, inside the window):
 /// kept on the message, then sent to WhatsApp in the background; the
@@ -33,7 +33,7 @@ pub async fn react(
     }
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, wa_id, now).await?;
+    let chat = customers::chat_state(&mut write.tx, wa_id, now).await?;
     holder_may_write(chat.as_ref(), wa_id, agent)?;
     let wamid = match messages::on_whatsapp(&mut *write.tx, wa_id, id).await? {
         None => {

@@ -4,7 +4,7 @@
 //! off, shows the customer blue ticks; while the holder types, WhatsApp's
 //! typing indicator. Managers switch read receipts on and off.
 
-use handover_core::api::{Agent, UserProfile};
+use handover_core::api::{Agent, CustomerProfile};
 use handover_core::audit::AuditAction;
 use handover_core::{Status, WaId};
 
@@ -13,19 +13,23 @@ use crate::app::error::AppError;
 use crate::platform::outbound::read_payload;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::{audit, read_receipts, users};
+use crate::store::{audit, customers, read_receipts};
 
 /// `agent` opened the chat: the customer's messages are read; the profile
 /// after it.
-pub async fn read(state: &AppState, agent: &Agent, wa_id: &WaId) -> Result<UserProfile, AppError> {
+pub async fn read(
+    state: &AppState,
+    agent: &Agent,
+    wa_id: &WaId,
+) -> Result<CustomerProfile, AppError> {
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
-    let chat = users::chat_state(&mut write.tx, wa_id, now)
+    let chat = customers::chat_state(&mut write.tx, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))?;
     let reads_for_team = chat.status != Status::Intervened || chat.holder == Some(agent.id);
     let newest = match reads_for_team {
-        true => users::mark_read(&mut write.tx, wa_id).await?,
+        true => customers::mark_read(&mut write.tx, wa_id).await?,
         false => None,
     };
     let tell_whatsapp = newest.is_some() && read_receipts::enabled(&mut write.tx).await?;
@@ -51,14 +55,14 @@ pub async fn read(state: &AppState, agent: &Agent, wa_id: &WaId) -> Result<UserP
 pub async fn typing(state: &AppState, agent: &Agent, wa_id: &WaId) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;
-    let chat = users::chat_state(&mut conn, wa_id, now)
+    let chat = customers::chat_state(&mut conn, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))?;
     let holds = chat.status == Status::Intervened && chat.holder == Some(agent.id);
     if !holds || !chat.window_open || !read_receipts::enabled(&mut conn).await? {
         return Ok(());
     }
-    let newest = users::newest_inbound_wamid(&mut conn, wa_id).await?;
+    let newest = customers::newest_inbound_wamid(&mut conn, wa_id).await?;
     drop(conn);
     if let Some(wamid) = newest.filter(|_| state.typing.due(wa_id)) {
         tell(state, wamid, true);

@@ -10,7 +10,7 @@ use super::queued;
 use crate::app::error::AppError;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::{messages, users};
+use crate::store::{customers, messages};
 
 /// Queues failed message `id` again as a new message (a template any time;
 /// a text by its chat's holder inside the window); the new message.
@@ -33,7 +33,7 @@ pub async fn resend(
         ));
     }
     if !failed.is_template {
-        let chat = users::chat_state(&mut write.tx, wa_id, now)
+        let chat = customers::chat_state(&mut write.tx, wa_id, now)
             .await?
             .ok_or_else(|| AppError::no_customer(wa_id))?;
         if !chat.window_open {

@@ -4,10 +4,10 @@
 
 use axum::body::{Body, Bytes};
 use futures_util::stream::{self, Stream, StreamExt};
-use handover_core::api::UserProfile;
+use handover_core::api::CustomerProfile;
 use sqlx::AnyPool;
 
-use crate::store::users_table::{self, TableFilter};
+use crate::store::customers_table::{self, TableFilter};
 use crate::store::{BadCursor, Cursor};
 
 /// Rows read from the database per chunk of the file.
@@ -41,7 +41,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn row(user: &UserProfile) -> [String; 14] {
+fn row(user: &CustomerProfile) -> [String; 14] {
     [
         user.wa_id.as_str().to_owned(),
         user.name.clone(),
@@ -112,7 +112,7 @@ pub fn stream(
                 Next::Done => None,
                 Next::Header => Some((Ok(csv_lines([HEADER])), Next::Page(None))),
                 Next::Page(cursor) => {
-                    match users_table::page(&pool, &filter, cursor.as_ref(), CHUNK, now).await {
+                    match customers_table::page(&pool, &filter, cursor.as_ref(), CHUNK, now).await {
                         Ok(page) => {
                             let after = match Cursor::parse(page.next_cursor.as_deref()) {
                                 Ok(Some(cursor)) => Next::Page(Some(cursor)),

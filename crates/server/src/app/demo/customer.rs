@@ -80,7 +80,7 @@ pub async fn send_photo(
     let body = envelope(photo.wa_id, photo.name, &wamid, photo.at_ms, image).to_string();
     let delivery = payload::parse(body.as_bytes())
         .map_err(|error| AppError::bad_request("invalid_webhook", error.to_string()))?;
-    process::apply(db, &delivery, photo.at_ms).await?;
+    process::delivery_alone(db, &delivery, photo.at_ms).await?;
     let mut write = db.begin_write().await?;
     media::ready_by_wa_media_id(&mut write.tx, &media_id, &saved.hash, saved.size).await?;
     write.commit().await?;
@@ -101,7 +101,7 @@ pub fn delivery(message: &CustomerText<'_>) -> Result<(String, WebhookDelivery),
 /// demo's seed, before anything listens).
 pub async fn write(db: &Db, message: &CustomerText<'_>) -> Result<(), AppError> {
     let (_, delivery) = delivery(message)?;
-    process::apply(db, &delivery, message.at_ms).await
+    process::delivery_alone(db, &delivery, message.at_ms).await
 }
 
 #[cfg(test)]

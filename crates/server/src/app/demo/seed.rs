@@ -170,7 +170,7 @@ pub async fn seed(
     files: &MediaFiles,
     now: i64,
 ) -> Result<Seeded, AppError> {
-    if store::users::any(&db.pool).await? {
+    if store::customers::any(&db.pool).await? {
         return Ok(Seeded::KeptExisting);
     }
     if !store::bot::any_saved(&db.pool).await? {

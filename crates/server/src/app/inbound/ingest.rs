@@ -70,7 +70,7 @@ impl Ingest {
     }
 
     /// Applies `delivery` as of `now`; returns once it is committed.
-    pub async fn apply(&self, delivery: WebhookDelivery, now: i64) -> Result<(), AppError> {
+    pub async fn submit(&self, delivery: WebhookDelivery, now: i64) -> Result<(), AppError> {
         let (answer, answered) = oneshot::channel();
         let job = Job {
             delivery,
@@ -113,10 +113,10 @@ async fn write_batches(db: Db, wakes: Wakes, mut jobs: mpsc::Receiver<Job>) {
         // Together first; when a delivery fails, the batch is rolled back
         // and applied again with each delivery in a savepoint, so that only
         // the failing one is refused.
-        let mut applied = apply_batch(write, &mut bot_config, &batch, Apart::No).await;
+        let mut applied = write_batch(write, &mut bot_config, &batch, Apart::No).await;
         if let Ok(Applied::OneFailed) = applied {
             applied = match db.begin_write().await {
-                Ok(write) => apply_batch(write, &mut bot_config, &batch, Apart::Yes).await,
+                Ok(write) => write_batch(write, &mut bot_config, &batch, Apart::Yes).await,
                 Err(error) => Err(error),
             };
         }
@@ -178,7 +178,7 @@ enum Applied {
 
 /// Applies the deliveries of `batch`, records their events and commits.
 /// An error when the batch as a whole was rolled back.
-async fn apply_batch(
+async fn write_batch(
     mut write: WriteTx<'_>,
     bot_config: &mut ConfigInForce,
     batch: &[Job],
@@ -195,7 +195,7 @@ async fn apply_batch(
         let mut changed = EventBatch::default();
         let applied = match apart {
             Apart::No => {
-                let applied = process::apply_but_statuses(
+                let applied = process::messages_and_notices(
                     &mut write.tx,
                     &mut changed,
                     bot_config,
@@ -208,7 +208,7 @@ async fn apply_batch(
                 }
                 applied
             }
-            Apart::Yes => apply_in_savepoint(&mut write, &mut changed, bot_config, job).await?,
+            Apart::Yes => delivery_in_savepoint(&mut write, &mut changed, bot_config, job).await?,
         };
         match applied {
             Ok(done) => {
@@ -221,7 +221,7 @@ async fn apply_batch(
     }
     if apart == Apart::No {
         let deliveries = batch.iter().map(|job| &job.delivery);
-        if process::apply_statuses(&mut write.tx, &mut events, deliveries)
+        if process::status_callbacks(&mut write.tx, &mut events, deliveries)
             .await
             .is_err()
         {
@@ -236,7 +236,7 @@ async fn apply_batch(
 /// Applies one delivery in a savepoint of its own, rolled back to when the
 /// delivery fails. An error when the whole transaction is gone (SQLite
 /// ends it on some failures), which ends the batch.
-async fn apply_in_savepoint(
+async fn delivery_in_savepoint(
     write: &mut WriteTx<'_>,
     changed: &mut EventBatch,
     bot_config: &BotConfig,
@@ -244,7 +244,7 @@ async fn apply_in_savepoint(
 ) -> Result<Result<Processed, AppError>, sqlx::Error> {
     let mut savepoint = (&mut write.tx).begin().await?;
     let applied =
-        process::apply_in(&mut savepoint, changed, bot_config, &job.delivery, job.now).await;
+        process::delivery_in(&mut savepoint, changed, bot_config, &job.delivery, job.now).await;
     match applied {
         Ok(_) => savepoint.commit().await?,
         Err(_) => savepoint.rollback().await?,

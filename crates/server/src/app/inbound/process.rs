@@ -13,15 +13,15 @@ use sqlx::AnyConnection;
 
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::app::bot::{self, ConfigInForce};
+use crate::app::csat;
 use crate::app::error::AppError;
 use crate::app::lifecycle::{self, Change, ChangedBy};
-use crate::app::surveys;
 use crate::app::tag_rules;
 use crate::platform::db::Db;
 use crate::platform::time::WINDOW_MS;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
-use crate::store::{inbound, media, notices, reactions, statuses, users};
+use crate::store::{customers, inbound, media, notices, reactions, statuses};
 use handover_core::bot::{BotConfig, CustomerMessage};
 
 /// What a committed delivery needs from the caller afterwards.
@@ -46,12 +46,12 @@ impl Processed {
 /// Applies one delivery in a transaction of its own and records its
 /// events; for deliveries that do not come through the webhook (the demo's
 /// seed, before anything listens or sends).
-pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), AppError> {
+pub async fn delivery_alone(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), AppError> {
     let mut write = db.begin_write().await?;
     let mut batch = EventBatch::default();
     let mut bot_config = ConfigInForce::default();
     let bot_config = bot_config.get(&mut write.tx).await?;
-    apply_in(&mut write.tx, &mut batch, bot_config, delivery, now).await?;
+    delivery_in(&mut write.tx, &mut batch, bot_config, delivery, now).await?;
     batch.record(&mut write.tx, now).await?;
     write.commit().await?;
     Ok(())
@@ -59,22 +59,22 @@ pub async fn apply(db: &Db, delivery: &WebhookDelivery, now: i64) -> Result<(), 
 
 /// Applies one delivery inside the caller's transaction, collecting what
 /// it changed in `batch`. The caller records the events and commits.
-pub async fn apply_in(
+pub async fn delivery_in(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
     now: i64,
 ) -> Result<Processed, AppError> {
-    let processed = apply_but_statuses(conn, batch, bot_config, delivery, now).await?;
-    apply_statuses(conn, batch, std::iter::once(delivery)).await?;
+    let processed = messages_and_notices(conn, batch, bot_config, delivery, now).await?;
+    status_callbacks(conn, batch, std::iter::once(delivery)).await?;
     Ok(processed)
 }
 
-/// [`apply_in`] short of the delivery's status callbacks, which a batch of
-/// deliveries applies together afterwards ([`apply_statuses`]): they only
+/// [`delivery_in`] short of the delivery's status callbacks, which a batch of
+/// deliveries applies together afterwards ([`status_callbacks`]): they only
 /// concern messages we sent, which nothing else in a delivery touches.
-pub async fn apply_but_statuses(
+pub async fn messages_and_notices(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
@@ -90,7 +90,7 @@ pub async fn apply_but_statuses(
         outbound |= inbound(&mut *conn, batch, bot_config, message, name, now).await?;
     }
     for notice in &delivery.notices {
-        outbound |= apply_notice(&mut *conn, batch, bot_config, notice, now).await?;
+        outbound |= handle_notice(&mut *conn, batch, bot_config, notice, now).await?;
     }
     let media = delivery
         .messages
@@ -100,7 +100,7 @@ pub async fn apply_but_statuses(
 }
 
 /// The status callbacks of `deliveries`, in order, in a few statements.
-pub async fn apply_statuses<'a>(
+pub async fn status_callbacks<'a>(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
     deliveries: impl IntoIterator<Item = &'a WebhookDelivery>,
@@ -116,7 +116,7 @@ pub async fn apply_statuses<'a>(
             marked: status.marked,
         })
         .collect();
-    for id in statuses::apply(conn, &callbacks).await? {
+    for id in statuses::record_callbacks(conn, &callbacks).await? {
         batch.message(id);
     }
     Ok(())
@@ -142,7 +142,7 @@ async fn inbound(
     } else {
         message.sent_at_ms
     };
-    let is_new_user = users::create_if_missing(conn, wa_id, name, "Organic", now).await?;
+    let is_new_user = customers::create_if_missing(conn, wa_id, name, "Organic", now).await?;
     let stored = Inbound {
         wa_id,
         wamid: &message.wamid,
@@ -191,7 +191,7 @@ async fn inbound(
     // A tap answering a satisfaction survey is recorded, not read by the
     // bot, and does not reopen the chat.
     if let Some(reply_id) = message.reply_id.as_deref() {
-        if let Some(queued) = surveys::answer(conn, batch, wa_id, reply_id, now).await? {
+        if let Some(queued) = csat::answer(conn, batch, wa_id, reply_id, now).await? {
             return Ok(queued);
         }
     }
@@ -215,7 +215,7 @@ async fn inbound(
         if let Some(changed) = wrote_again {
             // A change of status starts the bot's memory of the wait afresh.
             state = changed;
-            memory = users::bot_memory(conn, wa_id).await?;
+            memory = customers::bot_memory(conn, wa_id).await?;
             reopened = true;
         }
     }
@@ -264,7 +264,7 @@ const CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 /// One notice, once (WhatsApp retries deliveries). None counts as a
 /// message, moves Last Active or escalates. Returns whether a reply (the
 /// welcome) was queued.
-async fn apply_notice(
+async fn handle_notice(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
     bot_config: &BotConfig,
@@ -297,10 +297,10 @@ async fn apply_notice(
             }
         }
         NoticeKind::ChangedNumber { new_wa_id } => {
-            if users::chat_state(conn, wa_id, now).await?.is_none() {
+            if customers::chat_state(conn, wa_id, now).await?.is_none() {
                 return Ok(false);
             }
-            users::carry_over(conn, wa_id, new_wa_id, now).await?;
+            customers::carry_over(conn, wa_id, new_wa_id, now).await?;
             for (thread, line) in [
                 (
                     wa_id,
@@ -313,13 +313,13 @@ async fn apply_notice(
             }
         }
         NoticeKind::RequestedWelcome => {
-            let is_new_user = users::create_if_missing(conn, wa_id, "", "Organic", now).await?;
+            let is_new_user = customers::create_if_missing(conn, wa_id, "", "Organic", now).await?;
             let at = if notice.at_ms > now + CLOCK_SKEW_MS {
                 now
             } else {
                 notice.at_ms
             };
-            users::open_window(conn, wa_id, at + WINDOW_MS).await?;
+            customers::open_window(conn, wa_id, at + WINDOW_MS).await?;
             batch.user(wa_id);
             if is_new_user {
                 let welcome = bot::welcome(bot_config);
@@ -330,7 +330,7 @@ async fn apply_notice(
             }
         }
         NoticeKind::System { text } => {
-            if users::chat_state(conn, wa_id, now).await?.is_some() {
+            if customers::chat_state(conn, wa_id, now).await?.is_some() {
                 let line = format!("WhatsApp: {text}");
                 batch.message(messages::insert_system(conn, wa_id, &line, now).await?);
             }

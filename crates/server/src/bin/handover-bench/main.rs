@@ -12,18 +12,18 @@ mod reports;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use handover_core::contacts::{UserOrder, WindowFilter};
+use handover_core::customers::{CustomerOrder, WindowFilter};
 use handover_core::Status;
 use handover_server::app::contacts::import::{self, Job};
 use handover_server::app::contacts::{export, phone};
 use handover_server::platform::db::Db;
 use handover_server::platform::realtime::EventHub;
 use handover_server::platform::time::{now_ms, Clock, WINDOW_MS};
+use handover_server::store::customers::{ListFilter, Listing};
+use handover_server::store::customers_table::{self, TableFilter};
 use handover_server::store::imports::{self, NewImport};
-use handover_server::store::users::{ListFilter, Listing};
-use handover_server::store::users_table::{self, TableFilter};
 use handover_server::store::Cursor;
-use handover_server::store::{messages, search, sections, users};
+use handover_server::store::{customers, messages, search, sections};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -71,7 +71,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(
         "section list, first page (50)",
         time(50, || async {
-            users::list(
+            customers::list(
                 &pool,
                 Listing::Section(Status::Requesting),
                 &filter,
@@ -84,14 +84,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await,
     );
-    let deep = users::list(&pool, Listing::History, &filter, None, 200, now)
+    let deep = customers::list(&pool, Listing::History, &filter, None, 200, now)
         .await?
         .next_cursor;
     let deep = Cursor::parse(deep.as_deref()).expect("a cursor this store handed out");
     report(
         "History, a later page (50)",
         time(50, || async {
-            users::list(&pool, Listing::History, &filter, deep.as_ref(), 50, now)
+            customers::list(&pool, Listing::History, &filter, deep.as_ref(), 50, now)
                 .await
                 .unwrap();
         })
@@ -104,7 +104,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(
         "section search by name",
         time(50, || async {
-            users::list(
+            customers::list(
                 &pool,
                 Listing::Section(Status::Active),
                 &search,
@@ -120,7 +120,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(
         "profile",
         time(50, || async {
-            users::profile(&mut pool.acquire().await.unwrap(), &some_user, now)
+            customers::profile(&mut pool.acquire().await.unwrap(), &some_user, now)
                 .await
                 .unwrap();
         })
@@ -184,7 +184,7 @@ async fn users_table_figures(pool: &sqlx::AnyPool, now: i64) {
         (
             "users table, oldest first",
             TableFilter {
-                order: UserOrder::LastActiveAsc,
+                order: CustomerOrder::LastActiveAsc,
                 ..any()
             },
         ),
@@ -220,7 +220,7 @@ async fn users_table_figures(pool: &sqlx::AnyPool, now: i64) {
     println!();
     for (name, filter) in &cases {
         let figures = time(50, || async {
-            users_table::page(pool, filter, None, 50, now)
+            customers_table::page(pool, filter, None, 50, now)
                 .await
                 .unwrap();
         })

@@ -7,8 +7,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures_util::StreamExt;
-use handover_core::api::{Page, UserProfile};
-use handover_core::contacts::{parse_source, ImportReport, UserFacets, UserOrder, WindowFilter};
+use handover_core::api::{CustomerProfile, Page};
+use handover_core::contacts::{parse_source, ImportReport};
+use handover_core::customers::{CustomerFacets, CustomerOrder, WindowFilter};
 use handover_core::labels::spelled_as;
 use handover_core::Status;
 use serde::Deserialize;
@@ -25,8 +26,8 @@ use crate::app::contacts::phone;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
+use crate::store::customers_table::{self, TableFilter};
 use crate::store::imports::{self};
-use crate::store::users_table::{self, TableFilter};
 use crate::store::{labels, Cursor};
 
 /// How many skipped rows the JSON report lists; the CSV has all that were
@@ -82,8 +83,8 @@ impl TableQuery {
             }
         };
         let order = match given(&self.order).as_deref() {
-            None | Some("last_active_desc") => UserOrder::LastActiveDesc,
-            Some("last_active_asc") => UserOrder::LastActiveAsc,
+            None | Some("last_active_desc") => CustomerOrder::LastActiveDesc,
+            Some("last_active_asc") => CustomerOrder::LastActiveAsc,
             Some(other) => {
                 return Err(ApiError::bad_request(
                     "invalid_order",
@@ -135,17 +136,17 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("session" = ["manager"])),
     params(TableQuery),
     responses(
-        (status = 200, body = Page<UserProfile>),
+        (status = 200, body = Page<CustomerProfile>),
     )
 )]
 async fn table(
     _manager: Manager,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<TableQuery>,
-) -> Result<Json<Page<UserProfile>>, ApiError> {
+) -> Result<Json<Page<CustomerProfile>>, ApiError> {
     let filter = spelled(&state, query.filter()?).await?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
-    let page = users_table::page(
+    let page = customers_table::page(
         &state.db.pool,
         &filter,
         cursor.as_ref(),
@@ -164,14 +165,14 @@ async fn table(
     tag = "users",
     security(("session" = ["manager"])),
     responses(
-        (status = 200, body = UserFacets),
+        (status = 200, body = CustomerFacets),
     )
 )]
 async fn facets(
     _manager: Manager,
     State(state): State<AppState>,
-) -> Result<Json<UserFacets>, ApiError> {
-    Ok(Json(users_table::facets(&state.db.pool).await?))
+) -> Result<Json<CustomerFacets>, ApiError> {
+    Ok(Json(customers_table::facets(&state.db.pool).await?))
 }
 
 /// The users table's filter as a CSV file with every parameter, streamed (managers).

@@ -10,11 +10,11 @@ use utoipa_axum::routes;
 
 use super::extract::JsonBody;
 use super::openapi::Problem;
-use crate::app::surveys;
+use crate::app::csat;
 use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
-use crate::store::csat;
+use crate::store::csat as stored;
 
 pub fn router() -> OpenApiRouter<AppState> {
     super::timed(OpenApiRouter::new().routes(routes!(settings, save)))
@@ -36,7 +36,7 @@ async fn settings(
     State(state): State<AppState>,
 ) -> Result<Json<CsatSettings>, ApiError> {
     let mut conn = state.db.pool.acquire().await?;
-    Ok(Json(csat::settings(&mut conn).await?))
+    Ok(Json(stored::settings(&mut conn).await?))
 }
 
 /// Change the satisfaction survey's settings (managers).
@@ -60,7 +60,5 @@ async fn save(
     State(state): State<AppState>,
     JsonBody(given): JsonBody<CsatSettings>,
 ) -> Result<Json<CsatSettings>, ApiError> {
-    Ok(Json(
-        surveys::save_settings(&state, &manager, &given).await?,
-    ))
+    Ok(Json(csat::save_settings(&state, &manager, &given).await?))
 }

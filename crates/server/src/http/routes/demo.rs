@@ -80,7 +80,7 @@ async fn write(
         at_ms: state.clock.now_ms(),
     };
     let (wamid, delivery) = customer::delivery(&message)?;
-    state.ingest.apply(delivery, message.at_ms).await?;
+    state.ingest.submit(delivery, message.at_ms).await?;
     Ok((StatusCode::CREATED, Json(DemoDelivered { wamid })))
 }
 

@@ -2,15 +2,15 @@
 
 use axum::extract::State;
 use axum::Json;
-use handover_core::api::UserProfile;
+use handover_core::api::CustomerProfile;
 use handover_core::labels::ClosingReasons;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::customers::wa_id_from;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::CustomerPath;
-use super::users::wa_id_from;
 use crate::app::chats::labels as chat_labels;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
@@ -35,7 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     params(CustomerPath),
     request_body = Vec<String>,
     responses(
-        (status = 200, description = "The profile with its labels", body = UserProfile),
+        (status = 200, description = "The profile with its labels", body = CustomerProfile),
         (status = 404, response = Problem),
         (status = 422, response = Problem),
     )
@@ -45,7 +45,7 @@ async fn set(
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(given): JsonBody<Vec<String>>,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     Ok(Json(
         chat_labels::set(&state, &agent, &wa_id, &given).await?,

@@ -10,6 +10,7 @@ mod campaigns;
 mod canned;
 mod contacts;
 mod csat;
+mod customers;
 mod demo;
 mod events;
 mod extract;
@@ -30,7 +31,6 @@ mod sections;
 mod tags;
 mod template_media;
 mod templates;
-mod users;
 pub mod webhook;
 
 use std::time::Duration;
@@ -91,7 +91,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(sections::router())
         .merge(search::router())
-        .merge(users::router())
+        .merge(customers::router())
         .merge(media::router())
         .merge(notes::router())
         .merge(resend::router())

@@ -9,10 +9,10 @@ use handover_core::api::{Message, NewReaction};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::customers::wa_id_from;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::MessagePath;
-use super::users::wa_id_from;
 use crate::app::chats::reactions;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;

@@ -7,14 +7,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::{ReadReceipts, UserProfile};
+use handover_core::api::{CustomerProfile, ReadReceipts};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::customers::wa_id_from;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
 use super::params::CustomerPath;
-use super::users::wa_id_from;
 use crate::app::chats::reading;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};
@@ -42,7 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     params(CustomerPath),
     responses(
-        (status = 200, body = UserProfile),
+        (status = 200, body = CustomerProfile),
         (status = 404, response = Problem),
     )
 )]
@@ -50,7 +50,7 @@ async fn read(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     Ok(Json(reading::read(&state, &agent, &wa_id).await?))
 }

@@ -128,7 +128,7 @@ async fn receive(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let arrived = Instant::now();
-    let answer = apply(&state, &headers, body).await.into_response();
+    let answer = take_delivery(&state, &headers, body).await.into_response();
     state.metrics.delivery(
         DeliveryResult::of_status(answer.status().as_u16()),
         arrived.elapsed(),
@@ -137,7 +137,7 @@ async fn receive(
 }
 
 /// A delivery checked, parsed and applied; 200 only after its commit.
-async fn apply(
+async fn take_delivery(
     state: &AppState,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -172,6 +172,6 @@ async fn apply(
         tracing::error!(%error, "refused a signed webhook delivery");
         ApiError::bad_request("invalid_webhook", error.to_string())
     })?;
-    state.ingest.apply(delivery, state.clock.now_ms()).await?;
+    state.ingest.submit(delivery, state.clock.now_ms()).await?;
     Ok(StatusCode::OK)
 }

@@ -3,23 +3,23 @@
 //! string serves the table and the CSV export, so the file always holds
 //! what is on screen).
 
-use handover_core::contacts::{UserOrder, WindowFilter};
+use handover_core::customers::{CustomerOrder, WindowFilter};
 use handover_core::Status;
 
 use crate::api::encode;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UsersFilter {
+pub struct CustomersFilter {
     pub status: Option<Status>,
     pub window: Option<WindowFilter>,
     pub source: String,
     pub tag: String,
     pub label: String,
     pub query: String,
-    pub order: UserOrder,
+    pub order: CustomerOrder,
 }
 
-impl UsersFilter {
+impl CustomersFilter {
     /// The query string, without `?`; only what is set.
     pub fn query_string(&self) -> String {
         let mut parts = Vec::new();
@@ -40,18 +40,18 @@ impl UsersFilter {
                 parts.push(format!("{name}={}", encode(value)));
             }
         }
-        if self.order == UserOrder::LastActiveAsc {
+        if self.order == CustomerOrder::LastActiveAsc {
             parts.push("order=last_active_asc".into());
         }
         parts.join("&")
     }
 
-    /// The filter a query string (as [`UsersFilter::query_string`] writes
+    /// The filter a query string (as [`CustomersFilter::query_string`] writes
     /// it) asks for, each value read by `get`; what does not parse is left
     /// unset.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |name: &str| get(name).unwrap_or_default();
-        UsersFilter {
+        CustomersFilter {
             status: get("status").and_then(|status| status.parse().ok()),
             window: get("window").and_then(|window| {
                 [WindowFilter::Open, WindowFilter::Closed]
@@ -63,8 +63,8 @@ impl UsersFilter {
             label: text("label"),
             query: text("q"),
             order: match get("order").as_deref() {
-                Some("last_active_asc") => UserOrder::LastActiveAsc,
-                _ => UserOrder::LastActiveDesc,
+                Some("last_active_asc") => CustomerOrder::LastActiveAsc,
+                _ => CustomerOrder::LastActiveDesc,
             },
         }
     }
@@ -93,15 +93,15 @@ mod tests {
 
     #[test]
     fn only_the_chosen_filters_are_asked_for() {
-        assert_eq!(UsersFilter::default().query_string(), "");
-        let filter = UsersFilter {
+        assert_eq!(CustomersFilter::default().query_string(), "");
+        let filter = CustomersFilter {
             status: Some(Status::Closed),
             window: Some(WindowFilter::Open),
             source: "Diwali fair & expo".into(),
             tag: " ".into(),
             label: "refund".into(),
             query: "+91 98".into(),
-            order: UserOrder::LastActiveAsc,
+            order: CustomerOrder::LastActiveAsc,
         };
         assert_eq!(
             filter.query_string(),
@@ -121,7 +121,7 @@ mod tests {
                 (name.to_owned(), value)
             })
             .collect();
-        let read = UsersFilter::from_query(|name| {
+        let read = CustomersFilter::from_query(|name| {
             pairs
                 .iter()
                 .find(|(n, _)| n == name)
@@ -129,15 +129,18 @@ mod tests {
         });
         assert_eq!(
             read,
-            UsersFilter {
+            CustomersFilter {
                 tag: String::new(),
                 ..filter.clone()
             }
         );
-        assert_eq!(UsersFilter::from_query(|_| None), UsersFilter::default());
-        assert!(!UsersFilter {
-            order: UserOrder::LastActiveAsc,
-            ..UsersFilter::default()
+        assert_eq!(
+            CustomersFilter::from_query(|_| None),
+            CustomersFilter::default()
+        );
+        assert!(!CustomersFilter {
+            order: CustomerOrder::LastActiveAsc,
+            ..CustomersFilter::default()
         }
         .is_narrowed());
     }

@@ -8,7 +8,7 @@
 
 use sqlx::AnyPool;
 
-use super::users::escape_like;
+use super::customers::escape_like;
 use crate::platform::db::Backend;
 
 /// How a search finds its customers. A search that matches few customers

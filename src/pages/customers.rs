@@ -3,8 +3,8 @@
 //! number, sorted by Last Active and loaded a page at a time; the same
 //! filter exported as CSV; and CSV imports. A row opens the chat.
 
-use handover_core::api::UserProfile;
-use handover_core::contacts::{UserOrder, WindowFilter};
+use handover_core::api::CustomerProfile;
+use handover_core::customers::{CustomerOrder, WindowFilter};
 use handover_core::{Status, WaId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,11 +14,11 @@ use leptos_router::NavigateOptions;
 use crate::api::{self, ApiError};
 use crate::components::profile_card::NONE;
 use crate::components::{ImportPanel, StatusBadge};
-use crate::users_filter::{window_param, UsersFilter};
+use crate::customers_filter::{window_param, CustomersFilter};
 use crate::{clock, format};
 
 #[component]
-pub fn UsersPage(
+pub fn CustomersPage(
     /// Opens a customer's chat and profile in the inbox.
     on_open: Callback<WaId>,
 ) -> impl IntoView {
@@ -29,10 +29,10 @@ pub fn UsersPage(
     let filter = RwSignal::new(
         location
             .query
-            .with_untracked(|query| UsersFilter::from_query(|name| query.get(name))),
+            .with_untracked(|query| CustomersFilter::from_query(|name| query.get(name))),
     );
     Effect::new(move |_| {
-        let query = filter.with(UsersFilter::query_string);
+        let query = filter.with(CustomersFilter::query_string);
         let path = location.pathname.get_untracked();
         let shown = location.query.with_untracked(|q| q.to_query_string());
         let wanted = if query.is_empty() {
@@ -52,13 +52,13 @@ pub fn UsersPage(
         }
     });
     let facets = LocalResource::new(api::fetch_user_facets);
-    let rows = RwSignal::new(Vec::<UserProfile>::new());
+    let rows = RwSignal::new(Vec::<CustomerProfile>::new());
     let next = RwSignal::new(None::<String>);
     let failure = RwSignal::new(None::<ApiError>);
     let importing = RwSignal::new(false);
 
     let first_page = LocalResource::new(move || {
-        let query = filter.with(UsersFilter::query_string);
+        let query = filter.with(CustomersFilter::query_string);
         async move { api::fetch_users_table(&query, None).await }
     });
     Effect::new(move |_| match first_page.get() {
@@ -75,12 +75,12 @@ pub fn UsersPage(
         let Some(cursor) = next.get_untracked() else {
             return;
         };
-        let query = filter.with_untracked(UsersFilter::query_string);
+        let query = filter.with_untracked(CustomersFilter::query_string);
         loading_more.set(true);
         spawn_local(async move {
             match api::fetch_users_table(&query, Some(&cursor)).await {
                 // Only if the filter did not change meanwhile.
-                Ok(page) if filter.with_untracked(UsersFilter::query_string) == query => {
+                Ok(page) if filter.with_untracked(CustomersFilter::query_string) == query => {
                     rows.update(|rows| rows.extend(page.items));
                     next.set(page.next_cursor);
                 }
@@ -117,10 +117,10 @@ pub fn UsersPage(
             .unwrap_or_default()
     };
     let export = move || {
-        let query = filter.with(UsersFilter::query_string);
+        let query = filter.with(CustomersFilter::query_string);
         format!("/api/users/export?{query}")
     };
-    let row = move |user: UserProfile| {
+    let row = move |user: CustomerProfile| {
         let wa_id = user.wa_id.clone();
         let opened = wa_id.clone();
         let name = if user.name.is_empty() {
@@ -215,15 +215,15 @@ pub fn UsersPage(
                             <tr>
                                 <th scope="col">"Customer"</th>
                                 <th scope="col">"Status"</th>
-                                <th scope="col" aria-sort=move || if filter.with(|f| f.order == UserOrder::LastActiveAsc) { "ascending" } else { "descending" }>
+                                <th scope="col" aria-sort=move || if filter.with(|f| f.order == CustomerOrder::LastActiveAsc) { "ascending" } else { "descending" }>
                                     <button type="button" class="sort-button" on:click=move |_| filter.update(|f| {
                                         f.order = match f.order {
-                                            UserOrder::LastActiveDesc => UserOrder::LastActiveAsc,
-                                            UserOrder::LastActiveAsc => UserOrder::LastActiveDesc,
+                                            CustomerOrder::LastActiveDesc => CustomerOrder::LastActiveAsc,
+                                            CustomerOrder::LastActiveAsc => CustomerOrder::LastActiveDesc,
                                         }
                                     })>
                                         "Last Active "
-                                        {move || if filter.with(|f| f.order == UserOrder::LastActiveAsc) { "↑" } else { "↓" }}
+                                        {move || if filter.with(|f| f.order == CustomerOrder::LastActiveAsc) { "↑" } else { "↓" }}
                                     </button>
                                 </th>
                                 <th scope="col" class="number-cell">"Template Msgs"</th>
@@ -241,7 +241,7 @@ pub fn UsersPage(
                                 if list.is_empty() {
                                     let text = match first_page.get() {
                                         None => "Loading users…",
-                                        Some(_) if filter.with(UsersFilter::is_narrowed) => "No user matches these filters.",
+                                        Some(_) if filter.with(CustomersFilter::is_narrowed) => "No user matches these filters.",
                                         Some(_) => "No users yet. They appear when customers write, or import a CSV file.",
                                     };
                                     view! { <tr><td colspan="10" class="empty-cell">{text}</td></tr> }.into_any()

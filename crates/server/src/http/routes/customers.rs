@@ -4,7 +4,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use handover_core::api::{Message, Page, SendMessage, TransferRequest, UserProfile, UserSummary};
+use handover_core::api::{
+    CustomerProfile, CustomerSummary, Message, Page, SendMessage, TransferRequest,
+};
 use handover_core::labels::ResolveRequest;
 use handover_core::{Command, WaId};
 use serde::Deserialize;
@@ -19,8 +21,8 @@ use crate::app::chats;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
 use crate::state::AppState;
+use crate::store::customers::{self, ListFilter, Listing};
 use crate::store::messages::{self, ThreadPage};
-use crate::store::users::{self, ListFilter, Listing};
 use crate::store::Cursor;
 
 /// Which customers a list shows, from its `status` parameter.
@@ -83,14 +85,14 @@ pub fn router() -> OpenApiRouter<AppState> {
     tag = "chats",
     params(ListQuery),
     responses(
-        (status = 200, body = Page<UserSummary>),
+        (status = 200, body = Page<CustomerSummary>),
     )
 )]
 async fn list(
     CurrentAgent(agent): CurrentAgent,
     State(state): State<AppState>,
     QueryParams(query): QueryParams<ListQuery>,
-) -> Result<Json<Page<UserSummary>>, ApiError> {
+) -> Result<Json<Page<CustomerSummary>>, ApiError> {
     let listing = listing(query.status.as_deref())?;
     let cursor = Cursor::parse(query.cursor.as_deref())?;
     let filter = ListFilter {
@@ -99,7 +101,7 @@ async fn list(
         tag: query.tag.filter(|s| !s.is_empty()),
         holder: query.mine.unwrap_or(false).then_some(agent.id),
     };
-    let page = users::list(
+    let page = customers::list(
         &state.db.pool,
         listing,
         &filter,
@@ -119,7 +121,7 @@ async fn list(
     tag = "chats",
     params(CustomerPath),
     responses(
-        (status = 200, body = UserProfile),
+        (status = 200, body = CustomerProfile),
         (status = 404, response = Problem),
     )
 )]
@@ -127,7 +129,7 @@ async fn profile(
     _agent: CurrentAgent,
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let mut conn = state.db.pool.acquire().await?;
     Ok(Json(
@@ -192,7 +194,7 @@ async fn thread(
     tag = "lifecycle",
     params(CustomerPath),
     responses(
-        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 200, description = "The profile after the change", body = CustomerProfile),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )
@@ -201,7 +203,7 @@ async fn intervene(
     agent: CurrentAgent,
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let command = Command::Intervene(agent.actor());
     Ok(Json(
@@ -221,7 +223,7 @@ async fn intervene(
     params(CustomerPath),
     request_body = Option<ResolveRequest>,
     responses(
-        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 200, description = "The profile after the change", body = CustomerProfile),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -232,7 +234,7 @@ async fn resolve(
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     RawBody(body): RawBody,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let request: ResolveRequest = if body.iter().all(u8::is_ascii_whitespace) {
         ResolveRequest::default()
     } else {
@@ -253,7 +255,7 @@ async fn resolve(
     tag = "lifecycle",
     params(CustomerPath),
     responses(
-        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 200, description = "The profile after the change", body = CustomerProfile),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
     )
@@ -262,7 +264,7 @@ async fn release(
     agent: CurrentAgent,
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let command = Command::Release(agent.actor());
     Ok(Json(
@@ -286,7 +288,7 @@ async fn release(
     params(CustomerPath),
     request_body = TransferRequest,
     responses(
-        (status = 200, description = "The profile after the change", body = UserProfile),
+        (status = 200, description = "The profile after the change", body = CustomerProfile),
         (status = 404, response = Problem),
         (status = 409, response = Problem),
         (status = 422, response = Problem),
@@ -297,7 +299,7 @@ async fn transfer(
     State(state): State<AppState>,
     PathParam(CustomerPath { wa_id }): PathParam<CustomerPath>,
     JsonBody(request): JsonBody<TransferRequest>,
-) -> Result<Json<UserProfile>, ApiError> {
+) -> Result<Json<CustomerProfile>, ApiError> {
     let wa_id = wa_id_from(&wa_id)?;
     let to = request.agent_id;
     Ok(Json(

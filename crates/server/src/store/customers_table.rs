@@ -2,13 +2,13 @@
 //! filtered, sorted by Last Active and paged by keyset, and the facets its
 //! filters offer. The CSV export walks the same pages.
 
-use handover_core::api::{Page, UserProfile};
-use handover_core::contacts::{UserFacets, UserOrder, WindowFilter};
+use handover_core::api::{CustomerProfile, Page};
+use handover_core::customers::{CustomerFacets, CustomerOrder, WindowFilter};
 use handover_core::Status;
 use sqlx::AnyPool;
 
-use super::user_search::{self, SearchPlan};
-use super::users::{UserRow, SELECT};
+use super::customer_search::{self, SearchPlan};
+use super::customers::{UserRow, SELECT};
 use super::Cursor;
 use crate::platform::db::Backend;
 
@@ -23,7 +23,7 @@ pub struct TableFilter {
     pub label: Option<String>,
     /// Part of a name, or the start of a number.
     pub query: Option<String>,
-    pub order: UserOrder,
+    pub order: CustomerOrder,
 }
 
 /// One page of the table at `now` (which decides open and closed windows).
@@ -33,14 +33,14 @@ pub async fn page(
     cursor: Option<&Cursor>,
     limit: u32,
     now: i64,
-) -> Result<Page<UserProfile>, sqlx::Error> {
+) -> Result<Page<CustomerProfile>, sqlx::Error> {
     let query = filter
         .query
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty());
     let search = match query {
-        Some(query) => Some(user_search::plan(pool, query).await?),
+        Some(query) => Some(customer_search::plan(pool, query).await?),
         None => None,
     };
     let sql = table_sql(
@@ -111,8 +111,8 @@ fn table_sql(
     }
     clauses.extend(search.map(|plan| plan.clause("$5", backend)));
     let (compare, direction) = match filter.order {
-        UserOrder::LastActiveDesc => ("<", "DESC"),
-        UserOrder::LastActiveAsc => (">", "ASC"),
+        CustomerOrder::LastActiveDesc => ("<", "DESC"),
+        CustomerOrder::LastActiveAsc => (">", "ASC"),
     };
     if after {
         clauses.push(format!("({LAST_ACTIVE}, u.wa_id) {compare} ($7, $8)"));
@@ -123,7 +123,7 @@ fn table_sql(
         format!("WHERE {}", clauses.join(" AND "))
     };
     let sort = if search.is_some_and(SearchPlan::starts_from_matches) {
-        user_search::not_by_index(backend)
+        customer_search::not_by_index(backend)
     } else {
         ""
     };
@@ -135,7 +135,7 @@ fn table_sql(
 /// What the table's filters offer: the built-in sources and every import's,
 /// the tags of the tag rules and the labels in use. None reads the users
 /// table.
-pub async fn facets(pool: &AnyPool) -> Result<UserFacets, sqlx::Error> {
+pub async fn facets(pool: &AnyPool) -> Result<CustomerFacets, sqlx::Error> {
     let imported: Vec<(String,)> =
         sqlx::query_as("SELECT DISTINCT source FROM imports WHERE dry_run = 0 ORDER BY source")
             .fetch_all(pool)
@@ -143,7 +143,7 @@ pub async fn facets(pool: &AnyPool) -> Result<UserFacets, sqlx::Error> {
     let tags: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT tag FROM tag_rules ORDER BY tag")
         .fetch_all(pool)
         .await?;
-    Ok(UserFacets {
+    Ok(CustomerFacets {
         sources: ["Organic".to_owned(), "API".to_owned()]
             .into_iter()
             .chain(imported.into_iter().map(|(source,)| source))
@@ -166,7 +166,7 @@ mod tests {
         let filters = [
             TableFilter::default(),
             TableFilter {
-                order: UserOrder::LastActiveAsc,
+                order: CustomerOrder::LastActiveAsc,
                 ..TableFilter::default()
             },
             TableFilter {
@@ -180,7 +180,7 @@ mod tests {
             },
             TableFilter {
                 tag: Some("Hamper".into()),
-                order: UserOrder::LastActiveAsc,
+                order: CustomerOrder::LastActiveAsc,
                 ..TableFilter::default()
             },
         ];

@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use handover_core::api::{Author, Event, Message, Page, UserProfile, UserSummary};
+use handover_core::api::{Author, CustomerProfile, CustomerSummary, Event, Message, Page};
 use handover_core::{AgentId, Section, SectionCounts, Status, WaId};
 
 /// Which list the sidebar shows: a section, and in it all chats or only
@@ -36,13 +36,13 @@ pub struct Inbox {
     list: List,
     counts: Option<SectionCounts>,
     /// The list on screen, in the server's order (see [`order`]).
-    items: Vec<UserSummary>,
+    items: Vec<CustomerSummary>,
     next_cursor: Option<String>,
     /// Chats that left the list since it was switched, so that a page
     /// fetched before they left does not bring them back.
     departed: HashSet<WaId>,
     selected: Option<WaId>,
-    profile: Option<UserProfile>,
+    profile: Option<CustomerProfile>,
     /// The open thread, oldest first: one run of consecutive messages.
     thread: Vec<Message>,
     older_cursor: Option<String>,
@@ -101,7 +101,7 @@ impl Inbox {
         self.counts
     }
 
-    pub fn items(&self) -> &[UserSummary] {
+    pub fn items(&self) -> &[CustomerSummary] {
         &self.items
     }
 
@@ -114,7 +114,7 @@ impl Inbox {
         self.selected.as_ref()
     }
 
-    pub fn profile(&self) -> Option<&UserProfile> {
+    pub fn profile(&self) -> Option<&CustomerProfile> {
         self.profile.as_ref()
     }
 
@@ -170,7 +170,7 @@ impl Inbox {
                     _ => None,
                 }
             }
-            Event::User { profile } => {
+            Event::Customer { profile } => {
                 if profile.status == Status::Requesting {
                     self.last_waiting = Some((profile.wa_id.clone(), display_name(profile)));
                 }
@@ -188,13 +188,13 @@ impl Inbox {
     }
 
     /// Whether `profile` belongs in the list on screen.
-    fn lists(&self, profile: &UserProfile) -> bool {
+    fn lists(&self, profile: &CustomerProfile) -> bool {
         self.list.section.shows(profile.status, profile.window_open)
             && (!self.list.mine
                 || profile.assigned_agent.as_ref().map(|agent| agent.id) == Some(self.me))
     }
 
-    fn apply_profile(&mut self, profile: &UserProfile, parse_ms: impl Fn(&str) -> Option<i64>) {
+    fn apply_profile(&mut self, profile: &CustomerProfile, parse_ms: impl Fn(&str) -> Option<i64>) {
         if self.selected.as_ref() == Some(&profile.wa_id) {
             self.profile = Some(profile.clone());
         }
@@ -214,7 +214,7 @@ impl Inbox {
             return;
         }
         self.departed.remove(&profile.wa_id);
-        let summary = UserSummary {
+        let summary = CustomerSummary {
             wa_id: profile.wa_id.clone(),
             name: profile.name.clone(),
             status: profile.status,
@@ -295,14 +295,14 @@ impl Inbox {
     pub fn show_page(
         &mut self,
         list: List,
-        page: Page<UserSummary>,
+        page: Page<CustomerSummary>,
         parse_ms: impl Fn(&str) -> Option<i64>,
     ) {
         if list != self.list {
             return;
         }
-        let arrived: Vec<UserSummary> = std::mem::take(&mut self.items);
-        let mut items: Vec<UserSummary> = page
+        let arrived: Vec<CustomerSummary> = std::mem::take(&mut self.items);
+        let mut items: Vec<CustomerSummary> = page
             .items
             .into_iter()
             .filter(|item| !self.departed.contains(&item.wa_id))
@@ -316,7 +316,7 @@ impl Inbox {
     }
 
     /// A later page of the list ("Load more").
-    pub fn append_page(&mut self, list: List, page: Page<UserSummary>) {
+    pub fn append_page(&mut self, list: List, page: Page<CustomerSummary>) {
         if list != self.list {
             return;
         }
@@ -360,7 +360,7 @@ impl Inbox {
     }
 
     /// The open chat's profile, as fetched.
-    pub fn show_profile(&mut self, profile: UserProfile) {
+    pub fn show_profile(&mut self, profile: CustomerProfile) {
         if self.selected.as_ref() == Some(&profile.wa_id) {
             self.profile = Some(profile);
         }
@@ -476,7 +476,7 @@ impl Inbox {
 }
 
 /// The open customer's name, or their number when they have none.
-pub fn display_name(profile: &UserProfile) -> String {
+pub fn display_name(profile: &CustomerProfile) -> String {
     name_or_number(&profile.name, &profile.wa_id)
 }
 
@@ -494,8 +494,8 @@ pub fn name_or_number(name: &str, wa_id: &WaId) -> String {
 /// number breaks ties the same way.
 pub fn order(
     section: Section,
-    a: &UserSummary,
-    b: &UserSummary,
+    a: &CustomerSummary,
+    b: &CustomerSummary,
     parse_ms: impl Fn(&str) -> Option<i64>,
 ) -> Ordering {
     let at = |time: &Option<String>| time.as_deref().and_then(&parse_ms).unwrap_or(0);
@@ -529,8 +529,8 @@ mod tests {
         inbox
     }
 
-    fn profile(id: &str, status: Status, window: i64) -> UserProfile {
-        UserProfile {
+    fn profile(id: &str, status: Status, window: i64) -> CustomerProfile {
+        CustomerProfile {
             wa_id: wa(id),
             name: format!("Customer {id}"),
             status,
@@ -552,8 +552,8 @@ mod tests {
         }
     }
 
-    fn waiting_since(id: &str, since: i64) -> UserProfile {
-        UserProfile {
+    fn waiting_since(id: &str, since: i64) -> CustomerProfile {
+        CustomerProfile {
             waiting_since: Some(since.to_string()),
             ..profile(id, Status::Requesting, 1_000)
         }
@@ -603,8 +603,8 @@ mod tests {
         inbox.thread.iter().map(|m| m.id).collect()
     }
 
-    fn user(profile: UserProfile) -> Event {
-        Event::User { profile }
+    fn user(profile: CustomerProfile) -> Event {
+        Event::Customer { profile }
     }
 
     fn said(message: Message) -> Event {
@@ -709,7 +709,7 @@ mod tests {
             section: Section::Intervened,
             mine: true,
         });
-        let held_by = |id: &str, agent: i64| UserProfile {
+        let held_by = |id: &str, agent: i64| CustomerProfile {
             assigned_agent: Some(AgentRef {
                 id: AgentId(agent),
                 name: "Someone".into(),
@@ -723,7 +723,7 @@ mod tests {
         inbox.apply(&user(held_by("9100000001", 8)), parse);
         assert!(ids(&inbox).is_empty());
         // Transferred in, it comes with what the customer wrote last.
-        let handed_over = UserProfile {
+        let handed_over = CustomerProfile {
             last_message_preview: Some("Where is my cake?".into()),
             ..held_by("9100000002", ME.0)
         };
@@ -887,7 +887,7 @@ mod tests {
         assert_eq!(inbox.counts, Some(counts));
     }
 
-    fn summaries(profiles: Vec<UserProfile>) -> Page<UserSummary> {
+    fn summaries(profiles: Vec<CustomerProfile>) -> Page<CustomerSummary> {
         let mut scratch = inbox_on(Section::Active);
         for profile in profiles {
             scratch.apply(&user(profile), parse);

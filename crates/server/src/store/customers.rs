@@ -2,12 +2,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use handover_core::api::{AgentRef, Page, UserProfile, UserSummary};
+use handover_core::api::{AgentRef, CustomerProfile, CustomerSummary, Page};
 use handover_core::csat::{CsatRating, CsatScale};
 use handover_core::{AgentId, ChatState, Status, WaId};
 use sqlx::{AnyConnection, AnyPool};
 
-use super::user_search::{self, SearchPlan};
+use super::customer_search::{self, SearchPlan};
 use super::Cursor;
 use super::Flag;
 use crate::platform::db::Backend;
@@ -104,8 +104,8 @@ impl UserRow {
         })
     }
 
-    pub(super) fn into_profile(self, now: i64) -> UserProfile {
-        UserProfile {
+    pub(super) fn into_profile(self, now: i64) -> CustomerProfile {
+        CustomerProfile {
             satisfaction: self.satisfaction().map(Box::new),
             labels: self.labels(),
             wa_id: self.wa_id(),
@@ -131,8 +131,8 @@ impl UserRow {
         }
     }
 
-    pub(super) fn into_summary(self) -> UserSummary {
-        UserSummary {
+    pub(super) fn into_summary(self) -> CustomerSummary {
+        CustomerSummary {
             labels: self.labels(),
             wa_id: self.wa_id(),
             assigned_agent: self.agent(),
@@ -181,7 +181,7 @@ pub async fn profile(
     conn: &mut AnyConnection,
     wa_id: &WaId,
     now: i64,
-) -> Result<Option<UserProfile>, sqlx::Error> {
+) -> Result<Option<CustomerProfile>, sqlx::Error> {
     sqlx::query_as::<_, UserRow>(&format!("{SELECT} WHERE u.wa_id = $1"))
         .bind(wa_id.as_str())
         .fetch_optional(conn)
@@ -195,7 +195,7 @@ pub async fn profiles(
     conn: &mut AnyConnection,
     wa_ids: &BTreeSet<WaId>,
     now: i64,
-) -> Result<Vec<UserProfile>, sqlx::Error> {
+) -> Result<Vec<CustomerProfile>, sqlx::Error> {
     let numbers: Vec<&str> = wa_ids.iter().map(WaId::as_str).collect();
     let select = format!("{SELECT} WHERE u.wa_id IN");
     let rows: Vec<UserRow> = super::fetch_in(conn, &select, &numbers, "").await?;
@@ -400,14 +400,14 @@ pub async fn list(
     after: Option<&Cursor>,
     limit: u32,
     now: i64,
-) -> Result<Page<UserSummary>, sqlx::Error> {
+) -> Result<Page<CustomerSummary>, sqlx::Error> {
     let query = filter
         .query
         .as_deref()
         .map(str::trim)
         .filter(|q| !q.is_empty());
     let search = match query {
-        Some(query) => Some(user_search::plan(pool, query).await?),
+        Some(query) => Some(customer_search::plan(pool, query).await?),
         None => None,
     };
     let sql = list_sql(
@@ -475,7 +475,7 @@ fn list_sql(
     };
     // A narrow search starts from its matches: the section's columns are
     // only checked (`+`), so SQLite does not walk the section instead.
-    let hint = user_search::not_by_index(backend);
+    let hint = customer_search::not_by_index(backend);
     let pick = if search.is_some_and(SearchPlan::starts_from_matches) {
         hint
     } else {
