@@ -14,7 +14,6 @@ use tokio::net::TcpListener;
 
 use crate::app::auth::accounts;
 use crate::app::auth::checker::PasswordChecker;
-use crate::app::auth::throttle::LoginThrottle;
 use crate::app::demo;
 use crate::app::error::AppError;
 use crate::app::inbound::ingest::{Ingest, Wakes};
@@ -31,6 +30,7 @@ use crate::platform::outbound::templates_api::TemplatesApi;
 use crate::platform::outbound::{worker, Outbox, Transport};
 use crate::platform::peers::Peers;
 use crate::platform::realtime::EventHub;
+use crate::platform::throttle::LoginThrottle;
 use crate::platform::time::Clock;
 use crate::state::{AppState, WebhookSecrets};
 use crate::store;

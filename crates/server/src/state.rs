@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use crate::app::auth::checker::PasswordChecker;
-use crate::app::auth::throttle::LoginThrottle;
 use crate::app::inbound::ingest::Ingest;
 use crate::platform::db::Db;
 use crate::platform::media::{FetchQueue, MediaFiles};
@@ -12,6 +11,7 @@ use crate::platform::outbound::templates_api::TemplatesApi;
 use crate::platform::outbound::{Outbox, Transport, TypingThrottle};
 use crate::platform::peers::Peers;
 use crate::platform::realtime::EventHub;
+use crate::platform::throttle::LoginThrottle;
 use crate::platform::time::Clock;
 
 /// Webhook secrets; `None` when not configured.

@@ -3,7 +3,7 @@
 //! its replies into Cloud API messages.
 
 use handover_core::bot::{self, BotConfig, BotTurn, ChatContext, CustomerMessage, Reply};
-use handover_core::WaId;
+use handover_core::{Status, WaId};
 use serde_json::{json, Value};
 use sqlx::AnyConnection;
 
@@ -92,10 +92,8 @@ pub async fn turn(
     now: i64,
 ) -> Result<BotTurn, sqlx::Error> {
     let queue_position = match chat.status {
-        handover_core::Status::Requesting => {
-            store::customers::queue_position(&mut *conn, chat.wa_id, now).await?
-        }
-        _ => 0,
+        Status::Requesting => store::customers::queue_position(&mut *conn, chat.wa_id, now).await?,
+        Status::Active | Status::Intervened | Status::Closed => 0,
     };
     let context = ChatContext {
         status: chat.status,

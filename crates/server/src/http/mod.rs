@@ -8,5 +8,6 @@ pub mod request_id;
 pub mod routes;
 pub mod security;
 pub mod serve;
+pub mod session;
 pub mod signed_in;
 pub mod web_assets;

@@ -7,8 +7,9 @@ use axum::http::request::Parts;
 use handover_core::api::Agent;
 use handover_core::{Actor, Role};
 
-use crate::app::auth::{api_tokens, session};
+use crate::app::auth::api_tokens;
 use crate::http::error::ApiError;
+use crate::http::session;
 use crate::state::AppState;
 use crate::store;
 
@@ -69,7 +70,7 @@ impl FromRequestParts<AppState> for CurrentAgent {
             .ok_or_else(|| ApiError::Unauthorized("Please sign in.".into()))?;
         let agent = store::agents::by_session(
             &state.db.pool,
-            &session::token_hash(&token),
+            &crate::platform::secrets::token_hash(&token),
             state.clock.now_ms(),
         )
         .await?
@@ -121,12 +122,14 @@ impl FromRequestParts<AppState> for ApiClient {
                     "Send an API token as Authorization: Bearer <token>; managers create tokens in the dashboard.".into(),
                 )
             })?;
-        let (id, last_used_at) =
-            store::api_tokens::find_live(&state.db.pool, &session::token_hash(token))
-                .await?
-                .ok_or_else(|| {
-                    ApiError::Unauthorized("This API token is unknown or was revoked.".into())
-                })?;
+        let (id, last_used_at) = store::api_tokens::find_live(
+            &state.db.pool,
+            &crate::platform::secrets::token_hash(token),
+        )
+        .await?
+        .ok_or_else(|| {
+            ApiError::Unauthorized("This API token is unknown or was revoked.".into())
+        })?;
         api_tokens::used(state, id, last_used_at).await?;
         Ok(ApiClient(id))
     }

@@ -13,4 +13,6 @@ pub mod metrics;
 pub mod outbound;
 pub mod peers;
 pub mod realtime;
+pub mod secrets;
+pub mod throttle;
 pub mod time;

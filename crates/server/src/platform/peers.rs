@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use handover_core::AgentId;
 
-use crate::app::auth::throttle::LoginThrottle;
 use crate::platform::db::{Backend, Db};
 use crate::platform::realtime::EventHub;
+use crate::platform::throttle::LoginThrottle;
 use crate::platform::time::Clock;
 use crate::store::peers;
 

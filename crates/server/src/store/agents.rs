@@ -6,7 +6,6 @@ use handover_core::{AgentId, Role};
 use sqlx::{AnyConnection, AnyExecutor, AnyPool};
 
 use super::Flag;
-use crate::app::auth::session;
 
 #[derive(sqlx::FromRow)]
 struct AgentRow {
@@ -97,21 +96,22 @@ pub async fn by_session(
     .map(|row| row.map(Agent::from))
 }
 
-/// Starts a session and returns its token (only its hash is stored).
+/// Starts a session known by `token_hash` until `expires_at`.
 pub async fn start_session(
     conn: &mut AnyConnection,
     agent: AgentId,
+    token_hash: &str,
     now: i64,
-) -> Result<String, sqlx::Error> {
-    let token = session::new_token();
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO sessions (token_hash, agent_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(session::token_hash(&token))
+        .bind(token_hash)
         .bind(agent.0)
         .bind(now)
-        .bind(now + session::LIFETIME_MS)
+        .bind(expires_at)
         .execute(conn)
         .await?;
-    Ok(token)
+    Ok(())
 }
 
 /// Drops sessions that have expired.

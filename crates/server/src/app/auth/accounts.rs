@@ -10,8 +10,12 @@ use super::checker::PasswordChecker;
 use super::password;
 use crate::app::error::AppError;
 use crate::platform::db::Db;
+use crate::platform::secrets;
 use crate::store::agents::{self as stored, Created, ManagerAccount};
 use crate::store::audit;
+
+/// Sessions last a week from sign-in.
+pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// Creates an agent or a manager; `by` is the manager who did it, for the
 /// audit trail (none for the demo's own accounts).
@@ -144,8 +148,11 @@ pub async fn set_own_password(
 /// Starts a session for someone who signed in; its token (only the hash is
 /// stored).
 pub async fn start_session(db: &Db, agent: AgentId, now: i64) -> Result<String, AppError> {
+    let token = secrets::new_token();
+    let hash = secrets::token_hash(&token);
     let mut write = db.begin_write().await?;
-    let token = stored::start_session(&mut write.tx, agent, now).await?;
+    let expires_at = now + SESSION_LIFETIME_MS;
+    stored::start_session(&mut write.tx, agent, &hash, now, expires_at).await?;
     write.commit().await?;
     Ok(token)
 }

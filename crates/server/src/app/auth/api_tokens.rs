@@ -5,8 +5,8 @@ use handover_core::api::Agent;
 use handover_core::audit::AuditAction;
 use handover_core::campaigns::ApiToken;
 
-use super::session;
 use crate::app::error::AppError;
+use crate::platform::secrets;
 use crate::state::AppState;
 use crate::store::api_tokens as stored;
 use crate::store::audit;
@@ -28,12 +28,12 @@ pub async fn create(
             "name: say in 1 to 80 characters what the token is for, e.g. \"Shop orders\".",
         ));
     }
-    let secret = format!("hov_{}", session::new_token());
+    let secret = format!("hov_{}", secrets::new_token());
     let mut write = state.db.begin_write().await?;
     let token = stored::create(
         &mut write.tx,
         name,
-        &session::token_hash(&secret),
+        &secrets::token_hash(&secret),
         manager.id,
         state.clock.now_ms(),
     )

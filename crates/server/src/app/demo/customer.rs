@@ -6,12 +6,12 @@
 use handover_core::WaId;
 use serde_json::{json, Value};
 
-use crate::app::auth::session::new_token;
 use crate::app::error::AppError;
 use crate::app::inbound::payload::{self, WebhookDelivery};
 use crate::app::inbound::process;
 use crate::platform::db::Db;
 use crate::platform::media::MediaFiles;
+use crate::platform::secrets::new_token;
 use crate::store::media;
 
 /// One text from a customer.

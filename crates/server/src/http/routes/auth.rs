@@ -10,11 +10,12 @@ use utoipa_axum::routes;
 
 use super::extract::JsonBody;
 use super::openapi::Problem;
-use crate::app::auth::throttle::Refusal;
-use crate::app::auth::{accounts, password, session};
+use crate::app::auth::{accounts, password};
 use crate::http::error::ApiError;
+use crate::http::session;
 use crate::http::signed_in::{ClientAddress, CurrentAgent};
 use crate::platform::peers::SignOut;
+use crate::platform::throttle::Refusal;
 use crate::state::AppState;
 use crate::store;
 
@@ -146,7 +147,7 @@ async fn logout(
     headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     if let Some(token) = session::token_from(&headers) {
-        let hash = session::token_hash(&token);
+        let hash = crate::platform::secrets::token_hash(&token);
         accounts::end_session(&state.db, &hash).await?;
         // The dashboards of this session stop receiving at once.
         state.peers.sign_out(SignOut::Session(hash)).await;
@@ -213,7 +214,7 @@ async fn change_password(
     }
     attempt.succeeded();
     let session = session::token_from(&headers)
-        .map(|token| session::token_hash(&token))
+        .map(|token| crate::platform::secrets::token_hash(&token))
         .unwrap_or_default();
     accounts::set_own_password(
         &state.db,

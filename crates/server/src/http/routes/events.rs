@@ -30,8 +30,8 @@ use tokio::time::Instant;
 
 use super::extract::QueryParams;
 use super::openapi::Problem;
-use crate::app::auth::session;
 use crate::http::error::ApiError;
+use crate::http::session;
 use crate::http::signed_in::CurrentAgent;
 use crate::platform::event_feed::FeedEvent;
 use crate::platform::realtime::{StreamEnd, StreamTicket};
@@ -104,7 +104,7 @@ async fn stream(
     QueryParams(resume): QueryParams<Resume>,
 ) -> Result<Response, ApiError> {
     let session = session::token_from(&headers)
-        .map(|token| session::token_hash(&token))
+        .map(|token| crate::platform::secrets::token_hash(&token))
         .unwrap_or_default();
     let ticket =
         state

@@ -15,7 +15,7 @@ use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::auth::session;
+use crate::http::session;
 use crate::http::signed_in::CurrentAgent;
 use crate::state::AppState;
 

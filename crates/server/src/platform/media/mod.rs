@@ -86,7 +86,7 @@ impl MediaFiles {
         let temporary = self
             .dir
             .join("incoming")
-            .join(crate::app::auth::session::new_token());
+            .join(crate::platform::secrets::new_token());
         let written = async {
             let mut file = tokio::fs::File::create(&temporary).await?;
             let mut hasher = Sha256::new();

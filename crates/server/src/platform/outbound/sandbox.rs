@@ -30,7 +30,7 @@ impl Sandbox {
 impl Transport for Sandbox {
     fn send<'a>(&'a self, payload: &'a Value) -> SendFuture<'a> {
         Box::pin(async move {
-            let wamid = format!("wamid.sandbox.{}", crate::app::auth::session::new_token());
+            let wamid = format!("wamid.sandbox.{}", crate::platform::secrets::new_token());
             let failed = |error: sqlx::Error| SendError {
                 reason: format!("The sandbox could not record the message: {error}"),
                 retryable: true,
@@ -45,7 +45,7 @@ impl Transport for Sandbox {
     /// WhatsApp can be read back (`GET /api/sandbox/outbox`).
     fn notify<'a>(&'a self, payload: &'a Value) -> NotifyFuture<'a> {
         Box::pin(async move {
-            let id = format!("status.sandbox.{}", crate::app::auth::session::new_token());
+            let id = format!("status.sandbox.{}", crate::platform::secrets::new_token());
             self.keep(&id, payload).await.map_err(|error| SendError {
                 reason: format!("The sandbox could not record it: {error}"),
                 retryable: false,
@@ -60,7 +60,7 @@ impl Transport for Sandbox {
         Box::pin(async move {
             Ok(format!(
                 "media.sandbox.{}",
-                crate::app::auth::session::new_token()
+                crate::platform::secrets::new_token()
             ))
         })
     }

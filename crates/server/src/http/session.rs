@@ -1,24 +1,12 @@
-//! Session cookies: a random token in an HttpOnly, SameSite=Strict cookie;
-//! only its SHA-256 is stored, so a leaked database opens no sessions.
+//! The session cookie: a random token in an HttpOnly, SameSite=Strict
+//! cookie; only its hash is stored (`platform::secrets`), so a leaked
+//! database opens no sessions.
 
 use axum::http::{header, HeaderMap};
-use rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
+
+use crate::app::auth::accounts::SESSION_LIFETIME_MS;
 
 pub const COOKIE: &str = "handover_session";
-/// Sessions last a week from sign-in.
-pub const LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
-
-/// A fresh random token (256 bits, hex).
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// The session token from the request's cookies, if any.
 pub fn token_from(headers: &HeaderMap) -> Option<String> {
@@ -38,7 +26,7 @@ pub fn token_from(headers: &HeaderMap) -> Option<String> {
 pub fn set_cookie(token: &str, secure: bool) -> String {
     format!(
         "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-        LIFETIME_MS / 1000,
+        SESSION_LIFETIME_MS / 1000,
         if secure { "; Secure" } else { "" }
     )
 }
@@ -81,7 +69,5 @@ mod tests {
             "only over HTTPS"
         );
         assert!(clear_cookie(true).ends_with("; Secure"));
-        assert_eq!(new_token().len(), 64);
-        assert_ne!(new_token(), new_token());
     }
 }
