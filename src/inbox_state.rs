@@ -503,7 +503,9 @@ pub fn order(
         Section::Requesting => {
             (at(&a.waiting_since), &a.wa_id).cmp(&(at(&b.waiting_since), &b.wa_id))
         }
-        _ => (at(&b.window_expires_at), &b.wa_id).cmp(&(at(&a.window_expires_at), &a.wa_id)),
+        Section::Active | Section::Intervened | Section::Closed | Section::History => {
+            (at(&b.window_expires_at), &b.wa_id).cmp(&(at(&a.window_expires_at), &a.wa_id))
+        }
     }
 }
 

@@ -1,3 +1,6 @@
+//! The template drafts' checks against WhatsApp's limits, parameters and
+//! previews, case by case.
+
 use super::*;
 
 fn draft() -> TemplateDraft {

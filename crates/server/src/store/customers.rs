@@ -386,7 +386,9 @@ impl Listing {
     fn order(self) -> (&'static str, bool) {
         match self {
             Listing::Section(Status::Requesting) => ("u.status_changed_at", true),
-            _ => ("u.window_expires_at", false),
+            Listing::Section(Status::Active | Status::Intervened | Status::Closed)
+            | Listing::History
+            | Listing::All => ("u.window_expires_at", false),
         }
     }
 }

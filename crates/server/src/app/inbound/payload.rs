@@ -31,7 +31,7 @@ pub struct WebhookDelivery {
 
 /// The longest text WhatsApp lets a customer send; anything longer did not
 /// come from WhatsApp and is cut.
-pub const MAX_TEXT: usize = 4_096;
+pub const MAX_TEXT: usize = handover_core::whatsapp::MAX_TEXT_CHARS;
 /// The longest profile name kept.
 pub const MAX_NAME: usize = 256;
 /// The longest reaction kept (an emoji is a few characters, joined ones

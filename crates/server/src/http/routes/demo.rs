@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use handover_core::api::{DemoDelivered, DemoMessage, DemoStatus};
+use handover_core::whatsapp::MAX_TEXT_CHARS;
 use handover_core::{FieldError, WaId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,8 +19,7 @@ use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
 use crate::state::AppState;
 
-/// WhatsApp's longest text message, and its longest profile name.
-const MAX_TEXT: usize = 4096;
+/// The longest profile name a demo customer may have.
 const MAX_NAME: usize = 100;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -106,8 +106,8 @@ fn checked(request: &DemoMessage) -> Result<(WaId, &str, &str), ApiError> {
         problem("name", format!("use at most {MAX_NAME} characters"));
     }
     let text = request.text.trim();
-    if text.is_empty() || text.chars().count() > MAX_TEXT {
-        problem("text", format!("write 1 to {MAX_TEXT} characters"));
+    if text.is_empty() || text.chars().count() > MAX_TEXT_CHARS {
+        problem("text", format!("write 1 to {MAX_TEXT_CHARS} characters"));
     }
     match wa_id {
         Some(wa_id) if fields.is_empty() => Ok((wa_id, name, text)),
