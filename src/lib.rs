@@ -1,6 +1,7 @@
-//! Handover's dashboard, a Leptos client-side app. The binary (`main.rs`)
-//! only mounts [`app::App`]; everything else lives here so that browser
-//! tests can mount single components.
+//! Handover's dashboard, a Leptos client-side app built as two: the
+//! binaries mount [`app::InboxApp`] (`main.rs`) and [`app::ManageApp`]
+//! (`bin/manage.rs`); everything else lives here so that browser tests can
+//! mount single components.
 
 pub mod alerts;
 pub mod api;
