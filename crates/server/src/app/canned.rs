@@ -10,11 +10,7 @@ use crate::state::AppState;
 use crate::store::canned;
 
 /// What a manager does to a canned reply.
-pub enum Change<'a> {
-    Create(&'a CannedReplyDraft),
-    Update(i64, &'a CannedReplyDraft),
-    Delete(i64),
-}
+pub type Change<'a> = setup::Change<'a, CannedReplyDraft>;
 
 /// A manager's change to the canned replies; the reply as it now is (none
 /// once deleted).
@@ -26,14 +22,14 @@ pub async fn change(
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     let reply = match change {
-        Change::Create(draft) => {
+        setup::Change::Create(draft) => {
             let draft = checked(draft)?;
             let created = canned::create(&mut write.tx, &draft, manager.id, now)
                 .await
                 .map_err(|error| taken(error, &draft.shortcut))?;
             Some(created)
         }
-        Change::Update(id, draft) => {
+        setup::Change::Update(id, draft) => {
             let draft = checked(draft)?;
             let updated = canned::update(&mut write.tx, id, &draft, manager.id, now)
                 .await
@@ -41,7 +37,7 @@ pub async fn change(
                 .ok_or_else(|| not_found(id))?;
             Some(updated)
         }
-        Change::Delete(id) => {
+        setup::Change::Delete(id) => {
             if !canned::delete(&mut write.tx, id).await? {
                 return Err(not_found(id));
             }

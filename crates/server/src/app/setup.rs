@@ -11,6 +11,14 @@ use crate::state::AppState;
 use crate::store::audit;
 use crate::store::events::EventBatch;
 
+/// What a manager does to one item of the setup (a canned reply, a tag
+/// rule), given as its draft.
+pub enum Change<'a, Draft> {
+    Create(&'a Draft),
+    Update(i64, &'a Draft),
+    Delete(i64),
+}
+
 /// The audit trail's row for a change: who made it, to what, and how.
 pub struct Audited<'a> {
     pub by: &'a Agent,

@@ -28,11 +28,7 @@ fn compile(pattern: &str) -> Result<Regex, regex::Error> {
 }
 
 /// What a manager does to a tag rule.
-pub enum Change<'a> {
-    Create(&'a TagRuleDraft),
-    Update(i64, &'a TagRuleDraft),
-    Delete(i64),
-}
+pub type Change<'a> = setup::Change<'a, TagRuleDraft>;
 
 /// A manager's change to a tag rule, committed with its row in the audit
 /// trail; the rule as it now is (none once deleted). Customers already
@@ -45,12 +41,12 @@ pub async fn change(
     let now = state.clock.now_ms();
     let mut write = state.db.begin_write().await?;
     let (rule, subject, detail) = match change {
-        Change::Create(draft) => {
+        setup::Change::Create(draft) => {
             let rule = store::tags::create(&mut write.tx, &checked(draft)?, now).await?;
             let detail = described(&rule, "Created");
             (Some(rule.clone()), format!("Rule {}", rule.id), detail)
         }
-        Change::Update(id, draft) => {
+        setup::Change::Update(id, draft) => {
             let draft = checked(draft)?;
             let rule = store::tags::update(&mut write.tx, id, &draft)
                 .await?
@@ -58,7 +54,7 @@ pub async fn change(
             let detail = described(&rule, "Edited");
             (Some(rule), format!("Rule {id}"), detail)
         }
-        Change::Delete(id) => {
+        setup::Change::Delete(id) => {
             if !store::tags::delete(&mut write.tx, id).await? {
                 return Err(not_found(id));
             }

@@ -5,7 +5,7 @@ use handover_core::api::{Agent, Message};
 use handover_core::media::MediaKind;
 use handover_core::WaId;
 
-use super::{holder_may_write, queued};
+use super::{holder_may_write, queued, with_message};
 use crate::app::error::AppError;
 use crate::platform::media::Saved;
 use crate::state::AppState;
@@ -81,14 +81,7 @@ pub async fn fetch_again(state: &AppState, id: i64) -> Result<Message, AppError>
             "Only a customer's file that could not be fetched can be fetched again.",
         )
     })?;
-    let mut batch = EventBatch::default();
-    batch.message(message_id);
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, message_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The message vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
+    let message = with_message(state, write, EventBatch::default(), message_id, now).await?;
     state.fetches.wake();
     Ok(message)
 }

@@ -250,21 +250,34 @@ async fn quoted_wamid(state: &AppState, wa_id: &WaId, id: i64) -> Result<String,
 /// message as the thread shows it.
 pub(super) async fn queued(
     state: &AppState,
-    mut write: WriteTx<'_>,
+    write: WriteTx<'_>,
     mut batch: EventBatch,
     wa_id: &WaId,
     id: i64,
     now: i64,
 ) -> Result<Message, AppError> {
-    batch.message(id);
     batch.user(wa_id);
+    let message = with_message(state, write, batch, id, now).await?;
+    state.outbox.wake();
+    Ok(message)
+}
+
+/// Commits `write` with the events in `batch` and message `id` among them;
+/// the dashboards are told; the message as the thread shows it.
+pub(super) async fn with_message(
+    state: &AppState,
+    mut write: WriteTx<'_>,
+    mut batch: EventBatch,
+    id: i64,
+    now: i64,
+) -> Result<Message, AppError> {
+    batch.message(id);
     batch.record(&mut write.tx, now).await?;
     let message = messages::by_id(&mut write.tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound("The message vanished.".into()))?;
     write.commit().await?;
     state.events.notify();
-    state.outbox.wake();
     Ok(message)
 }
 

@@ -43,7 +43,6 @@ pub async fn add(
         .ok_or_else(|| AppError::no_customer(wa_id))?;
     let id = messages::insert_note(&mut write.tx, wa_id, author.id, text, now).await?;
     let mut batch = EventBatch::default();
-    batch.message(id);
     for person in mentioned {
         mentions::record(&mut write.tx, person.id, id, now).await?;
         batch.mention(Mention {
@@ -62,13 +61,7 @@ pub async fn add(
             text: text.to_owned(),
         });
     }
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The note vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
-    Ok(message)
+    super::with_message(state, write, batch, id, now).await
 }
 
 /// Marks every mention of `me` read.

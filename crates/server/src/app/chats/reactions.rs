@@ -6,7 +6,7 @@
 use handover_core::api::{Agent, Message, NewReaction};
 use handover_core::WaId;
 
-use super::holder_may_write;
+use super::{holder_may_write, with_message};
 use crate::app::error::AppError;
 use crate::platform::outbound::reaction_payload;
 use crate::state::AppState;
@@ -54,14 +54,7 @@ pub async fn react(
     };
     let emoji = (!emoji.is_empty()).then_some(emoji);
     reactions::agent_reacted(&mut write.tx, id, agent.id, emoji, now).await?;
-    let mut batch = EventBatch::default();
-    batch.message(id);
-    batch.record(&mut write.tx, now).await?;
-    let message = messages::by_id(&mut write.tx, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The message vanished.".into()))?;
-    write.commit().await?;
-    state.events.notify();
+    let message = with_message(state, write, EventBatch::default(), id, now).await?;
     // Sent after the commit, in the background: a reaction is no message
     // of the outbox (nothing to count or retry); a failure is logged.
     let payload = reaction_payload(wa_id, &wamid, emoji.unwrap_or_default());

@@ -70,17 +70,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let filter = ListFilter::default();
     report(
         "section list, first page (50)",
-        time(50, || async {
-            customers::list(
-                &pool,
-                Listing::Section(Status::Requesting),
-                &filter,
-                None,
-                50,
-                now,
-            )
-            .await
-            .unwrap();
+        time(50, || {
+            first_page(&pool, Listing::Section(Status::Requesting), &filter, now)
         })
         .await,
     );
@@ -103,17 +94,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     report(
         "section search by name",
-        time(50, || async {
-            customers::list(
-                &pool,
-                Listing::Section(Status::Active),
-                &search,
-                None,
-                50,
-                now,
-            )
-            .await
-            .unwrap();
+        time(50, || {
+            first_page(&pool, Listing::Section(Status::Active), &search, now)
         })
         .await,
     );
@@ -173,6 +155,13 @@ async fn search_figures(pool: &sqlx::AnyPool, now: i64) {
 
 /// The managers' users table at full size: pages under each filter, a
 /// search over everyone, and the CSV export's pace.
+/// The first page of 50 of a list, as the dashboard asks for it.
+async fn first_page(pool: &sqlx::AnyPool, listing: Listing, filter: &ListFilter, now: i64) {
+    customers::list(pool, listing, filter, None, 50, now)
+        .await
+        .unwrap();
+}
+
 async fn users_table_figures(pool: &sqlx::AnyPool, now: i64) {
     let any = TableFilter::default;
     let searching = |text: &str| TableFilter {

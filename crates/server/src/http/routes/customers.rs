@@ -8,7 +8,7 @@ use handover_core::api::{
     CustomerProfile, CustomerSummary, Message, Page, SendMessage, TransferRequest,
 };
 use handover_core::labels::ResolveRequest;
-use handover_core::{Command, WaId};
+use handover_core::Command;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use super::extract::{JsonBody, PathParam, QueryParams, RawBody};
 use super::openapi::Problem;
-use super::params::CustomerPath;
+use super::params::{wa_id_from, CustomerPath};
 use crate::app::chats;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
@@ -37,10 +37,6 @@ fn listing(status: Option<&str>) -> Result<Listing, ApiError> {
             )
         }),
     }
-}
-
-pub(super) fn wa_id_from(path: &str) -> Result<WaId, ApiError> {
-    WaId::parse(path).map_err(|error| ApiError::bad_request("invalid_wa_id", error.to_string()))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -17,10 +17,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
-use super::customers::wa_id_from;
 use super::extract::{PathParam, QueryParams};
 use super::openapi::{FileBytes, Problem};
-use super::params::{CustomerPath, IdPath};
+use super::params::{wa_id_from, CustomerPath, IdPath};
 use crate::app::chats::files::{self, Upload};
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;

@@ -4,6 +4,8 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::http::error::ApiError;
+
 /// `{wa_id}`: the customer a chat belongs to.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -30,4 +32,11 @@ pub struct MessagePath {
     pub wa_id: String,
     /// The message's `id`.
     pub id: i64,
+}
+
+/// The customer a path's `{wa_id}` names, or 400 saying why it is no
+/// WhatsApp number.
+pub fn wa_id_from(path: &str) -> Result<handover_core::WaId, ApiError> {
+    handover_core::WaId::parse(path)
+        .map_err(|error| ApiError::bad_request("invalid_wa_id", error.to_string()))
 }

@@ -11,10 +11,9 @@ use handover_core::api::{CustomerProfile, ReadReceipts};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::customers::wa_id_from;
 use super::extract::{JsonBody, PathParam};
 use super::openapi::Problem;
-use super::params::CustomerPath;
+use super::params::{wa_id_from, CustomerPath};
 use crate::app::chats::reading;
 use crate::http::error::ApiError;
 use crate::http::signed_in::{CurrentAgent, Manager};

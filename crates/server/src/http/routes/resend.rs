@@ -9,10 +9,9 @@ use handover_core::api::Message;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::customers::wa_id_from;
 use super::extract::PathParam;
 use super::openapi::Problem;
-use super::params::MessagePath;
+use super::params::{wa_id_from, MessagePath};
 use crate::app::chats::resend;
 use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;

@@ -58,11 +58,14 @@ impl Source {
     }
 }
 
-const fn counted(
+/// A figure counted from the trail's rows (`ms`: the duration summed, if
+/// any).
+const fn from_transitions(
     name: &'static str,
     when: &'static [&'static str],
     agent: &'static str,
     reason: &'static str,
+    ms: Option<&'static str>,
 ) -> Figure {
     Figure {
         name,
@@ -70,8 +73,17 @@ const fn counted(
         when,
         agent,
         reason,
-        ms: None,
+        ms,
     }
+}
+
+const fn counted(
+    name: &'static str,
+    when: &'static [&'static str],
+    agent: &'static str,
+    reason: &'static str,
+) -> Figure {
+    from_transitions(name, when, agent, reason, None)
 }
 
 const fn timed(
@@ -81,14 +93,7 @@ const fn timed(
     reason: &'static str,
     ms: &'static str,
 ) -> Figure {
-    Figure {
-        name,
-        source: Source::Transitions,
-        when,
-        agent,
-        reason,
-        ms: Some(ms),
-    }
+    from_transitions(name, when, agent, reason, Some(ms))
 }
 
 /// Moves into Requesting, by cause.
