@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::AgentRef;
 use crate::{AgentId, WaId};
 
-/// The longest note.
-pub const MAX_NOTE: usize = 4_096;
+/// The longest note: as long as a message to the customer may be.
+pub const MAX_NOTE: usize = crate::whatsapp::MAX_TEXT_CHARS;
 
 /// `POST /api/users/{wa_id}/notes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,10 +14,10 @@ use sqlx::{AnyConnection, AnyPool};
 
 use crate::app::bot;
 use crate::app::error::AppError;
+use crate::app::setup::{self, Audited};
 use crate::app::templates;
 use crate::platform::outbound;
 use crate::state::AppState;
-use crate::store::audit;
 use crate::store::csat::{self as stored, Channel};
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Outbound};
@@ -199,7 +199,7 @@ pub async fn answer(
             {
                 return Ok(Some(false));
             }
-            batch.user(wa_id);
+            batch.customer(wa_id);
             let payload = outbound::text_payload(wa_id, &settings.thanks);
             let thanks = Outbound::from_bot(wa_id, &settings.thanks, &payload);
             messages::queue_outbound(conn, &thanks, now).await?
@@ -248,16 +248,12 @@ pub async fn save_settings(
             template.name
         ),
     };
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::Settings,
-        "Satisfaction survey",
-        &detail,
-        now,
-    )
-    .await?;
-    write.commit().await?;
+    let audited = Audited {
+        by: manager,
+        action: AuditAction::Settings,
+        subject: "Satisfaction survey",
+        detail: &detail,
+    };
+    setup::commit(state, write, Some(audited), None).await?;
     Ok(settings)
 }

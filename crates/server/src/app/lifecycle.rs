@@ -124,7 +124,7 @@ pub async fn apply_change(
     }
     let message = messages::insert_system(conn, wa_id, &line, now).await?;
     batch.message(message);
-    batch.user(wa_id);
+    batch.customer(wa_id);
     // The one a colleague passes the chat to is told at once.
     if let (Command::Transfer { to, .. }, ChangedBy::Agent(agent)) = (command, &by) {
         batch.handover(Handover {

@@ -22,7 +22,7 @@ const INSERT_AT_ONCE: usize = 500;
 /// What one transaction changed.
 #[derive(Default)]
 pub struct EventBatch {
-    users: BTreeSet<WaId>,
+    customers: BTreeSet<WaId>,
     messages: BTreeSet<i64>,
     /// Customers were added or removed in bulk (an import): only the counts
     /// are announced, not every profile.
@@ -36,8 +36,8 @@ pub struct EventBatch {
 }
 
 impl EventBatch {
-    pub fn user(&mut self, wa_id: &WaId) {
-        self.users.insert(wa_id.clone());
+    pub fn customer(&mut self, wa_id: &WaId) {
+        self.customers.insert(wa_id.clone());
     }
 
     pub fn message(&mut self, id: i64) {
@@ -62,7 +62,7 @@ impl EventBatch {
 
     /// Adds what another part of the same transaction changed.
     pub fn merge(&mut self, other: EventBatch) {
-        self.users.extend(other.users);
+        self.customers.extend(other.customers);
         self.messages.extend(other.messages);
         self.counts |= other.counts;
         self.mentions.extend(other.mentions);
@@ -71,7 +71,7 @@ impl EventBatch {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
+        self.customers.is_empty()
             && self.messages.is_empty()
             && !self.counts
             && self.mentions.is_empty()
@@ -92,7 +92,7 @@ impl EventBatch {
                 message: Box::new(message),
             })
             .collect();
-        let profiles = customers::profiles(&mut *conn, &self.users, now).await?;
+        let profiles = customers::profiles(&mut *conn, &self.customers, now).await?;
         events.extend(
             profiles
                 .into_iter()
@@ -111,7 +111,7 @@ impl EventBatch {
         );
         // Only customers move between sections: a message alone (a delivery
         // tick, a reply) leaves the counts as they were.
-        if !self.users.is_empty() || self.counts {
+        if !self.customers.is_empty() || self.counts {
             events.push(Event::Sections {
                 counts: sections::counts(&mut *conn, now).await?,
             });

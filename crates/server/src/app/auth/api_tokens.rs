@@ -6,10 +6,10 @@ use handover_core::audit::AuditAction;
 use handover_core::campaigns::ApiToken;
 
 use crate::app::error::AppError;
+use crate::app::setup::{self, Audited};
 use crate::platform::secrets;
 use crate::state::AppState;
 use crate::store::api_tokens as stored;
-use crate::store::audit;
 
 /// How precisely a token's last use is kept: one used again within this
 /// long is not written again.
@@ -38,17 +38,13 @@ pub async fn create(
         state.clock.now_ms(),
     )
     .await?;
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::ApiToken,
-        name,
-        "Created",
-        now,
-    )
-    .await?;
-    write.commit().await?;
+    let audited = Audited {
+        by: manager,
+        action: AuditAction::ApiToken,
+        subject: name,
+        detail: "Created",
+    };
+    setup::commit(state, write, Some(audited), None).await?;
     Ok((token, secret))
 }
 
@@ -59,16 +55,13 @@ pub async fn revoke(state: &AppState, manager: &Agent, id: i64) -> Result<ApiTok
     let revoked = stored::revoke(&mut write.tx, id, now)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("There is no API token with id {id}.")))?;
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::ApiToken,
-        &revoked.name,
-        "Revoked",
-        now,
-    )
-    .await?;
-    write.commit().await?;
+    let audited = Audited {
+        by: manager,
+        action: AuditAction::ApiToken,
+        subject: &revoked.name,
+        detail: "Revoked",
+    };
+    setup::commit(state, write, Some(audited), None).await?;
     Ok(revoked)
 }
 

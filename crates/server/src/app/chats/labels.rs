@@ -37,7 +37,7 @@ pub async fn set(
     let profile = require_profile(&mut write.tx, wa_id, now).await?;
     if changed {
         let mut batch = EventBatch::default();
-        batch.user(wa_id);
+        batch.customer(wa_id);
         // The labels in use, which every dashboard suggests, may be new.
         batch.setup(SetupPart::Labels);
         batch.record(&mut write.tx, now).await?;

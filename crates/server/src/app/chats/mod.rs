@@ -256,7 +256,7 @@ pub(super) async fn queued(
     id: i64,
     now: i64,
 ) -> Result<Message, AppError> {
-    batch.user(wa_id);
+    batch.customer(wa_id);
     let message = with_message(state, write, batch, id, now).await?;
     state.outbox.wake();
     Ok(message)

@@ -10,10 +10,11 @@ use handover_core::{Status, WaId};
 
 use super::require_profile;
 use crate::app::error::AppError;
+use crate::app::setup::{self, Audited};
 use crate::platform::outbound::read_payload;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
-use crate::store::{audit, customers, read_receipts};
+use crate::store::{customers, read_receipts};
 
 /// `agent` opened the chat: the customer's messages are read; the profile
 /// after it.
@@ -35,7 +36,7 @@ pub async fn read(
     let tell_whatsapp = newest.is_some() && read_receipts::enabled(&mut write.tx).await?;
     if newest.is_some() {
         let mut batch = EventBatch::default();
-        batch.user(wa_id);
+        batch.customer(wa_id);
         batch.record(&mut write.tx, now).await?;
     }
     let profile = require_profile(&mut write.tx, wa_id, now).await?;
@@ -54,7 +55,7 @@ pub async fn read(
 /// read receipts are on).
 pub async fn typing(state: &AppState, agent: &Agent, wa_id: &WaId) -> Result<(), AppError> {
     let now = state.clock.now_ms();
-    let mut conn = state.db.pool.acquire().await.map_err(AppError::from)?;
+    let mut conn = state.db.pool.acquire().await?;
     let chat = customers::chat_state(&mut conn, wa_id, now)
         .await?
         .ok_or_else(|| AppError::no_customer(wa_id))?;
@@ -91,16 +92,12 @@ pub async fn save_settings(
     let mut write = state.db.begin_write().await?;
     read_receipts::save(&mut write.tx, enabled).await?;
     let detail = if enabled { "On" } else { "Off" };
-    let now = state.clock.now_ms();
-    audit::record(
-        &mut write.tx,
-        Some(manager.id),
-        AuditAction::Settings,
-        "Read receipts",
+    let audited = Audited {
+        by: manager,
+        action: AuditAction::Settings,
+        subject: "Read receipts",
         detail,
-        now,
-    )
-    .await?;
-    write.commit().await?;
+    };
+    setup::commit(state, write, Some(audited), None).await?;
     Ok(())
 }

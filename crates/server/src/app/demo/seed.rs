@@ -334,7 +334,7 @@ async fn agent_writes(
     let id = messages::queue_outbound(&mut write.tx, &message, at).await?;
     let mut batch = EventBatch::default();
     batch.message(id);
-    batch.user(wa_id);
+    batch.customer(wa_id);
     batch.record(&mut write.tx, at).await?;
     write.commit().await?;
     Ok(())

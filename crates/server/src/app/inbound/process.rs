@@ -157,7 +157,7 @@ async fn inbound(
         return Ok(false);
     };
     batch.message(id);
-    batch.user(wa_id);
+    batch.customer(wa_id);
     if let Some(file) = &message.media {
         let described = media::InboundMedia {
             message_id: id,
@@ -309,7 +309,7 @@ async fn handle_notice(
                 (new_wa_id, format!("Wrote before from +{wa_id}")),
             ] {
                 batch.message(messages::insert_system(conn, thread, &line, now).await?);
-                batch.user(thread);
+                batch.customer(thread);
             }
         }
         NoticeKind::RequestedWelcome => {
@@ -320,7 +320,7 @@ async fn handle_notice(
                 notice.at_ms
             };
             customers::open_window(conn, wa_id, at + WINDOW_MS).await?;
-            batch.user(wa_id);
+            batch.customer(wa_id);
             if is_new_user {
                 let welcome = bot::welcome(bot_config);
                 let payload = bot::payload(wa_id, &welcome);
