@@ -1,12 +1,13 @@
-//! The API layer's one error type. Every handler returns `Result<_, ApiError>`;
-//! the response is always the JSON body defined in `handover_core`, and
+//! The HTTP layer's one error type. Every handler returns `Result<_,
+//! ApiError>`; a use case's `AppError` becomes one here and nowhere else.
+//! The response is always the JSON body defined in `handover_core`, and
 //! server-side failures are logged in full but described to clients only in
 //! general terms.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use handover_core::{ErrorBody, TransitionError};
+use handover_core::ErrorBody;
 
 use crate::app::error::AppError;
 use sqlx::postgres::PgDatabaseError;
@@ -103,13 +104,6 @@ impl ApiError {
         )
     }
 
-    /// The customer a request names does not exist.
-    pub fn no_customer(wa_id: &handover_core::WaId) -> Self {
-        ApiError::NotFound(format!(
-            "There is no customer with WhatsApp number {wa_id}."
-        ))
-    }
-
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
         ApiError::Unprocessable {
             code,
@@ -198,12 +192,6 @@ impl From<crate::store::BadCursor> for ApiError {
             "invalid_cursor",
             "cursor: pass back the next_cursor of the previous page unchanged.",
         )
-    }
-}
-
-impl From<TransitionError> for ApiError {
-    fn from(error: TransitionError) -> Self {
-        ApiError::conflict(error.code(), error.to_string())
     }
 }
 

@@ -9,6 +9,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use handover_core::contacts::{column_of, Column, SkippedRow, KEPT_SKIPPED_ROWS};
+use handover_core::AgentId;
 use phonenumber::country::Id as Country;
 
 use super::phone;
@@ -19,7 +20,6 @@ use crate::platform::time::Clock;
 use crate::state::AppState;
 use crate::store::events::EventBatch;
 use crate::store::imports::{self, ContactRow, NewImport, Progress};
-use handover_core::AgentId;
 
 /// Rows per transaction: large enough to import 100,000 rows in seconds,
 /// small enough that webhooks never wait long for their turn to write.

@@ -8,6 +8,7 @@
 //! written now (a wrong clock must not move Last Active and the window
 //! into the future for good).
 
+use handover_core::bot::{BotConfig, CustomerMessage};
 use handover_core::Command;
 use sqlx::AnyConnection;
 
@@ -22,7 +23,6 @@ use crate::platform::time::WINDOW_MS;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
 use crate::store::{customers, inbound, media, notices, reactions, statuses};
-use handover_core::bot::{BotConfig, CustomerMessage};
 
 /// What a committed delivery needs from the caller afterwards.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

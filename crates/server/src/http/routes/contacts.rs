@@ -27,7 +27,7 @@ use crate::http::error::ApiError;
 use crate::http::signed_in::Manager;
 use crate::state::AppState;
 use crate::store::customers_table::{self, TableFilter};
-use crate::store::imports::{self};
+use crate::store::imports;
 use crate::store::{labels, Cursor};
 
 /// How many skipped rows the JSON report lists; the CSV has all that were

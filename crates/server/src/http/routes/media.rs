@@ -10,6 +10,7 @@ use axum::Json;
 use futures_util::StreamExt;
 use handover_core::api::Message;
 use handover_core::media::{essence, size_in_words, MediaKind};
+use handover_core::whatsapp;
 use serde::Deserialize;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -25,8 +26,7 @@ use crate::http::error::ApiError;
 use crate::http::signed_in::CurrentAgent;
 use crate::platform::media::{SaveError, Saved};
 use crate::state::AppState;
-use crate::store::media::{self};
-use handover_core::whatsapp;
+use crate::store::media;
 
 /// The longest file name kept.
 const MAX_FILENAME: usize = 240;
