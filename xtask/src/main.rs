@@ -9,8 +9,10 @@
 //!   ending with one line `N passed, N failed`.
 //! - `bench [USERS] [MESSAGES_PER_USER]`: times the dashboard's queries on a
 //!   seeded database (default 1,000,000 users, 10 messages each).
-//! - `bench live [USERS] [SECONDS]`: builds the release server and drives
-//!   its live path: deliveries with 0, 200 and 500 event streams open.
+//! - `bench live [USERS] [SECONDS] [--servers N] [--db-rtt-ms MS]`: builds
+//!   the release server and drives its live path: deliveries with 0, 200
+//!   and 500 event streams open; on Postgres, N servers on one database,
+//!   reaching it with an added round trip of MS.
 //! - `bench burst [EVENTS_PER_SECOND] [SECONDS]`: builds everything and
 //!   times clicks in the dashboard (headless Chromium) during a burst of
 //!   live events.
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
         "test" => return suites::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [live | burst] [USERS | EVENTS_PER_SECOND] [MESSAGES_PER_USER | SECONDS]>"
+                "usage: cargo xtask <setup [--for-tests] | build | run [-- SERVER ARGS] | test | bench [live | burst] [USERS | EVENTS_PER_SECOND] [MESSAGES_PER_USER | SECONDS] [--servers N] [--db-rtt-ms MS]>"
             );
             return ExitCode::from(2);
         }

@@ -256,10 +256,11 @@ fn every_row_of_a_random_file_is_counted_once_and_only_good_numbers_are_stored()
                 );
                 let users = count_users().await;
                 prop_assert_eq!(users, before + n("created"), "{}", report);
-                let (total,): (i64,) = sqlx::query_as("SELECT users FROM user_totals")
-                    .fetch_one(&app.db)
-                    .await
-                    .unwrap();
+                let (total,): (i64,) =
+                    sqlx::query_as("SELECT CAST(SUM(users) AS BIGINT) FROM user_totals")
+                        .fetch_one(&app.db)
+                        .await
+                        .unwrap();
                 prop_assert_eq!(total, users);
                 Ok(())
             })

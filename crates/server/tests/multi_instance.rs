@@ -327,3 +327,162 @@ async fn guesses_spread_over_the_servers_wait_as_long_as_guesses_to_one() {
         "{answers:?}"
     );
 }
+
+#[tokio::test]
+async fn deliveries_spread_over_three_servers_at_once_count_exactly_and_every_stream_sees_every_event(
+) {
+    let (app, [b, c], _fake) = three_servers().await;
+    let servers = [app.addr, b.addr, c.addr];
+    let manager = app.manager().await;
+    let streams = [
+        open_stream(&app, &b, &manager).await,
+        open_stream(&app, &c, &manager).await,
+    ];
+    let first_event: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM events")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+
+    // 24 customers write 6 messages each, all at once: each message to the
+    // next server, every third also retried to another at the same time;
+    // one customer in four asks for a person.
+    const CUSTOMERS: usize = 24;
+    const MESSAGES: usize = 6;
+    let app = &app;
+    let answers = join_all((0..CUSTOMERS).map(|n| async move {
+        let wa_id = customer(500 + n);
+        let mut answers = Vec::new();
+        for m in 0..MESSAGES {
+            let words = if n % 4 == 0 && m == 2 {
+                "agent please"
+            } else {
+                "where is my order"
+            };
+            let delivery = text(&wa_id, &format!("wamid.{n}.{m}"), app.now_s(), words);
+            let to = servers[(n + m) % 3];
+            if m % 3 == 0 {
+                let again = servers[(n + m + 1) % 3];
+                let (one, other) = tokio::join!(
+                    app.webhook_at(to, &delivery),
+                    app.webhook_at(again, &delivery)
+                );
+                answers.extend([one.status(), other.status()]);
+            } else {
+                answers.push(app.webhook_at(to, &delivery).await.status());
+            }
+        }
+        answers
+    }))
+    .await;
+    assert!(answers
+        .iter()
+        .flatten()
+        .all(|status| *status == StatusCode::OK));
+
+    for n in 0..CUSTOMERS {
+        let wa_id = customer(500 + n);
+        let wamids: Vec<String> = sqlx::query_scalar(
+            "SELECT wamid FROM messages WHERE wa_id = $1 AND direction = 'in' ORDER BY id",
+        )
+        .bind(&wa_id)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        let sent: Vec<String> = (0..MESSAGES).map(|m| format!("wamid.{n}.{m}")).collect();
+        assert_eq!(wamids, sent, "each stored once, in the order sent");
+        let profile = app.profile(&manager, &wa_id).await;
+        assert_eq!(profile["unread"], MESSAGES, "{profile}");
+    }
+    // The counts, kept as the batches went, are those of a full count.
+    let (customers, totals): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM users), (SELECT CAST(SUM(users) AS BIGINT) FROM user_totals)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(totals, customers);
+    let (requesting, active): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM users WHERE status = 'requesting'),
+                (SELECT COUNT(*) FROM users WHERE status = 'active')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(requesting >= (CUSTOMERS / 4) as i64, "{requesting}");
+    let sections = app.get_json(&manager, "/api/sections").await;
+    assert_eq!(sections["requesting"], requesting, "{sections}");
+    assert_eq!(sections["active"], active, "{sections}");
+    // The reports' figures, added batch by batch, count each customer once
+    // in the quarter hour they wrote and escalated in.
+    let figures: (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM customer_counts_quarterly WHERE chain = 'wrote'),
+                (SELECT COUNT(*) FROM customer_activity),
+                (SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM customer_counts_quarterly WHERE chain = 'escalated'),
+                (SELECT COUNT(*) FROM customer_escalations)",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let customers = CUSTOMERS as i64;
+    assert_eq!(figures, (customers, customers, requesting, requesting));
+
+    // Both dashboards, on two servers, see every event written since they
+    // opened, once each, in the order of the log.
+    let logged: Vec<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id > $1 ORDER BY id")
+        .bind(first_event)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let newest = *logged.last().unwrap();
+    for stream in streams {
+        let seen = read_events_until(stream, |events| {
+            events.last().is_some_and(|(id, _, _)| *id >= newest)
+        })
+        .await;
+        let ids: Vec<i64> = seen.iter().map(|(id, _, _)| *id).collect();
+        assert_eq!(ids, logged, "every event once, in order");
+        let counts = seen
+            .iter()
+            .rev()
+            .find(|(_, name, _)| name == "sections")
+            .map(|(_, _, data)| data["counts"].clone())
+            .unwrap();
+        assert_eq!(counts, sections, "the last counts sent");
+    }
+}
+
+#[tokio::test]
+async fn a_batch_numbers_its_events_in_the_events_turn_and_is_answered_after_its_commit() {
+    let (app, [b, _c], _fake) = three_servers().await;
+    let newest_event = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM events")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = newest_event().await;
+    // Another transaction holds the turn in which events are numbered.
+    let mut holding = app.db.begin().await.unwrap();
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(handover_server::platform::db::EVENTS_TURN)
+        .execute(&mut *holding)
+        .await
+        .unwrap();
+    let wa_id = customer(7);
+    let delivery = text(&wa_id, "wamid.numbered", app.now_s(), "hello");
+    let answer = app.webhook_at(b.addr, &delivery);
+    tokio::pin!(answer);
+    let early = tokio::time::timeout(Duration::from_millis(1_000), &mut answer).await;
+    assert!(early.is_err(), "no answer before its events are numbered");
+    assert_eq!(newest_event().await, before);
+    let stored = count(
+        &app,
+        "SELECT COUNT(*) FROM messages WHERE wa_id = $1",
+        &wa_id,
+    )
+    .await;
+    assert_eq!(stored, 0, "nothing of it visible before its commit");
+    holding.rollback().await.unwrap();
+    assert_eq!(answer.await.status(), StatusCode::OK);
+    assert!(newest_event().await > before);
+}

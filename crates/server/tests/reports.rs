@@ -737,3 +737,87 @@ async fn customers_count_once_over_days_and_the_rollups_rebuild_the_same() {
     reopened.close().await;
     assert_eq!(rollup_rows(&app).await, kept);
 }
+
+/// The chain of quarter hours a customer wrote in, row by row.
+async fn activity_rows(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT wa_id || ' ' || bucket || ' ' || COALESCE(prev_bucket, -1)
+         FROM customer_activity ORDER BY wa_id, bucket",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn many_customers_in_one_delivery_count_as_they_would_one_by_one() {
+    // (customer, day, hour, minute), in the order WhatsApp sends them: the
+    // first alone, the rest in one delivery. In it, ROSES writes before
+    // their first message (a late one), REFUND twice in one quarter hour,
+    // MISSED in three quarter hours of three days out of order.
+    let writes = [
+        (ROSES, 25, 10, 0),
+        (ROSES, 23, 10, 0),
+        (REFUND, 22, 10, 0),
+        (MISSED, 23, 18, 29),
+        (REFUND, 22, 10, 5),
+        (MISSED, 22, 18, 40),
+        (MISSED, 24, 1, 0),
+    ];
+    let ms = |day: i64, hours: i64, minutes: i64| {
+        MIDNIGHT + (day - 25) * 86_400_000 + (hours * 60 + minutes) * 60_000
+    };
+    let payloads: Vec<serde_json::Value> = writes
+        .iter()
+        .enumerate()
+        .map(|(n, (customer, day, hours, minutes))| {
+            let sent = ms(*day, *hours, *minutes) / 1000;
+            text(customer, &format!("wamid.batch.{n}"), sent, "hello")
+        })
+        .collect();
+
+    let one_by_one = TestApp::start().await;
+    at(&one_by_one, 23, 50, 0);
+    for payload in &payloads {
+        one_by_one.webhook_ok(payload).await;
+    }
+
+    let together = TestApp::start().await;
+    at(&together, 23, 50, 0);
+    together.webhook_ok(&payloads[0]).await;
+    let mut delivery = payloads[1].clone();
+    let value = |payload: &mut serde_json::Value| -> serde_json::Value {
+        payload["entry"][0]["changes"][0]["value"].take()
+    };
+    let mut all = value(&mut delivery);
+    for payload in &payloads[2..] {
+        let mut more = payload.clone();
+        let more = value(&mut more);
+        for list in ["messages", "contacts"] {
+            let items = more[list].as_array().unwrap().clone();
+            all[list].as_array_mut().unwrap().extend(items);
+        }
+    }
+    delivery["entry"][0]["changes"][0]["value"] = all;
+    together.webhook_ok(&delivery).await;
+
+    let chain = activity_rows(&together).await;
+    assert_eq!(chain.len(), 6, "{chain:?}");
+    assert_eq!(chain, activity_rows(&one_by_one).await);
+    let kept = rollup_rows(&together).await;
+    assert_eq!(kept, rollup_rows(&one_by_one).await);
+    let mut tx = together.db.begin().await.unwrap();
+    handover_server::store::rollups::rebuild(&mut tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(rollup_rows(&together).await, kept);
+    let manager = together.manager().await;
+    let summary = report(
+        &together,
+        &manager,
+        "from=2026-11-22T00:00:00Z&to=2026-11-26T00:00:00Z",
+    )
+    .await;
+    assert_eq!(summary.customers, 3);
+}

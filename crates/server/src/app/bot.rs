@@ -50,8 +50,8 @@ pub async fn save(
 }
 
 /// The configuration in force, parsed once per saved version: a writer
-/// keeps one and asks it once per transaction (nothing else writes while
-/// the transaction holds the write lock).
+/// keeps one and asks it once per transaction (a new one is saved by a
+/// writer alone, never while the transaction holds the write turn).
 #[derive(Default)]
 pub struct ConfigInForce {
     version: Option<i64>,

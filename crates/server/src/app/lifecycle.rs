@@ -11,6 +11,7 @@ use sqlx::AnyConnection;
 
 use crate::app::error::AppError;
 use crate::store::events::EventBatch;
+use crate::store::rollups::{Chain, Moment};
 use crate::store::transitions::{self, Transition};
 use crate::store::{agents, audit, customers, messages};
 
@@ -96,14 +97,15 @@ pub async fn apply_change(
         return Ok(None);
     }
     let (actor, agent_id) = by.actor();
-    transitions::record(
+    let enters_requesting = decision.enters_requesting(state);
+    let recorded = transitions::record(
         conn,
         &Transition {
             wa_id,
             from: state.status,
             to: decision.status,
             holder: decision.holder,
-            enters_requesting: decision.enters_requesting(state),
+            enters_requesting,
             actor,
             agent_id,
             command: command.name(),
@@ -114,6 +116,15 @@ pub async fn apply_change(
         },
     )
     .await?;
+    // The reports count who escalated per quarter hour; an agent taking a
+    // chat back to the queue is no escalation.
+    if enters_requesting && actor != "agent" {
+        batch.link(Chain::Escalated, wa_id, now);
+    }
+    batch.count(Moment::Move, recorded.moved);
+    if let Some(request) = recorded.request_ended {
+        batch.count(Moment::RequestEnd, request);
+    }
 
     let mut line = system_line(conn, command, &by, reason).await?;
     if let Some(closing_reason) = closing_reason {

@@ -1,16 +1,18 @@
 //! Opening the database, SQLite (embedded, the default) or Postgres:
 //! file and folder creation, the settings we rely on, and the migrations,
-//! which run at every start; and `Db::begin_write`, the only way to write.
+//! which run at every start; and `Db::begin_write` (and, for batches of
+//! webhook deliveries, `Db::begin_deliveries`), the only ways to write.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use handover_core::WaId;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::platform::metrics::Metrics;
 
@@ -45,33 +47,47 @@ impl Backend {
     }
 }
 
-/// The pool, plus the one lock every writing transaction takes first.
+/// The pool, plus the turn every writing transaction takes first.
 ///
 /// Writes take turns, across every server on the database: a
-/// read-decide-write sequence (intervene, webhook processing) can never
-/// find its snapshot overtaken by another writer, races have exactly one
-/// winner, and rows that count (events) are numbered in commit order.
-/// SQLite has one writer at a time anyway; writing transactions begin
-/// IMMEDIATE, taking its write lock before their first read. On Postgres a
-/// writing transaction first takes [`WRITE_TURN`], an advisory lock held
-/// until it ends, so several servers on one database take turns too.
-/// Taking turns in the process first keeps those waits in async code.
+/// read-decide-write sequence (intervene, a timer) can never find its
+/// snapshot overtaken by another writer, races have exactly one winner,
+/// and rows that count (events) are numbered in commit order. SQLite has
+/// one writer at a time anyway; writing transactions begin IMMEDIATE,
+/// taking its write lock before their first read. On Postgres a writing
+/// transaction first takes [`WRITE_TURN`], an advisory lock held until it
+/// ends, so several servers on one database take turns too.
+///
+/// Batches of webhook deliveries on Postgres share the turn instead
+/// ([`Db::begin_deliveries`]): any number of them, on every server, write
+/// at once, each holding only its customers, while a writer alone waits
+/// for all of them and they for it. Taking turns in the process first
+/// keeps those waits in async code.
 #[derive(Clone)]
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    write_lock: std::sync::Arc<Mutex<()>>,
+    turn: std::sync::Arc<RwLock<()>>,
     /// This process' measurements; the database's write times among them.
     pub metrics: std::sync::Arc<Metrics>,
 }
 
 /// The Postgres advisory lock of the write turn: the ASCII of "HANDOVER".
 pub const WRITE_TURN: i64 = 0x4841_4E44_4F56_4552;
+/// The Postgres advisory lock batches sharing the write turn take, alone,
+/// to number their events and commit: the ASCII of "HANDEVNT".
+pub const EVENTS_TURN: i64 = 0x4841_4E44_4556_4E54;
 
-/// A writing transaction holding the write lock until commit or drop.
+/// How a writing transaction holds the turn.
+enum Turn<'a> {
+    Alone { _held: RwLockWriteGuard<'a, ()> },
+    Shared { _held: RwLockReadGuard<'a, ()> },
+}
+
+/// A writing transaction holding the write turn until commit or drop.
 pub struct WriteTx<'a> {
     pub tx: Transaction<'static, Any>,
-    _turn: MutexGuard<'a, ()>,
+    turn: Turn<'a>,
     /// When the turn was asked for, and how long it took to get it.
     asked: Instant,
     waited: Duration,
@@ -87,6 +103,31 @@ impl WriteTx<'_> {
         );
         committed
     }
+
+    /// Locks `customers` for the rest of a transaction sharing the turn,
+    /// before it reads or writes them; nothing to do for one alone.
+    pub async fn lock_customers<'w>(
+        &mut self,
+        customers: impl IntoIterator<Item = &'w WaId>,
+    ) -> Result<(), sqlx::Error> {
+        match self.turn {
+            Turn::Shared { .. } => {
+                crate::store::turns::lock_customers(&mut self.tx, customers).await
+            }
+            Turn::Alone { .. } => Ok(()),
+        }
+    }
+
+    /// Takes the turn to number events, alone, in a transaction sharing the
+    /// write turn, just before it records them: held until it commits, so
+    /// events are numbered in the order their transactions commit and a
+    /// reader never sees a later number before an earlier one.
+    pub async fn number_events(&mut self) -> Result<(), sqlx::Error> {
+        match self.turn {
+            Turn::Shared { .. } => crate::store::turns::take(&mut self.tx, EVENTS_TURN).await,
+            Turn::Alone { .. } => Ok(()),
+        }
+    }
 }
 
 impl Db {
@@ -94,7 +135,7 @@ impl Db {
         Self {
             backend: Backend::of_pool(&pool),
             pool,
-            write_lock: std::sync::Arc::new(Mutex::new(())),
+            turn: std::sync::Arc::new(RwLock::new(())),
             metrics: std::sync::Arc::new(Metrics::default()),
         }
     }
@@ -108,21 +149,43 @@ impl Db {
     }
 
     /// Waits for this process' turn to write, then begins a transaction
-    /// that holds the database's write turn. Every write goes through here.
+    /// that holds the database's write turn alone. Every write but a batch
+    /// of webhook deliveries goes through here.
     pub async fn begin_write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
         let asked = Instant::now();
-        let turn = self.write_lock.lock().await;
+        let turn = self.turn.write().await;
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
                 let mut tx = self.pool.begin().await?;
-                crate::store::take_write_turn(&mut tx, WRITE_TURN).await?;
+                crate::store::turns::take(&mut tx, WRITE_TURN).await?;
                 tx
             }
         };
         Ok(WriteTx {
             tx,
-            _turn: turn,
+            turn: Turn::Alone { _held: turn },
+            asked,
+            waited: asked.elapsed(),
+            metrics: &self.metrics,
+        })
+    }
+
+    /// Begins the transaction of a batch of webhook deliveries: on Postgres
+    /// sharing the write turn with other such batches (which then lock
+    /// their customers and number their events with [`WriteTx`]); on
+    /// SQLite, one writer at a time, as [`Db::begin_write`].
+    pub async fn begin_deliveries(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            return self.begin_write().await;
+        }
+        let asked = Instant::now();
+        let turn = self.turn.read().await;
+        let mut tx = self.pool.begin().await?;
+        crate::store::turns::share(&mut tx, WRITE_TURN).await?;
+        Ok(WriteTx {
+            tx,
+            turn: Turn::Shared { _held: turn },
             asked,
             waited: asked.elapsed(),
             metrics: &self.metrics,

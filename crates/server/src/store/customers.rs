@@ -1,6 +1,6 @@
 //! Customers: profiles, section and History lists, creation on first contact.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use handover_core::api::{AgentRef, CustomerProfile, CustomerSummary, Page};
 use handover_core::csat::{CsatRating, CsatScale};
@@ -8,6 +8,7 @@ use handover_core::{AgentId, ChatState, Status, WaId};
 use sqlx::{AnyConnection, AnyPool};
 
 use super::customer_search::{self, SearchPlan};
+use super::statement::Statement;
 use super::Cursor;
 use super::Flag;
 use crate::platform::db::Backend;
@@ -248,6 +249,48 @@ pub async fn create_if_missing(
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
+}
+
+/// Senders created by one statement at most (seven values each).
+const CREATED_AT_ONCE: usize = 300;
+
+/// [`create_if_missing`] for many senders at once (`(wa_id, name, now)`,
+/// the first of a number's name kept): the numbers that were created.
+pub async fn create_missing(
+    conn: &mut AnyConnection,
+    senders: &[(&WaId, &str, i64)],
+    source: &str,
+) -> Result<BTreeSet<WaId>, sqlx::Error> {
+    let mut seen = BTreeSet::new();
+    let unique: Vec<&(&WaId, &str, i64)> = senders
+        .iter()
+        .filter(|(wa_id, _, _)| seen.insert(*wa_id))
+        .collect();
+    let mut created = BTreeSet::new();
+    for chunk in unique.chunks(CREATED_AT_ONCE) {
+        let mut insert = Statement::new(
+            "INSERT INTO users (wa_id, name, status, source, window_expires_at, status_changed_at, created_at) ",
+        );
+        insert.values(chunk, |row, (wa_id, name, now)| {
+            row.bind(wa_id.as_str())
+                .bind(*name)
+                .sql("'active'")
+                .bind(source)
+                .sql("0")
+                .bind(*now)
+                .bind(*now);
+        });
+        insert.push(" ON CONFLICT (wa_id) DO NOTHING RETURNING wa_id");
+        let rows: Vec<(String,)> = insert.fetch_all(&mut *conn).await?;
+        let new: HashSet<String> = rows.into_iter().map(|(wa_id,)| wa_id).collect();
+        created.extend(
+            chunk
+                .iter()
+                .filter(|(wa_id, _, _)| new.contains(wa_id.as_str()))
+                .map(|(wa_id, _, _)| (*wa_id).clone()),
+        );
+    }
+    Ok(created)
 }
 
 /// A customer moved to `new_wa_id`: the new number is a customer too, with

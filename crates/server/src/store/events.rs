@@ -11,6 +11,7 @@ use handover_core::notes::{Handover, Mention};
 use handover_core::WaId;
 use sqlx::{AnyConnection, AnyPool};
 
+use super::rollups::{self, Chain, Moment};
 use super::statement::Statement;
 use super::{customers, messages, peers, sections};
 use crate::platform::db::Backend;
@@ -33,6 +34,13 @@ pub struct EventBatch {
     setup: BTreeSet<SetupPart>,
     /// Chats passed to someone by a colleague.
     handovers: Vec<Handover>,
+    /// Customers' quarter hours to link into the reports' chains: noted
+    /// together when the batch is recorded, in a few statements for all
+    /// of them rather than up to five for each.
+    links: Vec<(Chain, WaId, i64)>,
+    /// Rows whose figures the reports count, added together when the batch
+    /// is recorded.
+    figures: Vec<(Moment, i64)>,
 }
 
 impl EventBatch {
@@ -60,6 +68,18 @@ impl EventBatch {
         self.handovers.push(handover);
     }
 
+    /// Notes, when the batch is recorded, that `wa_id` is in `chain` at
+    /// `at` (ms).
+    pub fn link(&mut self, chain: Chain, wa_id: &WaId, at: i64) {
+        self.links.push((chain, wa_id.clone(), at));
+    }
+
+    /// Adds, when the batch is recorded, the figures row `id` makes at
+    /// `moment` to the reports.
+    pub fn count(&mut self, moment: Moment, id: i64) {
+        self.figures.push((moment, id));
+    }
+
     /// Adds what another part of the same transaction changed.
     pub fn merge(&mut self, other: EventBatch) {
         self.customers.extend(other.customers);
@@ -68,6 +88,8 @@ impl EventBatch {
         self.mentions.extend(other.mentions);
         self.setup.extend(other.setup);
         self.handovers.extend(other.handovers);
+        self.links.extend(other.links);
+        self.figures.extend(other.figures);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -79,9 +101,32 @@ impl EventBatch {
             && self.handovers.is_empty()
     }
 
-    /// Writes one event per changed message and user, then the section
-    /// counts when customers changed, all as of this transaction.
+    /// Adds the batch's figures and chain links to the reports' rollups,
+    /// then writes one event per changed message and user, then the
+    /// section counts when customers changed, all as of this transaction.
     pub async fn record(self, conn: &mut AnyConnection, now: i64) -> Result<bool, sqlx::Error> {
+        for chain in [Chain::Wrote, Chain::Escalated] {
+            let links: Vec<(WaId, i64)> = self
+                .links
+                .iter()
+                .filter(|(linked, _, _)| *linked == chain)
+                .map(|(_, wa_id, at)| (wa_id.clone(), *at))
+                .collect();
+            if !links.is_empty() {
+                rollups::note_all(&mut *conn, chain, &links).await?;
+            }
+        }
+        for moment in Moment::ALL {
+            let ids: Vec<i64> = self
+                .figures
+                .iter()
+                .filter(|(counted, _)| *counted == moment)
+                .map(|(_, id)| *id)
+                .collect();
+            if !ids.is_empty() {
+                rollups::add_all(&mut *conn, moment, &ids).await?;
+            }
+        }
         if self.is_empty() {
             return Ok(false);
         }

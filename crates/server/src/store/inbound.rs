@@ -7,7 +7,6 @@ use handover_core::{AgentId, ChatState, WaId};
 use sqlx::AnyConnection;
 
 use super::customers::{status_of, BotMemory};
-use super::rollups::{self, Chain};
 use super::Flag;
 use crate::platform::time::WINDOW_MS;
 
@@ -39,7 +38,9 @@ pub struct AfterWrote {
 /// Counts the message and moves Last Active, the window and the preview
 /// forward (never back, whatever order deliveries arrive in); a name
 /// WhatsApp sent replaces the stored one. `None` when the customer does
-/// not exist.
+/// not exist. The reports' chain of quarter hours written in is the
+/// caller's to note ([`super::events::EventBatch::link`]), for a whole
+/// batch at once.
 pub async fn record(
     conn: &mut AnyConnection,
     wrote: &Wrote<'_>,
@@ -71,9 +72,6 @@ pub async fn record(
     .bind(wrote.message_id)
     .fetch_optional(&mut *conn)
     .await?;
-    if row.is_some() {
-        rollups::note(conn, Chain::Wrote, wrote.wa_id, wrote.sent_at).await?;
-    }
     Ok(row.map(
         |(status_changed_at, first_untagged, status, holder, window, fallbacks, holding_sent)| {
             AfterWrote {

@@ -475,6 +475,18 @@ pub async fn give_back(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Er
 /// Messages claimed before `before` whose outcome was never recorded (the
 /// process stopped mid-send) and that no status callback settled: failed,
 /// never sent again. Returns their ids.
+/// Whether any message was claimed before `before` and is still waiting
+/// for its outcome (read without the write turn: most of the time none is).
+pub async fn any_unconfirmed(pool: &sqlx::AnyPool, before: i64) -> Result<bool, sqlx::Error> {
+    let (any,): (Flag,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE delivery = 'pending' AND claimed_at < $1)",
+    )
+    .bind(before)
+    .fetch_one(pool)
+    .await?;
+    Ok(any.into())
+}
+
 pub async fn fail_unconfirmed(
     conn: &mut AnyConnection,
     before: i64,

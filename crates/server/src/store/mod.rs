@@ -39,6 +39,7 @@ pub mod tags;
 pub mod template_media;
 pub mod templates;
 pub mod transitions;
+pub mod turns;
 
 use handover_core::WaId;
 
@@ -119,16 +120,6 @@ impl Cursor {
     fn text(&self) -> String {
         format!("{}:{}", self.value, self.wa_id)
     }
-}
-
-/// Takes the database-wide write turn `key` on Postgres, held until the
-/// transaction ends, so writers on every server take turns.
-pub async fn take_write_turn(conn: &mut sqlx::AnyConnection, key: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(key)
-        .execute(conn)
-        .await
-        .map(drop)
 }
 
 /// Sets a new SQLite connection up: the write-ahead log, syncs at

@@ -7,8 +7,9 @@ use sqlx::AnyConnection;
 ///
 /// One statement, so the five numbers come from one consistent snapshot.
 /// Each status count is a range scan of `users_by_section` over open windows
-/// only; the total comes from the trigger-kept `user_totals` row, so no part
-/// of this scans the whole table.
+/// only; the total comes from the trigger-kept `user_totals` rows (one on
+/// SQLite, a few on Postgres, where writers at once each add to their
+/// own), so no part of this scans the whole table.
 pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<SectionCounts, sqlx::Error> {
     let (active, requesting, intervened, closed, total): (i64, i64, i64, i64, i64) =
         sqlx::query_as(
@@ -17,7 +18,7 @@ pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<SectionCoun
                 (SELECT COUNT(*) FROM users WHERE status = 'requesting' AND window_expires_at > $1),
                 (SELECT COUNT(*) FROM users WHERE status = 'intervened' AND window_expires_at > $1),
                 (SELECT COUNT(*) FROM users WHERE status = 'closed'     AND window_expires_at > $1),
-                (SELECT users FROM user_totals WHERE id = 1)",
+                (SELECT CAST(SUM(users) AS BIGINT) FROM user_totals)",
         )
         .bind(now_ms)
         .fetch_one(conn)

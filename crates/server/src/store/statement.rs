@@ -92,6 +92,18 @@ impl<'q> Statement<'q> {
             .await
     }
 
+    /// Runs it and reads every row it answers, not kept prepared.
+    pub async fn fetch_all<T>(self, conn: &mut sqlx::AnyConnection) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let (sql, values) = self.finish()?;
+        sqlx::query_as_with(&sql, values)
+            .persistent(false)
+            .fetch_all(conn)
+            .await
+    }
+
     /// The SQL and its values, or why a value could not be bound.
     pub fn finish(self) -> Result<(String, AnyArguments<'q>), sqlx::Error> {
         match self.unbound {

@@ -4,7 +4,7 @@
 use handover_core::{AgentId, Status, WaId};
 use sqlx::AnyConnection;
 
-use super::rollups::{self, Chain, Moment};
+use super::rollups::{self, Moment};
 
 /// One decided change of a chat's status.
 pub struct Transition<'a> {
@@ -34,8 +34,14 @@ pub struct Transition<'a> {
 /// entered Requesting after being closed), a move into Requesting how its
 /// wait ended once it does, and an intervene waits on the customer's row
 /// for the agent's first message (`record_first_response`). The reports'
-/// rollups take each figure as it is measured (`rollups`).
-pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result<(), sqlx::Error> {
+/// rollups take each figure as it is measured: the move's and the ended
+/// request's figures, and the chain of quarter hours a customer escalated
+/// in, by the caller with its batch's others (`EventBatch`); the first
+/// response here (`rollups`).
+pub async fn record(
+    conn: &mut AnyConnection,
+    change: &Transition<'_>,
+) -> Result<Recorded, sqlx::Error> {
     let ends_wait = change.command == "intervene" && change.from == Status::Requesting;
     let ends_request = change.command == "resolve";
     let (id,): (i64,) = sqlx::query_as(
@@ -61,10 +67,7 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .bind(i64::from(ends_request))
     .fetch_one(&mut *conn)
     .await?;
-    rollups::add(conn, Moment::Move, id).await?;
-    if change.enters_requesting && change.actor != "agent" {
-        rollups::note(conn, Chain::Escalated, change.wa_id, change.at).await?;
-    }
+    let mut request_ended = None;
     if change.from == Status::Requesting && change.to != Status::Requesting {
         // The wait this move ends: how, and after how long.
         let request: Option<i64> = sqlx::query_scalar(
@@ -77,9 +80,7 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
         .bind(change.at)
         .fetch_optional(&mut *conn)
         .await?;
-        if let Some(request) = request {
-            rollups::add(conn, Moment::RequestEnd, request).await?;
-        }
+        request_ended = request;
     }
     let answer_due = (change.command == "intervene" && change.agent_id.is_some()).then_some(id);
     let request = change.enters_requesting.then_some(id);
@@ -99,7 +100,19 @@ pub async fn record(conn: &mut AnyConnection, change: &Transition<'_>) -> Result
     .bind(request)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(Recorded {
+        moved: id,
+        request_ended,
+    })
+}
+
+/// The rows a recorded transition gives the reports: its own (a move), and
+/// the request whose wait it ended. The caller adds their figures
+/// (`EventBatch::count`), with its batch's others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    pub moved: i64,
+    pub request_ended: Option<i64>,
 }
 
 /// An agent wrote to `wa_id` at `at`: the intervene still waiting for its

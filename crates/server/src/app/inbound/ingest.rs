@@ -1,15 +1,22 @@
 //! Group commit for webhook deliveries.
 //!
-//! Each verified delivery is handed to one writer, which applies whatever
-//! has queued up by the time it holds the write lock, up to
-//! [`MAX_BATCH`], in one transaction: the deliveries (their status
-//! callbacks together, in a few statements), then the batch's events (one
-//! section count for all), then one commit. Only after that
-//! commit is each delivery answered, so WhatsApp gets its 200 exactly when
-//! the delivery's effects are stored. Under a light load a batch is one
+//! Each verified delivery is handed to the writers: one takes whatever has
+//! queued up by the time it holds the write turn, up to [`MAX_BATCH`], and
+//! applies it in one transaction: the deliveries (their new senders
+//! created together, their status callbacks together, in a few
+//! statements), then the batch's figures for the reports and its events
+//! (one section count for all), then one commit. Only after that commit is
+//! each delivery answered, so WhatsApp gets its 200 exactly when the
+//! delivery's effects are stored. Under a light load a batch is one
 //! delivery and nothing waits; under a heavy one the batch grows with the
-//! queue and the per-transaction costs (taking the lock, counting the
+//! queue and the per-transaction costs (taking the turn, counting the
 //! sections, committing) are shared.
+//!
+//! SQLite has one writer. On Postgres several writers, on every server,
+//! apply batches at once (`Db::begin_deliveries`): each locks its
+//! customers before the next batch is taken (a customer's deliveries are
+//! applied in the order they came, one batch at a time), and takes the
+//! events' turn alone only to number its events and commit.
 //!
 //! A batch is first applied without savepoints (they cost two statements a
 //! delivery). When a delivery fails, that attempt is rolled back and the
@@ -19,15 +26,18 @@
 //! be committed, no delivery in it is answered 200, and WhatsApp sends
 //! them again.
 
-use handover_core::bot::BotConfig;
-use sqlx::Acquire;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
 
-use super::payload::WebhookDelivery;
-use super::process::{self, Processed};
+use handover_core::bot::BotConfig;
+use handover_core::WaId;
+use sqlx::Acquire;
+use tokio::sync::{mpsc, oneshot, Mutex};
+
+use super::payload::{NoticeKind, WebhookDelivery};
+use super::process::{self, NewSenders, Processed};
 use crate::app::bot::ConfigInForce;
 use crate::app::error::AppError;
-use crate::platform::db::{Db, WriteTx};
+use crate::platform::db::{Backend, Db, WriteTx};
 use crate::platform::media::FetchQueue;
 use crate::platform::outbound::Outbox;
 use crate::platform::realtime::EventHub;
@@ -37,11 +47,15 @@ use crate::store::events::EventBatch;
 /// costs, few enough that an agent's action waiting for the lock is not
 /// held up for long.
 pub const MAX_BATCH: usize = 128;
-/// Deliveries waiting for the writer at most; beyond that a request waits
+/// Deliveries waiting for the writers at most; beyond that a request waits
 /// for room (and its memory is its own).
 const QUEUE: usize = 1_024;
+/// Writers applying batches at once on Postgres, where each batch holds
+/// only its customers and waits on round trips to the database most of
+/// its time (SQLite has one writer at a time: one there).
+const POSTGRES_WRITERS: usize = 4;
 
-/// Hands deliveries to the writer and waits for their commit.
+/// Hands deliveries to the writers and waits for their commit.
 #[derive(Clone)]
 pub struct Ingest {
     queue: mpsc::Sender<Job>,
@@ -61,11 +75,19 @@ struct Job {
 }
 
 impl Ingest {
-    /// Starts the writer on the current runtime; it ends when the last
+    /// Starts the writers on the current runtime; they end when the last
     /// `Ingest` is dropped.
     pub fn start(db: Db, wakes: Wakes) -> Self {
         let (queue, jobs) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(db, wakes, jobs));
+        let jobs = Arc::new(Mutex::new(jobs));
+        let wakes = Arc::new(wakes);
+        let writers = match db.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_WRITERS,
+        };
+        for _ in 0..writers {
+            tokio::spawn(write_batches(db.clone(), wakes.clone(), jobs.clone()));
+        }
         Self { queue }
     }
 
@@ -91,32 +113,48 @@ fn writer_gone() -> AppError {
     )
 }
 
-/// The writer: one batch at a time, for as long as deliveries can come.
-async fn write_batches(db: Db, wakes: Wakes, mut jobs: mpsc::Receiver<Job>) {
+/// A writer: one batch at a time, for as long as deliveries can come.
+async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
     let mut bot_config = ConfigInForce::default();
-    while let Some(first) = jobs.recv().await {
-        let write = match db.begin_write().await {
+    loop {
+        let mut queue = jobs.lock().await;
+        let Some(first) = queue.recv().await else {
+            return;
+        };
+        let mut write = match db.begin_deliveries().await {
             Ok(write) => write,
             Err(error) => {
                 let _ = first.answer.send(Err(error.into()));
                 continue;
             }
         };
-        // Whatever queued while the lock was awaited joins this batch.
+        // Whatever queued while the turn was awaited joins this batch.
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
-            match jobs.try_recv() {
+            match queue.try_recv() {
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
+        }
+        // Its customers are locked before the next writer takes the next
+        // batch: a customer's deliveries are applied in the order they came.
+        let locked = write.lock_customers(customers_of(&batch)).await;
+        drop(queue);
+        if let Err(error) = locked {
+            tracing::error!(%error, deliveries = batch.len(), "a batch of webhook deliveries could not lock its customers");
+            refuse_all(batch);
+            continue;
         }
         // Together first; when a delivery fails, the batch is rolled back
         // and applied again with each delivery in a savepoint, so that only
         // the failing one is refused.
         let mut applied = write_batch(write, &mut bot_config, &batch, Apart::No).await;
         if let Ok(Applied::OneFailed) = applied {
-            applied = match db.begin_write().await {
-                Ok(write) => write_batch(write, &mut bot_config, &batch, Apart::Yes).await,
+            applied = match db.begin_deliveries().await {
+                Ok(mut write) => match write.lock_customers(customers_of(&batch)).await {
+                    Ok(()) => write_batch(write, &mut bot_config, &batch, Apart::Yes).await,
+                    Err(error) => Err(error),
+                },
                 Err(error) => Err(error),
             };
         }
@@ -144,6 +182,27 @@ async fn write_batches(db: Db, wakes: Wakes, mut jobs: mpsc::Receiver<Job>) {
             }
         }
     }
+}
+
+/// Every customer a batch's deliveries write to: who wrote, whom a notice
+/// is about (and the number a customer moved to), whom our messages went to.
+fn customers_of(batch: &[Job]) -> impl Iterator<Item = &WaId> {
+    batch.iter().flat_map(|job| {
+        let delivery = &job.delivery;
+        let moved_to = delivery
+            .notices
+            .iter()
+            .filter_map(|notice| match &notice.what {
+                NoticeKind::ChangedNumber { new_wa_id } => Some(new_wa_id),
+                _ => None,
+            });
+        delivery
+            .messages
+            .iter()
+            .map(|message| &message.from)
+            .chain(delivery.notices.iter().map(|notice| &notice.from))
+            .chain(moved_to)
+    })
 }
 
 /// Answers every delivery of a batch that was not kept.
@@ -184,12 +243,24 @@ async fn write_batch(
     batch: &[Job],
     apart: Apart,
 ) -> Result<Applied, sqlx::Error> {
-    // One read per batch: nothing else writes while the batch holds the lock.
+    // One read per batch: the bot's configuration is saved by a writer
+    // alone, never while a batch holds the turn.
     let bot_config = bot_config.get(&mut write.tx).await?;
     let mut events = EventBatch::default();
     let mut processed = Processed::default();
     let mut answers = Vec::with_capacity(batch.len());
     let mut newest = 0;
+    // Together, the batch's new senders are created in one statement.
+    let mut senders = match apart {
+        Apart::No => {
+            let deliveries = batch.iter().map(|job| (&job.delivery, job.now));
+            match NewSenders::ahead(&mut write.tx, deliveries).await {
+                Ok(senders) => senders,
+                Err(_) => return Ok(Applied::OneFailed),
+            }
+        }
+        Apart::Yes => NewSenders::OneByOne,
+    };
     for job in batch {
         newest = newest.max(job.now);
         let mut changed = EventBatch::default();
@@ -198,6 +269,7 @@ async fn write_batch(
                 let applied = process::messages_and_notices(
                     &mut write.tx,
                     &mut changed,
+                    &mut senders,
                     bot_config,
                     &job.delivery,
                     job.now,
@@ -228,6 +300,7 @@ async fn write_batch(
             return Ok(Applied::OneFailed);
         }
     }
+    write.number_events().await?;
     let recorded_events = events.record(&mut write.tx, newest).await?;
     write.commit().await?;
     Ok(Applied::Committed(answers, processed, recorded_events))

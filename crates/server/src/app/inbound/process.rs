@@ -8,8 +8,10 @@
 //! written now (a wrong clock must not move Last Active and the window
 //! into the future for good).
 
+use std::collections::BTreeSet;
+
 use handover_core::bot::{BotConfig, CustomerMessage};
-use handover_core::Command;
+use handover_core::{Command, WaId};
 use sqlx::AnyConnection;
 
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
@@ -22,6 +24,7 @@ use crate::platform::db::Db;
 use crate::platform::time::WINDOW_MS;
 use crate::store::events::EventBatch;
 use crate::store::messages::{self, Inbound, Outbound};
+use crate::store::rollups::Chain;
 use crate::store::{customers, inbound, media, notices, reactions, statuses};
 
 /// What a committed delivery needs from the caller afterwards.
@@ -57,6 +60,71 @@ pub async fn delivery_alone(db: &Db, delivery: &WebhookDelivery, now: i64) -> Re
     Ok(())
 }
 
+/// Who writes for the first time: found as each message is applied, or
+/// created ahead for a whole batch of deliveries in one statement.
+pub enum NewSenders {
+    /// Each message's sender is created, if new, as it is applied.
+    OneByOne,
+    /// The batch's senders were created ahead: those that were new, until
+    /// their first message is applied.
+    Ahead(BTreeSet<WaId>),
+}
+
+impl NewSenders {
+    /// Creates the senders of `deliveries` (each with its `now`) in one
+    /// statement, unless one of them announces a new number or asks for
+    /// the welcome: those create customers themselves, in order with the
+    /// messages, and the batch is then applied one by one.
+    pub async fn ahead<'a>(
+        conn: &mut AnyConnection,
+        deliveries: impl Iterator<Item = (&'a WebhookDelivery, i64)> + Clone,
+    ) -> Result<Self, sqlx::Error> {
+        let creates_itself = deliveries.clone().any(|(delivery, _)| {
+            delivery.notices.iter().any(|notice| {
+                matches!(
+                    notice.what,
+                    NoticeKind::ChangedNumber { .. } | NoticeKind::RequestedWelcome
+                )
+            })
+        });
+        if creates_itself {
+            return Ok(Self::OneByOne);
+        }
+        let senders: Vec<(&WaId, &str, i64)> = deliveries
+            .flat_map(|(delivery, now)| {
+                delivery.messages.iter().map(move |message| {
+                    let name = delivery
+                        .contacts
+                        .get(message.from.as_str())
+                        .map_or("", String::as_str);
+                    (&message.from, name, now)
+                })
+            })
+            .collect();
+        let created = customers::create_missing(conn, &senders, NEW_SOURCE).await?;
+        Ok(Self::Ahead(created))
+    }
+
+    /// Whether `wa_id`'s message is their first: creates them when needed.
+    async fn first_message(
+        &mut self,
+        conn: &mut AnyConnection,
+        wa_id: &WaId,
+        name: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        match self {
+            Self::OneByOne => {
+                customers::create_if_missing(conn, wa_id, name, NEW_SOURCE, now).await
+            }
+            Self::Ahead(created) => Ok(created.remove(wa_id)),
+        }
+    }
+}
+
+/// The Source of a customer who wrote first.
+const NEW_SOURCE: &str = "Organic";
+
 /// Applies one delivery inside the caller's transaction, collecting what
 /// it changed in `batch`. The caller records the events and commits.
 pub async fn delivery_in(
@@ -66,7 +134,9 @@ pub async fn delivery_in(
     delivery: &WebhookDelivery,
     now: i64,
 ) -> Result<Processed, AppError> {
-    let processed = messages_and_notices(conn, batch, bot_config, delivery, now).await?;
+    let mut senders = NewSenders::OneByOne;
+    let processed =
+        messages_and_notices(conn, batch, &mut senders, bot_config, delivery, now).await?;
     status_callbacks(conn, batch, std::iter::once(delivery)).await?;
     Ok(processed)
 }
@@ -77,6 +147,7 @@ pub async fn delivery_in(
 pub async fn messages_and_notices(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
+    senders: &mut NewSenders,
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
     now: i64,
@@ -87,7 +158,8 @@ pub async fn messages_and_notices(
             .contacts
             .get(message.from.as_str())
             .map_or("", String::as_str);
-        outbound |= inbound(&mut *conn, batch, bot_config, message, name, now).await?;
+        let said = Said { message, name, now };
+        outbound |= inbound(&mut *conn, batch, senders, bot_config, said).await?;
     }
     for notice in &delivery.notices {
         outbound |= handle_notice(&mut *conn, batch, bot_config, notice, now).await?;
@@ -122,15 +194,23 @@ pub async fn status_callbacks<'a>(
     Ok(())
 }
 
+/// A customer's message as it arrived: with the name WhatsApp sent for
+/// them ("" when none), at `now`.
+struct Said<'a> {
+    message: &'a InboundMessage,
+    name: &'a str,
+    now: i64,
+}
+
 /// One customer message. Returns whether the bot queued a reply.
 async fn inbound(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
+    senders: &mut NewSenders,
     bot_config: &BotConfig,
-    message: &InboundMessage,
-    name: &str,
-    now: i64,
+    said: Said<'_>,
 ) -> Result<bool, AppError> {
+    let Said { message, name, now } = said;
     let wa_id = &message.from;
     let sent_at = if message.sent_at_ms > now + CLOCK_SKEW_MS {
         tracing::warn!(
@@ -142,7 +222,7 @@ async fn inbound(
     } else {
         message.sent_at_ms
     };
-    let is_new_user = customers::create_if_missing(conn, wa_id, name, "Organic", now).await?;
+    let is_new_user = senders.first_message(conn, wa_id, name, now).await?;
     let stored = Inbound {
         wa_id,
         wamid: &message.wamid,
@@ -183,6 +263,7 @@ async fn inbound(
     let Some(after) = inbound::record(conn, &wrote, now).await? else {
         return Ok(false);
     };
+    batch.link(Chain::Wrote, wa_id, sent_at);
     if after.first_untagged {
         let referral = message.referral_source_id.as_deref();
         tag_rules::tag_first_message(conn, wa_id, message.text.as_deref(), referral).await?;
@@ -313,7 +394,8 @@ async fn handle_notice(
             }
         }
         NoticeKind::RequestedWelcome => {
-            let is_new_user = customers::create_if_missing(conn, wa_id, "", "Organic", now).await?;
+            let is_new_user =
+                customers::create_if_missing(conn, wa_id, "", NEW_SOURCE, now).await?;
             let at = if notice.at_ms > now + CLOCK_SKEW_MS {
                 now
             } else {

@@ -1,10 +1,17 @@
-//! `handover-bench live [USERS] [SECONDS]`: the live path under load,
-//! against the release server started on a database seeded with `USERS`
-//! customers. In one run it prints the floor (`GET /healthz`), signed
-//! deliveries per second with 0, 200 and 500 event streams open (new and
-//! known customers, bot replies and escalations), how late the streams
-//! see each delivery and whether they saw every event, deliveries paced
-//! at 1,000/s, status-only deliveries, and the server's peak memory.
+//! `handover-bench live [USERS] [SECONDS] [--servers N] [--db-rtt-ms MS]`:
+//! the live path under load, against the release server started on a
+//! database seeded with `USERS` customers. In one run it prints the floor
+//! (`GET /healthz`), signed deliveries per second with 0, 200 and 500
+//! event streams open (new and known customers, bot replies and
+//! escalations), how late the streams see each delivery and whether they
+//! saw every event, deliveries paced at 1,000/s, status-only deliveries,
+//! and the servers' peak memory. The bot's replies go to a fake Cloud API
+//! inside the bench, which accepts each at once.
+//!
+//! On Postgres, `--servers N` starts N servers on the one database, each
+//! taking every Nth request and stream, and `--db-rtt-ms MS` puts a proxy
+//! between them and Postgres that adds that round trip to every exchange
+//! (a database on another machine of the same zone: about 0.5 ms).
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
@@ -28,15 +35,64 @@ const STREAM_COUNTS: [usize; 3] = [0, 200, 500];
 type Failure = Box<dyn std::error::Error>;
 type Acked = Arc<Mutex<HashMap<u64, Instant>>>;
 
-pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> {
-    let users: i64 = args
-        .next()
-        .map(|n| n.parse())
-        .transpose()?
-        .unwrap_or(1_000_000);
-    let seconds: u64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
+/// What a run measures, from its arguments.
+struct Setup {
+    users: i64,
+    seconds: u64,
+    servers: usize,
+    db_rtt: Option<Duration>,
+}
+
+impl Setup {
+    fn parse(args: impl Iterator<Item = String>) -> Result<Self, Failure> {
+        let mut positional = Vec::new();
+        let mut servers = 1;
+        let mut db_rtt = None;
+        let mut args = args;
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+            match arg.as_str() {
+                "--servers" => servers = value("--servers")?.parse()?,
+                "--db-rtt-ms" => {
+                    let ms: f64 = value("--db-rtt-ms")?.parse()?;
+                    if !(0.0..=1_000.0).contains(&ms) {
+                        return Err("--db-rtt-ms takes 0 to 1000 (milliseconds)".into());
+                    }
+                    db_rtt = Some(Duration::from_secs_f64(ms / 1e3));
+                }
+                _ => positional.push(arg),
+            }
+        }
+        let mut positional = positional.into_iter();
+        Ok(Self {
+            users: positional
+                .next()
+                .map(|n| n.parse())
+                .transpose()?
+                .unwrap_or(1_000_000),
+            seconds: positional
+                .next()
+                .map(|n| n.parse())
+                .transpose()?
+                .unwrap_or(10),
+            servers: servers.max(1),
+            db_rtt,
+        })
+    }
+}
+
+pub async fn run(args: impl Iterator<Item = String>) -> Result<(), Failure> {
+    let Setup {
+        users,
+        seconds,
+        servers,
+        db_rtt,
+    } = Setup::parse(args)?;
     let folder = super::tempfile_folder()?;
     let (url, backend) = super::database::create(&folder, "live").await?;
+    let postgres = handover_server::platform::db::is_postgres_url(&url);
+    // A SQLite file has one writer: more servers on it would only wait.
+    let servers = if postgres { servers } else { 1 };
     {
         let pool = handover_server::platform::db::connect(&url).await?;
         println!("{backend}: seeding {users} customers…");
@@ -55,18 +111,40 @@ pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> 
         );
         pool.close().await;
     }
-    let server = Server::start(&url, &folder)?;
-    let base = server.base.clone();
+    let server_url = match db_rtt {
+        Some(round_trip) if postgres => {
+            let (through, upstream) = through_proxy(&url)?;
+            let proxy = super::delay_proxy::start(upstream, round_trip)?;
+            println!(
+                "\nthe servers reach Postgres through a proxy adding {:.2} ms to each round trip",
+                round_trip.as_secs_f64() * 1e3
+            );
+            through.replace("{proxy}", &proxy)
+        }
+        _ => url.clone(),
+    };
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(CONCURRENCY * 2)
         .build()?;
-    wait_until_up(&http, &base).await?;
+    let cloud_api = fake_cloud_api().await?;
+    // One after another: the first creates the bench's manager.
+    let mut started = Vec::with_capacity(servers);
+    for n in 0..servers {
+        let server = Server::start(&server_url, &cloud_api, &folder.join(format!("server-{n}")))?;
+        wait_until_up(&http, &server.base).await?;
+        started.push(server);
+    }
+    let bases: Vec<String> = started.iter().map(|server| server.base.clone()).collect();
     let period = Duration::from_secs(seconds);
+    let bases = &bases[..];
 
-    println!("\nlive path ({seconds} s per figure, {CONCURRENCY} requests in flight)");
-    let floor = drive(period, None, |_| {
+    println!(
+        "\nlive path ({seconds} s per figure, {CONCURRENCY} requests in flight, {servers} server{} sharing them)",
+        if servers == 1 { "" } else { "s" }
+    );
+    let floor = drive(period, None, |n| {
         let http = http.clone();
-        let base = base.clone();
+        let base = pick(bases, n).to_owned();
         async move {
             http.get(format!("{base}/healthz"))
                 .send()
@@ -78,13 +156,13 @@ pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> 
     floor.print("GET /healthz (floor)");
 
     let counter = Arc::new(AtomicU64::new(0));
-    let cookies = sign_in_agents(&http, &base, STREAM_COUNTS[2]).await?;
+    let cookies = sign_in_agents(&http, &bases[0], STREAM_COUNTS[2]).await?;
     for streams in STREAM_COUNTS {
-        let watching = Streams::open(&http, &base, &cookies, streams).await?;
+        let watching = Streams::open(&http, bases, &cookies, streams).await?;
         eprintln!("(measuring deliveries with {streams} streams open)");
         let acked: Acked = Arc::default();
         let figures = drive(period, None, |_| {
-            deliver(&http, &base, &counter, users, Some(acked.clone()))
+            deliver(&http, bases, &counter, users, Some(acked.clone()))
         })
         .await;
         figures.print(&format!("POST /webhook, {streams} streams"));
@@ -100,20 +178,24 @@ pub async fn run(mut args: impl Iterator<Item = String>) -> Result<(), Failure> 
     }
 
     let paced = drive(period, Some(1_000), |_| {
-        deliver(&http, &base, &counter, users, None)
+        deliver(&http, bases, &counter, users, None)
     })
     .await;
     paced.print("POST /webhook, paced at 1,000/s");
 
     let statuses = drive(period, None, |n| {
         let http = http.clone();
-        let base = base.clone();
+        let base = pick(bases, n).to_owned();
         async move { post_signed(&http, &base, &status_delivery(n)).await }
     })
     .await;
     statuses.print("POST /webhook, statuses only");
-    println!("server peak memory (VmHWM): {} MB", server.peak_rss_mb());
-    drop(server);
+    let peaks: Vec<String> = started
+        .iter()
+        .map(|server| format!("{} MB", server.peak_rss_mb()))
+        .collect();
+    println!("server peak memory (VmHWM): {}", peaks.join(", "));
+    drop(started);
     let _ = std::fs::remove_dir_all(&folder);
     Ok(())
 }
@@ -143,6 +225,32 @@ async fn driver_round_trips(pool: &sqlx::AnyPool) -> Result<(Duration, Duration)
     Ok((single, write))
 }
 
+/// The server taking request `n`: each in turn.
+fn pick(bases: &[String], n: u64) -> &str {
+    &bases[usize::try_from(n).unwrap_or(0) % bases.len()]
+}
+
+/// `url` with its host and port replaced by `{proxy}`, and the host and
+/// port it named.
+fn through_proxy(url: &str) -> Result<(String, String), Failure> {
+    let (scheme, rest) = url.split_once("://").ok_or("a Postgres URL has a scheme")?;
+    let (user, rest) = match rest.split_once('@') {
+        Some((user, rest)) => (format!("{user}@"), rest),
+        None => (String::new(), rest),
+    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let host = &rest[..end];
+    let upstream = if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    };
+    Ok((
+        format!("{scheme}://{user}{{proxy}}{}", &rest[end..]),
+        upstream,
+    ))
+}
+
 fn micros(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e6
 }
@@ -154,7 +262,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(url: &str, folder: &std::path::Path) -> Result<Self, Failure> {
+    fn start(url: &str, cloud_api: &str, folder: &std::path::Path) -> Result<Self, Failure> {
         let binary = std::env::current_exe()?.with_file_name("handover-server");
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -167,6 +275,9 @@ impl Server {
             .env("HANDOVER_ADMIN_EMAIL", ADMIN.0)
             .env("HANDOVER_ADMIN_PASSWORD", ADMIN.1)
             .env("HANDOVER_SEND_RATE", "1000")
+            .env("HANDOVER_WA_BASE_URL", cloud_api)
+            .env("HANDOVER_WA_TOKEN", "bench-token")
+            .env("HANDOVER_WA_PHONE_NUMBER_ID", "106540352242922")
             .env("HANDOVER_MAX_STREAMS", "1000")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -202,6 +313,26 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// WhatsApp's Cloud API as the servers' replies meet it: every message
+/// accepted at once with a new wamid. Returns its base URL.
+async fn fake_cloud_api() -> Result<String, Failure> {
+    let sent = Arc::new(AtomicU64::new(0));
+    let accept = move || {
+        let n = sent.fetch_add(1, Ordering::Relaxed);
+        async move {
+            axum::Json(json!({
+                "messaging_product": "whatsapp",
+                "messages": [{"id": format!("wamid.sent.{n}")}]
+            }))
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let app = axum::Router::new().fallback(accept);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(base)
 }
 
 async fn wait_until_up(http: &reqwest::Client, base: &str) -> Result<(), Failure> {
@@ -334,12 +465,13 @@ fn now_s() -> String {
 /// it, so streams can tell when they saw it.
 fn deliver<'a>(
     http: &'a reqwest::Client,
-    base: &'a str,
+    bases: &'a [String],
     counter: &'a AtomicU64,
     users: i64,
     acked: Option<Acked>,
 ) -> impl std::future::Future<Output = Result<u16, reqwest::Error>> + 'a {
     let n = counter.fetch_add(1, Ordering::Relaxed);
+    let base = pick(bases, n);
     let step = i64::try_from(n).unwrap_or(i64::MAX);
     let wa_id = if n % 4 == 3 {
         920_000_000_000 + step
@@ -430,13 +562,14 @@ struct StreamLog {
 impl Streams {
     async fn open(
         http: &reqwest::Client,
-        base: &str,
+        bases: &[String],
         cookies: &[String],
         count: usize,
     ) -> Result<Self, Failure> {
         let mut tasks = Vec::new();
         let mut logs = Vec::new();
         for n in 0..count {
+            let base = pick(bases, n as u64);
             let response = http
                 .get(format!("{base}/api/events"))
                 .header("cookie", &cookies[n / STREAMS_PER_AGENT])

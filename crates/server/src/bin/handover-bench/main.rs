@@ -3,9 +3,11 @@
 //! `live`, drives the release server's live path (see [`live`]).
 //!
 //! Usage: `handover-bench [USERS] [MESSAGES_PER_USER]` (default 1000000 10),
-//! or `handover-bench live [USERS] [SECONDS]` (default 1000000 10).
+//! or `handover-bench live [USERS] [SECONDS] [--servers N] [--db-rtt-ms MS]`
+//! (default 1000000 10, one server, no added round trip).
 
 mod database;
+mod delay_proxy;
 mod live;
 mod reports;
 
@@ -329,7 +331,7 @@ async fn seed(
     .execute(pool)
     .await?;
     if postgres {
-        sqlx::query("UPDATE user_totals SET users = (SELECT COUNT(*) FROM users)")
+        sqlx::query("UPDATE user_totals SET users = CASE WHEN id = 1 THEN (SELECT COUNT(*) FROM users) ELSE 0 END")
             .execute(pool)
             .await?;
         sqlx::query("ALTER TABLE users ENABLE TRIGGER users_total")

@@ -139,6 +139,11 @@ impl Sender {
     async fn give_up_unconfirmed(&self) -> Result<(), sqlx::Error> {
         let now = self.clock.now_ms();
         let before = now - UNCONFIRMED_AFTER.as_millis() as i64;
+        // Looked for first without the turn, which every round would
+        // otherwise take from the writers.
+        if !messages::any_unconfirmed(&self.db.pool, before).await? {
+            return Ok(());
+        }
         let mut write = self.db.begin_write().await?;
         let given_up = messages::fail_unconfirmed(&mut write.tx, before).await?;
         let mut batch = EventBatch::default();
@@ -163,6 +168,13 @@ impl Sender {
             claimed
         };
         let handled = claimed.len();
+        // Outcomes that come in while others are being recorded wait, and
+        // are then recorded together, in one transaction: the writers' turn
+        // is taken once for them all. Every send stays polled meanwhile (a
+        // transport may itself write).
+        let waiting = std::sync::Mutex::new(Vec::new());
+        let recording = Mutex::new(());
+        let (waiting, recording) = (&waiting, &recording);
         stream::iter(claimed)
             .map(|(id, payload)| async move {
                 self.pacer.turn().await;
@@ -171,7 +183,12 @@ impl Sender {
                 } else {
                     self.send_with_retries(id, &payload, stop).await
                 };
-                self.record(id, outcome, stop).await;
+                lock(waiting).push((id, outcome));
+                let _recording = recording.lock().await;
+                let outcomes = std::mem::take(&mut *lock(waiting));
+                if !outcomes.is_empty() {
+                    self.record(outcomes, stop).await;
+                }
             })
             .buffer_unordered(IN_FLIGHT)
             .collect::<()>()
@@ -300,20 +317,37 @@ impl Sender {
         Ok(())
     }
 
-    /// Records an outcome. When the database refuses, the outcome is kept
-    /// and recorded later, in the background (other messages go on being
-    /// sent as long as they can be claimed); the send is never repeated.
-    async fn record(&self, id: i64, outcome: Outcome, stop: &watch::Receiver<bool>) {
+    /// Records outcomes, together. When the database refuses, each outcome
+    /// is kept and recorded later, in the background (other messages go on
+    /// being sent as long as they can be claimed); no send is repeated.
+    async fn record(&self, outcomes: Vec<(i64, Outcome)>, stop: &watch::Receiver<bool>) {
         let recorder = Recorder {
             db: self.db.clone(),
             events: self.events.clone(),
             clock: self.clock.clone(),
         };
-        if let Err(error) = recorder.try_record(id, &outcome).await {
-            tracing::error!(id, %error, "could not record a send's outcome; trying again (the message is not sent again)");
-            tokio::spawn(recorder.record_until_done(id, outcome, stop.clone()));
+        if let Err(error) = recorder.try_record(&outcomes).await {
+            tracing::error!(messages = outcomes.len(), %error, "could not record sends' outcomes; trying again (no message is sent again)");
+            for (id, outcome) in outcomes {
+                let recorder = Recorder {
+                    db: self.db.clone(),
+                    events: self.events.clone(),
+                    clock: self.clock.clone(),
+                };
+                tokio::spawn(recorder.record_until_done(id, outcome, stop.clone()));
+            }
         }
     }
+}
+
+/// The outcomes waiting to be recorded (a send that panicked while holding
+/// the lock leaves them as they were).
+fn lock(
+    waiting: &std::sync::Mutex<Vec<(i64, Outcome)>>,
+) -> std::sync::MutexGuard<'_, Vec<(i64, Outcome)>> {
+    waiting
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Writes outcomes of sends.
@@ -327,11 +361,15 @@ impl Recorder {
     /// Tries again, waiting longer each time, until the outcome is recorded.
     /// Once the sender stops it tries one last time, then leaves the claim
     /// for WhatsApp's status callbacks to settle.
-    async fn record_until_done(self, id: i64, outcome: Outcome, stop: watch::Receiver<bool>) {
+    async fn record_until_done(self, id: i64, mut outcome: Outcome, stop: watch::Receiver<bool>) {
         let mut wait = Duration::from_millis(250);
         loop {
             tokio::time::sleep(wait).await;
-            match self.try_record(id, &outcome).await {
+            let outcomes = [(id, outcome)];
+            let recorded = self.try_record(&outcomes).await;
+            let [(_, kept)] = outcomes;
+            outcome = kept;
+            match recorded {
                 Ok(()) => return,
                 Err(error) if *stop.borrow() => {
                     tracing::error!(id, %error, "stopping with a send whose outcome could not be recorded; WhatsApp's status callbacks will settle it");
@@ -345,21 +383,28 @@ impl Recorder {
         }
     }
 
-    async fn try_record(&self, id: i64, outcome: &Outcome) -> Result<(), sqlx::Error> {
+    /// Records `outcomes` in one transaction, each message's event with it.
+    async fn try_record(&self, outcomes: &[(i64, Outcome)]) -> Result<(), sqlx::Error> {
         let mut write = self.db.begin_write().await?;
-        match outcome {
-            Outcome::Sent(wamid) => messages::mark_sent(&mut write.tx, id, wamid).await?,
-            Outcome::Failed(reason) => messages::mark_failed(&mut write.tx, id, reason).await?,
-            Outcome::GiveBack => {
-                messages::give_back(&mut write.tx, id).await?;
-                return write.commit().await;
-            }
-        }
         let mut batch = EventBatch::default();
-        batch.message(id);
-        batch.record(&mut write.tx, self.clock.now_ms()).await?;
+        for (id, outcome) in outcomes {
+            match outcome {
+                Outcome::Sent(wamid) => messages::mark_sent(&mut write.tx, *id, wamid).await?,
+                Outcome::Failed(reason) => {
+                    messages::mark_failed(&mut write.tx, *id, reason).await?
+                }
+                Outcome::GiveBack => {
+                    messages::give_back(&mut write.tx, *id).await?;
+                    continue;
+                }
+            }
+            batch.message(*id);
+        }
+        let recorded = batch.record(&mut write.tx, self.clock.now_ms()).await?;
         write.commit().await?;
-        self.events.notify();
+        if recorded {
+            self.events.notify();
+        }
         Ok(())
     }
 }

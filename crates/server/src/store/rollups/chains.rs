@@ -3,12 +3,15 @@
 //! counted per quarter hour by how far back that lies and per day by its
 //! day, in total and by each customer trait.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use handover_core::WaId;
 use sqlx::AnyConnection;
 
 use super::figures::{QUARTERS_A_DAY, QUARTER_HOUR_MS};
 use super::traits::Trait;
 use super::upsert;
+use crate::store::statement::Statement;
 
 /// A chain of quarter hours per customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,16 +147,113 @@ pub async fn note(
     .fetch_one(&mut *conn)
     .await?;
     if let Some(next) = next {
-        count_link(conn, chain, wa_id, next, -1).await?;
-        sqlx::query(&format!(
-            "UPDATE {table} SET prev_bucket = $3 WHERE wa_id = $1 AND bucket = $2"
-        ))
-        .bind(wa_id.as_str())
-        .bind(next)
-        .bind(bucket)
-        .execute(&mut *conn)
-        .await?;
-        count_link(conn, chain, wa_id, next, 1).await?;
+        link_next(conn, chain, wa_id, bucket, next).await?;
+    }
+    Ok(())
+}
+
+/// Links `next`, a later row of `wa_id`'s chain, to `bucket`, a row just
+/// added before it, counting it again under its new link.
+async fn link_next(
+    conn: &mut AnyConnection,
+    chain: Chain,
+    wa_id: &WaId,
+    bucket: i64,
+    next: i64,
+) -> Result<(), sqlx::Error> {
+    count_link(conn, chain, wa_id, next, -1).await?;
+    sqlx::query(&format!(
+        "UPDATE {} SET prev_bucket = $3 WHERE wa_id = $1 AND bucket = $2",
+        chain.table()
+    ))
+    .bind(wa_id.as_str())
+    .bind(next)
+    .bind(bucket)
+    .execute(&mut *conn)
+    .await?;
+    count_link(conn, chain, wa_id, next, 1).await
+}
+
+/// Customers noted at once by one statement at most (two values each).
+const NOTED_AT_ONCE: usize = 400;
+
+/// [`note`] for many customers at once (a batch of deliveries), in a few
+/// statements for all of them instead of up to five for each: the links
+/// are added together, counted together, and only a link added before a
+/// later one (a late delivery) is relinked on its own. A customer with
+/// links in several quarter hours of one batch is noted one link at a time.
+pub async fn note_all(
+    conn: &mut AnyConnection,
+    chain: Chain,
+    links: &[(WaId, i64)],
+) -> Result<(), sqlx::Error> {
+    let mut buckets: BTreeMap<&WaId, BTreeSet<i64>> = BTreeMap::new();
+    for (wa_id, at) in links {
+        buckets
+            .entry(wa_id)
+            .or_default()
+            .insert(at.div_euclid(QUARTER_HOUR_MS));
+    }
+    let mut together = Vec::with_capacity(buckets.len());
+    for (wa_id, buckets) in buckets {
+        match buckets.first() {
+            Some(bucket) if buckets.len() == 1 => together.push((wa_id, *bucket)),
+            _ => {
+                for bucket in buckets {
+                    note(conn, chain, wa_id, bucket * QUARTER_HOUR_MS).await?;
+                }
+            }
+        }
+    }
+    for chunk in together.chunks(NOTED_AT_ONCE) {
+        add_links(conn, chain, chunk).await?;
+    }
+    Ok(())
+}
+
+/// Adds one link for each of `links` (one per customer), counts those that
+/// were new, and relinks the later rows they were added before.
+async fn add_links(
+    conn: &mut AnyConnection,
+    chain: Chain,
+    links: &[(&WaId, i64)],
+) -> Result<(), sqlx::Error> {
+    let table = chain.table();
+    let mut insert = Statement::new(&format!(
+        "INSERT INTO {table} (wa_id, bucket, prev_bucket)
+         SELECT v.column1, v.column2,
+                (SELECT MAX(p.bucket) FROM {table} p WHERE p.wa_id = v.column1 AND p.bucket < v.column2)
+         FROM ("
+    ));
+    insert.values(links, |row, (wa_id, bucket)| {
+        row.bind(wa_id.as_str()).bind(*bucket);
+    });
+    insert.push(&format!(
+        ") AS v WHERE TRUE
+         ON CONFLICT (wa_id, bucket) DO NOTHING
+         RETURNING wa_id, bucket,
+                   (SELECT MIN(n.bucket) FROM {table} n WHERE n.wa_id = {table}.wa_id AND n.bucket > {table}.bucket)"
+    ));
+    let added: Vec<(String, i64, Option<i64>)> = insert.fetch_all(&mut *conn).await?;
+    if added.is_empty() {
+        return Ok(());
+    }
+    let pairs: Vec<String> = (0..added.len())
+        .map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2))
+        .collect();
+    let rows = format!("(c.wa_id, c.bucket) IN (VALUES {})", pairs.join(", "));
+    for sql in chain.count_sql(&rows, "1", &Trait::ALL) {
+        let mut count = sqlx::query(&sql).persistent(false);
+        for (wa_id, bucket, _) in &added {
+            count = count.bind(wa_id.as_str()).bind(*bucket);
+        }
+        count.execute(&mut *conn).await?;
+    }
+    for (added, bucket, next) in added {
+        let customer = links.iter().find(|(wa_id, _)| wa_id.as_str() == added);
+        if let (Some((wa_id, _)), Some(next)) = (customer, next) {
+            link_next(conn, chain, wa_id, bucket, next).await?;
+        }
     }
     Ok(())
 }

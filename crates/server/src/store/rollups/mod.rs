@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use handover_core::WaId;
 use sqlx::AnyConnection;
 
-pub use chains::{note, Chain};
+pub use chains::{note, note_all, Chain};
 pub use figures::*;
 pub use traits::{Trait, TRAIT_COUNTED, TRAIT_TIMED};
 
@@ -107,33 +107,18 @@ fn upsert(into: &str, key: &str, selects: &[String]) -> Option<String> {
     })
 }
 
-/// What a new move counts (the figures its own row carries).
-static AT_MOVE: LazyLock<Vec<String>> = LazyLock::new(|| {
-    add_sql(
-        &[
-            &ESCALATION,
-            &MISSED,
-            &RESOLVED,
-            &AUTO_RESOLVED,
-            &INTERVENED,
-            &WAIT,
-            &RESOLUTION,
-        ],
-        "t.id = $1",
-    )
-});
-/// What a request counts once its wait ends.
+/// What a new move counts, a request once its wait ends, an intervene once
+/// its agent first writes, an agent's message: for one row.
+static AT_MOVE: LazyLock<Vec<String>> = LazyLock::new(|| Moment::Move.sql("t.id = $1"));
 static AT_REQUEST_END: LazyLock<Vec<String>> =
-    LazyLock::new(|| add_sql(&[&REQUEST_MISSED, &REQUEST_WAIT], "t.id = $1"));
-/// What an intervene counts once its agent first writes.
+    LazyLock::new(|| Moment::RequestEnd.sql("t.id = $1"));
 static AT_FIRST_RESPONSE: LazyLock<Vec<String>> =
-    LazyLock::new(|| add_sql(&[&FIRST_RESPONSE], "t.id = $1"));
-/// What an agent's message counts.
+    LazyLock::new(|| Moment::FirstResponse.sql("t.id = $1"));
 static AT_AGENT_MESSAGE: LazyLock<Vec<String>> =
-    LazyLock::new(|| add_sql(&[&AGENT_MESSAGE], "t.id = $1"));
+    LazyLock::new(|| Moment::AgentMessage.sql("t.id = $1"));
 
 /// When a row's figures are added.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moment {
     /// A transition was recorded.
     Move,
@@ -143,6 +128,38 @@ pub enum Moment {
     FirstResponse,
     /// An agent's message was queued.
     AgentMessage,
+}
+
+impl Moment {
+    pub const ALL: [Moment; 4] = [
+        Moment::Move,
+        Moment::RequestEnd,
+        Moment::FirstResponse,
+        Moment::AgentMessage,
+    ];
+
+    /// The figures a row carries at this moment.
+    fn figures(self) -> &'static [&'static Figure] {
+        match self {
+            Moment::Move => &[
+                &ESCALATION,
+                &MISSED,
+                &RESOLVED,
+                &AUTO_RESOLVED,
+                &INTERVENED,
+                &WAIT,
+                &RESOLUTION,
+            ],
+            Moment::RequestEnd => &[&REQUEST_MISSED, &REQUEST_WAIT],
+            Moment::FirstResponse => &[&FIRST_RESPONSE],
+            Moment::AgentMessage => &[&AGENT_MESSAGE],
+        }
+    }
+
+    /// The statements adding the figures of the rows matching `rows`.
+    fn sql(self, rows: &str) -> Vec<String> {
+        add_sql(self.figures(), rows)
+    }
 }
 
 /// Adds the figures row `id` makes at `moment`.
@@ -155,6 +172,29 @@ pub async fn add(conn: &mut AnyConnection, moment: Moment, id: i64) -> Result<()
     };
     for sql in statements.iter() {
         sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Rows added by one statement at most.
+const ADDED_AT_ONCE: usize = 500;
+
+/// [`add`] for many rows at once (a batch's moves): the same figures, in
+/// as many statements as for one row.
+pub async fn add_all(
+    conn: &mut AnyConnection,
+    moment: Moment,
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    for chunk in ids.chunks(ADDED_AT_ONCE) {
+        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        for sql in moment.sql(&format!("t.id IN ({})", list.join(", "))) {
+            let mut add = sqlx::query(&sql).persistent(false);
+            for id in chunk {
+                add = add.bind(*id);
+            }
+            add.execute(&mut *conn).await?;
+        }
     }
     Ok(())
 }
