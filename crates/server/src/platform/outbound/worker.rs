@@ -321,21 +321,20 @@ impl Sender {
     /// is kept and recorded later, in the background (other messages go on
     /// being sent as long as they can be claimed); no send is repeated.
     async fn record(&self, outcomes: Vec<(i64, Outcome)>, stop: &watch::Receiver<bool>) {
-        let recorder = Recorder {
+        if let Err(error) = self.recorder().try_record(&outcomes).await {
+            tracing::error!(messages = outcomes.len(), %error, "could not record sends' outcomes; trying again (no message is sent again)");
+            for (id, outcome) in outcomes {
+                tokio::spawn(self.recorder().record_until_done(id, outcome, stop.clone()));
+            }
+        }
+    }
+
+    /// What records outcomes, apart from the sender (it may outlive a round).
+    fn recorder(&self) -> Recorder {
+        Recorder {
             db: self.db.clone(),
             events: self.events.clone(),
             clock: self.clock.clone(),
-        };
-        if let Err(error) = recorder.try_record(&outcomes).await {
-            tracing::error!(messages = outcomes.len(), %error, "could not record sends' outcomes; trying again (no message is sent again)");
-            for (id, outcome) in outcomes {
-                let recorder = Recorder {
-                    db: self.db.clone(),
-                    events: self.events.clone(),
-                    clock: self.clock.clone(),
-                };
-                tokio::spawn(recorder.record_until_done(id, outcome, stop.clone()));
-            }
         }
     }
 }
