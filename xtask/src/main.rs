@@ -11,8 +11,9 @@
 //!   seeded database (default 1,000,000 users, 10 messages each).
 //! - `bench live [USERS] [SECONDS] [--servers N] [--db-rtt-ms MS]`: builds
 //!   the release server and drives its live path: deliveries with 0, 200
-//!   and 500 event streams open; on Postgres, N servers on one database,
-//!   reaching it with an added round trip of MS.
+//!   and 500 event streams open, then one delivery as large as the webhook
+//!   takes; on Postgres, N servers on one database, reaching it with an
+//!   added round trip of MS.
 //! - `bench burst [EVENTS_PER_SECOND] [SECONDS]`: builds everything and
 //!   times clicks in the dashboard (headless Chromium) during a burst of
 //!   live events.

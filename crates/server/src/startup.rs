@@ -258,13 +258,11 @@ impl Application {
             }
             .run(stop_sending.subscribe()),
         );
-        let feed = tokio::spawn(
-            state
-                .events
-                .feed()
-                .clone()
-                .run(state.db.pool.clone(), state.events.subscribe()),
-        );
+        let feed = tokio::spawn(state.events.feed().clone().run(
+            state.db.pool.clone(),
+            state.events.subscribe(),
+            state.clock.clone(),
+        ));
         let housekeeping = tokio::spawn(housekeeping::run(state.db.clone(), state.clock.clone()));
         let timers = tokio::spawn(timers::run(
             state.db.clone(),

@@ -1,15 +1,17 @@
 //! Deliveries that arrive together are applied in one transaction (group
 //! commit), and each is answered only after that transaction commits: a
 //! batch that cannot commit answers none of its deliveries 200 and keeps
-//! nothing, and one delivery that fails is refused alone.
+//! nothing, and one delivery that fails is refused alone. A delivery
+//! larger than a piece is applied piece by piece: an agent's action gets
+//! in between, and one sent again after a failed piece counts once.
 
 mod support;
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
-use support::payloads::{status, text};
+use serde_json::{json, Value};
+use support::payloads::{envelope, status, text};
 use support::{Prepared, TestApp};
 
 const PRIYA: &str = "919876543210";
@@ -46,6 +48,47 @@ async fn three_in_one_batch(app: &TestApp, rohans_text: &str) -> [StatusCode; 3]
     ];
     let answers = in_one_batch(app, &deliveries).await;
     [answers[0], answers[1], answers[2]]
+}
+
+/// A database that cannot store a message saying "poison".
+const POISON: Prepared = Prepared {
+    sqlite: &["CREATE TRIGGER broken_message BEFORE INSERT ON messages
+         WHEN new.text = 'poison'
+         BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END"],
+    postgres: &[
+        "CREATE FUNCTION broken_message() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+             IF new.text = 'poison' THEN
+                 RAISE EXCEPTION 'database disk image is malformed';
+             END IF;
+             RETURN new;
+         END $$",
+        "CREATE TRIGGER broken_message BEFORE INSERT ON messages
+         FOR EACH ROW EXECUTE FUNCTION broken_message()",
+    ],
+};
+
+/// One delivery of a text from each of `customers`, the `poisoned`th
+/// saying "poison".
+fn many_in_one(customers: &[String], at: i64, poisoned: Option<usize>) -> Value {
+    let contacts: Vec<Value> = customers
+        .iter()
+        .map(|wa_id| json!({"profile": {"name": format!("Customer {wa_id}")}, "wa_id": wa_id}))
+        .collect();
+    let messages: Vec<Value> = customers
+        .iter()
+        .enumerate()
+        .map(|(n, wa_id)| {
+            let body = if Some(n) == poisoned {
+                "poison".to_owned()
+            } else {
+                format!("order {n}")
+            };
+            json!({"from": wa_id, "id": format!("wamid.many.{n}"), "timestamp": at.to_string(),
+                   "type": "text", "text": {"body": body}})
+        })
+        .collect();
+    envelope(json!({"contacts": contacts, "messages": messages}))
 }
 
 async fn messages_from(app: &TestApp, wa_id: &str) -> i64 {
@@ -148,23 +191,7 @@ async fn a_batch_that_cannot_commit_answers_none_of_its_deliveries_and_keeps_not
 
 #[tokio::test]
 async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_stored_together() {
-    let broken = Prepared {
-        sqlite: &["CREATE TRIGGER broken_message BEFORE INSERT ON messages
-             WHEN new.text = 'poison'
-             BEGIN SELECT RAISE(ABORT, 'database disk image is malformed'); END"],
-        postgres: &[
-            "CREATE FUNCTION broken_message() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN
-                 IF new.text = 'poison' THEN
-                     RAISE EXCEPTION 'database disk image is malformed';
-                 END IF;
-                 RETURN new;
-             END $$",
-            "CREATE TRIGGER broken_message BEFORE INSERT ON messages
-             FOR EACH ROW EXECUTE FUNCTION broken_message()",
-        ],
-    };
-    let app = TestApp::start_prepared(&broken, |_| {}).await;
+    let app = TestApp::start_prepared(&POISON, |_| {}).await;
     let manager = app.manager().await;
     let events_before = logged_events(&app).await.len();
 
@@ -182,8 +209,8 @@ async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_sto
         "Rohan's new profile went with his delivery"
     );
 
-    // Both stored deliveries were committed as one batch: the first count
-    // of the sections after them follows both profiles and counts both.
+    // Both stored deliveries were committed as one batch: the first change
+    // of the sections' counts follows both profiles.
     let events = logged_events(&app).await.split_off(events_before);
     let first_count = events
         .iter()
@@ -196,7 +223,6 @@ async fn a_delivery_that_fails_is_refused_alone_and_the_rest_of_its_batch_is_sto
         .collect();
     profiles.sort_unstable();
     assert_eq!(profiles, [ASHA, PRIYA], "{events:#?}");
-    assert_eq!(events[first_count]["counts"]["active"], 2);
 }
 
 /// The id of the bot's welcome to `wa_id`, and the wamid WhatsApp gave it.
@@ -283,4 +309,121 @@ async fn the_status_callbacks_of_a_batch_are_applied_together_and_only_forward()
     );
     assert_eq!(delivery_of(&app, &to_priya).await, "read");
     assert_eq!(logged_events(&app).await.len(), events_before, "no event");
+}
+
+#[tokio::test]
+async fn a_delivery_of_many_messages_that_fails_midway_keeps_what_was_stored_and_counts_once_when_sent_again(
+) {
+    let app = TestApp::start_prepared(&POISON, |_| {}).await;
+    let manager = app.manager().await;
+    let customers: Vec<String> = (0..300).map(|n| format!("9197{n:08}")).collect();
+    let at = app.now_s();
+    let answer = app.webhook(&many_in_one(&customers, at, Some(200))).await;
+    assert_eq!(answer.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE direction = 'in'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let piece = handover_server::app::inbound::ingest::PIECE as i64;
+    assert_eq!(
+        stored,
+        200 / piece * piece,
+        "the pieces before the failing one are kept, the rest not"
+    );
+
+    // WhatsApp sends the same delivery again; this time it can be stored.
+    let fixed = many_in_one(&customers, at, None);
+    for _ in 0..2 {
+        assert_eq!(app.webhook(&fixed).await.status(), StatusCode::OK);
+    }
+    // Stored the first time, in the failed piece, never tried before: the
+    // same counters and the same replies.
+    let first = app.profile(&manager, &customers[0]).await;
+    let replies_to = |wa_id: String| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM messages WHERE wa_id = $1 AND author = 'bot'",
+            )
+            .bind(wa_id)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let greeted = replies_to(customers[0].clone()).await;
+    assert!(greeted > 0);
+    for wa_id in [&customers[0], &customers[150], &customers[299]] {
+        assert_eq!(
+            messages_from(&app, wa_id).await,
+            1,
+            "{wa_id}'s message once"
+        );
+        let profile = app.profile(&manager, wa_id).await;
+        assert_eq!(
+            profile["session_messages"], first["session_messages"],
+            "{profile}"
+        );
+        assert_eq!(
+            replies_to(wa_id.clone()).await,
+            greeted,
+            "{wa_id} answered once"
+        );
+    }
+    let (messages, replies): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM messages WHERE direction = 'in'),
+                (SELECT COUNT(*) FROM messages WHERE author = 'bot')",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(messages, 300, "every message once");
+    assert_eq!(replies, 300 * greeted, "every customer answered once");
+    let sections: Value = app.get_json(&manager, "/api/sections").await;
+    assert_eq!(sections["active"], 300);
+}
+
+#[tokio::test]
+async fn an_agents_note_is_saved_between_the_pieces_of_a_large_delivery_not_after_it() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    app.webhook_ok(&text(PRIYA, "wamid.priya", app.now_s(), "hello"))
+        .await;
+    let customers: Vec<String> = (0..2_000).map(|n| format!("9196{n:08}")).collect();
+    let large = many_in_one(&customers, app.now_s(), None);
+    let delivery = async {
+        let answer = app.webhook(&large).await;
+        (answer.status(), std::time::Instant::now())
+    };
+    let note = async {
+        // Once the delivery's first pieces are being stored.
+        loop {
+            let stored: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE direction = 'in'")
+                    .fetch_one(&app.db)
+                    .await
+                    .unwrap();
+            if stored > 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let path = format!("/api/users/{PRIYA}/notes");
+        let answer = app
+            .post(&manager, &path, json!({"text": "Called her back"}))
+            .await;
+        (answer.status(), std::time::Instant::now())
+    };
+    let ((delivered, delivered_at), (noted, noted_at)) = tokio::join!(delivery, note);
+    assert_eq!(delivered, StatusCode::OK);
+    assert!(noted.is_success(), "{noted}");
+    assert!(
+        noted_at < delivered_at,
+        "the note was saved while the delivery was still being stored"
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE direction = 'in'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 2_001);
 }

@@ -2,8 +2,9 @@
 //! without sticky sessions, behave as one: a race between agents on
 //! different servers has one winner, a delivery Meta retries to every
 //! server counts once, each bot reply goes to WhatsApp once, a dashboard
-//! on one server sees what another handled at once, and a timer fires once
-//! even after the server that would have fired it was killed.
+//! on one server sees what another handled at once, a status callback
+//! racing the send it names is never lost, and a timer fires once even
+//! after the server that would have fired it was killed.
 
 mod support;
 
@@ -19,7 +20,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use support::cloud_api::FakeCloudApi;
 use support::events::read_events_until;
-use support::payloads::text;
+use support::payloads::{status, text};
 use support::{Server, Session, TestApp};
 
 const HOUR: i64 = 3_600_000;
@@ -176,6 +177,70 @@ async fn each_bot_reply_is_sent_to_whatsapp_once_by_one_of_the_servers() {
     .await
     .unwrap();
     assert_eq!(sent, 30, "every greeting recorded as sent");
+}
+
+/// WhatsApp may call back about a message before the sender has recorded
+/// WhatsApp's answer for it, on another server. Whichever commits first,
+/// the callback is applied: the message ends delivered and nothing is left
+/// waiting for it.
+#[tokio::test]
+async fn status_callbacks_racing_the_sends_they_name_on_other_servers_are_all_applied() {
+    let (app, [b, c], fake) = three_servers().await;
+    // The answers take a little while, so the callbacks land around them.
+    fake.answer_after(Duration::from_millis(15));
+    let servers = [app.addr, b.addr, c.addr];
+    let customers: Vec<String> = (0..40).map(|n| customer(300 + n)).collect();
+    let app = &app;
+    let callbacks = async {
+        let mut called_back = 0;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while called_back < customers.len() && Instant::now() < deadline {
+            let requests = fake.requests();
+            let new: Vec<(usize, String)> = requests
+                .iter()
+                .enumerate()
+                .skip(called_back)
+                .map(|(n, request)| (n + 1, request.body["to"].as_str().unwrap().to_owned()))
+                .collect();
+            called_back = requests.len();
+            join_all(new.into_iter().map(|(n, to)| async move {
+                // Some before the answer, some at once, some after it.
+                tokio::time::sleep(Duration::from_millis((n as u64 * 7) % 30)).await;
+                let delivered = status(&format!("wamid.fake.{n}"), "delivered", app.now_s(), &to);
+                let answer = app.webhook_at(servers[(n + 1) % 3], &delivered).await;
+                assert_eq!(answer.status(), StatusCode::OK);
+            }))
+            .await;
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        called_back
+    };
+    let deliveries = join_all(customers.iter().enumerate().map(|(n, wa_id)| {
+        let delivery = text(wa_id, &format!("wamid.race.{n}"), app.now_s(), "hello");
+        async move { app.webhook_at(servers[n % 3], &delivery).await.status() }
+    }));
+    let (answers, called_back) = tokio::join!(deliveries, callbacks);
+    assert!(answers.iter().all(|status| *status == StatusCode::OK));
+    assert_eq!(called_back, customers.len(), "one send per greeting");
+    app.settle_outbound().await;
+
+    let deliveries: Vec<(String, String)> =
+        sqlx::query_as("SELECT wa_id, delivery FROM messages WHERE author = 'bot' ORDER BY wa_id")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(deliveries.len(), customers.len());
+    for (wa_id, delivery) in &deliveries {
+        assert_eq!(delivery, "delivered", "the greeting to {wa_id}");
+    }
+    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM early_statuses")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept, 0,
+        "no callback is left waiting for a message it found"
+    );
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Opening the database, SQLite (embedded, the default) or Postgres:
 //! file and folder creation, the settings we rely on, and the migrations,
 //! which run at every start; and `Db::begin_write` (and, for batches of
-//! webhook deliveries, `Db::begin_deliveries`), the only ways to write.
+//! webhook deliveries and the sender's rounds, `Db::begin_shared`), the
+//! only ways to write.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -58,10 +59,11 @@ impl Backend {
 /// transaction first takes [`WRITE_TURN`], an advisory lock held until it
 /// ends, so several servers on one database take turns too.
 ///
-/// Batches of webhook deliveries on Postgres share the turn instead
-/// ([`Db::begin_deliveries`]): any number of them, on every server, write
-/// at once, each holding only its customers, while a writer alone waits
-/// for all of them and they for it. Taking turns in the process first
+/// Batches of webhook deliveries and the sender's claims and outcomes on
+/// Postgres share the turn instead ([`Db::begin_shared`]): any number of
+/// them, on every server, write at once, each holding only what it writes
+/// (its customers, the sends it records), while a writer alone waits for
+/// all of them and they for it. Taking turns in the process first
 /// keeps those waits in async code.
 #[derive(Clone)]
 pub struct Db {
@@ -104,16 +106,16 @@ impl WriteTx<'_> {
         committed
     }
 
-    /// Locks `customers` for the rest of a transaction sharing the turn,
-    /// before it reads or writes them; nothing to do for one alone.
-    pub async fn lock_customers<'w>(
+    /// Locks `customers`, then our sent messages named by `wamids`, for the
+    /// rest of a transaction sharing the turn, before it reads or writes
+    /// them; nothing to do for one alone.
+    pub async fn lock<'w>(
         &mut self,
         customers: impl IntoIterator<Item = &'w WaId>,
+        wamids: impl IntoIterator<Item = &'w str>,
     ) -> Result<(), sqlx::Error> {
         match self.turn {
-            Turn::Shared { .. } => {
-                crate::store::turns::lock_customers(&mut self.tx, customers).await
-            }
+            Turn::Shared { .. } => crate::store::turns::lock(&mut self.tx, customers, wamids).await,
             Turn::Alone { .. } => Ok(()),
         }
     }
@@ -157,9 +159,8 @@ impl Db {
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
-                let mut tx = self.pool.begin().await?;
-                crate::store::turns::take(&mut tx, WRITE_TURN).await?;
-                tx
+                let begin = crate::store::turns::begin_taking(WRITE_TURN);
+                self.pool.begin_with(begin).await?
             }
         };
         Ok(WriteTx {
@@ -171,18 +172,25 @@ impl Db {
         })
     }
 
-    /// Begins the transaction of a batch of webhook deliveries: on Postgres
-    /// sharing the write turn with other such batches (which then lock
-    /// their customers and number their events with [`WriteTx`]); on
+    /// Begins a transaction that locks what it writes (a batch of webhook
+    /// deliveries, the sender's claims and outcomes): on Postgres sharing
+    /// the write turn with other such transactions, holding `customers` and
+    /// our sent messages named by `wamids` from the start (in one round
+    /// trip; or later, with [`WriteTx::lock`]), and numbering its events
+    /// with [`WriteTx::number_events`]; on
     /// SQLite, one writer at a time, as [`Db::begin_write`].
-    pub async fn begin_deliveries(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+    pub async fn begin_shared<'w>(
+        &self,
+        customers: impl IntoIterator<Item = &'w WaId>,
+        wamids: impl IntoIterator<Item = &'w str>,
+    ) -> Result<WriteTx<'_>, sqlx::Error> {
         if self.backend == Backend::Sqlite {
             return self.begin_write().await;
         }
         let asked = Instant::now();
         let turn = self.turn.read().await;
-        let mut tx = self.pool.begin().await?;
-        crate::store::turns::share(&mut tx, WRITE_TURN).await?;
+        let begin = crate::store::turns::begin_sharing(WRITE_TURN, customers, wamids);
+        let tx = self.pool.begin_with(begin).await?;
         Ok(WriteTx {
             tx,
             turn: Turn::Shared { _held: turn },

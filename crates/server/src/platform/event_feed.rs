@@ -18,6 +18,7 @@ use axum::body::Bytes;
 use sqlx::AnyPool;
 use tokio::sync::watch;
 
+use crate::platform::time::Clock;
 use crate::store::events;
 
 /// Events the buffer keeps at most, and their size in all.
@@ -147,7 +148,7 @@ impl EventFeed {
 
     /// The pump: reads new events after every commit (`commits` changes)
     /// and now and then, until the task is aborted.
-    pub async fn run(self, pool: AnyPool, mut commits: watch::Receiver<u64>) {
+    pub async fn run(self, pool: AnyPool, mut commits: watch::Receiver<u64>, clock: Clock) {
         // Marked seen before the first read: a commit after it wakes the pump.
         commits.borrow_and_update();
         let mut head = loop {
@@ -161,7 +162,7 @@ impl EventFeed {
         };
         self.start_at(head);
         loop {
-            match events::after(&pool, head, READ_AT_ONCE).await {
+            match events::after(&pool, head, READ_AT_ONCE, clock.now_ms()).await {
                 Ok(read) if !read.is_empty() => {
                     head = read.last().map_or(head, |(id, _)| *id);
                     self.push(read);

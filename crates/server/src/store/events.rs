@@ -2,7 +2,9 @@
 //!
 //! A writing transaction collects what it touched in an [`EventBatch`] and
 //! records it just before commit, so events exist exactly when their change
-//! does; the hub is told only after the commit.
+//! does; the hub is told only after the commit. The section counts are the
+//! one thing counted as the log is read ([`after`]), not in the writer's
+//! transaction, where every writer would wait for the count.
 
 use std::collections::BTreeSet;
 
@@ -101,10 +103,74 @@ impl EventBatch {
             && self.handovers.is_empty()
     }
 
-    /// Adds the batch's figures and chain links to the reports' rollups,
-    /// then writes one event per changed message and user, then the
-    /// section counts when customers changed, all as of this transaction.
+    /// Records the batch: [`EventBatch::read`], then [`ReadEvents::write`].
+    /// Whether it recorded events (tell the live streams after the commit).
     pub async fn record(self, conn: &mut AnyConnection, now: i64) -> Result<bool, sqlx::Error> {
+        self.read(conn, now).await?.write(conn, now).await
+    }
+
+    /// Reads what the events will carry: the changed messages and profiles,
+    /// rows the transaction holds. A transaction sharing the write turn
+    /// reads them before it takes the events' turn, which then lasts only
+    /// for what all transactions share (the reports' figures, the counts,
+    /// the log).
+    pub async fn read(self, conn: &mut AnyConnection, now: i64) -> Result<ReadEvents, sqlx::Error> {
+        let mut events: Vec<Event> = Vec::new();
+        if !self.messages.is_empty() {
+            events.extend(
+                messages::by_ids(&mut *conn, &self.messages)
+                    .await?
+                    .into_iter()
+                    .map(|message| Event::Message {
+                        message: Box::new(message),
+                    }),
+            );
+        }
+        if !self.customers.is_empty() {
+            let profiles = customers::profiles(&mut *conn, &self.customers, now).await?;
+            events.extend(
+                profiles
+                    .into_iter()
+                    .map(|profile| Event::Customer { profile }),
+            );
+        }
+        events.extend(
+            self.mentions
+                .into_iter()
+                .map(|mention| Event::Mention { mention }),
+        );
+        events.extend(self.setup.into_iter().map(|part| Event::Setup { part }));
+        events.extend(
+            self.handovers
+                .into_iter()
+                .map(|handover| Event::Handover { handover }),
+        );
+        Ok(ReadEvents {
+            links: self.links,
+            figures: self.figures,
+            events,
+            // Only customers move between sections: a message alone (a
+            // delivery tick, a reply) leaves the counts as they were.
+            counts: !self.customers.is_empty() || self.counts,
+        })
+    }
+}
+
+/// A batch's events, read and ready to be written.
+pub struct ReadEvents {
+    links: Vec<(Chain, WaId, i64)>,
+    figures: Vec<(Moment, i64)>,
+    events: Vec<Event>,
+    /// Whether the section counts follow them.
+    counts: bool,
+}
+
+impl ReadEvents {
+    /// Adds the batch's figures and chain links to the reports' rollups,
+    /// then writes its events, then, when customers changed, that the
+    /// section counts did (they are counted as the log is read). Whether
+    /// it wrote events.
+    pub async fn write(self, conn: &mut AnyConnection, now: i64) -> Result<bool, sqlx::Error> {
         for chain in [Chain::Wrote, Chain::Escalated] {
             let links: Vec<(WaId, i64)> = self
                 .links
@@ -127,46 +193,22 @@ impl EventBatch {
                 rollups::add_all(&mut *conn, moment, &ids).await?;
             }
         }
-        if self.is_empty() {
+        let mut payloads: Vec<String> = self
+            .events
+            .iter()
+            .map(|event| serde_json::to_string(event).unwrap_or_default())
+            .collect();
+        if self.counts {
+            payloads.push(SECTIONS_CHANGED.to_owned());
+        }
+        if payloads.is_empty() {
             return Ok(false);
         }
-        let mut events: Vec<Event> = messages::by_ids(&mut *conn, &self.messages)
-            .await?
-            .into_iter()
-            .map(|message| Event::Message {
-                message: Box::new(message),
-            })
-            .collect();
-        let profiles = customers::profiles(&mut *conn, &self.customers, now).await?;
-        events.extend(
-            profiles
-                .into_iter()
-                .map(|profile| Event::Customer { profile }),
-        );
-        events.extend(
-            self.mentions
-                .into_iter()
-                .map(|mention| Event::Mention { mention }),
-        );
-        events.extend(self.setup.into_iter().map(|part| Event::Setup { part }));
-        events.extend(
-            self.handovers
-                .into_iter()
-                .map(|handover| Event::Handover { handover }),
-        );
-        // Only customers move between sections: a message alone (a delivery
-        // tick, a reply) leaves the counts as they were.
-        if !self.customers.is_empty() || self.counts {
-            events.push(Event::Sections {
-                counts: sections::counts(&mut *conn, now).await?,
-            });
-        }
         // In order, a few hundred rows per statement.
-        for chunk in events.chunks(INSERT_AT_ONCE) {
+        for chunk in payloads.chunks(INSERT_AT_ONCE) {
             let mut insert = Statement::new("INSERT INTO events (payload, at) ");
-            insert.values(chunk, |row, event| {
-                row.bind(serde_json::to_string(event).unwrap_or_default())
-                    .bind(now);
+            insert.values(chunk, |row, payload| {
+                row.bind(payload.as_str()).bind(now);
             });
             insert.execute(&mut *conn).await?;
         }
@@ -178,17 +220,37 @@ impl EventBatch {
     }
 }
 
-/// Events after `after`, oldest first.
+/// What the log holds where the section counts changed: the counts
+/// themselves are filled in as the log is read ([`after`]).
+const SECTIONS_CHANGED: &str = r#"{"type":"sections"}"#;
+
+/// Events after `after`, oldest first. Where the section counts changed,
+/// the event carries the counts as of this read, `now` (one count for the
+/// whole read): counting is left out of every writer's transaction, and
+/// the newest counts a reader sends are never older than its newest event.
 pub async fn after(
     pool: &AnyPool,
     after: i64,
     limit: u32,
+    now: i64,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, payload FROM events WHERE id > $1 ORDER BY id LIMIT $2")
-        .bind(after)
-        .bind(i64::from(limit))
-        .fetch_all(pool)
-        .await
+    let mut read: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, payload FROM events WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await?;
+    if read.iter().any(|(_, payload)| payload == SECTIONS_CHANGED) {
+        let mut conn = pool.acquire().await?;
+        let counts = sections::counts(&mut conn, now).await?;
+        let counted = serde_json::to_string(&Event::Sections { counts }).unwrap_or_default();
+        for (_, payload) in &mut read {
+            if payload == SECTIONS_CHANGED {
+                payload.clone_from(&counted);
+            }
+        }
+    }
+    Ok(read)
 }
 
 /// The id of the newest event (0 when there is none).

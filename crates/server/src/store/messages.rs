@@ -1,10 +1,11 @@
 //! Threads: inbound messages (idempotent on the wamid), outbound messages
 //! queued for sending, system lines, and the delivery of sent messages
-//! (status callbacks many at once are `statuses`).
+//! (status callbacks many at once are `statuses`; the sender's claims and
+//! outcomes are `sends`).
 
 use std::collections::BTreeSet;
 
-use handover_core::api::{Author, Delivery, Message, Page, TemplateSend};
+use handover_core::api::{Author, Message, Page, TemplateSend};
 use handover_core::media::MediaKind;
 use handover_core::{AgentId, WaId};
 use sqlx::{AnyConnection, AnyPool};
@@ -12,7 +13,6 @@ use sqlx::{AnyConnection, AnyPool};
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
 use super::template_media::HeaderFile;
-use super::Flag;
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
     let row = sqlx::query_as::<_, MessageRow>(&format!("{SELECT} WHERE m.id = $1"))
@@ -435,167 +435,4 @@ pub async fn insert_note(
     .fetch_one(conn)
     .await?;
     Ok(id)
-}
-
-/// Claims up to `limit` messages waiting to be sent, people's (agents, the
-/// bot) before campaigns', each oldest first; returns them in that order.
-/// A claimed message is never claimed again (see `outbound::worker`).
-pub async fn claim(
-    conn: &mut AnyConnection,
-    limit: u32,
-    now: i64,
-) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let mut claimed: Vec<(i64, String, Flag)> = sqlx::query_as(
-        "UPDATE messages SET claimed_at = $2
-         WHERE id IN (SELECT id FROM messages WHERE delivery = 'pending' AND claimed_at IS NULL
-                      ORDER BY (campaign_id IS NOT NULL), id LIMIT $1)
-         RETURNING id, payload, campaign_id IS NOT NULL",
-    )
-    .bind(i64::from(limit))
-    .bind(now)
-    .fetch_all(conn)
-    .await?;
-    claimed.sort_by_key(|(id, _, campaign)| (campaign.0, *id));
-    Ok(claimed
-        .into_iter()
-        .map(|(id, payload, _)| (id, payload))
-        .collect())
-}
-
-/// A claim that was not used (the sender stopped first): the message waits
-/// for the next start.
-pub async fn give_back(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET claimed_at = NULL WHERE id = $1 AND delivery = 'pending'")
-        .bind(id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
-/// Messages claimed before `before` whose outcome was never recorded (the
-/// process stopped mid-send) and that no status callback settled: failed,
-/// never sent again. Returns their ids.
-/// Whether any message was claimed before `before` and is still waiting
-/// for its outcome (read without the write turn: most of the time none is).
-pub async fn any_unconfirmed(pool: &sqlx::AnyPool, before: i64) -> Result<bool, sqlx::Error> {
-    let (any,): (Flag,) = sqlx::query_as(
-        "SELECT EXISTS (SELECT 1 FROM messages WHERE delivery = 'pending' AND claimed_at < $1)",
-    )
-    .bind(before)
-    .fetch_one(pool)
-    .await?;
-    Ok(any.into())
-}
-
-pub async fn fail_unconfirmed(
-    conn: &mut AnyConnection,
-    before: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let ids: Vec<(i64,)> = sqlx::query_as(
-        "UPDATE messages SET delivery = 'failed', claimed_at = NULL, failure_reason = $2
-         WHERE delivery = 'pending' AND claimed_at < $1 RETURNING id",
-    )
-    .bind(before)
-    .bind(UNCONFIRMED)
-    .fetch_all(conn)
-    .await?;
-    Ok(ids.into_iter().map(|(id,)| id).collect())
-}
-
-/// Why a message cut off mid-send was not sent again.
-const UNCONFIRMED: &str = "Handover stopped while sending this message and WhatsApp never \
-confirmed it. It was not sent again, so that the customer does not get it twice; send it again \
-if it did not arrive.";
-
-/// WhatsApp accepted the message: record its wamid, then apply any status
-/// callbacks that arrived before we knew it.
-pub async fn mark_sent(conn: &mut AnyConnection, id: i64, wamid: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE messages SET wamid = $2, delivery = 'sent', claimed_at = NULL
-         WHERE id = $1 AND delivery = 'pending'",
-    )
-    .bind(id)
-    .bind(wamid)
-    .execute(&mut *conn)
-    .await?;
-    let early: Vec<(String, Option<String>)> =
-        sqlx::query_as("DELETE FROM early_statuses WHERE wamid = $1 RETURNING status, error")
-            .bind(wamid)
-            .fetch_all(&mut *conn)
-            .await?;
-    if early.is_empty() {
-        return Ok(());
-    }
-    let mut current = current_delivery(conn, id).await?;
-    for (status, error) in early {
-        if let Some(delivery) = Delivery::parse(&status) {
-            if apply_delivery(conn, id, current, delivery, error.as_deref()).await? {
-                current = delivery;
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn current_delivery(conn: &mut AnyConnection, id: i64) -> Result<Delivery, sqlx::Error> {
-    let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT delivery FROM messages WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(stored_delivery(current.and_then(|(delivery,)| delivery)))
-}
-
-/// A stored delivery state; none yet reads as pending.
-pub(super) fn stored_delivery(text: Option<String>) -> Delivery {
-    text.as_deref()
-        .and_then(Delivery::parse)
-        .unwrap_or(Delivery::Pending)
-}
-
-pub async fn mark_failed(
-    conn: &mut AnyConnection,
-    id: i64,
-    reason: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE messages SET delivery = 'failed', failure_reason = $2, claimed_at = NULL
-         WHERE id = $1 AND delivery = 'pending'",
-    )
-    .bind(id)
-    .bind(reason)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-async fn apply_delivery(
-    conn: &mut AnyConnection,
-    id: i64,
-    current: Delivery,
-    next: Delivery,
-    error: Option<&str>,
-) -> Result<bool, sqlx::Error> {
-    if !current.may_become(next) {
-        return Ok(false);
-    }
-    set_delivery(conn, id, next, error).await?;
-    Ok(true)
-}
-
-/// Writes a message's delivery; an error, when given, replaces the one
-/// recorded.
-pub(super) async fn set_delivery(
-    conn: &mut AnyConnection,
-    id: i64,
-    delivery: Delivery,
-    error: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET delivery = $2, failure_reason = COALESCE($3, failure_reason) WHERE id = $1")
-        .bind(id)
-        .bind(delivery.as_str())
-        .bind(error)
-        .execute(conn)
-        .await?;
-    Ok(())
 }

@@ -33,6 +33,7 @@ pub mod rollups;
 pub mod sandbox;
 pub mod search;
 pub mod sections;
+pub mod sends;
 mod statement;
 pub mod statuses;
 pub mod tags;

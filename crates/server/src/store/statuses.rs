@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use handover_core::api::Delivery;
 use sqlx::AnyConnection;
 
-use super::messages::{set_delivery, stored_delivery};
+use super::sends::{set_delivery, stored_delivery};
 use super::statement::Statement;
 use super::BINDS_AT_ONCE;
 

@@ -1,22 +1,25 @@
 //! Group commit for webhook deliveries.
 //!
-//! Each verified delivery is handed to the writers: one takes whatever has
-//! queued up by the time it holds the write turn, up to [`MAX_BATCH`], and
-//! applies it in one transaction: the deliveries (their new senders
+//! Each verified delivery is handed to the writers, in pieces of at most
+//! [`PIECE`] messages, notices and statuses (one after another: a delivery
+//! of any size holds the write turn no longer than a piece): one takes
+//! whatever has queued up, up to [`MAX_BATCH`] items, and applies it in one
+//! transaction: the deliveries (their new senders
 //! created together, their status callbacks together, in a few
 //! statements), then the batch's figures for the reports and its events
-//! (one section count for all), then one commit. Only after that commit is
+//! (one mark that the section counts changed, for all), then one commit. Only after that commit is
 //! each delivery answered, so WhatsApp gets its 200 exactly when the
 //! delivery's effects are stored. Under a light load a batch is one
 //! delivery and nothing waits; under a heavy one the batch grows with the
-//! queue and the per-transaction costs (taking the turn, counting the
-//! sections, committing) are shared.
+//! queue and the per-transaction costs (taking the turn, numbering the
+//! events, committing) are shared.
 //!
 //! SQLite has one writer. On Postgres several writers, on every server,
-//! apply batches at once (`Db::begin_deliveries`): each locks its
-//! customers before the next batch is taken (a customer's deliveries are
-//! applied in the order they came, one batch at a time), and takes the
-//! events' turn alone only to number its events and commit.
+//! apply batches at once (`Db::begin_shared`): each locks its
+//! customers, and the sends its status callbacks name, before the next
+//! batch is taken (a customer's deliveries are applied in the order they
+//! came, one batch at a time), and takes the events' turn alone only to
+//! number its events and commit.
 //!
 //! A batch is first applied without savepoints (they cost two statements a
 //! delivery). When a delivery fails, that attempt is rolled back and the
@@ -43,10 +46,17 @@ use crate::platform::outbound::Outbox;
 use crate::platform::realtime::EventHub;
 use crate::store::events::EventBatch;
 
-/// Deliveries applied in one transaction at most: enough to share its
-/// costs, few enough that an agent's action waiting for the lock is not
-/// held up for long.
+/// Items (messages, notices, statuses) a batch takes in before it is
+/// applied: enough to share a transaction's costs, few enough that an
+/// agent's action waiting for the lock is not held up for long. The last
+/// delivery taken in may go over by up to a [`PIECE`].
 pub const MAX_BATCH: usize = 128;
+/// Items of one delivery applied in one transaction at most: a larger
+/// delivery is applied in pieces of this size, one after another, each
+/// committed before the next, and answered once all are. When a piece
+/// fails, those before it stay stored; WhatsApp sends the delivery again
+/// and what was stored counts once.
+pub const PIECE: usize = 32;
 /// Deliveries waiting for the writers at most; beyond that a request waits
 /// for room (and its memory is its own).
 const QUEUE: usize = 1_024;
@@ -91,8 +101,16 @@ impl Ingest {
         Self { queue }
     }
 
-    /// Applies `delivery` as of `now`; returns once it is committed.
+    /// Applies `delivery` as of `now`, in pieces of at most [`PIECE`]
+    /// items; returns once every piece is committed.
     pub async fn submit(&self, delivery: WebhookDelivery, now: i64) -> Result<(), AppError> {
+        for piece in delivery.into_pieces(PIECE) {
+            self.submit_piece(piece, now).await?;
+        }
+        Ok(())
+    }
+
+    async fn submit_piece(&self, delivery: WebhookDelivery, now: i64) -> Result<(), AppError> {
         let (answer, answered) = oneshot::channel();
         let job = Job {
             delivery,
@@ -121,7 +139,7 @@ async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver
         let Some(first) = queue.recv().await else {
             return;
         };
-        let mut write = match db.begin_deliveries().await {
+        let mut write = match db.begin_shared([], []).await {
             Ok(write) => write,
             Err(error) => {
                 let _ = first.answer.send(Err(error.into()));
@@ -129,19 +147,23 @@ async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver
             }
         };
         // Whatever queued while the turn was awaited joins this batch.
+        let mut items = first.delivery.items();
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        while items < MAX_BATCH {
             match queue.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(job) => {
+                    items += job.delivery.items();
+                    batch.push(job);
+                }
                 Err(_) => break,
             }
         }
         // Its customers are locked before the next writer takes the next
         // batch: a customer's deliveries are applied in the order they came.
-        let locked = write.lock_customers(customers_of(&batch)).await;
+        let locked = write.lock(customers_of(&batch), sends_of(&batch)).await;
         drop(queue);
         if let Err(error) = locked {
-            tracing::error!(%error, deliveries = batch.len(), "a batch of webhook deliveries could not lock its customers");
+            tracing::error!(%error, deliveries = batch.len(), "a batch of webhook deliveries could not lock what it writes to");
             refuse_all(batch);
             continue;
         }
@@ -150,11 +172,11 @@ async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver
         // the failing one is refused.
         let mut applied = write_batch(write, &mut bot_config, &batch, Apart::No).await;
         if let Ok(Applied::OneFailed) = applied {
-            applied = match db.begin_deliveries().await {
-                Ok(mut write) => match write.lock_customers(customers_of(&batch)).await {
-                    Ok(()) => write_batch(write, &mut bot_config, &batch, Apart::Yes).await,
-                    Err(error) => Err(error),
-                },
+            applied = match db
+                .begin_shared(customers_of(&batch), sends_of(&batch))
+                .await
+            {
+                Ok(write) => write_batch(write, &mut bot_config, &batch, Apart::Yes).await,
                 Err(error) => Err(error),
             };
         }
@@ -182,6 +204,15 @@ async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver
             }
         }
     }
+}
+
+/// The sends a batch's status callbacks name: locked with its customers
+/// (the sender recording one of them waits, or is waited for).
+fn sends_of(batch: &[Job]) -> impl Iterator<Item = &str> {
+    batch
+        .iter()
+        .flat_map(|job| &job.delivery.statuses)
+        .map(|status| status.wamid.as_str())
 }
 
 /// Every customer a batch's deliveries write to: who wrote, whom a notice
@@ -300,8 +331,11 @@ async fn write_batch(
             return Ok(Applied::OneFailed);
         }
     }
+    // The events' own rows are read first; the events' turn is taken only
+    // for what batches share.
+    let events = events.read(&mut write.tx, newest).await?;
     write.number_events().await?;
-    let recorded_events = events.record(&mut write.tx, newest).await?;
+    let recorded_events = events.write(&mut write.tx, newest).await?;
     write.commit().await?;
     Ok(Applied::Committed(answers, processed, recorded_events))
 }

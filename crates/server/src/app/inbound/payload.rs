@@ -1,5 +1,5 @@
-//! Reading the Cloud API envelope: `entry[].changes[].value` with
-//! `contacts[]`, `messages[]` and `statuses[]`.
+//! Reading what a Cloud API delivery carries (`contacts[]`, `messages[]`
+//! and `statuses[]`, found by `envelope`) into ours.
 //!
 //! Parsing is strict about the envelope and about times (so a wrong body is
 //! a clear 400) and lenient inside it: a message of a type we do not know is
@@ -27,6 +27,61 @@ pub struct WebhookDelivery {
     pub messages: Vec<InboundMessage>,
     pub notices: Vec<Notice>,
     pub statuses: Vec<StatusUpdate>,
+}
+
+impl WebhookDelivery {
+    /// How many things it carries: messages, notices and statuses.
+    pub fn items(&self) -> usize {
+        self.messages.len() + self.notices.len() + self.statuses.len()
+    }
+
+    /// The delivery in pieces of at most `size` items (at least one), in
+    /// the order they are applied: its messages, then its notices, then
+    /// its statuses; each piece with the names of its senders.
+    pub fn into_pieces(self, size: usize) -> Vec<WebhookDelivery> {
+        let size = size.max(1);
+        if self.items() <= size {
+            return vec![self];
+        }
+        let WebhookDelivery {
+            contacts,
+            messages,
+            notices,
+            statuses,
+        } = self;
+        let mut pieces = Vec::new();
+        let mut messages = messages.into_iter().peekable();
+        while messages.peek().is_some() {
+            let messages: Vec<InboundMessage> = messages.by_ref().take(size).collect();
+            let contacts = messages
+                .iter()
+                .filter_map(|message| {
+                    let name = contacts.get(message.from.as_str())?;
+                    Some((message.from.as_str().to_owned(), name.clone()))
+                })
+                .collect();
+            pieces.push(WebhookDelivery {
+                contacts,
+                messages,
+                ..WebhookDelivery::default()
+            });
+        }
+        let mut notices = notices.into_iter().peekable();
+        while notices.peek().is_some() {
+            pieces.push(WebhookDelivery {
+                notices: notices.by_ref().take(size).collect(),
+                ..WebhookDelivery::default()
+            });
+        }
+        let mut statuses = statuses.into_iter().peekable();
+        while statuses.peek().is_some() {
+            pieces.push(WebhookDelivery {
+                statuses: statuses.by_ref().take(size).collect(),
+                ..WebhookDelivery::default()
+            });
+        }
+        pieces
+    }
 }
 
 /// The longest text WhatsApp lets a customer send; anything longer did not
@@ -128,49 +183,44 @@ pub enum PayloadError {
     BadTimestamp { wamid: String, found: String },
 }
 
+/// The delivery `body` carries, each of its items read on its own (see
+/// `envelope`).
 pub fn parse(body: &[u8]) -> Result<WebhookDelivery, PayloadError> {
-    let root: Value =
-        serde_json::from_slice(body).map_err(|error| PayloadError::NotJson(error.to_string()))?;
-    let entries = match (root.get("object"), root.get("entry")) {
-        (Some(Value::String(_)), Some(Value::Array(entries))) => entries,
-        _ => return Err(PayloadError::NotAnEnvelope),
-    };
+    let items = super::envelope::items(body)?;
     let mut delivery = WebhookDelivery::default();
-    let values = entries
-        .iter()
-        .filter_map(|entry| entry.get("changes")?.as_array())
-        .flatten()
-        .filter_map(|change| change.get("value"));
-    for value in values {
-        for contact in array(value, "contacts") {
-            if let (Some(wa_id), Some(name)) = (
-                str_at(contact, &["wa_id"]),
-                str_at(contact, &["profile", "name"]),
-            ) {
-                delivery
-                    .contacts
-                    .insert(wa_id.to_owned(), cut(name, MAX_NAME));
+    for contact in items.contacts.into_iter().map(read) {
+        if let (Some(wa_id), Some(name)) = (
+            str_at(&contact, &["wa_id"]),
+            str_at(&contact, &["profile", "name"]),
+        ) {
+            delivery
+                .contacts
+                .insert(wa_id.to_owned(), cut(name, MAX_NAME));
+        }
+    }
+    for message in items.messages.into_iter().map(read) {
+        match inbound(&message)? {
+            Some(Item::Message(parsed)) => delivery.messages.push(*parsed),
+            Some(Item::Notice(notice)) => delivery.notices.push(notice),
+            None => {
+                tracing::warn!(%message, "skipped a webhook message without a valid sender or id")
             }
         }
-        for message in array(value, "messages") {
-            match inbound(message)? {
-                Some(Item::Message(parsed)) => delivery.messages.push(*parsed),
-                Some(Item::Notice(notice)) => delivery.notices.push(notice),
-                None => {
-                    tracing::warn!(%message, "skipped a webhook message without a valid sender or id")
-                }
-            }
-        }
-        for status in array(value, "statuses") {
-            match status_update(status) {
-                Some(parsed) => delivery.statuses.push(parsed),
-                None => {
-                    tracing::warn!(%status, "skipped a webhook status without an id or a known status")
-                }
+    }
+    for status in items.statuses.into_iter().map(read) {
+        match status_update(&status) {
+            Some(parsed) => delivery.statuses.push(parsed),
+            None => {
+                tracing::warn!(%status, "skipped a webhook status without an id or a known status")
             }
         }
     }
     Ok(delivery)
+}
+
+/// One item, read (it is valid JSON: the envelope was).
+fn read(raw: &serde_json::value::RawValue) -> Value {
+    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
 }
 
 fn array<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {

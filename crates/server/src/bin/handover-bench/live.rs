@@ -5,7 +5,8 @@
 //! event streams open (new and known customers, bot replies and
 //! escalations), how late the streams see each delivery and whether they
 //! saw every event, deliveries paced at 1,000/s, status-only deliveries,
-//! and the servers' peak memory. The bot's replies go to a fake Cloud API
+//! one delivery as large as the webhook takes (with an agent's notes
+//! meanwhile), and the servers' peak memory. The bot's replies go to a fake Cloud API
 //! inside the bench, which accepts each at once.
 //!
 //! On Postgres, `--servers N` starts N servers on the one database, each
@@ -190,11 +191,14 @@ pub async fn run(args: impl Iterator<Item = String>) -> Result<(), Failure> {
     })
     .await;
     statuses.print("POST /webhook, statuses only");
+    // Read before the large delivery, which measures its own peak.
     let peaks: Vec<String> = started
         .iter()
         .map(|server| format!("{} MB", server.peak_rss_mb()))
         .collect();
     println!("server peak memory (VmHWM): {}", peaks.join(", "));
+    super::large_delivery::measure(&http, &bases[0], started[0].child.id(), &cookies[0], users)
+        .await?;
     drop(started);
     let _ = std::fs::remove_dir_all(&folder);
     Ok(())
@@ -426,7 +430,7 @@ where
     }
 }
 
-async fn post_signed(
+pub(super) async fn post_signed(
     http: &reqwest::Client,
     base: &str,
     body: &str,
@@ -444,7 +448,7 @@ async fn post_signed(
 }
 
 /// A webhook body carrying `value`, as WhatsApp wraps it.
-fn envelope(value: Value) -> String {
+pub(super) fn envelope(value: Value) -> String {
     let mut value = value;
     value["messaging_product"] = json!("whatsapp");
     value["metadata"] =
@@ -456,7 +460,7 @@ fn envelope(value: Value) -> String {
     .to_string()
 }
 
-fn now_s() -> String {
+pub(super) fn now_s() -> String {
     (handover_server::platform::time::now_ms() / 1000).to_string()
 }
 

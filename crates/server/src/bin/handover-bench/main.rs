@@ -8,6 +8,7 @@
 
 mod database;
 mod delay_proxy;
+mod large_delivery;
 mod live;
 mod reports;
 
@@ -301,15 +302,18 @@ async fn seed(
     per_user: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // Postgres keeps the count of users with a trigger that updates one
-    // row per insert: a million inserts in one statement would pile a
-    // million versions of that row. The seed counts them once instead.
+    // Postgres keeps the count of users, and of their open windows, with
+    // triggers that update one row per insert: a million inserts in one
+    // statement would pile a million versions of those rows. The seed
+    // counts them once instead.
     let postgres = handover_server::platform::db::Backend::of_pool(pool)
         == handover_server::platform::db::Backend::Postgres;
     if postgres {
-        sqlx::query("ALTER TABLE users DISABLE TRIGGER users_total")
-            .execute(pool)
-            .await?;
+        for trigger in ["users_total", "users_section_windows"] {
+            sqlx::query(&format!("ALTER TABLE users DISABLE TRIGGER {trigger}"))
+                .execute(pool)
+                .await?;
+        }
     }
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)
@@ -334,9 +338,18 @@ async fn seed(
         sqlx::query("UPDATE user_totals SET users = CASE WHEN id = 1 THEN (SELECT COUNT(*) FROM users) ELSE 0 END")
             .execute(pool)
             .await?;
-        sqlx::query("ALTER TABLE users ENABLE TRIGGER users_total")
-            .execute(pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO section_windows (status, quarter, shard, n)
+             SELECT status, window_expires_at / 900000, 0, COUNT(*) FROM users
+             WHERE window_expires_at IS NOT NULL GROUP BY status, window_expires_at / 900000",
+        )
+        .execute(pool)
+        .await?;
+        for trigger in ["users_total", "users_section_windows"] {
+            sqlx::query(&format!("ALTER TABLE users ENABLE TRIGGER {trigger}"))
+                .execute(pool)
+                .await?;
+        }
     }
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1)

@@ -219,7 +219,8 @@ async fn next_events(state: &AppState, last_sent: i64) -> Result<Vec<FeedEvent>,
     if let Some(held) = state.events.feed().since(last_sent, PER_READ) {
         return Ok(held);
     }
-    let read = events::after(&state.db.pool, last_sent, PER_READ as u32).await?;
+    let now = state.clock.now_ms();
+    let read = events::after(&state.db.pool, last_sent, PER_READ as u32, now).await?;
     Ok(read
         .into_iter()
         .map(|(id, payload)| FeedEvent::new(id, &payload))

@@ -33,7 +33,7 @@ use crate::platform::metrics;
 use crate::platform::realtime::EventHub;
 use crate::platform::time::Clock;
 use crate::store::events::EventBatch;
-use crate::store::{media, messages};
+use crate::store::{media, sends};
 
 /// Sends waiting for WhatsApp's answer at once: enough to reach the rate
 /// when each answer takes a fraction of a second.
@@ -141,11 +141,11 @@ impl Sender {
         let before = now - UNCONFIRMED_AFTER.as_millis() as i64;
         // Looked for first without the turn, which every round would
         // otherwise take from the writers.
-        if !messages::any_unconfirmed(&self.db.pool, before).await? {
+        if !sends::any_unconfirmed(&self.db.pool, before).await? {
             return Ok(());
         }
         let mut write = self.db.begin_write().await?;
-        let given_up = messages::fail_unconfirmed(&mut write.tx, before).await?;
+        let given_up = sends::fail_unconfirmed(&mut write.tx, before).await?;
         let mut batch = EventBatch::default();
         for id in &given_up {
             batch.message(*id);
@@ -161,9 +161,11 @@ impl Sender {
 
     /// Claims and sends one round; returns how many messages it claimed.
     async fn send_claimed(&self, stop: &watch::Receiver<bool>) -> Result<usize, sqlx::Error> {
+        // Claims share the write turn with the webhook's batches: each
+        // message is checked again as it is taken.
         let claimed = {
-            let mut write = self.db.begin_write().await?;
-            let claimed = messages::claim(&mut write.tx, ROUND, self.clock.now_ms()).await?;
+            let mut write = self.db.begin_shared([], []).await?;
+            let claimed = sends::claim(&mut write.tx, ROUND, self.clock.now_ms()).await?;
             write.commit().await?;
             claimed
         };
@@ -176,7 +178,7 @@ impl Sender {
         let recording = Mutex::new(());
         let (waiting, recording) = (&waiting, &recording);
         stream::iter(claimed)
-            .map(|(id, payload)| async move {
+            .map(|sends::Claimed { id, payload }| async move {
                 self.pacer.turn().await;
                 let outcome = if *stop.borrow() {
                     Outcome::GiveBack
@@ -383,23 +385,36 @@ impl Recorder {
     }
 
     /// Records `outcomes` in one transaction, each message's event with it.
+    /// It shares the write turn with the webhook's batches (on Postgres),
+    /// holding the sends it records: a status callback naming one of them
+    /// is applied before (and kept for it) or after (and finds it).
     async fn try_record(&self, outcomes: &[(i64, Outcome)]) -> Result<(), sqlx::Error> {
-        let mut write = self.db.begin_write().await?;
-        let mut batch = EventBatch::default();
+        let mut sent = Vec::new();
+        let mut failed = Vec::new();
+        let mut given_back = Vec::new();
         for (id, outcome) in outcomes {
             match outcome {
-                Outcome::Sent(wamid) => messages::mark_sent(&mut write.tx, *id, wamid).await?,
-                Outcome::Failed(reason) => {
-                    messages::mark_failed(&mut write.tx, *id, reason).await?
-                }
-                Outcome::GiveBack => {
-                    messages::give_back(&mut write.tx, *id).await?;
-                    continue;
-                }
+                Outcome::Sent(wamid) => sent.push((*id, wamid.as_str())),
+                Outcome::Failed(reason) => failed.push((*id, reason.as_str())),
+                Outcome::GiveBack => given_back.push(*id),
             }
+        }
+        let wamids = sent.iter().map(|(_, wamid)| *wamid);
+        let mut write = self.db.begin_shared([], wamids).await?;
+        sends::record_outcomes(&mut write.tx, &sent, &failed).await?;
+        sends::give_back(&mut write.tx, &given_back).await?;
+        let mut batch = EventBatch::default();
+        for (id, _) in sent.iter().chain(&failed) {
             batch.message(*id);
         }
-        let recorded = batch.record(&mut write.tx, self.clock.now_ms()).await?;
+        let recorded = if batch.is_empty() {
+            false
+        } else {
+            let now = self.clock.now_ms();
+            let events = batch.read(&mut write.tx, now).await?;
+            write.number_events().await?;
+            events.write(&mut write.tx, now).await?
+        };
         write.commit().await?;
         if recorded {
             self.events.notify();
