@@ -112,8 +112,7 @@ impl EventBatch {
     /// Reads what the events will carry: the changed messages and profiles,
     /// rows the transaction holds. A transaction sharing the write turn
     /// reads them before it takes the events' turn, which then lasts only
-    /// for what all transactions share (the reports' figures, the counts,
-    /// the log).
+    /// for what all transactions share (the reports' figures, the log).
     pub async fn read(self, conn: &mut AnyConnection, now: i64) -> Result<ReadEvents, sqlx::Error> {
         let mut events: Vec<Event> = Vec::new();
         if !self.messages.is_empty() {
@@ -161,7 +160,7 @@ pub struct ReadEvents {
     links: Vec<(Chain, WaId, i64)>,
     figures: Vec<(Moment, i64)>,
     events: Vec<Event>,
-    /// Whether the section counts follow them.
+    /// Whether the log says the section counts changed after them.
     counts: bool,
 }
 
