@@ -16,6 +16,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::platform::metrics::Metrics;
+use crate::store::events::EventBatch;
 
 /// Which database the pool talks to; chosen once, by the URL, at start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,15 +121,25 @@ impl WriteTx<'_> {
         }
     }
 
-    /// Takes the turn to number events, alone, in a transaction sharing the
-    /// write turn, just before it records them: held until it commits, so
-    /// events are numbered in the order their transactions commit and a
-    /// reader never sees a later number before an earlier one.
-    pub async fn number_events(&mut self) -> Result<(), sqlx::Error> {
-        match self.turn {
-            Turn::Shared { .. } => crate::store::turns::take(&mut self.tx, EVENTS_TURN).await,
-            Turn::Alone { .. } => Ok(()),
+    /// Records `batch`'s events as of `now`: its own rows are read first;
+    /// then, in a transaction sharing the write turn, the events' turn is
+    /// taken, alone, for what transactions share (the reports' figures,
+    /// the log) and held until commit, so events are numbered in the order
+    /// their transactions commit and a reader never sees a later number
+    /// before an earlier one. Whether it recorded events.
+    pub async fn record_events(
+        &mut self,
+        batch: EventBatch,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let events = batch.read(&mut self.tx, now).await?;
+        if events.is_empty() {
+            return Ok(false);
         }
+        if let Turn::Shared { .. } = self.turn {
+            crate::store::turns::take(&mut self.tx, EVENTS_TURN).await?;
+        }
+        events.write(&mut self.tx, now).await
     }
 }
 
@@ -177,7 +188,7 @@ impl Db {
     /// the write turn with other such transactions, holding `customers` and
     /// our sent messages named by `wamids` from the start (in one round
     /// trip; or later, with [`WriteTx::lock`]), and numbering its events
-    /// with [`WriteTx::number_events`]; on
+    /// with [`WriteTx::record_events`]; on
     /// SQLite, one writer at a time, as [`Db::begin_write`].
     pub async fn begin_shared<'w>(
         &self,

@@ -165,6 +165,11 @@ pub struct ReadEvents {
 }
 
 impl ReadEvents {
+    /// Whether there is nothing to write: no event, figure or link.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && !self.counts && self.links.is_empty() && self.figures.is_empty()
+    }
+
     /// Adds the batch's figures and chain links to the reports' rollups,
     /// then writes its events, then, when customers changed, that the
     /// section counts did (they are counted as the log is read). Whether

@@ -3,15 +3,13 @@
 //! claims never used, and settling sends cut off mid-way. A message's
 //! delivery only moves forward (`Delivery::may_become`).
 
-use std::collections::HashMap;
-
 use handover_core::api::Delivery;
 use sqlx::{AnyConnection, AnyPool};
 
 use super::statement::Statement;
-use super::{Flag, BINDS_AT_ONCE};
+use super::{statuses, Flag, BINDS_AT_ONCE};
 
-/// A claimed message: what to send, and to whom.
+/// A claimed message: its id and the payload to send.
 pub struct Claimed {
     pub id: i64,
     pub payload: String,
@@ -131,61 +129,31 @@ pub async fn record_outcomes(
 }
 
 /// The status callbacks kept for `sent` messages before their wamid was
-/// known, applied now and no longer kept.
+/// known, applied now (in the order WhatsApp says they happened, only
+/// forward, as any callback) and no longer kept.
 async fn apply_early_statuses(
     conn: &mut AnyConnection,
     sent: &[(i64, &str)],
 ) -> Result<(), sqlx::Error> {
-    let ids: HashMap<&str, i64> = sent.iter().map(|(id, wamid)| (*wamid, *id)).collect();
     for chunk in sent.chunks(BINDS_AT_ONCE) {
         let mut taken = Statement::new("DELETE FROM early_statuses WHERE wamid IN ");
         taken.list(chunk.iter().map(|(_, wamid)| *wamid));
         taken.push(" RETURNING wamid, status, error, at");
         let mut early: Vec<(String, String, Option<String>, i64)> = taken.fetch_all(conn).await?;
-        // In the order WhatsApp says they happened.
         early.sort_by_key(|(_, _, _, at)| *at);
-        for (wamid, status, error) in early.into_iter().map(|(w, s, e, _)| (w, s, e)) {
-            let (Some(id), Some(next)) = (ids.get(wamid.as_str()), Delivery::parse(&status)) else {
-                continue;
-            };
-            let current = current_delivery(conn, *id).await?;
-            if current.may_become(next) {
-                set_delivery(conn, *id, next, error.as_deref()).await?;
-            }
-        }
+        let callbacks: Vec<statuses::Callback<'_>> = early
+            .iter()
+            .filter_map(|(wamid, status, error, at)| {
+                Some(statuses::Callback {
+                    wamid,
+                    delivery: Delivery::parse(status)?,
+                    error: error.as_deref(),
+                    at: *at,
+                    marked: None,
+                })
+            })
+            .collect();
+        statuses::record_callbacks(conn, &callbacks).await?;
     }
-    Ok(())
-}
-
-async fn current_delivery(conn: &mut AnyConnection, id: i64) -> Result<Delivery, sqlx::Error> {
-    let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT delivery FROM messages WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(stored_delivery(current.and_then(|(delivery,)| delivery)))
-}
-
-/// A stored delivery state; none yet reads as pending.
-pub(super) fn stored_delivery(text: Option<String>) -> Delivery {
-    text.as_deref()
-        .and_then(Delivery::parse)
-        .unwrap_or(Delivery::Pending)
-}
-
-/// Writes a message's delivery; an error, when given, replaces the one
-/// recorded.
-pub(super) async fn set_delivery(
-    conn: &mut AnyConnection,
-    id: i64,
-    delivery: Delivery,
-    error: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE messages SET delivery = $2, failure_reason = COALESCE($3, failure_reason) WHERE id = $1")
-        .bind(id)
-        .bind(delivery.as_str())
-        .bind(error)
-        .execute(conn)
-        .await?;
     Ok(())
 }

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use handover_core::api::Delivery;
 use sqlx::AnyConnection;
 
-use super::sends::{set_delivery, stored_delivery};
 use super::statement::Statement;
 use super::BINDS_AT_ONCE;
 
@@ -162,5 +161,29 @@ async fn keep_early(conn: &mut AnyConnection, early: &[&Callback<'_>]) -> Result
         insert.push(" ON CONFLICT (wamid, status) DO NOTHING");
         insert.execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// A stored delivery state; none yet reads as pending.
+fn stored_delivery(text: Option<String>) -> Delivery {
+    text.as_deref()
+        .and_then(Delivery::parse)
+        .unwrap_or(Delivery::Pending)
+}
+
+/// Writes a message's delivery; an error, when given, replaces the one
+/// recorded.
+async fn set_delivery(
+    conn: &mut AnyConnection,
+    id: i64,
+    delivery: Delivery,
+    error: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE messages SET delivery = $2, failure_reason = COALESCE($3, failure_reason) WHERE id = $1")
+        .bind(id)
+        .bind(delivery.as_str())
+        .bind(error)
+        .execute(conn)
+        .await?;
     Ok(())
 }

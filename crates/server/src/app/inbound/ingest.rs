@@ -4,10 +4,10 @@
 //! [`PIECE`] messages, notices and statuses (one after another: a delivery
 //! of any size holds the write turn no longer than a piece): one takes
 //! whatever has queued up, up to [`MAX_BATCH`] items, and applies it in one
-//! transaction: the deliveries (their new senders
-//! created together, their status callbacks together, in a few
-//! statements), then the batch's figures for the reports and its events
-//! (one mark that the section counts changed, for all), then one commit. Only after that commit is
+//! transaction: the deliveries (their new senders created together, their
+//! status callbacks together, in a few statements), then the batch's
+//! figures for the reports and its events (one mark that the section
+//! counts changed, for all), then one commit. Only after that commit is
 //! each delivery answered, so WhatsApp gets its 200 exactly when the
 //! delivery's effects are stored. Under a light load a batch is one
 //! delivery and nothing waits; under a heavy one the batch grows with the
@@ -216,7 +216,8 @@ fn sends_of(batch: &[Job]) -> impl Iterator<Item = &str> {
 }
 
 /// Every customer a batch's deliveries write to: who wrote, whom a notice
-/// is about (and the number a customer moved to), whom our messages went to.
+/// is about (and the number a customer moved to). The messages its status
+/// callbacks name are locked by their wamid ([`sends_of`]).
 fn customers_of(batch: &[Job]) -> impl Iterator<Item = &WaId> {
     batch.iter().flat_map(|job| {
         let delivery = &job.delivery;
@@ -331,11 +332,7 @@ async fn write_batch(
             return Ok(Applied::OneFailed);
         }
     }
-    // The events' own rows are read first; the events' turn is taken only
-    // for what batches share.
-    let events = events.read(&mut write.tx, newest).await?;
-    write.number_events().await?;
-    let recorded_events = events.write(&mut write.tx, newest).await?;
+    let recorded_events = write.record_events(events, newest).await?;
     write.commit().await?;
     Ok(Applied::Committed(answers, processed, recorded_events))
 }

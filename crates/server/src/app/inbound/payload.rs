@@ -49,39 +49,41 @@ impl WebhookDelivery {
             notices,
             statuses,
         } = self;
-        let mut pieces = Vec::new();
-        let mut messages = messages.into_iter().peekable();
-        while messages.peek().is_some() {
-            let messages: Vec<InboundMessage> = messages.by_ref().take(size).collect();
-            let contacts = messages
-                .iter()
-                .filter_map(|message| {
-                    let name = contacts.get(message.from.as_str())?;
-                    Some((message.from.as_str().to_owned(), name.clone()))
-                })
-                .collect();
-            pieces.push(WebhookDelivery {
-                contacts,
-                messages,
-                ..WebhookDelivery::default()
-            });
-        }
-        let mut notices = notices.into_iter().peekable();
-        while notices.peek().is_some() {
-            pieces.push(WebhookDelivery {
-                notices: notices.by_ref().take(size).collect(),
-                ..WebhookDelivery::default()
-            });
-        }
-        let mut statuses = statuses.into_iter().peekable();
-        while statuses.peek().is_some() {
-            pieces.push(WebhookDelivery {
-                statuses: statuses.by_ref().take(size).collect(),
-                ..WebhookDelivery::default()
-            });
-        }
+        let mut pieces: Vec<WebhookDelivery> = in_pieces(messages, size)
+            .map(|messages| {
+                let contacts = messages
+                    .iter()
+                    .filter_map(|message| {
+                        let name = contacts.get(message.from.as_str())?;
+                        Some((message.from.as_str().to_owned(), name.clone()))
+                    })
+                    .collect();
+                WebhookDelivery {
+                    contacts,
+                    messages,
+                    ..WebhookDelivery::default()
+                }
+            })
+            .collect();
+        pieces.extend(in_pieces(notices, size).map(|notices| WebhookDelivery {
+            notices,
+            ..WebhookDelivery::default()
+        }));
+        pieces.extend(in_pieces(statuses, size).map(|statuses| WebhookDelivery {
+            statuses,
+            ..WebhookDelivery::default()
+        }));
         pieces
     }
+}
+
+/// `items` in pieces of `size`, in order.
+fn in_pieces<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+    let mut items = items.into_iter().peekable();
+    std::iter::from_fn(move || {
+        items.peek()?;
+        Some(items.by_ref().take(size).collect())
+    })
 }
 
 /// The longest text WhatsApp lets a customer send; anything longer did not
@@ -545,6 +547,67 @@ fn status_update(status: &Value) -> Option<StatusUpdate> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_large_delivery_comes_apart_in_order_each_piece_with_its_senders_names() {
+        let messages: Vec<Value> = (0..5)
+            .map(|n| json!({"from": format!("91980000000{n}"), "id": format!("wamid.{n}"), "timestamp": "1700000000", "type": "text", "text": {"body": "hi"}}))
+            .collect();
+        let contacts: Vec<Value> = (0..5)
+            .map(|n| json!({"wa_id": format!("91980000000{n}"), "profile": {"name": format!("Customer {n}")}}))
+            .collect();
+        let reaction = json!({"from": "919800000000", "id": "wamid.r", "timestamp": "1700000000", "type": "reaction", "reaction": {"message_id": "wamid.out", "emoji": "👍"}});
+        let statuses: Vec<Value> = (0..3)
+            .map(|n| json!({"id": format!("wamid.out.{n}"), "status": "read", "timestamp": "1700000100", "recipient_id": "919800000000"}))
+            .collect();
+        let mut all = messages.clone();
+        all.push(reaction);
+        let body = envelope(json!({"contacts": contacts, "messages": all, "statuses": statuses}));
+        let delivery = parse(&body).unwrap();
+        assert_eq!(delivery.items(), 9);
+
+        let pieces = delivery.into_pieces(2);
+        let sizes: Vec<(usize, usize, usize)> = pieces
+            .iter()
+            .map(|piece| {
+                (
+                    piece.messages.len(),
+                    piece.notices.len(),
+                    piece.statuses.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            sizes,
+            [
+                (2, 0, 0),
+                (2, 0, 0),
+                (1, 0, 0),
+                (0, 1, 0),
+                (0, 0, 2),
+                (0, 0, 1)
+            ]
+        );
+        let wamids: Vec<&str> = pieces
+            .iter()
+            .flat_map(|piece| &piece.messages)
+            .map(|message| message.wamid.as_str())
+            .collect();
+        assert_eq!(
+            wamids,
+            ["wamid.0", "wamid.1", "wamid.2", "wamid.3", "wamid.4"]
+        );
+        for piece in &pieces[..3] {
+            assert_eq!(piece.contacts.len(), piece.messages.len());
+            for message in &piece.messages {
+                let n = &message.wamid["wamid.".len()..];
+                assert_eq!(
+                    piece.contacts[message.from.as_str()],
+                    format!("Customer {n}")
+                );
+            }
+        }
+    }
 
     fn envelope(value: Value) -> Vec<u8> {
         json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": value}]}]})

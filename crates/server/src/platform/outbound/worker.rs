@@ -407,14 +407,7 @@ impl Recorder {
         for (id, _) in sent.iter().chain(&failed) {
             batch.message(*id);
         }
-        let recorded = if batch.is_empty() {
-            false
-        } else {
-            let now = self.clock.now_ms();
-            let events = batch.read(&mut write.tx, now).await?;
-            write.number_events().await?;
-            events.write(&mut write.tx, now).await?
-        };
+        let recorded = write.record_events(batch, self.clock.now_ms()).await?;
         write.commit().await?;
         if recorded {
             self.events.notify();
