@@ -29,6 +29,25 @@ async fn a_client_sees_a_new_customer_arrive_and_the_counts_change() {
 }
 
 #[tokio::test]
+async fn a_message_reaches_the_stream_exactly_as_written_whatever_it_holds() {
+    let app = TestApp::start().await;
+    let manager = app.manager().await;
+    let stream = subscribe(&app, &manager, None).await;
+    let written = r#"It's "50$" \ costs $t$5 $t1$ 💸 ; DROP TABLE events; -- ends in $t"#;
+
+    app.webhook_ok(&text("919876543210", "wamid.1", app.now_s(), written))
+        .await;
+
+    let events = read_events(stream, 4).await;
+    assert_eq!(events[0].1, "message");
+    assert_eq!(events[0].2["message"]["text"], written);
+    // The log kept it too: a client coming back reads it from there.
+    let again = subscribe(&app, &manager, Some(events[0].0 - 1)).await;
+    let replayed = read_events(again, 1).await;
+    assert_eq!(replayed[0].2["message"]["text"], written);
+}
+
+#[tokio::test]
 async fn a_reconnecting_client_resumes_after_its_last_event_and_misses_nothing() {
     let app = TestApp::start().await;
     let manager = app.manager().await;

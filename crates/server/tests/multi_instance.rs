@@ -490,6 +490,45 @@ async fn deliveries_spread_over_three_servers_at_once_count_exactly_and_every_st
     .unwrap();
     let customers = CUSTOMERS as i64;
     assert_eq!(figures, (customers, customers, requesting, requesting));
+    // Writers sharing the turn added to rows of their own connection's;
+    // housekeeping folds them into one row per key, every figure kept.
+    let rollups = [
+        "report_counts",
+        "report_durations",
+        "customer_counts_quarterly",
+        "customer_counts_daily",
+        "trait_counts",
+        "trait_durations",
+        "trait_customers_daily",
+    ];
+    let totals = |sharded: bool| {
+        let db = app.db.clone();
+        async move {
+            let mut totals = Vec::new();
+            for table in rollups {
+                let sql = if sharded {
+                    format!("SELECT COUNT(DISTINCT shard) FROM {table} WHERE shard <> 0")
+                } else {
+                    format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM {table}")
+                };
+                totals.push(
+                    sqlx::query_scalar::<_, i64>(&sql)
+                        .fetch_one(&db)
+                        .await
+                        .unwrap(),
+                );
+            }
+            totals
+        }
+    };
+    let before = totals(false).await;
+    assert!(totals(true).await[2] > 1, "several connections' rows");
+    let db = Db::new(app.db.clone());
+    handover_server::app::housekeeping::tidy(&db, app.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(totals(false).await, before, "the same figures, folded");
+    assert_eq!(totals(true).await, [0; 7], "one row per key");
 
     // Both dashboards, on two servers, see every event written since they
     // opened, once each, in the order of the log.

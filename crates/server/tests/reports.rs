@@ -528,27 +528,35 @@ async fn a_customer_counts_once_in_any_range_whatever_order_their_messages_arriv
     assert_eq!(customers, [0, 1, 1, 2, 1, 0]);
 }
 
-/// The rollups' rows with any count, in order: what `rebuild` must give
-/// back exactly.
+/// The rollups' rows with any count, in order, each key's rows summed
+/// (writers on Postgres add to rows of their own connection's): what
+/// `rebuild` must give back exactly.
 async fn rollup_rows(app: &TestApp) -> Vec<String> {
     let mut rows = Vec::new();
     for sql in [
-        "SELECT bucket || ' ' || figure || ' ' || agent_id || ' ' || reason || ' ' || n
-         FROM report_counts WHERE n <> 0 ORDER BY bucket, figure, agent_id, reason",
-        "SELECT day || ' ' || figure || ' ' || agent_id || ' ' || reason || ' ' || seconds || ' ' || n
-         FROM report_durations WHERE n <> 0 ORDER BY day, figure, agent_id, reason, seconds",
-        "SELECT chain || ' ' || bucket || ' ' || gap || ' ' || n
-         FROM customer_counts_quarterly WHERE n <> 0 ORDER BY chain, bucket, gap",
-        "SELECT chain || ' ' || day || ' ' || prev_day || ' ' || n
-         FROM customer_counts_daily WHERE n <> 0 ORDER BY chain, day, prev_day",
+        "SELECT bucket || ' ' || figure || ' ' || agent_id || ' ' || reason || ' ' || SUM(n)
+         FROM report_counts GROUP BY bucket, figure, agent_id, reason HAVING SUM(n) <> 0
+         ORDER BY bucket, figure, agent_id, reason",
+        "SELECT day || ' ' || figure || ' ' || agent_id || ' ' || reason || ' ' || seconds || ' ' || SUM(n)
+         FROM report_durations GROUP BY day, figure, agent_id, reason, seconds HAVING SUM(n) <> 0
+         ORDER BY day, figure, agent_id, reason, seconds",
+        "SELECT chain || ' ' || bucket || ' ' || gap || ' ' || SUM(n)
+         FROM customer_counts_quarterly GROUP BY chain, bucket, gap HAVING SUM(n) <> 0
+         ORDER BY chain, bucket, gap",
+        "SELECT chain || ' ' || day || ' ' || prev_day || ' ' || SUM(n)
+         FROM customer_counts_daily GROUP BY chain, day, prev_day HAVING SUM(n) <> 0
+         ORDER BY chain, day, prev_day",
         "SELECT wa_id || ' ' || bucket || ' ' || COALESCE(prev_bucket, -1)
          FROM customer_escalations ORDER BY wa_id, bucket",
-        "SELECT trait || ' ' || value || ' ' || day || ' ' || figure || ' ' || n
-         FROM trait_counts WHERE n <> 0 ORDER BY trait, value, day, figure",
-        "SELECT trait || ' ' || value || ' ' || day || ' ' || figure || ' ' || seconds || ' ' || n
-         FROM trait_durations WHERE n <> 0 ORDER BY trait, value, day, figure, seconds",
-        "SELECT trait || ' ' || value || ' ' || chain || ' ' || day || ' ' || prev_day || ' ' || n
-         FROM trait_customers_daily WHERE n <> 0 ORDER BY trait, value, chain, day, prev_day",
+        "SELECT trait || ' ' || value || ' ' || day || ' ' || figure || ' ' || SUM(n)
+         FROM trait_counts GROUP BY trait, value, day, figure HAVING SUM(n) <> 0
+         ORDER BY trait, value, day, figure",
+        "SELECT trait || ' ' || value || ' ' || day || ' ' || figure || ' ' || seconds || ' ' || SUM(n)
+         FROM trait_durations GROUP BY trait, value, day, figure, seconds HAVING SUM(n) <> 0
+         ORDER BY trait, value, day, figure, seconds",
+        "SELECT trait || ' ' || value || ' ' || chain || ' ' || day || ' ' || prev_day || ' ' || SUM(n)
+         FROM trait_customers_daily GROUP BY trait, value, chain, day, prev_day HAVING SUM(n) <> 0
+         ORDER BY trait, value, chain, day, prev_day",
     ] {
         let table: Vec<String> = sqlx::query_scalar(sql).fetch_all(&app.db).await.unwrap();
         rows.extend(table);

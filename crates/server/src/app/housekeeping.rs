@@ -1,6 +1,6 @@
 //! Periodic clean-up: old events, expired sessions, status callbacks for
 //! messages that never turned up, notices too old to be retried, and the
-//! kept section counts folded together.
+//! kept section counts and the reports' rollups folded together.
 
 use std::time::Duration;
 
@@ -28,6 +28,7 @@ pub async fn tidy(db: &Db, now: i64) -> Result<(), sqlx::Error> {
     let statuses = store::messages::prune_early_statuses(&mut write.tx, now).await?;
     let notices = store::notices::prune_notices(&mut write.tx, now).await?;
     store::sections::fold_kept(&mut write.tx, now).await?;
+    store::rollups::fold(&mut write.tx).await?;
     write.commit().await?;
     if events + sessions + statuses + notices > 0 {
         tracing::info!(

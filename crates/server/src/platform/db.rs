@@ -16,7 +16,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::platform::metrics::Metrics;
-use crate::store::events::EventBatch;
+use crate::store::events::{EventBatch, Written};
 
 /// Which database the pool talks to; chosen once, by the URL, at start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,25 +121,39 @@ impl WriteTx<'_> {
         }
     }
 
-    /// Records `batch`'s events as of `now`: its own rows are read first;
-    /// then, in a transaction sharing the write turn, the events' turn is
-    /// taken, alone, for what transactions share (the reports' figures,
-    /// the log) and held until commit, so events are numbered in the order
-    /// their transactions commit and a reader never sees a later number
-    /// before an earlier one. Whether it recorded events.
-    pub async fn record_events(
-        &mut self,
+    /// Records `batch`'s events as of `now` and commits: its own rows are
+    /// read first; then, in a transaction sharing the write turn, the
+    /// events' turn is taken, alone, for numbering the events, and held
+    /// until the commit, which goes with them in one round trip, so events
+    /// are numbered in the order their transactions commit and a reader
+    /// never sees a later number before an earlier one. Whether it
+    /// recorded events (tell the live streams).
+    pub async fn commit_with_events(
+        mut self,
         batch: EventBatch,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let events = batch.read(&mut self.tx, now).await?;
-        if events.is_empty() {
-            return Ok(false);
+        let turn = match self.turn {
+            Turn::Shared { .. } => Some(EVENTS_TURN),
+            Turn::Alone { .. } => None,
+        };
+        let written = if events.is_empty() {
+            Written::default()
+        } else {
+            events.write(&mut self.tx, now, turn).await?
+        };
+        let ended = self.commit().await;
+        if written.committed {
+            // Only an empty transaction was left: what it recorded is kept
+            // whatever became of that.
+            if let Err(error) = ended {
+                tracing::warn!(%error, "an empty transaction after a commit could not be ended");
+            }
+        } else {
+            ended?;
         }
-        if let Turn::Shared { .. } = self.turn {
-            crate::store::turns::take(&mut self.tx, EVENTS_TURN).await?;
-        }
-        events.write(&mut self.tx, now).await
+        Ok(written.events)
     }
 }
 
@@ -168,10 +182,9 @@ impl Db {
         let asked = Instant::now();
         let turn = self.turn.write().await;
         let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => begin_whole(&self.pool, "BEGIN IMMEDIATE".to_owned()).await?,
             Backend::Postgres => {
-                let begin = crate::store::turns::begin_taking(WRITE_TURN);
-                self.pool.begin_with(begin).await?
+                begin_whole(&self.pool, crate::store::turns::begin_taking(WRITE_TURN)).await?
             }
         };
         Ok(WriteTx {
@@ -188,7 +201,7 @@ impl Db {
     /// the write turn with other such transactions, holding `customers` and
     /// our sent messages named by `wamids` from the start (in one round
     /// trip; or later, with [`WriteTx::lock`]), and numbering its events
-    /// with [`WriteTx::record_events`]; on
+    /// with [`WriteTx::commit_with_events`]; on
     /// SQLite, one writer at a time, as [`Db::begin_write`].
     pub async fn begin_shared<'w>(
         &self,
@@ -201,7 +214,7 @@ impl Db {
         let asked = Instant::now();
         let turn = self.turn.read().await;
         let begin = crate::store::turns::begin_sharing(WRITE_TURN, customers, wamids);
-        let tx = self.pool.begin_with(begin).await?;
+        let tx = begin_whole(&self.pool, begin).await?;
         Ok(WriteTx {
             tx,
             turn: Turn::Shared { _held: turn },
@@ -209,6 +222,27 @@ impl Db {
             waited: asked.elapsed(),
             metrics: &self.metrics,
         })
+    }
+}
+
+/// Begins a transaction with `begin`, a statement that may wait for a
+/// lock, to its end even when the caller stops waiting (a readiness check
+/// that timed out, a client that hung up): a begin dropped half-way would
+/// leave its connection in the pool inside a transaction the pool does
+/// not know of, holding the write turn for good. Run on its own task, the
+/// begin finishes, and a transaction nobody is left to take is dropped,
+/// which rolls it back.
+async fn begin_whole(
+    pool: &AnyPool,
+    begin: String,
+) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    let pool = pool.clone();
+    match tokio::spawn(async move { pool.begin_with(begin).await }).await {
+        Ok(begun) => begun,
+        Err(failed) => {
+            tracing::error!(%failed, "a transaction's begin did not finish");
+            Err(sqlx::Error::WorkerCrashed)
+        }
     }
 }
 
@@ -255,7 +289,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
             .await
             .map_err(DbError::Open)?;
         let pool = AnyPoolOptions::new()
-            .max_connections(16)
+            .max_connections(24)
             .connect_with(options)
             .await
             .map_err(DbError::Open)?;

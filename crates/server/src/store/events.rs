@@ -13,9 +13,10 @@ use handover_core::notes::{Handover, Mention};
 use handover_core::WaId;
 use sqlx::{AnyConnection, AnyPool};
 
-use super::rollups::{self, Chain, Moment};
+use super::rollups::{self, Chain, Moment, Shard};
+use super::script::{self, Script};
 use super::statement::Statement;
-use super::{customers, messages, peers, sections};
+use super::{customers, messages, peers, sections, turns};
 use crate::platform::db::Backend;
 
 /// Events written by one statement at most (two values each, well within
@@ -106,7 +107,8 @@ impl EventBatch {
     /// Records the batch: [`EventBatch::read`], then [`ReadEvents::write`].
     /// Whether it recorded events (tell the live streams after the commit).
     pub async fn record(self, conn: &mut AnyConnection, now: i64) -> Result<bool, sqlx::Error> {
-        self.read(conn, now).await?.write(conn, now).await
+        let written = self.read(conn, now).await?.write(conn, now, None).await?;
+        Ok(written.events)
     }
 
     /// Reads what the events will carry: the changed messages and profiles,
@@ -174,7 +176,29 @@ impl ReadEvents {
     /// then writes its events, then, when customers changed, that the
     /// section counts did (they are counted as the log is read). Whether
     /// it wrote events.
-    pub async fn write(self, conn: &mut AnyConnection, now: i64) -> Result<bool, sqlx::Error> {
+    ///
+    /// With `turn` (Postgres, a transaction sharing the write turn), the
+    /// lock that numbers events among transactions writing at once, held
+    /// until commit: the rollups are added to before it (the chain links
+    /// are the customers' own rows, and the counts go to rows of this
+    /// connection's, in one script), then taking it, the events, telling
+    /// the other servers and the commit go in one more, so that the turn is
+    /// held for no round trip at all; the transaction is then committed
+    /// (an empty one is left to end). SQLite, one writer at a time, binds
+    /// the events.
+    pub async fn write(
+        self,
+        conn: &mut AnyConnection,
+        now: i64,
+        turn: Option<i64>,
+    ) -> Result<Written, sqlx::Error> {
+        // Sharing the turn, the rollups are added to in rows of this
+        // connection's, before the turn is taken: no other writer waits.
+        let shard = match turn {
+            Some(_) => Shard::shared(conn),
+            None => Shard::alone(conn),
+        };
+        let mut linked = Vec::new();
         for chain in [Chain::Wrote, Chain::Escalated] {
             let links: Vec<(WaId, i64)> = self
                 .links
@@ -183,18 +207,7 @@ impl ReadEvents {
                 .map(|(_, wa_id, at)| (wa_id.clone(), *at))
                 .collect();
             if !links.is_empty() {
-                rollups::note_all(&mut *conn, chain, &links).await?;
-            }
-        }
-        for moment in Moment::ALL {
-            let ids: Vec<i64> = self
-                .figures
-                .iter()
-                .filter(|(counted, _)| *counted == moment)
-                .map(|(_, id)| *id)
-                .collect();
-            if !ids.is_empty() {
-                rollups::add_all(&mut *conn, moment, &ids).await?;
+                linked.push(rollups::link_all(&mut *conn, (chain, shard), &links).await?);
             }
         }
         let mut payloads: Vec<String> = self
@@ -205,23 +218,78 @@ impl ReadEvents {
         if self.counts {
             payloads.push(SECTIONS_CHANGED.to_owned());
         }
-        if payloads.is_empty() {
-            return Ok(false);
+        let mut rollups = Script::default();
+        for linked in &linked {
+            rollups.extend(linked.counting());
         }
-        // In order, a few hundred rows per statement.
-        for chunk in payloads.chunks(INSERT_AT_ONCE) {
-            let mut insert = Statement::new("INSERT INTO events (payload, at) ");
-            insert.values(chunk, |row, payload| {
-                row.bind(payload.as_str()).bind(now);
+        for moment in Moment::ALL {
+            let ids: Vec<i64> = self
+                .figures
+                .iter()
+                .filter(|(counted, _)| *counted == moment)
+                .map(|(_, id)| *id)
+                .collect();
+            rollups.extend(rollups::adding(moment, &ids, shard));
+        }
+        rollups.run(&mut *conn).await?;
+        for linked in linked {
+            linked.finish(&mut *conn).await?;
+        }
+        if payloads.is_empty() {
+            return Ok(Written::default());
+        }
+        if Backend::of(conn) == Backend::Sqlite {
+            // In order, a few hundred rows per statement.
+            for chunk in payloads.chunks(INSERT_AT_ONCE) {
+                let mut insert = Statement::new("INSERT INTO events (payload, at) ");
+                insert.values(chunk, |row, payload| {
+                    row.bind(payload.as_str()).bind(now);
+                });
+                insert.execute(&mut *conn).await?;
+            }
+            return Ok(Written {
+                events: true,
+                committed: false,
             });
-            insert.execute(&mut *conn).await?;
+        }
+        let mut script = Script::default();
+        if let Some(turn) = turn {
+            script.push(&turns::taking(turn));
+        }
+        for chunk in payloads.chunks(INSERT_AT_ONCE) {
+            let rows: Vec<String> = chunk
+                .iter()
+                .map(|payload| format!("({}, {now})", script::dollar_text(payload)))
+                .collect();
+            script.push(&format!(
+                "INSERT INTO events (payload, at) VALUES {}",
+                rows.join(", ")
+            ));
         }
         // Other servers on the database read them as soon as they commit.
-        if Backend::of(conn) == Backend::Postgres {
-            peers::tell(&mut *conn, peers::EVENTS, "").await?;
+        script.push(&peers::telling(peers::EVENTS));
+        if turn.is_some() {
+            // The commit in the same round trip: the turn is let go as soon
+            // as the database has the events, not a round trip later. An
+            // empty transaction follows, for the caller to end.
+            script.push("COMMIT");
+            script.push("BEGIN");
         }
-        Ok(true)
+        script.run(&mut *conn).await?;
+        Ok(Written {
+            events: true,
+            committed: turn.is_some(),
+        })
     }
+}
+
+/// What [`ReadEvents::write`] did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// It wrote events (tell the live streams after the commit).
+    pub events: bool,
+    /// It committed the transaction (what is left of it is empty).
+    pub committed: bool,
 }
 
 /// What the log holds where the section counts changed: the counts

@@ -31,6 +31,7 @@ pub mod read_receipts;
 pub mod reports;
 pub mod rollups;
 pub mod sandbox;
+mod script;
 pub mod search;
 pub mod sections;
 pub mod sends;

@@ -26,6 +26,11 @@ pub async fn tell<'c>(
         .map(drop)
 }
 
+/// [`tell`] with no message, as a statement for a script.
+pub fn telling(channel: &str) -> String {
+    format!("SELECT pg_notify({}, '')", super::script::text(channel))
+}
+
 /// A connection of its own listening on every channel above.
 pub async fn listen(url: &str) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect(url).await?;

@@ -54,9 +54,16 @@ pub async fn counts(conn: &mut AnyConnection, now_ms: i64) -> Result<SectionCoun
 const QUARTER_MS: i64 = 15 * 60 * 1000;
 
 /// Folds the kept counts' rows of every connection into one per status
-/// and quarter hour, and drops quarter hours gone by. Run by a writer
-/// alone (no other writer adds to the rows meanwhile).
+/// and quarter hour, and drops quarter hours gone by; and the customers'
+/// total into its first row. Run by a writer alone (no other writer adds
+/// to the rows meanwhile).
 pub async fn fold_kept(conn: &mut AnyConnection, now_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE user_totals SET users = (SELECT SUM(users) FROM user_totals) WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM user_totals WHERE id <> 1")
+        .execute(&mut *conn)
+        .await?;
     let quarter = now_ms.div_euclid(QUARTER_MS);
     let kept: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT status, quarter, CAST(SUM(n) AS BIGINT) FROM section_windows

@@ -10,17 +10,13 @@ use sqlx::AnyConnection;
 /// The statement that begins a transaction holding the turn `key` alone
 /// (one round trip for both).
 pub fn begin_taking(key: i64) -> String {
-    format!("BEGIN; SELECT pg_advisory_xact_lock({key})")
+    format!("BEGIN; {}", taking(key))
 }
 
-/// Takes the turn `key` alone: every other transaction asking for it,
-/// alone or shared, waits until this one ends.
-pub async fn take(conn: &mut AnyConnection, key: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(key)
-        .execute(conn)
-        .await
-        .map(drop)
+/// The statement that takes the turn `key` alone, in a script: every other
+/// transaction asking for it, alone or shared, waits until this one ends.
+pub fn taking(key: i64) -> String {
+    format!("SELECT pg_advisory_xact_lock({key})")
 }
 
 /// The lock space of customers (the first of the two keys of their locks):

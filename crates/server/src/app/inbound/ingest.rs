@@ -14,12 +14,13 @@
 //! queue and the per-transaction costs (taking the turn, numbering the
 //! events, committing) are shared.
 //!
-//! SQLite has one writer. On Postgres several writers, on every server,
-//! apply batches at once (`Db::begin_shared`): each locks its
-//! customers, and the sends its status callbacks name, before the next
-//! batch is taken (a customer's deliveries are applied in the order they
-//! came, one batch at a time), and takes the events' turn alone only to
-//! number its events and commit.
+//! SQLite has one writer, which takes up to [`MAX_BATCH`] items at once.
+//! On Postgres several writers, on every server, apply small batches at
+//! once (`Db::begin_shared`): each locks its customers, and the sends its
+//! status callbacks name, before the next batch is taken (a customer's
+//! deliveries are applied in the order they came, one batch at a time),
+//! adds to the reports' figures in rows of its own connection, and takes
+//! the events' turn alone only to number its events and commit.
 //!
 //! A batch is first applied without savepoints (they cost two statements a
 //! delivery). When a delivery fails, that attempt is rolled back and the
@@ -47,9 +48,10 @@ use crate::platform::realtime::EventHub;
 use crate::store::events::EventBatch;
 
 /// Items (messages, notices, statuses) a batch takes in before it is
-/// applied: enough to share a transaction's costs, few enough that an
-/// agent's action waiting for the lock is not held up for long. The last
-/// delivery taken in may go over by up to a [`PIECE`].
+/// applied, on SQLite, whose one writer applies every batch: enough to
+/// share a transaction's costs, few enough that an agent's action waiting
+/// for the lock is not held up for long. The last delivery taken in may
+/// go over by up to a [`PIECE`].
 pub const MAX_BATCH: usize = 128;
 /// Items of one delivery applied in one transaction at most: a larger
 /// delivery is applied in pieces of this size, one after another, each
@@ -63,7 +65,13 @@ const QUEUE: usize = 1_024;
 /// Writers applying batches at once on Postgres, where each batch holds
 /// only its customers and waits on round trips to the database most of
 /// its time (SQLite has one writer at a time: one there).
-const POSTGRES_WRITERS: usize = 4;
+const POSTGRES_WRITERS: usize = 12;
+/// Messages and notices a batch takes in on Postgres (status callbacks,
+/// applied together in a few statements, count only towards
+/// [`MAX_BATCH`]): few, so that what is waiting is shared among the
+/// writers, whose round trips then overlap, instead of one writer taking
+/// all of it while the others wait for more.
+const POSTGRES_BATCH_MESSAGES: usize = 8;
 
 /// Hands deliveries to the writers and waits for their commit.
 #[derive(Clone)]
@@ -91,12 +99,12 @@ impl Ingest {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let jobs = Arc::new(Mutex::new(jobs));
         let wakes = Arc::new(wakes);
-        let writers = match db.backend {
-            Backend::Sqlite => 1,
-            Backend::Postgres => POSTGRES_WRITERS,
+        let (writers, most) = match db.backend {
+            Backend::Sqlite => (1, MAX_BATCH),
+            Backend::Postgres => (POSTGRES_WRITERS, POSTGRES_BATCH_MESSAGES),
         };
         for _ in 0..writers {
-            tokio::spawn(write_batches(db.clone(), wakes.clone(), jobs.clone()));
+            tokio::spawn(write_batches(db.clone(), wakes.clone(), jobs.clone(), most));
         }
         Self { queue }
     }
@@ -132,7 +140,12 @@ fn writer_gone() -> AppError {
 }
 
 /// A writer: one batch at a time, for as long as deliveries can come.
-async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn write_batches(
+    db: Db,
+    wakes: Arc<Wakes>,
+    jobs: Arc<Mutex<mpsc::Receiver<Job>>>,
+    most_messages: usize,
+) {
     let mut bot_config = ConfigInForce::default();
     loop {
         let mut queue = jobs.lock().await;
@@ -148,11 +161,13 @@ async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver
         };
         // Whatever queued while the turn was awaited joins this batch.
         let mut items = first.delivery.items();
+        let mut messages = messages_in(&first.delivery);
         let mut batch = vec![first];
-        while items < MAX_BATCH {
+        while items < MAX_BATCH && messages < most_messages {
             match queue.try_recv() {
                 Ok(job) => {
                     items += job.delivery.items();
+                    messages += messages_in(&job.delivery);
                     batch.push(job);
                 }
                 Err(_) => break,
@@ -204,6 +219,12 @@ async fn write_batches(db: Db, wakes: Arc<Wakes>, jobs: Arc<Mutex<mpsc::Receiver
             }
         }
     }
+}
+
+/// What a batch on Postgres takes few of: a delivery's messages and
+/// notices, each applied in statements of its own.
+fn messages_in(delivery: &WebhookDelivery) -> usize {
+    delivery.messages.len() + delivery.notices.len()
 }
 
 /// The sends a batch's status callbacks name: locked with its customers
@@ -332,8 +353,7 @@ async fn write_batch(
             return Ok(Applied::OneFailed);
         }
     }
-    let recorded_events = write.record_events(events, newest).await?;
-    write.commit().await?;
+    let recorded_events = write.commit_with_events(events, newest).await?;
     Ok(Applied::Committed(answers, processed, recorded_events))
 }
 

@@ -407,8 +407,7 @@ impl Recorder {
         for (id, _) in sent.iter().chain(&failed) {
             batch.message(*id);
         }
-        let recorded = write.record_events(batch, self.clock.now_ms()).await?;
-        write.commit().await?;
+        let recorded = write.commit_with_events(batch, self.clock.now_ms()).await?;
         if recorded {
             self.events.notify();
         }

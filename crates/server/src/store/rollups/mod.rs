@@ -13,25 +13,26 @@ mod chains;
 mod figures;
 mod traits;
 
-use std::sync::LazyLock;
-
 use handover_core::WaId;
 use sqlx::AnyConnection;
 
-pub use chains::{note, note_all, Chain};
+use crate::platform::db::Backend;
+use crate::store::script::Script;
+
+pub use chains::{link_all, Chain, Linked};
 pub use figures::*;
 pub use traits::{Trait, TRAIT_COUNTED, TRAIT_TIMED};
 
 /// Adds `figures`' values of the rows matching `rows` to the rollups (one
 /// statement per table).
-fn add_sql(figures: &[&Figure], rows: &str) -> Vec<String> {
-    let mut statements = figure_sql(figures, rows);
-    statements.extend(trait_sql(&Trait::ALL, figures, rows, "1"));
+fn add_sql(figures: &[&Figure], rows: &str, shard: Shard) -> Vec<String> {
+    let mut statements = figure_sql(figures, rows, shard);
+    statements.extend(trait_sql(&Trait::ALL, figures, rows, "1", shard));
     statements
 }
 
 /// Adds `figures`' values of the rows matching `rows` to the totals.
-fn figure_sql(figures: &[&Figure], rows: &str) -> Vec<String> {
+fn figure_sql(figures: &[&Figure], rows: &str, shard: Shard) -> Vec<String> {
     let selects = |timed: bool, grain_ms: i64| -> Vec<String> {
         figures
             .iter()
@@ -44,11 +45,13 @@ fn figure_sql(figures: &[&Figure], rows: &str) -> Vec<String> {
             "report_counts (bucket, figure, agent_id, reason, n)",
             "bucket, figure, agent_id, reason",
             &selects(false, QUARTER_HOUR_MS),
+            shard,
         ),
         upsert(
             "report_durations (day, figure, agent_id, reason, seconds, n)",
             "day, figure, agent_id, reason, seconds",
             &selects(true, DAY_MS),
+            shard,
         ),
     ]
     .into_iter()
@@ -58,7 +61,13 @@ fn figure_sql(figures: &[&Figure], rows: &str) -> Vec<String> {
 
 /// Adds `sign` × `figures`' values of the rows matching `rows` to the
 /// totals by each of `traits` (those figures the breakdowns by trait read).
-fn trait_sql(traits: &[Trait], figures: &[&Figure], rows: &str, sign: &str) -> Vec<String> {
+fn trait_sql(
+    traits: &[Trait],
+    figures: &[&Figure],
+    rows: &str,
+    sign: &str,
+    shard: Shard,
+) -> Vec<String> {
     let selects = |timed: bool| -> Vec<String> {
         traits
             .iter()
@@ -81,11 +90,13 @@ fn trait_sql(traits: &[Trait], figures: &[&Figure], rows: &str, sign: &str) -> V
             "trait_counts (trait, value, day, figure, n)",
             "trait, day, value, figure",
             &selects(false),
+            shard,
         ),
         upsert(
             "trait_durations (trait, value, day, figure, seconds, n)",
             "trait, day, value, figure, seconds",
             &selects(true),
+            shard,
         ),
     ]
     .into_iter()
@@ -94,28 +105,97 @@ fn trait_sql(traits: &[Trait], figures: &[&Figure], rows: &str, sign: &str) -> V
 }
 
 /// Inserts the rows of `selects` (their columns in `into`'s order, `n`
-/// last) into `into`, adding `n` to a row with the same `key`; `None` for
-/// no selects.
-fn upsert(into: &str, key: &str, selects: &[String]) -> Option<String> {
+/// last) into `into`, adding `n` to a row with the same `key` (and shard);
+/// `None` for no selects.
+fn upsert(into: &str, key: &str, selects: &[String], shard: Shard) -> Option<String> {
     let table = into.split_whitespace().next().unwrap_or(into);
-    (!selects.is_empty()).then(|| {
-        format!(
+    (!selects.is_empty()).then(|| match shard.value() {
+        None => format!(
             "INSERT INTO {into} SELECT * FROM ({}) AS added WHERE TRUE
              ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n",
             selects.join(" UNION ALL ")
-        )
+        ),
+        Some(value) => format!(
+            "INSERT INTO {} SELECT added.*, {value} FROM ({}) AS added WHERE TRUE
+             ON CONFLICT ({key}, shard) DO UPDATE SET n = {table}.n + excluded.n",
+            into.replace(')', ", shard)"),
+            selects.join(" UNION ALL ")
+        ),
     })
 }
 
-/// What a new move counts, a request once its wait ends, an intervene once
-/// its agent first writes, an agent's message: for one row.
-static AT_MOVE: LazyLock<Vec<String>> = LazyLock::new(|| Moment::Move.sql("t.id = $1"));
-static AT_REQUEST_END: LazyLock<Vec<String>> =
-    LazyLock::new(|| Moment::RequestEnd.sql("t.id = $1"));
-static AT_FIRST_RESPONSE: LazyLock<Vec<String>> =
-    LazyLock::new(|| Moment::FirstResponse.sql("t.id = $1"));
-static AT_AGENT_MESSAGE: LazyLock<Vec<String>> =
-    LazyLock::new(|| Moment::AgentMessage.sql("t.id = $1"));
+/// Which rows of the rollups a transaction adds to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shard {
+    /// SQLite, one writer at a time: one row per key.
+    Only,
+    /// Postgres, a writer alone (or housekeeping, folding the others in):
+    /// the rows of shard 0.
+    Main,
+    /// Postgres, a writer sharing the turn with others: its connection's
+    /// rows (no two connections in flight have the same), so that writers
+    /// adding to the same figure never wait for each other.
+    Connection,
+}
+
+impl Shard {
+    /// The rows a writer alone on `conn` adds to.
+    pub fn alone(conn: &AnyConnection) -> Shard {
+        match Backend::of(conn) {
+            Backend::Sqlite => Shard::Only,
+            Backend::Postgres => Shard::Main,
+        }
+    }
+
+    /// The rows a writer sharing the turn on `conn` adds to.
+    pub fn shared(conn: &AnyConnection) -> Shard {
+        match Backend::of(conn) {
+            Backend::Sqlite => Shard::Only,
+            Backend::Postgres => Shard::Connection,
+        }
+    }
+
+    /// The shard column's value (none on SQLite).
+    fn value(self) -> Option<&'static str> {
+        match self {
+            Shard::Only => None,
+            Shard::Main => Some("0"),
+            Shard::Connection => Some("pg_backend_pid()"),
+        }
+    }
+}
+
+/// The rollups kept in shards on Postgres, with the columns that key them.
+const SHARDED: [(&str, &str); 7] = [
+    ("report_counts", "bucket, figure, agent_id, reason"),
+    ("report_durations", "day, figure, agent_id, reason, seconds"),
+    ("customer_counts_quarterly", "chain, bucket, gap"),
+    ("customer_counts_daily", "chain, day, prev_day"),
+    ("trait_counts", "trait, day, value, figure"),
+    ("trait_durations", "trait, day, value, figure, seconds"),
+    (
+        "trait_customers_daily",
+        "trait, chain, day, value, prev_day",
+    ),
+];
+
+/// Folds the rows every connection added into shard 0, so a report reads
+/// one row per key again. Run by a writer alone (nobody adds meanwhile).
+pub async fn fold(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    if Backend::of(conn) != Backend::Postgres {
+        return Ok(());
+    }
+    let mut script = Script::default();
+    for (table, key) in SHARDED {
+        script.push(&format!(
+            "INSERT INTO {table} ({key}, n, shard)
+             SELECT {key}, SUM(n), 0 FROM {table} WHERE shard <> 0 GROUP BY {key}
+             ON CONFLICT ({key}, shard) DO UPDATE SET n = {table}.n + excluded.n"
+        ));
+        script.push(&format!("DELETE FROM {table} WHERE shard <> 0"));
+    }
+    script.run(conn).await
+}
 
 /// When a row's figures are added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,46 +237,28 @@ impl Moment {
     }
 
     /// The statements adding the figures of the rows matching `rows`.
-    fn sql(self, rows: &str) -> Vec<String> {
-        add_sql(self.figures(), rows)
+    fn sql(self, rows: &str, shard: Shard) -> Vec<String> {
+        add_sql(self.figures(), rows, shard)
     }
 }
 
-/// Adds the figures row `id` makes at `moment`.
+/// Adds the figures row `id` makes at `moment`, for a writer alone.
 pub async fn add(conn: &mut AnyConnection, moment: Moment, id: i64) -> Result<(), sqlx::Error> {
-    let statements = match moment {
-        Moment::Move => &AT_MOVE,
-        Moment::RequestEnd => &AT_REQUEST_END,
-        Moment::FirstResponse => &AT_FIRST_RESPONSE,
-        Moment::AgentMessage => &AT_AGENT_MESSAGE,
-    };
-    for sql in statements.iter() {
-        sqlx::query(sql).bind(id).execute(&mut *conn).await?;
+    for sql in moment.sql("t.id = $1", Shard::alone(conn)) {
+        sqlx::query(&sql).bind(id).execute(&mut *conn).await?;
     }
     Ok(())
 }
 
-/// Rows added by one statement at most.
-const ADDED_AT_ONCE: usize = 500;
-
-/// [`add`] for many rows at once (a batch's moves): the same figures, in
-/// as many statements as for one row.
-pub async fn add_all(
-    conn: &mut AnyConnection,
-    moment: Moment,
-    ids: &[i64],
-) -> Result<(), sqlx::Error> {
-    for chunk in ids.chunks(ADDED_AT_ONCE) {
-        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        for sql in moment.sql(&format!("t.id IN ({})", list.join(", "))) {
-            let mut add = sqlx::query(&sql).persistent(false);
-            for id in chunk {
-                add = add.bind(*id);
-            }
-            add.execute(&mut *conn).await?;
-        }
+/// [`add`] for many rows at once (a batch's moves): the statements adding
+/// their figures, as many as for one row, the ids written in, for a
+/// script.
+pub fn adding(moment: Moment, ids: &[i64], shard: Shard) -> Vec<String> {
+    if ids.is_empty() {
+        return Vec::new();
     }
-    Ok(())
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    moment.sql(&format!("t.id IN ({})", list.join(", ")), shard)
 }
 
 /// Fills the rollups from the trail, in the caller's transaction, when the
@@ -232,8 +294,9 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             .execute(&mut *conn)
             .await?;
     }
+    let shard = Shard::alone(conn);
     let all: Vec<&Figure> = COUNTED.into_iter().chain(TIMED).collect();
-    for sql in add_sql(&all, "TRUE") {
+    for sql in add_sql(&all, "TRUE", shard) {
         sqlx::query(&sql).execute(&mut *conn).await?;
     }
     sqlx::query(&format!(
@@ -245,7 +308,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     .execute(&mut *conn)
     .await?;
     for chain in [Chain::Wrote, Chain::Escalated] {
-        for sql in chain.count_sql("TRUE", "1", &Trait::ALL) {
+        for sql in chain.count_sql("TRUE", "1", &Trait::ALL, shard) {
             sqlx::query(&sql).execute(&mut *conn).await?;
         }
     }
@@ -261,9 +324,10 @@ pub async fn refile(
     sign: i64,
 ) -> Result<(), sqlx::Error> {
     let figures: Vec<&Figure> = TRAIT_COUNTED.into_iter().chain(TRAIT_TIMED).collect();
-    let mut statements = trait_sql(&[by], &figures, "t.wa_id = $1", "$2");
+    let shard = Shard::alone(conn);
+    let mut statements = trait_sql(&[by], &figures, "t.wa_id = $1", "$2", shard);
     for chain in [Chain::Wrote, Chain::Escalated] {
-        statements.extend(chain.trait_sql("c.wa_id = $1", "$2", &[by]));
+        statements.extend(chain.trait_sql("c.wa_id = $1", "$2", &[by], shard));
     }
     for sql in statements {
         sqlx::query(&sql)
