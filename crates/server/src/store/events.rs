@@ -174,8 +174,8 @@ impl ReadEvents {
 
     /// Adds the batch's figures and chain links to the reports' rollups,
     /// then writes its events, then, when customers changed, that the
-    /// section counts did (they are counted as the log is read). Whether
-    /// it wrote events.
+    /// section counts did (they are counted as the log is read). What it
+    /// did: whether it wrote events, and whether it committed.
     ///
     /// With `turn` (Postgres, a transaction sharing the write turn), the
     /// lock that numbers events among transactions writing at once, held

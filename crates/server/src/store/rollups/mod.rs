@@ -8,6 +8,10 @@
 //! (`figures`): the same definition adds one new row's figures, fills the
 //! tables from the trail (`rebuild`), and reads the partial days at a
 //! range's ends (`store::reports`, `store::breakdowns`).
+//!
+//! On Postgres the totals are kept in rows per connection ([`Shard`]), so
+//! that writers adding to one figure at once never wait for each other;
+//! readers sum them, and housekeeping folds them together ([`fold`]).
 
 mod chains;
 mod figures;
