@@ -183,12 +183,19 @@ pub fn Composer(
                 && p.assigned_agent.as_ref().is_some_and(|a| a.id == me.agent)
         })
     });
+    // The agent was in the box while their Intervene was on its way (the
+    // key gives it to them at once): when the chat becomes theirs, the
+    // cursor is not put back there, where they may have left it since.
+    let entered_while_intervening = StoredValue::new(false);
     Effect::new(move |was_mine: Option<bool>| {
         let now_mine = mine.get();
         if was_mine == Some(false) && now_mine {
             switch_mode(Mode::Reply);
-            request_animation_frame(focus_input);
+            if !entered_while_intervening.get_value() {
+                request_animation_frame(focus_input);
+            }
         }
+        entered_while_intervening.set_value(false);
         now_mine
     });
     let insert_canned = move |reply: CannedReply| {
@@ -461,6 +468,11 @@ pub fn Composer(
                     }
                     on:keydown=on_keydown
                     on:paste=on_paste
+                    on:focus=move |_| {
+                        if intervening.get_untracked() {
+                            entered_while_intervening.set_value(true);
+                        }
+                    }
                 ></textarea>
                 <div class="composer-tools">
                     <button type="button" class="button-quiet tool" aria-label="Emoji" aria-expanded=move || emoji_open.get().to_string() disabled=locked on:click=move |_| emoji_open.update(|open| *open = !*open)>{icons::smile()}</button>
