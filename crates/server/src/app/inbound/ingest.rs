@@ -99,12 +99,17 @@ impl Ingest {
         let (queue, jobs) = mpsc::channel(QUEUE);
         let jobs = Arc::new(Mutex::new(jobs));
         let wakes = Arc::new(wakes);
-        let (writers, most) = match db.backend {
+        let (writers, most_messages) = match db.backend {
             Backend::Sqlite => (1, MAX_BATCH),
             Backend::Postgres => (POSTGRES_WRITERS, POSTGRES_BATCH_MESSAGES),
         };
         for _ in 0..writers {
-            tokio::spawn(write_batches(db.clone(), wakes.clone(), jobs.clone(), most));
+            tokio::spawn(write_batches(
+                db.clone(),
+                wakes.clone(),
+                jobs.clone(),
+                most_messages,
+            ));
         }
         Self { queue }
     }
@@ -161,13 +166,13 @@ async fn write_batches(
         };
         // Whatever queued while the turn was awaited joins this batch.
         let mut items = first.delivery.items();
-        let mut messages = messages_in(&first.delivery);
+        let mut messages = first.delivery.messages_and_notices();
         let mut batch = vec![first];
         while items < MAX_BATCH && messages < most_messages {
             match queue.try_recv() {
                 Ok(job) => {
                     items += job.delivery.items();
-                    messages += messages_in(&job.delivery);
+                    messages += job.delivery.messages_and_notices();
                     batch.push(job);
                 }
                 Err(_) => break,
@@ -219,12 +224,6 @@ async fn write_batches(
             }
         }
     }
-}
-
-/// What a batch on Postgres takes few of: a delivery's messages and
-/// notices, each applied in statements of its own.
-fn messages_in(delivery: &WebhookDelivery) -> usize {
-    delivery.messages.len() + delivery.notices.len()
 }
 
 /// The sends a batch's status callbacks name: locked with its customers

@@ -32,7 +32,13 @@ pub struct WebhookDelivery {
 impl WebhookDelivery {
     /// How many things it carries: messages, notices and statuses.
     pub fn items(&self) -> usize {
-        self.messages.len() + self.notices.len() + self.statuses.len()
+        self.messages_and_notices() + self.statuses.len()
+    }
+
+    /// Its messages and notices: the items each applied in statements of
+    /// their own (status callbacks are applied together, per batch).
+    pub fn messages_and_notices(&self) -> usize {
+        self.messages.len() + self.notices.len()
     }
 
     /// The delivery in pieces of at most `size` items (at least one), in
