@@ -427,3 +427,102 @@ async fn an_agents_note_is_saved_between_the_pieces_of_a_large_delivery_not_afte
         .unwrap();
     assert_eq!(stored, 2_001);
 }
+
+const MEERA: &str = "919844444444";
+const DEV: &str = "919855555555";
+const NIKHIL: &str = "919866666666";
+
+/// What a customer's profile and thread show, short of the times.
+async fn what_shows(app: &TestApp, manager: &support::Session, wa_id: &str) -> Value {
+    let profile = app.profile(manager, wa_id).await;
+    let shown: Vec<Value> = [
+        "name",
+        "status",
+        "session_messages",
+        "template_messages",
+        "unresolved_queries",
+        "source",
+        "first_message_tag",
+        "window_open",
+        "last_message_preview",
+        "unread",
+    ]
+    .iter()
+    .map(|key| json!([key, profile[key]]))
+    .collect();
+    let thread: Vec<Value> = app
+        .thread(manager, wa_id)
+        .await
+        .iter()
+        .map(|message| json!([message["author"], message["text"]]))
+        .collect();
+    json!({"profile": shown, "thread": thread})
+}
+
+/// Deliveries from customers who write once in a batch are stored and
+/// counted ahead, together, and the bot's replies to them queued together:
+/// the same as one by one (a batch with a delivery that fails is applied
+/// again one by one, each delivery in a savepoint), beside a customer who
+/// writes twice in it and a message sent again that was stored before.
+#[tokio::test]
+async fn a_batch_shows_the_same_as_its_deliveries_applied_one_by_one() {
+    let deliveries = |at: i64| {
+        vec![
+            text(PRIYA, "wamid.b.priya", at, "order 12"),
+            text(ROHAN, "wamid.b.rohan", at, "where is my parcel"),
+            // Meera writes twice, in one delivery: in this order.
+            envelope(json!({"messages": [
+                {"from": MEERA, "id": "wamid.b.meera.1", "timestamp": at.to_string(),
+                 "type": "text", "text": {"body": "hello"}},
+                {"from": MEERA, "id": "wamid.b.meera.2", "timestamp": at.to_string(),
+                 "type": "text", "text": {"body": "are you there"}},
+            ]})),
+            text(ASHA, "wamid.b.asha", at, "agent please"),
+            // Dev's message of a minute ago, sent again.
+            text(DEV, "wamid.b.dev", at - 60, "my first"),
+        ]
+    };
+    let mut shown = Vec::new();
+    for one_by_one in [false, true] {
+        let app = TestApp::start_prepared(&POISON, |_| {}).await;
+        let manager = app.manager().await;
+        let rule = json!({"kind": "prefix", "pattern": "order", "tag": "Orders", "priority": 1});
+        let created = app.post(&manager, "/api/tag-rules", rule).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let at = app.now_s() - 60;
+        app.webhook_ok(&text(ROHAN, "wamid.a.rohan", at - 60, "hi"))
+            .await;
+        app.webhook_ok(&text(DEV, "wamid.b.dev", at - 60, "my first"))
+            .await;
+        let mut batch = deliveries(at);
+        if one_by_one {
+            batch.push(text(NIKHIL, "wamid.b.nikhil", at, "poison"));
+        }
+        let answers = in_one_batch(&app, &batch).await;
+        assert!(
+            answers[..5].iter().all(|answer| *answer == StatusCode::OK),
+            "{answers:?}"
+        );
+        let mut customers = Vec::new();
+        for wa_id in [PRIYA, ROHAN, MEERA, ASHA, DEV] {
+            customers.push(what_shows(&app, &manager, wa_id).await);
+        }
+        assert_eq!(
+            messages_from(&app, DEV).await,
+            1,
+            "Dev's message sent again counts once"
+        );
+        assert_eq!(messages_from(&app, MEERA).await, 2);
+        shown.push(customers);
+    }
+    assert_eq!(shown[0], shown[1], "together (left) and one by one (right)");
+    // The batch was applied as the bot and the rules say.
+    let [priya, _, meera, asha, _] = &shown[0][..] else {
+        unreachable!()
+    };
+    assert_eq!(priya["profile"][6], json!(["first_message_tag", "Orders"]));
+    assert_eq!(asha["profile"][1], json!(["status", "requesting"]));
+    let meeras = meera["thread"].as_array().unwrap();
+    assert_eq!(meeras[0], json!(["user", "hello"]), "{meeras:?}");
+    assert!(meeras.iter().any(|line| line[0] == "bot"), "{meeras:?}");
+}

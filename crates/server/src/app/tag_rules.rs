@@ -149,16 +149,17 @@ pub fn first_match<'r>(
 }
 
 /// Tags `wa_id` from their first inbound message, inside the delivery's
-/// transaction; the caller knows it is their first and that they carry no
-/// tag yet (`inbound::AfterWrote::first_untagged`).
+/// transaction, by the first of `rules` (every rule, in order:
+/// `store::tags::list`) that matches; the caller knows it is their first
+/// and that they carry no tag yet (`inbound::AfterWrote::first_untagged`).
 pub async fn tag_first_message(
     conn: &mut AnyConnection,
+    rules: &[TagRule],
     wa_id: &WaId,
     text: Option<&str>,
     referral: Option<&str>,
 ) -> Result<Option<String>, sqlx::Error> {
-    let rules = store::tags::list(&mut *conn).await?;
-    let Some(matched) = first_match(&rules, text, referral) else {
+    let Some(matched) = first_match(rules, text, referral) else {
         return Ok(None);
     };
     store::tags::give(conn, wa_id, matched).await?;

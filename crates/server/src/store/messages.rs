@@ -3,7 +3,7 @@
 //! (status callbacks many at once are `statuses`; the sender's claims and
 //! outcomes are `sends`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use handover_core::api::{Author, Message, Page, TemplateSend};
 use handover_core::media::MediaKind;
@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::media::OutboundMedia;
 use super::message_row::{MessageRow, SELECT};
+use super::statement::Statement;
 use super::template_media::HeaderFile;
 
 pub async fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Message>, sqlx::Error> {
@@ -144,6 +145,41 @@ pub async fn insert_inbound(
     .map(|row| row.map(|(id,)| id))
 }
 
+/// Inbound messages stored by one statement at most (nine values each).
+const INBOUND_AT_ONCE: usize = 64;
+
+/// Stores a batch's inbound messages (each with its `now`) in a few
+/// statements, as [`insert_inbound`] one by one would: the id of each one
+/// stored, by its wamid; those stored before (a retried delivery) are left
+/// out.
+pub async fn insert_inbound_all(
+    conn: &mut AnyConnection,
+    messages: &[(Inbound<'_>, i64)],
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let mut stored = HashMap::with_capacity(messages.len());
+    for chunk in messages.chunks(INBOUND_AT_ONCE) {
+        let mut insert = Statement::new(
+            "INSERT INTO messages (wa_id, wamid, direction, author, kind, content_type, text, payload, sent_at, created_at,
+                                   reply_to_wamid) ",
+        );
+        insert.values(chunk, |row, (message, now)| {
+            row.bind(message.wa_id.as_str())
+                .bind(message.wamid)
+                .sql("'in', 'user', 'session'")
+                .bind(message.content_type)
+                .bind(message.text)
+                .bind(message.payload)
+                .bind(message.sent_at)
+                .bind(*now)
+                .bind(message.reply_to);
+        });
+        insert.push(" ON CONFLICT (wamid) DO NOTHING RETURNING id, wamid");
+        let rows: Vec<(i64, String)> = insert.fetch_all(&mut *conn).await?;
+        stored.extend(rows.into_iter().map(|(id, wamid)| (wamid, id)));
+    }
+    Ok(stored)
+}
+
 /// How WhatsApp knows a message of a chat: its id there, when it came
 /// from or reached WhatsApp (a note, a status line or a message of ours
 /// not sent yet has none), and whether the customer wrote it. Replies quote
@@ -246,6 +282,63 @@ pub async fn queue_outbound(
         None => "text",
     };
     queue(conn, message, content_type, now).await
+}
+
+/// A reply of the bot's, queued with the others of a batch of deliveries.
+pub struct BotReply {
+    pub wa_id: WaId,
+    pub text: String,
+    /// Its Cloud API body.
+    pub payload: serde_json::Value,
+    pub now: i64,
+}
+
+/// Bot replies queued by one statement at most (five values each).
+const REPLIES_AT_ONCE: usize = 100;
+
+/// Queues the bot's replies of a batch, in order, in a few statements, as
+/// [`queue_outbound`] one by one would; their ids, in that order.
+pub async fn queue_bot_replies(
+    conn: &mut AnyConnection,
+    replies: &[BotReply],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(replies.len());
+    for chunk in replies.chunks(REPLIES_AT_ONCE) {
+        let mut insert = Statement::new(
+            "INSERT INTO messages (wa_id, direction, author, kind, content_type, text, payload, delivery,
+                                   sent_at, created_at) ",
+        );
+        insert.values(chunk, |row, reply| {
+            row.bind(reply.wa_id.as_str())
+                .sql("'out', 'bot', 'session', 'text'")
+                .bind(reply.text.as_str())
+                .bind(reply.payload.to_string())
+                .sql("'pending'")
+                .bind(reply.now)
+                .bind(reply.now);
+        });
+        insert.push(" RETURNING id");
+        let mut queued: Vec<(i64,)> = insert.fetch_all(&mut *conn).await?;
+        // Numbered in the order they were listed.
+        queued.sort_unstable();
+        ids.extend(queued.into_iter().map(|(id,)| id));
+    }
+    let mut counted: BTreeMap<&WaId, i64> = BTreeMap::new();
+    for reply in replies {
+        *counted.entry(&reply.wa_id).or_default() += 1;
+    }
+    let counted: Vec<(&WaId, i64)> = counted.into_iter().collect();
+    for chunk in counted.chunks(REPLIES_AT_ONCE) {
+        let mut count = Statement::new(
+            "UPDATE users SET session_messages = session_messages + v.column2 FROM (",
+        );
+        count.values(chunk, |row, (wa_id, n)| {
+            row.bind_as(wa_id.as_str(), "TEXT").bind_as(*n, "BIGINT");
+        });
+        count.push(") AS v WHERE users.wa_id = v.column1");
+        count.execute(&mut *conn).await?;
+    }
+    Ok(ids)
 }
 
 /// Queues a template message; the file its media header carries, if any,

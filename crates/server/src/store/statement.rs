@@ -132,6 +132,20 @@ impl<'q> Row<'_, 'q> {
         self
     }
 
+    /// A value cast to `sql_type`: where nothing else gives Postgres its
+    /// type (a `VALUES` list not inserted into a table).
+    pub fn bind_as<T: 'q + Encode<'q, Any> + Type<Any>>(
+        &mut self,
+        value: T,
+        sql_type: &str,
+    ) -> &mut Self {
+        self.separate();
+        self.statement.push("CAST(");
+        self.statement.bind(value);
+        self.statement.push(" AS ").push(sql_type).push(")");
+        self
+    }
+
     /// An SQL expression in place of a value (a constant).
     pub fn sql(&mut self, expression: &str) -> &mut Self {
         self.separate();
@@ -148,13 +162,13 @@ mod tests {
     fn values_and_lists_are_numbered_in_order() {
         let mut statement = Statement::new("INSERT INTO t (a, b, c) ");
         statement.values([(1_i64, "x"), (2, "y")], |row, (a, b)| {
-            row.bind(a).sql("'k'").bind(b);
+            row.bind(a).sql("'k'").bind_as(b, "TEXT");
         });
         statement.push(" WHERE a IN ").list(["p", "q"]);
         let (sql, values) = statement.finish().unwrap();
         assert_eq!(
             sql,
-            "INSERT INTO t (a, b, c) VALUES ($1, 'k', $2), ($3, 'k', $4) WHERE a IN ($5, $6)"
+            "INSERT INTO t (a, b, c) VALUES ($1, 'k', CAST($2 AS TEXT)), ($3, 'k', CAST($4 AS TEXT)) WHERE a IN ($5, $6)"
         );
         assert_eq!(values.len(), 6);
     }

@@ -4,8 +4,10 @@
 //! [`PIECE`] messages, notices and statuses (one after another: a delivery
 //! of any size holds the write turn no longer than a piece): one takes
 //! whatever has queued up, up to [`MAX_BATCH`] items, and applies it in one
-//! transaction: the deliveries (their new senders created together, their
-//! status callbacks together, in a few statements), then the batch's
+//! transaction: the deliveries (their new senders created, the messages of
+//! customers who wrote once in the batch stored and counted, the bot's
+//! replies to those queued, and their status callbacks applied, each
+//! together in a few statements: `ahead`), then the batch's
 //! figures for the reports and its events (one mark that the section
 //! counts changed, for all), then one commit. Only after that commit is
 //! each delivery answered, so WhatsApp gets its 200 exactly when the
@@ -37,8 +39,9 @@ use handover_core::WaId;
 use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
+use super::ahead::Ahead;
 use super::payload::{NoticeKind, WebhookDelivery};
-use super::process::{self, NewSenders, Processed};
+use super::process::{self, Processed};
 use crate::app::bot::ConfigInForce;
 use crate::app::error::AppError;
 use crate::platform::db::{Backend, Db, WriteTx};
@@ -302,16 +305,17 @@ async fn write_batch(
     let mut processed = Processed::default();
     let mut answers = Vec::with_capacity(batch.len());
     let mut newest = 0;
-    // Together, the batch's new senders are created in one statement.
-    let mut senders = match apart {
+    // Together, the batch's new senders are created, and the messages of
+    // those who wrote once stored and counted, in a few statements.
+    let mut ahead = match apart {
         Apart::No => {
             let deliveries = batch.iter().map(|job| (&job.delivery, job.now));
-            match NewSenders::ahead(&mut write.tx, deliveries).await {
-                Ok(senders) => senders,
+            match Ahead::prepare(&mut write.tx, deliveries).await {
+                Ok(ahead) => ahead,
                 Err(_) => return Ok(Applied::OneFailed),
             }
         }
-        Apart::Yes => NewSenders::OneByOne,
+        Apart::Yes => Ahead::OneByOne,
     };
     for job in batch {
         newest = newest.max(job.now);
@@ -321,7 +325,7 @@ async fn write_batch(
                 let applied = process::messages_and_notices(
                     &mut write.tx,
                     &mut changed,
-                    &mut senders,
+                    &mut ahead,
                     bot_config,
                     &job.delivery,
                     job.now,
@@ -344,6 +348,13 @@ async fn write_batch(
         }
     }
     if apart == Apart::No {
+        if ahead
+            .queue_replies(&mut write.tx, &mut events)
+            .await
+            .is_err()
+        {
+            return Ok(Applied::OneFailed);
+        }
         let deliveries = batch.iter().map(|job| &job.delivery);
         if process::status_callbacks(&mut write.tx, &mut events, deliveries)
             .await

@@ -2,6 +2,7 @@
 //! applying deliveries in batches, each answered after its commit
 //! (PRODUCT.md §3).
 
+mod ahead;
 mod envelope;
 pub mod ingest;
 pub mod payload;

@@ -8,12 +8,11 @@
 //! written now (a wrong clock must not move Last Active and the window
 //! into the future for good).
 
-use std::collections::BTreeSet;
-
 use handover_core::bot::{BotConfig, CustomerMessage};
-use handover_core::{Command, WaId};
+use handover_core::Command;
 use sqlx::AnyConnection;
 
+use super::ahead::{Ahead, Storing};
 use super::payload::{InboundMessage, Notice, NoticeKind, WebhookDelivery};
 use crate::app::bot::{self, ConfigInForce};
 use crate::app::csat;
@@ -23,7 +22,7 @@ use crate::app::tag_rules;
 use crate::platform::db::Db;
 use crate::platform::time::WINDOW_MS;
 use crate::store::events::EventBatch;
-use crate::store::messages::{self, Inbound, Outbound};
+use crate::store::messages::{self, BotReply, Inbound, Outbound};
 use crate::store::rollups::Chain;
 use crate::store::{customers, inbound, media, notices, reactions, statuses};
 
@@ -60,70 +59,8 @@ pub async fn delivery_alone(db: &Db, delivery: &WebhookDelivery, now: i64) -> Re
     Ok(())
 }
 
-/// Who writes for the first time: found as each message is applied, or
-/// created ahead for a whole batch of deliveries in one statement.
-pub enum NewSenders {
-    /// Each message's sender is created, if new, as it is applied.
-    OneByOne,
-    /// The batch's senders were created ahead: those that were new, until
-    /// their first message is applied.
-    Ahead(BTreeSet<WaId>),
-}
-
-impl NewSenders {
-    /// Creates the senders of `deliveries` (each with its `now`) in one
-    /// statement, unless one of them announces a new number or asks for
-    /// the welcome: those create customers themselves, in order with the
-    /// messages, and the batch is then applied one by one.
-    pub async fn ahead<'a>(
-        conn: &mut AnyConnection,
-        deliveries: impl Iterator<Item = (&'a WebhookDelivery, i64)> + Clone,
-    ) -> Result<Self, sqlx::Error> {
-        let creates_itself = deliveries.clone().any(|(delivery, _)| {
-            delivery.notices.iter().any(|notice| {
-                matches!(
-                    notice.what,
-                    NoticeKind::ChangedNumber { .. } | NoticeKind::RequestedWelcome
-                )
-            })
-        });
-        if creates_itself {
-            return Ok(Self::OneByOne);
-        }
-        let senders: Vec<(&WaId, &str, i64)> = deliveries
-            .flat_map(|(delivery, now)| {
-                delivery.messages.iter().map(move |message| {
-                    let name = delivery
-                        .contacts
-                        .get(message.from.as_str())
-                        .map_or("", String::as_str);
-                    (&message.from, name, now)
-                })
-            })
-            .collect();
-        let created = customers::create_missing(conn, &senders, NEW_SOURCE).await?;
-        Ok(Self::Ahead(created))
-    }
-
-    /// Whether `wa_id`'s message is their first: creates them when needed.
-    async fn first_message(
-        &mut self,
-        conn: &mut AnyConnection,
-        wa_id: &WaId,
-        name: &str,
-        now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        match self {
-            Self::OneByOne => {
-                customers::create_if_missing(conn, wa_id, name, NEW_SOURCE, now).await
-            }
-            Self::Ahead(created) => Ok(created.remove(wa_id)),
-        }
-    }
-}
-
 /// The Source of a customer who wrote first.
-const NEW_SOURCE: &str = "Organic";
+pub(super) const NEW_SOURCE: &str = "Organic";
 
 /// Applies one delivery inside the caller's transaction, collecting what
 /// it changed in `batch`. The caller records the events and commits.
@@ -134,9 +71,9 @@ pub async fn delivery_in(
     delivery: &WebhookDelivery,
     now: i64,
 ) -> Result<Processed, AppError> {
-    let mut senders = NewSenders::OneByOne;
+    let mut ahead = Ahead::OneByOne;
     let processed =
-        messages_and_notices(conn, batch, &mut senders, bot_config, delivery, now).await?;
+        messages_and_notices(conn, batch, &mut ahead, bot_config, delivery, now).await?;
     status_callbacks(conn, batch, std::iter::once(delivery)).await?;
     Ok(processed)
 }
@@ -147,7 +84,7 @@ pub async fn delivery_in(
 pub async fn messages_and_notices(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
-    senders: &mut NewSenders,
+    ahead: &mut Ahead,
     bot_config: &BotConfig,
     delivery: &WebhookDelivery,
     now: i64,
@@ -159,7 +96,7 @@ pub async fn messages_and_notices(
             .get(message.from.as_str())
             .map_or("", String::as_str);
         let said = Said { message, name, now };
-        outbound |= inbound(&mut *conn, batch, senders, bot_config, said).await?;
+        outbound |= inbound(&mut *conn, batch, ahead, bot_config, said).await?;
     }
     for notice in &delivery.notices {
         outbound |= handle_notice(&mut *conn, batch, bot_config, notice, now).await?;
@@ -196,45 +133,75 @@ pub async fn status_callbacks<'a>(
 
 /// A customer's message as it arrived: with the name WhatsApp sent for
 /// them ("" when none), at `now`.
-struct Said<'a> {
-    message: &'a InboundMessage,
-    name: &'a str,
-    now: i64,
+pub(super) struct Said<'a> {
+    pub message: &'a InboundMessage,
+    pub name: &'a str,
+    pub now: i64,
+}
+
+impl<'a> Said<'a> {
+    /// When it counts as written: when WhatsApp says, or now when that is
+    /// more than [`CLOCK_SKEW_MS`] ahead.
+    pub fn sent_at(&self) -> i64 {
+        if self.message.sent_at_ms > self.now + CLOCK_SKEW_MS {
+            self.now
+        } else {
+            self.message.sent_at_ms
+        }
+    }
+
+    /// The message as stored.
+    pub fn stored(&self, sent_at: i64) -> Inbound<'a> {
+        let message = self.message;
+        Inbound {
+            wa_id: &message.from,
+            wamid: &message.wamid,
+            content_type: &message.content_type,
+            text: message.text.as_deref(),
+            payload: &message.raw,
+            sent_at,
+            reply_to: message.reply_to.as_deref(),
+        }
+    }
+
+    /// How it moves the customer's profile.
+    pub fn wrote(&self, sent_at: i64) -> inbound::Wrote<'a> {
+        inbound::Wrote {
+            wa_id: &self.message.from,
+            sent_at,
+            preview: self.message.text.as_deref(),
+            name: self.name,
+        }
+    }
 }
 
 /// One customer message. Returns whether the bot queued a reply.
 async fn inbound(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
-    senders: &mut NewSenders,
+    ahead: &mut Ahead,
     bot_config: &BotConfig,
     said: Said<'_>,
 ) -> Result<bool, AppError> {
+    let sent_at = said.sent_at();
     let Said { message, name, now } = said;
     let wa_id = &message.from;
-    let sent_at = if message.sent_at_ms > now + CLOCK_SKEW_MS {
+    if sent_at != message.sent_at_ms {
         tracing::warn!(
             wamid = %message.wamid,
             ahead_s = (message.sent_at_ms - now) / 1000,
             "a message stamped in the future counts as written now"
         );
-        now
-    } else {
-        message.sent_at_ms
-    };
-    let is_new_user = senders.first_message(conn, wa_id, name, now).await?;
-    let stored = Inbound {
-        wa_id,
-        wamid: &message.wamid,
-        content_type: &message.content_type,
-        text: message.text.as_deref(),
-        payload: &message.raw,
-        sent_at,
-        reply_to: message.reply_to.as_deref(),
-    };
-    let Some(id) = messages::insert_inbound(conn, &stored, now).await? else {
+    }
+    let is_new_user = ahead.first_message(conn, wa_id, name, now).await?;
+    let (id, moved_ahead) = match ahead.storing(&message.wamid) {
+        Storing::Ahead(id, after) => (id, Some(after)),
         // Seen before: a retried delivery changes nothing.
-        return Ok(false);
+        Storing::Before => return Ok(false),
+        Storing::Now => match messages::insert_inbound(conn, &said.stored(sent_at), now).await? {
+            Some(id) => (id, None),
+            None => return Ok(false),
+        },
     };
     batch.message(id);
     batch.customer(wa_id);
@@ -253,20 +220,20 @@ async fn inbound(
 
     // Last Active and the window only move forward, whatever the order in
     // which deliveries arrive; the preview follows the newest message.
-    let wrote = inbound::Wrote {
-        wa_id,
-        message_id: id,
-        sent_at,
-        preview: message.text.as_deref(),
-        name,
+    let stored_ahead = moved_ahead.is_some();
+    let after = match moved_ahead {
+        Some(after) => after,
+        None => inbound::record(conn, &said.wrote(sent_at), now).await?,
     };
-    let Some(after) = inbound::record(conn, &wrote, now).await? else {
+    let Some(after) = after else {
         return Ok(false);
     };
     batch.link(Chain::Wrote, wa_id, sent_at);
     if after.first_untagged {
         let referral = message.referral_source_id.as_deref();
-        tag_rules::tag_first_message(conn, wa_id, message.text.as_deref(), referral).await?;
+        let rules = ahead.tag_rules(conn).await?;
+        tag_rules::tag_first_message(conn, &rules, wa_id, message.text.as_deref(), referral)
+            .await?;
     }
 
     // A tap answering a satisfaction survey is recorded, not read by the
@@ -320,10 +287,17 @@ async fn inbound(
         greet: is_new_user || reopened,
     };
     let turn = bot::turn(conn, bot_config, chat, said, now).await?;
+    // Replies before an escalation are queued at once: its line in the
+    // thread comes after them.
+    let later = stored_ahead && turn.escalate.is_none();
     for reply in &turn.replies {
-        let payload = bot::payload(wa_id, reply);
-        let outbound = Outbound::from_bot(wa_id, reply.text(), &payload);
-        batch.message(messages::queue_outbound(conn, &outbound, now).await?);
+        let reply = BotReply {
+            wa_id: wa_id.clone(),
+            text: reply.text().to_owned(),
+            payload: bot::payload(wa_id, reply),
+            now,
+        };
+        ahead.reply(conn, batch, later, reply).await?;
     }
     if let Some(reason) = &turn.escalate {
         let escalate = Change {

@@ -17,17 +17,18 @@
 //!   record it as sent; if none arrives within [`UNCONFIRMED_AFTER`], it is
 //!   marked failed with what happened, so an agent can send it again.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 use handover_core::media::MediaKind;
 use serde_json::Value;
-use tokio::sync::{watch, Mutex};
+use tokio::sync::{watch, Mutex, Notify};
 use tokio::time::Instant;
 
 use super::{FileToUpload, Outbox, SendError, SendFuture, Transport};
-use crate::platform::db::Db;
+use crate::platform::db::{Db, WriteTx};
 use crate::platform::media::MediaFiles;
 use crate::platform::metrics;
 use crate::platform::realtime::EventHub;
@@ -170,31 +171,46 @@ impl Sender {
             claimed
         };
         let handled = claimed.len();
-        // Outcomes that come in while others are being recorded wait, and
-        // are then recorded together, in one transaction: the writers' turn
-        // is taken once for them all. Every send stays polled meanwhile (a
+        // Outcomes wait for the recorder, which records all that came in
+        // while it waited for the writers' turn or recorded the last ones,
+        // together, in one transaction: the turn is taken once for them
+        // all, and sending goes on meanwhile. Every send stays polled (a
         // transport may itself write).
         let waiting = std::sync::Mutex::new(Vec::new());
-        let recording = Mutex::new(());
-        let (waiting, recording) = (&waiting, &recording);
-        stream::iter(claimed)
-            .map(|sends::Claimed { id, payload }| async move {
-                self.pacer.turn().await;
-                let outcome = if *stop.borrow() {
-                    Outcome::GiveBack
+        let arrived = Notify::new();
+        let all_sent = AtomicBool::new(false);
+        let (waiting, arrived, all_sent) = (&waiting, &arrived, &all_sent);
+        let sending = async {
+            stream::iter(claimed)
+                .map(|sends::Claimed { id, payload }| async move {
+                    self.pacer.turn().await;
+                    let outcome = if *stop.borrow() {
+                        Outcome::GiveBack
+                    } else {
+                        self.send_with_retries(id, &payload, stop).await
+                    };
+                    lock(waiting).push((id, outcome));
+                    arrived.notify_one();
+                })
+                .buffer_unordered(IN_FLIGHT)
+                .collect::<()>()
+                .await;
+            all_sent.store(true, Ordering::Release);
+            arrived.notify_one();
+        };
+        let recording = async {
+            loop {
+                let finished = all_sent.load(Ordering::Acquire);
+                if !lock(waiting).is_empty() {
+                    self.record(waiting, stop).await;
+                } else if finished {
+                    return;
                 } else {
-                    self.send_with_retries(id, &payload, stop).await
-                };
-                lock(waiting).push((id, outcome));
-                let _recording = recording.lock().await;
-                let outcomes = std::mem::take(&mut *lock(waiting));
-                if !outcomes.is_empty() {
-                    self.record(outcomes, stop).await;
+                    arrived.notified().await;
                 }
-            })
-            .buffer_unordered(IN_FLIGHT)
-            .collect::<()>()
-            .await;
+            }
+        };
+        tokio::join!(sending, recording);
         Ok(handled)
     }
 
@@ -268,6 +284,10 @@ impl Sender {
         payload: &mut Value,
         stop: &watch::Receiver<bool>,
     ) -> Result<(), Outcome> {
+        // Texts and the bot's buttons and lists carry none: not looked for.
+        if matches!(payload["type"].as_str(), Some("text" | "interactive")) {
+            return Ok(());
+        }
         let file = match media::of_outbound(&self.db.pool, id).await {
             Ok(Some(file)) => file,
             Ok(None) => return Ok(()),
@@ -319,11 +339,22 @@ impl Sender {
         Ok(())
     }
 
-    /// Records outcomes, together. When the database refuses, each outcome
+    /// Records the outcomes `waiting`, together: those that came in until
+    /// the write turn was taken. When the database refuses, each outcome
     /// is kept and recorded later, in the background (other messages go on
     /// being sent as long as they can be claimed); no send is repeated.
-    async fn record(&self, outcomes: Vec<(i64, Outcome)>, stop: &watch::Receiver<bool>) {
-        if let Err(error) = self.recorder().try_record(&outcomes).await {
+    async fn record(
+        &self,
+        waiting: &std::sync::Mutex<Vec<(i64, Outcome)>>,
+        stop: &watch::Receiver<bool>,
+    ) {
+        let write = self.db.begin_shared([], []).await;
+        let outcomes = std::mem::take(&mut *lock(waiting));
+        let recorded = match write {
+            Ok(write) => self.recorder().write(write, &outcomes).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = recorded {
             tracing::error!(messages = outcomes.len(), %error, "could not record sends' outcomes; trying again (no message is sent again)");
             for (id, outcome) in outcomes {
                 tokio::spawn(self.recorder().record_until_done(id, outcome, stop.clone()));
@@ -385,10 +416,20 @@ impl Recorder {
     }
 
     /// Records `outcomes` in one transaction, each message's event with it.
-    /// It shares the write turn with the webhook's batches (on Postgres),
-    /// holding the sends it records: a status callback naming one of them
-    /// is applied before (and kept for it) or after (and finds it).
     async fn try_record(&self, outcomes: &[(i64, Outcome)]) -> Result<(), sqlx::Error> {
+        let write = self.db.begin_shared([], []).await?;
+        self.write(write, outcomes).await
+    }
+
+    /// Records `outcomes` in `write`, a transaction that shares the write
+    /// turn with the webhook's batches (on Postgres), holding the sends it
+    /// records: a status callback naming one of them is applied before (and
+    /// kept for it) or after (and finds it).
+    async fn write(
+        &self,
+        mut write: WriteTx<'_>,
+        outcomes: &[(i64, Outcome)],
+    ) -> Result<(), sqlx::Error> {
         let mut sent = Vec::new();
         let mut failed = Vec::new();
         let mut given_back = Vec::new();
@@ -399,8 +440,7 @@ impl Recorder {
                 Outcome::GiveBack => given_back.push(*id),
             }
         }
-        let wamids = sent.iter().map(|(_, wamid)| *wamid);
-        let mut write = self.db.begin_shared([], wamids).await?;
+        write.lock([], sent.iter().map(|(_, wamid)| *wamid)).await?;
         sends::record_outcomes(&mut write.tx, &sent, &failed).await?;
         sends::give_back(&mut write.tx, &given_back).await?;
         let mut batch = EventBatch::default();
