@@ -611,14 +611,19 @@ impl TestApp {
     }
 
     /// Inserts a user directly, as an import will.
+    /// Adds a customer as the server's writers would: holding the write
+    /// turn (housekeeping, which folds the kept counts' rows holding it
+    /// alone, runs as the server starts).
     pub async fn insert_user(&self, wa_id: &str, status: &str, window_expires_at: i64) {
+        let mut holding = self.hold_write_turn().await;
         sqlx::query("INSERT INTO users (wa_id, status, window_expires_at, created_at) VALUES ($1, $2, $3, 0)")
             .bind(wa_id)
             .bind(status)
             .bind(window_expires_at)
-            .execute(&self.db)
+            .execute(&mut *holding)
             .await
             .expect("insert user");
+        holding.commit().await.expect("insert user");
     }
 }
 
