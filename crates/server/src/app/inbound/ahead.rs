@@ -21,19 +21,16 @@ use crate::store::{self, customers};
 /// order: nothing, or their new senders created and the messages of those
 /// who wrote once in the batch stored and counted, each in a few
 /// statements for all of them.
-pub enum Ahead {
+pub(super) enum Ahead {
     /// Each message's sender is created, if new, and the message stored
     /// and counted, as it is applied.
     OneByOne,
     Together {
         /// The senders that were new, until their first message is applied.
         created: BTreeSet<WaId>,
-        /// The messages stored ahead, by wamid (until applied): their id
-        /// and how they left the chat (`None`: its customer is gone).
-        stored: HashMap<String, (i64, Option<AfterWrote>)>,
-        /// The wamids of the messages looked for ahead (stored now or
-        /// before).
-        looked_for: HashSet<String>,
+        /// The messages looked for ahead, by wamid, until applied: stored
+        /// now (with how they left the chat) or before.
+        looked_for: HashMap<String, Storing>,
         /// The bot's replies to the messages stored ahead, queued together
         /// once the batch is applied ([`Ahead::queue_replies`]): nothing
         /// else of their customers follows in the batch.
@@ -45,6 +42,8 @@ pub enum Ahead {
 
 /// How a message is stored: ahead with its batch, or as it is applied.
 pub(super) enum Storing {
+    /// Stored ahead: its id, and how it left the chat (`None`: its
+    /// customer is gone).
     Ahead(i64, Option<AfterWrote>),
     /// Stored before (a retried delivery): nothing may happen.
     Before,
@@ -77,14 +76,10 @@ impl Ahead {
         let said: Vec<Said<'a>> = deliveries
             .clone()
             .flat_map(|(delivery, now)| {
-                delivery.messages.iter().map(move |message| Said {
-                    message,
-                    name: delivery
-                        .contacts
-                        .get(message.from.as_str())
-                        .map_or("", String::as_str),
-                    now,
-                })
+                delivery
+                    .messages
+                    .iter()
+                    .map(move |message| Said::of(delivery, message, now))
             })
             .collect();
         let senders: Vec<(&WaId, &str, i64)> = said
@@ -97,14 +92,16 @@ impl Ahead {
         for said in &said {
             *times.entry(&said.message.from).or_default() += 1;
         }
-        for (delivery, _) in deliveries {
-            for notice in &delivery.notices {
-                *times.entry(&notice.from).or_default() += 2;
-            }
-        }
+        let noticed: HashSet<&WaId> = deliveries
+            .flat_map(|(delivery, _)| &delivery.notices)
+            .map(|notice| &notice.from)
+            .collect();
         let alone: Vec<&Said<'a>> = said
             .iter()
-            .filter(|said| times.get(&said.message.from) == Some(&1))
+            .filter(|said| {
+                let from = &said.message.from;
+                times.get(from) == Some(&1) && !noticed.contains(from)
+            })
             .collect();
         let messages: Vec<(Inbound<'_>, i64)> = alone
             .iter()
@@ -117,24 +114,19 @@ impl Ahead {
             .map(|said| (said.wrote(said.sent_at()), said.now))
             .collect();
         let mut after = inbound::record_all(conn, &wrote).await?;
-        let stored = alone
-            .iter()
-            .filter_map(|said| {
-                let wamid = &said.message.wamid;
-                let id = *ids.get(wamid)?;
-                Some((
-                    wamid.clone(),
-                    (id, after.remove(said.message.from.as_str())),
-                ))
-            })
-            .collect();
         let looked_for = alone
             .iter()
-            .map(|said| said.message.wamid.clone())
+            .map(|said| {
+                let wamid = &said.message.wamid;
+                let storing = match ids.get(wamid) {
+                    Some(id) => Storing::Ahead(*id, after.remove(said.message.from.as_str())),
+                    None => Storing::Before,
+                };
+                (wamid.clone(), storing)
+            })
             .collect();
         Ok(Self::Together {
             created,
-            stored,
             looked_for,
             replies: Vec::new(),
             tag_rules: None,
@@ -214,18 +206,9 @@ impl Ahead {
 
     /// How the message `wamid` is stored.
     pub(super) fn storing(&mut self, wamid: &str) -> Storing {
-        let Self::Together {
-            stored, looked_for, ..
-        } = self
-        else {
-            return Storing::Now;
-        };
-        if !looked_for.remove(wamid) {
-            return Storing::Now;
-        }
-        match stored.remove(wamid) {
-            Some((id, after)) => Storing::Ahead(id, after),
-            None => Storing::Before,
+        match self {
+            Self::Together { looked_for, .. } => looked_for.remove(wamid).unwrap_or(Storing::Now),
+            Self::OneByOne => Storing::Now,
         }
     }
 }

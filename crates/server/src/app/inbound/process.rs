@@ -81,7 +81,7 @@ pub async fn delivery_in(
 /// [`delivery_in`] short of the delivery's status callbacks, which a batch of
 /// deliveries applies together afterwards ([`status_callbacks`]): they only
 /// concern messages we sent, which nothing else in a delivery touches.
-pub async fn messages_and_notices(
+pub(super) async fn messages_and_notices(
     conn: &mut AnyConnection,
     batch: &mut EventBatch,
     ahead: &mut Ahead,
@@ -91,11 +91,7 @@ pub async fn messages_and_notices(
 ) -> Result<Processed, AppError> {
     let mut outbound = false;
     for message in &delivery.messages {
-        let name = delivery
-            .contacts
-            .get(message.from.as_str())
-            .map_or("", String::as_str);
-        let said = Said { message, name, now };
+        let said = Said::of(delivery, message, now);
         outbound |= inbound(&mut *conn, batch, ahead, bot_config, said).await?;
     }
     for notice in &delivery.notices {
@@ -140,6 +136,15 @@ pub(super) struct Said<'a> {
 }
 
 impl<'a> Said<'a> {
+    /// `message` of `delivery`, with the name its contacts give the sender.
+    pub fn of(delivery: &'a WebhookDelivery, message: &'a InboundMessage, now: i64) -> Self {
+        let name = delivery
+            .contacts
+            .get(message.from.as_str())
+            .map_or("", String::as_str);
+        Said { message, name, now }
+    }
+
     /// When it counts as written: when WhatsApp says, or now when that is
     /// more than [`CLOCK_SKEW_MS`] ahead.
     pub fn sent_at(&self) -> i64 {
